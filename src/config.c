@@ -1,0 +1,358 @@
+/*
+ * config.c — load and validate the HDF configuration file.
+ *
+ * The table below is the single list of configuration keys. Each entry gives the
+ * type, the default (NULL: required) and limits. contrib/kenpo.hdf.sample documents
+ * every key; keep the two in step.
+ */
+#include "autoconf.h"
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+enum ctype { C_STR, C_INT, C_BOOL, C_SECRET, C_ENUM };
+
+struct ckey {
+	const char	*key;
+	enum ctype	 type;
+	const char	*def;		/* NULL: the key is required */
+	long long	 min, max;	/* C_INT: range; C_SECRET: min bytes; C_STR: max length */
+	const char	*choices;	/* C_ENUM: "a|b|c" */
+};
+
+static const struct ckey keys[] = {
+	/* What members see: names, addresses, links. */
+	{ "Service.Name",		C_STR,	"kenpo",			0, 100, NULL },
+	{ "Service.Operator",		C_STR,	"kenpo運営事務局",		0, 200, NULL },
+	{ "Service.BaseURL",		C_STR,	"http://127.0.0.1:8080",	1, 200, NULL },
+	{ "Service.SupportURL",		C_STR,	"/inquiry/new",			0, 300, NULL },
+	{ "Service.SupportMail",	C_STR,	"support@example.invalid",	3, 254, NULL },
+	{ "Service.TermsURL",		C_STR,	"/static/terms.html",		0, 300, NULL },
+	{ "Service.PrivacyURL",		C_STR,	"/static/privacy.html",		0, 300, NULL },
+	{ "Service.StaticVersion",	C_STR,	"1",				0, 40,  NULL },
+
+	/* The FastCGI server. */
+	{ "Server.Socket",		C_STR,	"/run/kenpo/kenpod.sock",	1, 200, NULL },
+	{ "Server.SocketMode",		C_INT,	"438" /* 0666 */,		0, 511, NULL },
+	{ "Server.Backlog",		C_INT,	"128",				1, 65535, NULL },
+	{ "Server.Workers",		C_INT,	"4",				1, 256, NULL },
+	{ "Server.User",		C_STR,	"",				0, 64, NULL },
+	{ "Server.PidFile",		C_STR,	"",				0, 200, NULL },
+	{ "Server.Templates",		C_STR,	PKGDATADIR "/templates",	1, 200, NULL },
+	{ "Server.Migrations",		C_STR,	PKGDATADIR "/sql",		1, 200, NULL },
+	{ "Server.MaxBody",		C_INT,	"65536",			1024, 10485760, NULL },
+	{ "Server.MaxField",		C_INT,	"4096",				64, 1048576, NULL },
+	{ "Server.TrustedProxies",	C_STR,	"",				0, 1000, NULL },
+	{ "Server.MetricsAllow",	C_STR,	"127.0.0.1 ::1",		0, 1000, NULL },
+	{ "Server.Syslog",		C_BOOL,	"0",				0, 1, NULL },
+	{ "Server.LogLevel",		C_ENUM,	"info",				0, 0, "err|warn|info|debug" },
+	{ "Server.HTTPS",		C_ENUM,	"auto",				0, 0, "auto|on|off" },
+
+	/* MariaDB. */
+	{ "Database.Socket",		C_STR,	"",				0, 200, NULL },
+	{ "Database.Host",		C_STR,	"localhost",			0, 200, NULL },
+	{ "Database.Port",		C_INT,	"3306",				0, 65535, NULL },
+	{ "Database.User",		C_STR,	"kenpo",			1, 80, NULL },
+	{ "Database.Password",		C_STR,	"",				0, 200, NULL },
+	{ "Database.Name",		C_STR,	"kenpo",			1, 64, NULL },
+	{ "Database.ConnectTimeout",	C_INT,	"3",				1, 60, NULL },
+
+	/* Outgoing mail (the mailer process). */
+	{ "Mail.Server",		C_STR,	"127.0.0.1:25",			1, 200, NULL },
+	{ "Mail.From",			C_STR,	"no-reply@example.invalid",	3, 254, NULL },
+	{ "Mail.FromName",		C_STR,	"kenpo",			0, 100, NULL },
+	{ "Mail.Timeout",		C_INT,	"10",				1, 600, NULL },
+	{ "Mail.RetryMin",		C_INT,	"10",				1, 86400, NULL },
+	{ "Mail.RetryMax",		C_INT,	"900",				1, 86400, NULL },
+	{ "Mail.GiveUpAfter",		C_INT,	"172800",			60, 2592000, NULL },
+	{ "Mail.Poll",			C_INT,	"2",				1, 3600, NULL },
+	{ "Mail.Batch",			C_INT,	"20",				1, 1000, NULL },
+
+	/* Secrets: hex strings. Pepper keys the roster card_key; Secret signs CSRF,
+	 * CAPTCHA challenges and other stateless tokens. */
+	{ "Security.Pepper",		C_SECRET, NULL,				32, 0, NULL },
+	{ "Security.Secret",		C_SECRET, NULL,				32, 0, NULL },
+	{ "Security.Argon2.MemoryKiB",	C_INT,	"19456",			8, 4194304, NULL },
+	{ "Security.Argon2.Time",	C_INT,	"2",				1, 100, NULL },
+	{ "Security.Argon2.Lanes",	C_INT,	"1",				1, 16, NULL },
+
+	/* Sessions. */
+	{ "Session.IdleMinutes",	C_INT,	"30",				1, 10080, NULL },
+	{ "Session.AbsoluteHours",	C_INT,	"12",				1, 720, NULL },
+	{ "Session.RememberDays",	C_INT,	"30",				0, 365, NULL },
+
+	/* Signup. */
+	{ "Signup.ActivateHours",	C_INT,	"24",				1, 720, NULL },
+	{ "Signup.CodeMinutes",		C_INT,	"10",				1, 1440, NULL },
+	{ "Signup.CodeTries",		C_INT,	"5",				1, 100, NULL },
+	{ "Signup.ResendPerHour",	C_INT,	"5",				1, 1000, NULL },
+	{ "Signup.EligibilityTries",	C_INT,	"5",				1, 1000, NULL },
+	{ "Signup.EligibilityHours",	C_INT,	"24",				1, 720, NULL },
+	{ "Password.MinLength",		C_INT,	"8",				4, 128, NULL },
+	{ "Password.MaxLength",		C_INT,	"20",				8, 128, NULL },
+	{ "Password.MinClasses",	C_INT,	"2",				1, 4, NULL },
+
+	/* Login, CAPTCHA, throttling, lockout, recovery. */
+	{ "Login.Captcha",		C_ENUM,	"on",				0, 0, "on|off" },
+	{ "Login.CaptchaMinutes",	C_INT,	"10",				1, 1440, NULL },
+	{ "Login.CaptchaProvider",	C_ENUM,	"builtin",			0, 0, "builtin|recaptcha" },
+	{ "Login.RecaptchaSiteKey",	C_STR,	"",				0, 200, NULL },
+	{ "Login.RecaptchaSecret",	C_STR,	"",				0, 200, NULL },
+	{ "Login.RecaptchaVerifyURL",	C_STR,	"https://www.google.com/recaptcha/api/siteverify", 0, 300, NULL },
+	{ "Login.AllowlistFailures",	C_INT,	"5",				0, 1000, NULL },
+	{ "Login.WindowMinutes",	C_INT,	"10",				1, 1440, NULL },
+	{ "Login.HardAfterRequests",	C_INT,	"30",				1, 100000, NULL },
+	{ "Login.HardAfterFailures",	C_INT,	"3",				1, 1000, NULL },
+	{ "Login.SlowAfterFailures",	C_INT,	"3",				1, 1000, NULL },
+	{ "Login.LockAfterFailures",	C_INT,	"10",				1, 1000, NULL },
+	{ "Login.LockMinutes",		C_INT,	"30",				1, 10080, NULL },
+	{ "Login.ResetMinutes",		C_INT,	"60",				1, 1440, NULL },
+	{ "Login.EntryMaxAge",		C_INT,	"300",				10, 86400, NULL },
+};
+
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static HDF	*current;
+static char	*current_path;
+
+static const struct ckey *
+key_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].key, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Check one value against its key; returns NULL or a reason. */
+static const char *
+key_check(const struct ckey *k, const char *v)
+{
+	long long	 n;
+	size_t		 len = strlen(v), i;
+	const char	*p, *bar;
+
+	switch (k->type) {
+	case C_STR:
+		if ((long long)len < k->min)
+			return "must not be empty";
+		if (k->max > 0 && (long long)len > k->max)
+			return "is too long";
+		if (!util_utf8_valid(v, len))
+			return "is not valid UTF-8 text";
+		return NULL;
+	case C_INT:
+		if (util_parse_int(v, k->min, k->max, &n) != 0)
+			return "must be a whole number in range";
+		return NULL;
+	case C_BOOL:
+		if (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "on") &&
+		    strcmp(v, "off") && strcmp(v, "true") && strcmp(v, "false"))
+			return "must be 0 or 1";
+		return NULL;
+	case C_SECRET:
+		if (len % 2 != 0 || (long long)len / 2 < k->min)
+			return "must be at least 32 bytes as hex (64 hex digits)";
+		for (i = 0; i < len; i++)
+			if (hexval((unsigned char)v[i]) < 0)
+				return "must be hex digits only";
+		return NULL;
+	case C_ENUM:
+		for (p = k->choices; p != NULL; p = bar ? bar + 1 : NULL) {
+			bar = strchr(p, '|');
+			i = bar ? (size_t)(bar - p) : strlen(p);
+			if (i == len && strncmp(p, v, len) == 0)
+				return NULL;
+		}
+		return "is not one of the allowed values";
+	}
+	return "has an unknown type";
+}
+
+/* Walk every leaf of the file; unknown keys are errors (typos must not pass silently). */
+static int
+walk(HDF *node, const char *prefix, const char *path, char *err, size_t errlen)
+{
+	HDF		*c;
+	char		 name[256];
+	const struct ckey *k;
+	const char	*why;
+
+	for (c = hdf_obj_child(node); c != NULL; c = hdf_obj_next(c)) {
+		if (prefix[0] != '\0')
+			snprintf(name, sizeof(name), "%s.%s", prefix, hdf_obj_name(c));
+		else
+			snprintf(name, sizeof(name), "%s", hdf_obj_name(c));
+		if (hdf_obj_child(c) != NULL) {
+			if (walk(c, name, path, err, errlen) != 0)
+				return -1;
+			if (hdf_obj_value(c) == NULL)
+				continue;
+		}
+		if ((k = key_find(name)) == NULL) {
+			snprintf(err, errlen, "%s: unknown key %s", path, name);
+			return -1;
+		}
+		if ((why = key_check(k, hdf_obj_value(c))) != NULL) {
+			snprintf(err, errlen, "%s: %s %s", path, name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+config_load(const char *path, HDF **out, char *err, size_t errlen)
+{
+	HDF		*hdf = NULL;
+	NEOERR		*nerr;
+	STRING		 s;
+	size_t		 i;
+
+	*out = NULL;
+	if ((nerr = hdf_init(&hdf)) != STATUS_OK) {
+		nerr_ignore(&nerr);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if ((nerr = hdf_read_file(hdf, path)) != STATUS_OK) {
+		string_init(&s);
+		nerr_error_string(nerr, &s);
+		/* ClearSilver's message names the line; keep it to one line. */
+		for (i = 0; s.buf != NULL && s.buf[i] != '\0'; i++)
+			if (s.buf[i] == '\n')
+				s.buf[i] = ' ';
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    s.buf ? s.buf : "error");
+		string_clear(&s);
+		nerr_ignore(&nerr);
+		hdf_destroy(&hdf);
+		return -1;
+	}
+	if (walk(hdf, "", path, err, errlen) != 0) {
+		hdf_destroy(&hdf);
+		return -1;
+	}
+	for (i = 0; i < NKEYS; i++) {
+		if (hdf_get_value(hdf, keys[i].key, NULL) != NULL)
+			continue;
+		if (keys[i].def == NULL) {
+			snprintf(err, errlen, "%s: required key %s is missing", path,
+			    keys[i].key);
+			hdf_destroy(&hdf);
+			return -1;
+		}
+		if ((nerr = hdf_set_value(hdf, keys[i].key, keys[i].def)) != STATUS_OK) {
+			nerr_ignore(&nerr);
+			snprintf(err, errlen, "%s: out of memory", path);
+			hdf_destroy(&hdf);
+			return -1;
+		}
+	}
+	*out = hdf;
+	free(current_path);
+	current_path = xstrdup(path);
+	return 0;
+}
+
+void
+config_set(HDF *cfg)
+{
+	if (current != NULL && current != cfg)
+		hdf_destroy(&current);
+	current = cfg;
+}
+
+HDF *
+config_hdf(void)
+{
+	return current;
+}
+
+const char *
+config_path(void)
+{
+	return current_path;
+}
+
+static const struct ckey *
+key_must(const char *key)
+{
+	const struct ckey *k;
+
+	if ((k = key_find(key)) == NULL) {
+		log_err("config: no such key %s (programming error)", key);
+		abort();
+	}
+	return k;
+}
+
+const char *
+config_str(const char *key)
+{
+	const struct ckey *k = key_must(key);
+	const char	*v = current ? hdf_get_value(current, key, NULL) : NULL;
+
+	return v != NULL ? v : (k->def != NULL ? k->def : "");
+}
+
+long long
+config_int(const char *key)
+{
+	long long	 n = 0;
+
+	if (util_parse_int(config_str(key), LLONG_MIN, LLONG_MAX, &n) != 0)
+		return 0;
+	return n;
+}
+
+int
+config_bool(const char *key)
+{
+	const char	*v = config_str(key);
+
+	return strcmp(v, "1") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0;
+}
+
+size_t
+config_secret(const char *key, unsigned char *buf, size_t buflen)
+{
+	const char	*v = config_str(key);
+	size_t		 n = 0;
+
+	while (v[0] != '\0' && v[1] != '\0' && n < buflen) {
+		buf[n++] = (unsigned char)(hexval((unsigned char)v[0]) << 4 |
+		    hexval((unsigned char)v[1]));
+		v += 2;
+	}
+	return n;
+}
+
+const char *
+config_default_path(void)
+{
+	const char	*e = getenv("KENPO_CONFIG");
+
+	return (e != NULL && e[0] != '\0') ? e : SYSCONFDIR "/kenpo/kenpo.hdf";
+}

@@ -1,0 +1,37 @@
+/*
+ * config.h — the one configuration file (ClearSilver HDF), validated against the
+ * table of known keys in config.c: every key has a type, limits and a default, and
+ * every key is documented in contrib/kenpo.hdf.sample.
+ *
+ * config_load() refuses a file with an unknown key, a value of the wrong type or out
+ * of range, or a missing required key, and names the key in its message. After a
+ * successful load every known key has a value (defaults filled in), so the accessors
+ * below never fail; asking for a key that is not in the table is a programming error
+ * and aborts.
+ */
+#ifndef KENPO_CONFIG_H
+#define KENPO_CONFIG_H
+
+#include <ClearSilver.h>
+
+/*
+ * Load and validate path. On success returns 0 and sets *out (caller owns it).
+ * On failure returns -1 and writes a one-line message naming the file and key to err.
+ */
+int		 config_load(const char *path, HDF **out, char *err, size_t errlen);
+
+/* Make cfg the process's current configuration (the previous one is freed). */
+void		 config_set(HDF *cfg);
+HDF		*config_hdf(void);
+const char	*config_path(void);
+
+const char	*config_str(const char *key);
+long long	 config_int(const char *key);
+int		 config_bool(const char *key);
+/* A hex secret decoded into buf; returns its length in bytes. */
+size_t		 config_secret(const char *key, unsigned char *buf, size_t buflen);
+
+/* The default config path: $KENPO_CONFIG, else the installed sysconfdir one. */
+const char	*config_default_path(void);
+
+#endif

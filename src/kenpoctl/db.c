@@ -1,0 +1,1 @@
+/* src/kenpoctl/db.c: being written (foundation). */

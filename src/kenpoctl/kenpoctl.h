@@ -1,0 +1,71 @@
+/*
+ * kenpoctl.h — the operator CLI: one file per noun, each with one entry point.
+ *
+ * main.c has loaded the configuration, initialised crypto and parsed the global
+ * options (-c FILE, --json) before calling ctl_<noun>(argc, argv) with argv[0] the
+ * noun and argv[1] the verb (so getopt(3) on argc-1, argv+1 sees the verb as its
+ * program name and parses the verb's own options).
+ *
+ * Exit codes, returned by every ctl_* function:
+ *   CTL_OK (0)       success
+ *   CTL_REFUSED (1)  the operation was refused or failed; the reason is on stderr
+ *   CTL_USAGE (2)    usage error; the usage text is on stderr
+ *
+ * Output: human-readable by default, JSON with --json (ctl_json set). Print records
+ * with the ctl_rec_* / ctl_list_* helpers below and both forms come for free.
+ */
+#ifndef KENPO_KENPOCTL_H
+#define KENPO_KENPOCTL_H
+
+#define CTL_OK		0
+#define CTL_REFUSED	1
+#define CTL_USAGE	2
+
+/* Non-zero when --json was given. */
+extern int	 ctl_json;
+
+/* Nouns. */
+int	 ctl_db(int argc, char **argv);
+int	 ctl_account(int argc, char **argv);
+int	 ctl_mail(int argc, char **argv);
+int	 ctl_audit(int argc, char **argv);
+int	 ctl_insurer(int argc, char **argv);
+int	 ctl_roster(int argc, char **argv);
+
+/*
+ * Print "kenpoctl: <message>" (if fmt is not NULL) and "usage: kenpoctl <usage>" on
+ * stderr; returns CTL_USAGE.
+ */
+int	 ctl_usage(const char *usage, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Print "kenpoctl: <message>" on stderr; returns CTL_REFUSED. */
+int	 ctl_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Report a failed database call (a db_status) for the operation named by what;
+ * returns CTL_REFUSED. DB_DOWN says the database cannot be reached.
+ */
+int	 ctl_db_error(int status, const char *what);
+
+/*
+ * Record output. A record is a sequence of fields:
+ *   ctl_rec_begin(); ctl_rec_str("email", e); ctl_rec_int("id", 42); ctl_rec_end();
+ * Human form: "key: value" lines (a blank line between records); JSON: one object.
+ * Inside ctl_list_begin()/ctl_list_end() the human form is a table (a header line of
+ * the keys, then one tab-separated line per record) and the JSON form is an array.
+ * A NULL string prints as "-" (human) or null (JSON). Control characters in values
+ * are shown as spaces in the human form.
+ */
+void	 ctl_list_begin(void);
+void	 ctl_list_end(void);
+void	 ctl_rec_begin(void);
+void	 ctl_rec_str(const char *key, const char *value);
+void	 ctl_rec_int(const char *key, long long value);
+void	 ctl_rec_bool(const char *key, int value);
+void	 ctl_rec_end(void);
+
+/* A one-line message for humans (suppressed with --json): printf to stdout. */
+void	 ctl_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write s as a JSON string literal (NULL → null) to stdout. */
+void	 ctl_json_str(const char *s);
+
+#endif

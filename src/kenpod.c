@@ -1,0 +1,428 @@
+/*
+ * kenpod — the prefork FastCGI server.
+ *
+ * The master binds the socket (or takes it from systemd / spawn-fcgi), parses the
+ * templates once, forks Server.Workers workers and one mailer, and then only
+ * supervises:
+ *   SIGCHLD        replace a dead child of the current generation, with back-off
+ *                  when children die young (a crash loop must not spin the CPU);
+ *   SIGTERM/INT    ask every child to stop (each finishes its request), wait, exit;
+ *   SIGHUP         reload: validate the new config and templates, start a new
+ *                  generation of children, then ask the old generation to stop.
+ *                  Both generations accept on the same socket, so no request fails.
+ * Signals are blocked and taken synchronously with sigtimedwait(): no handler races.
+ */
+#include "autoconf.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
+#include "outbox.h"
+#include "template.h"
+#include "util.h"
+#include "worker.h"
+
+enum kind { K_WORKER, K_MAILER };
+
+struct child {
+	pid_t		 pid;
+	enum kind	 kind;
+	int		 gen;
+	int64_t		 started_ms;
+	int		 slot;
+};
+
+static struct child	*children;
+static size_t		 nchildren, capchildren;
+static int		 generation;
+static int		 listen_fd = -1;
+static char		*socket_path;		/* unlinked at exit when we made it */
+static volatile int	 child_stop;
+static int64_t		 backoff_ms;		/* current respawn delay */
+static int64_t		 respawn_at_ms;		/* 0: nothing pending */
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: kenpod [-t] [-c config]\n"
+	    "  -c FILE  configuration (default $KENPO_CONFIG or %s)\n"
+	    "  -t       check the configuration and templates, then exit\n",
+	    SYSCONFDIR "/kenpo/kenpo.hdf");
+	exit(2);
+}
+
+static void
+child_on_signal(int sig)
+{
+	child_stop = 1;
+}
+
+/* In a new child: default signal state, then the stop handlers. */
+static void
+child_signals(void)
+{
+	struct sigaction sa;
+	sigset_t	 all;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = child_on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);	/* the master decides */
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static pid_t
+spawn(enum kind kind, int slot)
+{
+	pid_t		 pid;
+	int		 rc;
+
+	if ((pid = fork()) < 0) {
+		log_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		child_signals();
+		if (kind == K_MAILER) {
+			close(listen_fd);
+			log_open("kenpod-mailer", config_bool("Server.Syslog"));
+			rc = mailer_run(&child_stop);
+		} else {
+			log_open("kenpod-worker", config_bool("Server.Syslog"));
+			rc = worker_run(listen_fd, &child_stop);
+		}
+		db_close();
+		_exit(rc);
+	}
+	if (nchildren == capchildren) {
+		capchildren = capchildren ? capchildren * 2 : 16;
+		children = xrealloc(children, capchildren * sizeof(*children));
+	}
+	children[nchildren].pid = pid;
+	children[nchildren].kind = kind;
+	children[nchildren].gen = generation;
+	children[nchildren].started_ms = util_mono_ms();
+	children[nchildren].slot = slot;
+	nchildren++;
+	metrics_add(M_WORKER_STARTS, 1);
+	return pid;
+}
+
+/* Start whatever the current generation lacks: workers 0..N-1 and the mailer. */
+static void
+fill(void)
+{
+	long long	 n = config_int("Server.Workers"), s;
+	size_t		 i;
+	int		 have;
+
+	for (s = -1; s < n; s++) {
+		have = 0;
+		for (i = 0; i < nchildren; i++)
+			if (children[i].gen == generation && children[i].slot == s)
+				have = 1;
+		if (!have && spawn(s < 0 ? K_MAILER : K_WORKER, (int)s) < 0) {
+			respawn_at_ms = util_mono_ms() + 1000;
+			return;
+		}
+	}
+}
+
+static void
+signal_gen(int gen_below, int sig)
+{
+	size_t	 i;
+
+	for (i = 0; i < nchildren; i++)
+		if (children[i].gen < gen_below)
+			kill(children[i].pid, sig);
+}
+
+/* Collect dead children; schedule replacements for the current generation. */
+static void
+reap(int stopping)
+{
+	pid_t		 pid;
+	int		 status;
+	size_t		 i;
+	int64_t		 now;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < nchildren; i++)
+			if (children[i].pid == pid)
+				break;
+		if (i == nchildren)
+			continue;
+		now = util_mono_ms();
+		if (!stopping && children[i].gen == generation) {
+			metrics_add(M_WORKER_DEATHS, 1);
+			if (WIFSIGNALED(status))
+				log_err("%s %ld killed by signal %d; replacing it",
+				    children[i].kind == K_MAILER ? "mailer" : "worker",
+				    (long)pid, WTERMSIG(status));
+			else
+				log_err("%s %ld exited with status %d; replacing it",
+				    children[i].kind == K_MAILER ? "mailer" : "worker",
+				    (long)pid, WEXITSTATUS(status));
+			/* Dying young means something is wrong (no config, no socket):
+			 * back off exponentially up to 30 s; a healthy life resets it. */
+			if (now - children[i].started_ms < 2000)
+				backoff_ms = backoff_ms ? (backoff_ms * 2 > 30000 ?
+				    30000 : backoff_ms * 2) : 100;
+			else
+				backoff_ms = 0;
+			if (respawn_at_ms == 0 || respawn_at_ms > now + backoff_ms)
+				respawn_at_ms = now + backoff_ms;
+		}
+		children[i] = children[--nchildren];
+	}
+}
+
+/* Load config + templates for a reload; on failure keep running as before. */
+static void
+reload(const char *path)
+{
+	HDF	*cfg;
+	HDF	*old = config_hdf();
+	char	 err[512];
+	char	*oldsock = xstrdup(config_str("Server.Socket"));
+
+	if (config_load(path, &cfg, err, sizeof(err)) != 0) {
+		log_err("reload refused: %s", err);
+		free(oldsock);
+		return;
+	}
+	(void)old;
+	config_set(cfg);
+	if (strcmp(oldsock, config_str("Server.Socket")) != 0)
+		log_warn("reload: Server.Socket changed; restart kenpod to move the socket");
+	free(oldsock);
+	log_set_level(strcmp(config_str("Server.LogLevel"), "debug") == 0 ? LOG_LVL_DEBUG :
+	    strcmp(config_str("Server.LogLevel"), "warn") == 0 ? LOG_LVL_WARN :
+	    strcmp(config_str("Server.LogLevel"), "err") == 0 ? LOG_LVL_ERR : LOG_LVL_INFO);
+	if (tmpl_load(config_str("Server.Templates")) != 0) {
+		log_err("reload: templates do not parse; keeping the running children");
+		return;
+	}
+	generation++;
+	fill();
+	signal_gen(generation, SIGTERM);
+	log_info("reloaded %s (generation %d)", path, generation);
+}
+
+/*
+ * The listening socket: systemd socket activation (LISTEN_FDS), fd 0 when
+ * Server.Socket is "-" (spawn-fcgi), else a unix socket path or host:port.
+ */
+static int
+open_listener(void)
+{
+	const char	*sock = config_str("Server.Socket");
+	const char	*lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+	struct stat	 st;
+	int		 fd, flags;
+
+	if (lf != NULL && lp != NULL && atol(lp) == (long)getpid() && atoi(lf) >= 1)
+		fd = 3;
+	else if (strcmp(sock, "-") == 0)
+		fd = 0;
+	else {
+		if (sock[0] == '/' && lstat(sock, &st) == 0) {
+			if (!S_ISSOCK(st.st_mode)) {
+				log_err("Server.Socket %s exists and is not a socket", sock);
+				return -1;
+			}
+			unlink(sock);
+		}
+		if ((fd = FCGX_OpenSocket(sock, (int)config_int("Server.Backlog"))) < 0) {
+			log_err("cannot listen on Server.Socket %s: %s", sock, strerror(errno));
+			return -1;
+		}
+		if (sock[0] == '/') {
+			socket_path = xstrdup(sock);
+			if (chmod(sock, (mode_t)config_int("Server.SocketMode")) != 0)
+				log_warn("chmod %s: %s", sock, strerror(errno));
+		}
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		log_err("cannot make the listening socket non-blocking: %s", strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+static int
+drop_privileges(void)
+{
+	const char	*user = config_str("Server.User");
+	struct passwd	*pw;
+
+	if (user[0] == '\0')
+		return 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		log_err("Server.User %s: no such user", user);
+		return -1;
+	}
+	if (socket_path != NULL && chown(socket_path, pw->pw_uid, pw->pw_gid) != 0)
+		log_warn("chown %s: %s", socket_path, strerror(errno));
+	if (setgid(pw->pw_gid) != 0 || initgroups(user, pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		log_err("cannot become %s: %s", user, strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		log_err("still able to regain root after dropping privileges");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+write_pidfile(void)
+{
+	const char	*pf = config_str("Server.PidFile");
+	FILE		*f;
+
+	if (pf[0] == '\0')
+		return;
+	if ((f = fopen(pf, "w")) == NULL) {
+		log_warn("pid file %s: %s", pf, strerror(errno));
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*path = NULL;
+	HDF		*cfg;
+	char		 err[512];
+	int		 ch, test_only = 0, stopping = 0, sig;
+	sigset_t	 set;
+	siginfo_t	 info;
+	struct timespec	 ts;
+	int64_t		 deadline = 0, now;
+
+	while ((ch = getopt(argc, argv, "c:t")) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 't':
+			test_only = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (path == NULL)
+		path = config_default_path();
+	log_open("kenpod", 0);
+	if (config_load(path, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kenpod: %s\n", err);
+		return 1;
+	}
+	config_set(cfg);
+	if (config_bool("Server.Syslog"))
+		log_open("kenpod", 1);
+	log_set_level(strcmp(config_str("Server.LogLevel"), "debug") == 0 ? LOG_LVL_DEBUG :
+	    strcmp(config_str("Server.LogLevel"), "warn") == 0 ? LOG_LVL_WARN :
+	    strcmp(config_str("Server.LogLevel"), "err") == 0 ? LOG_LVL_ERR : LOG_LVL_INFO);
+	if (crypto_init() != 0)
+		return 1;
+	if (tmpl_load(config_str("Server.Templates")) != 0) {
+		fprintf(stderr, "kenpod: templates in %s do not parse (see the log above)\n",
+		    config_str("Server.Templates"));
+		return 1;
+	}
+	if (test_only) {
+		printf("kenpod: %s is valid\n", path);
+		return 0;
+	}
+	if (metrics_init() != 0)
+		log_warn("metrics disabled: cannot map shared memory");
+	if ((listen_fd = open_listener()) < 0)
+		return 1;
+	if (drop_privileges() != 0)
+		return 1;
+	write_pidfile();
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	log_info("kenpod started: %lld workers on %s", config_int("Server.Workers"),
+	    config_str("Server.Socket"));
+	fill();
+	for (;;) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = 250 * 1000 * 1000;
+		sig = sigtimedwait(&set, &info, &ts);
+		now = util_mono_ms();
+		if (sig == SIGCHLD || sig < 0)
+			reap(stopping);
+		if ((sig == SIGTERM || sig == SIGINT) && !stopping) {
+			log_info("stopping: waiting for in-flight requests");
+			stopping = 1;
+			signal_gen(generation + 1, SIGTERM);
+			deadline = now + 30000;
+		} else if (sig == SIGHUP && !stopping)
+			reload(path);
+		if (stopping) {
+			reap(1);
+			if (nchildren == 0)
+				break;
+			if (now > deadline) {
+				log_err("children did not stop in 30 s; killing them");
+				signal_gen(generation + 1, SIGKILL);
+				deadline = now + 5000;
+			}
+			continue;
+		}
+		if (respawn_at_ms != 0 && now >= respawn_at_ms) {
+			respawn_at_ms = 0;
+			fill();
+		}
+	}
+	if (socket_path != NULL)
+		unlink(socket_path);
+	if (config_str("Server.PidFile")[0] != '\0')
+		unlink(config_str("Server.PidFile"));
+	log_info("kenpod stopped");
+	return 0;
+}

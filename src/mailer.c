@@ -1,0 +1,841 @@
+/*
+ * mailer.c — drain the outbox over SMTP with libesmtp.
+ *
+ * One round (mailer_send_due):
+ *   1. claim: in one short transaction, SELECT the due rows … FOR UPDATE SKIP LOCKED
+ *      (several mailers never take the same row), push their next_attempt_at one
+ *      lease into the future and count the attempt, COMMIT;
+ *   2. send the claimed messages in one SMTP session, outside any transaction;
+ *   3. record each result with its own UPDATE: sent_at; or a retry time (back-off)
+ *      and last_error; or failed_at and last_error.
+ * Nothing is sent twice in normal operation. If the process dies (or the database
+ * cannot be reached to record a result) between 2 and 3, the row becomes due again
+ * when its lease expires and that message may be delivered a second time; a lost
+ * mail is worse than a duplicate. The lease is long enough for the slowest SMTP
+ * session the configured timeouts allow, so a live mailer never loses its claim.
+ *
+ * Outcomes. Accepted by the server (DATA answered 2xx for the recipient): sent.
+ * Recipient or message refused with 5xx: failed at once (retrying cannot help).
+ * Everything else — server down, timeouts, dropped connection, 4xx, and a 5xx for
+ * our own sender address (a configuration error the operator can fix) — is retried
+ * after Mail.RetryMin seconds, doubling per attempt up to Mail.RetryMax, ±20 %
+ * jitter, until the message is older than Mail.GiveUpAfter; the first failure after
+ * that marks it failed. So a message is always tried at least once.
+ *
+ * Transfer encoding. Bodies are UTF-8 text. A body that is pure ASCII goes as 7bit.
+ * Otherwise it goes as 8bit with BODY=8BITMIME (every current MTA and aiosmtpd offer
+ * RFC 6152), which keeps the raw mail readable; if the server does not offer
+ * 8BITMIME (libesmtp then refuses to start the transaction, before MAIL FROM) the
+ * process remembers that and sends base64 from then on. A body with a line longer
+ * than 998 octets, which 8bit does not allow, always goes as base64.
+ *
+ * libesmtp does the SMTP dot-stuffing itself (protocol.c, cmd_data2) and needs
+ * CRLF line ends (a bare LF is not a line end for it), so bodies are converted to
+ * CRLF here. It encodes nothing: the Subject and the From display name are RFC 2047
+ * encoded here (mail_encode_header). All headers are written by us; libesmtp then
+ * adds none of its own.
+ *
+ * Logs name the outbox id only, never an address; last_error holds the SMTP phase,
+ * code and the server's text with any word containing '@' removed.
+ */
+#include "outbox.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libesmtp.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+/* RFC 2047: an encoded-word is at most 75 characters and a line holding one at most
+ * 76. 39 octets → 52 base64 characters → a 64-character word, so even the first
+ * line ("Subject: " + word) stays within 76. */
+#define ENC_WORD_OCTETS		39
+#define BODY_LINE_MAX		998	/* RFC 5322 §2.1.1, without the CRLF */
+#define ERR_TEXT_MAX		200	/* of last_error (the column holds 500) */
+
+enum mail_outcome { MAIL_SENT, MAIL_RETRY, MAIL_FAIL };
+
+/* One claimed outbox row and its SMTP message. */
+struct mail {
+	long long		 id;
+	char			*to;
+	char			*subject;
+	char			*body;
+	long long		 attempts;	/* including this one */
+	int			 expired;	/* older than Mail.GiveUpAfter */
+	char			*text;		/* the RFC 5322 message we send */
+	smtp_message_t		 msg;
+	smtp_recipient_t	 rcpt;
+	enum mail_outcome	 outcome;
+	char			 reason[ERR_TEXT_MAX + 1];
+};
+
+/* The rows of one claim, filled by claim_txn. */
+struct claim {
+	struct mail	*v;
+	size_t		 n;
+	long long	 limit;
+	long long	 lease;		/* seconds */
+	long long	 giveup;	/* seconds */
+};
+
+/* Set once the server has shown it lacks 8BITMIME: send base64 from then on. */
+static int	 no_8bitmime;
+
+/* ---- encoding helpers ------------------------------------------------------ */
+
+static const char b64chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Append standard base64 (with padding) of n bytes to b. */
+static void
+b64_append(struct buf *b, const unsigned char *in, size_t n)
+{
+	char		 q[4];
+	size_t		 i;
+	unsigned long	 v;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 |
+		    in[i + 2];
+		q[0] = b64chars[(v >> 18) & 63];
+		q[1] = b64chars[(v >> 12) & 63];
+		q[2] = b64chars[(v >> 6) & 63];
+		q[3] = b64chars[v & 63];
+		buf_append(b, q, 4);
+	}
+	if (n - i == 1) {
+		v = (unsigned long)in[i] << 16;
+		q[0] = b64chars[(v >> 18) & 63];
+		q[1] = b64chars[(v >> 12) & 63];
+		q[2] = q[3] = '=';
+		buf_append(b, q, 4);
+	} else if (n - i == 2) {
+		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8;
+		q[0] = b64chars[(v >> 18) & 63];
+		q[1] = b64chars[(v >> 12) & 63];
+		q[2] = b64chars[(v >> 6) & 63];
+		q[3] = '=';
+		buf_append(b, q, 4);
+	}
+}
+
+/*
+ * Length of the UTF-8 sequence starting at s (at most avail bytes): 1–4 for a
+ * well-formed sequence; 1 for a byte that does not start one, so that malformed
+ * input is still cut only between bytes we can account for.
+ */
+static size_t
+utf8_seqlen(const unsigned char *s, size_t avail)
+{
+	size_t	 n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 1;
+	if (n > avail)
+		return 1;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+/*
+ * RFC 2047 encode a header value. Control characters (CR and LF included, so no
+ * value can inject a header) become spaces. A value of printable ASCII that does
+ * not contain "=?" is returned unchanged; anything else becomes a sequence of
+ * "=?UTF-8?B?…?=" words of at most 39 octets each (64 characters), never cutting
+ * a UTF-8 character, separated by CRLF SP (header folding; whitespace between
+ * encoded-words is not part of the decoded text). Returns a malloc'd string.
+ */
+char *
+mail_encode_header(const char *utf8)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*s;
+	size_t		 len, i, start, seq;
+	int		 plain = 1;
+
+	s = xstrdup(utf8 != NULL ? utf8 : "");
+	len = strlen(s);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			s[i] = ' ';
+		else if (c >= 0x80)
+			plain = 0;
+	}
+	if (plain && strstr(s, "=?") == NULL)
+		return s;
+
+	buf_append(&b, "", 0);
+	for (start = i = 0; i < len; i += seq) {
+		seq = utf8_seqlen((const unsigned char *)s + i, len - i);
+		if (i + seq - start > ENC_WORD_OCTETS) {
+			if (b.len > 0)
+				buf_puts(&b, "\r\n ");
+			buf_puts(&b, "=?UTF-8?B?");
+			b64_append(&b, (const unsigned char *)s + start, i - start);
+			buf_puts(&b, "?=");
+			start = i;
+		}
+	}
+	if (i > start) {
+		if (b.len > 0)
+			buf_puts(&b, "\r\n ");
+		buf_puts(&b, "=?UTF-8?B?");
+		b64_append(&b, (const unsigned char *)s + start, i - start);
+		buf_puts(&b, "?=");
+	}
+	free(s);
+	return b.data;
+}
+
+/* 1 if addr is safe to put in a header and an envelope: printable ASCII without
+ * space or <>()\",;, one '@' with text on both sides, at most 254 octets. */
+static int
+addr_ok(const char *addr)
+{
+	const char	*p, *at = NULL;
+
+	if (strlen(addr) < 3 || strlen(addr) > 254)
+		return 0;
+	for (p = addr; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("<>()\",;\\", *p) != NULL)
+			return 0;
+		if (*p == '@') {
+			if (at != NULL)
+				return 0;
+			at = p;
+		}
+	}
+	return at != NULL && at != addr && at[1] != '\0';
+}
+
+/* Append the From: header value: display name (quoted or RFC 2047) and address. */
+static void
+from_header(struct buf *b, const char *name, const char *addr)
+{
+	const char	*p;
+	char		*enc;
+	int		 ascii = 1;
+
+	if (name == NULL || *name == '\0') {
+		buf_puts(b, addr);
+		return;
+	}
+	for (p = name; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			ascii = 0;
+	if (ascii && strstr(name, "=?") == NULL) {
+		/* A quoted-string: safe whatever specials the name holds. */
+		buf_puts(b, "\"");
+		for (p = name; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_puts(b, "\\");
+			buf_append(b, p, 1);
+		}
+		buf_printf(b, "\" <%s>", addr);
+		return;
+	}
+	enc = mail_encode_header(name);
+	/* The address on its own folded line keeps every line within 76. */
+	buf_printf(b, "%s\r\n <%s>", enc, addr);
+	free(enc);
+}
+
+/* Append an RFC 5322 date of now, local time, independent of the locale. */
+static void
+date_header(struct buf *b)
+{
+	static const char *const days[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	struct tm	 tm;
+	time_t		 now;
+	long		 off;
+
+	now = time(NULL);
+	if (localtime_r(&now, &tm) == NULL) {
+		gmtime_r(&now, &tm);
+		tm.tm_gmtoff = 0;
+	}
+	off = tm.tm_gmtoff / 60;
+	buf_printf(b, "%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld",
+	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+}
+
+/* 1 if the body is pure ASCII, else 0; *longline set if a line exceeds 998. */
+static int
+body_scan(const char *body, int *longline)
+{
+	const char	*p;
+	size_t		 col = 0;
+	int		 ascii = 1;
+
+	*longline = 0;
+	for (p = body; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80)
+			ascii = 0;
+		if (*p == '\n' || *p == '\r')
+			col = 0;
+		else if (++col > BODY_LINE_MAX)
+			*longline = 1;
+	}
+	return ascii;
+}
+
+/* Append body to b with every line end (LF, CR or CRLF) as CRLF, ending in CRLF. */
+static void
+crlf_append(struct buf *b, const char *body)
+{
+	const char	*p, *q;
+
+	for (p = body; *p != '\0'; p = q) {
+		q = p + strcspn(p, "\r\n");
+		buf_append(b, p, (size_t)(q - p));
+		if (*q == '\0') {
+			buf_puts(b, "\r\n");
+			break;
+		}
+		buf_puts(b, "\r\n");
+		if (q[0] == '\r' && q[1] == '\n')
+			q += 2;
+		else
+			q++;
+	}
+}
+
+/*
+ * Build the whole message for m into m->text. *eightbit is set to 1 when it must
+ * be sent with BODY=8BITMIME. Returns 0, or -1 with m->reason set (configuration
+ * error: the message is retried).
+ */
+static int
+mail_build(struct mail *m, int *eightbit)
+{
+	struct buf	 b = { NULL, 0, 0 }, crlf = { NULL, 0, 0 };
+	const char	*from, *domain, *cte;
+	unsigned char	 rnd[16];
+	char		 hex[33], *subj;
+	size_t		 i;
+	int		 ascii, longline, base64 = 0;
+
+	*eightbit = 0;
+	from = config_str("Mail.From");
+	if (!addr_ok(from)) {
+		snprintf(m->reason, sizeof(m->reason), "Mail.From is not a "
+		    "valid address");
+		return -1;
+	}
+	domain = strchr(from, '@') + 1;
+
+	ascii = body_scan(m->body, &longline);
+	if (ascii && !longline)
+		cte = "7bit";
+	else if (!longline && !no_8bitmime) {
+		cte = "8bit";
+		*eightbit = 1;
+	} else {
+		cte = "base64";
+		base64 = 1;
+	}
+
+	buf_puts(&b, "From: ");
+	from_header(&b, config_str("Mail.FromName"), from);
+	buf_printf(&b, "\r\nTo: %s\r\n", m->to);
+	subj = mail_encode_header(m->subject);
+	buf_printf(&b, "Subject: %s\r\n", subj);
+	free(subj);
+	buf_puts(&b, "Date: ");
+	date_header(&b);
+	crypto_random(rnd, sizeof(rnd));
+	util_hex(rnd, sizeof(rnd), hex);
+	buf_printf(&b, "\r\nMessage-ID: <%s.%lld@%s>\r\n", hex, m->id, domain);
+	buf_puts(&b, "Auto-Submitted: auto-generated\r\n");
+	buf_puts(&b, "MIME-Version: 1.0\r\n");
+	buf_puts(&b, "Content-Type: text/plain; charset=UTF-8\r\n");
+	buf_printf(&b, "Content-Transfer-Encoding: %s\r\n\r\n", cte);
+
+	crlf_append(&crlf, m->body);
+	if (base64) {
+		/* 57 octets → one 76-character line. */
+		for (i = 0; i < crlf.len; i += 57) {
+			b64_append(&b, (const unsigned char *)crlf.data + i,
+			    crlf.len - i < 57 ? crlf.len - i : 57);
+			buf_puts(&b, "\r\n");
+		}
+	} else if (crlf.len > 0)
+		buf_append(&b, crlf.data, crlf.len);
+	buf_free(&crlf);
+	m->text = b.data;
+	return 0;
+}
+
+/* ---- claiming and recording ------------------------------------------------ */
+
+static void
+mail_free(struct mail *m)
+{
+	free(m->to);
+	free(m->subject);
+	free(m->body);
+	free(m->text);
+}
+
+static void
+claim_reset(struct claim *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++)
+		mail_free(&c->v[i]);
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+/*
+ * db_txn body: select up to c->limit due rows, skipping rows another mailer holds,
+ * and claim them (lease, attempts + 1). Safe to rerun: starts from an empty claim.
+ */
+static int
+claim_txn(void *arg)
+{
+	struct claim	*c = arg;
+	struct db_res	*res = NULL;
+	struct mail	*m;
+	size_t		 i;
+	long long	 rc;
+	int		 r;
+
+	claim_reset(c);
+	r = db_query(&res,
+	    "SELECT id, to_addr, subject, body, attempts, "
+	    "created_at < NOW(6) - INTERVAL ? SECOND "
+	    "FROM outbox "
+	    "WHERE sent_at IS NULL AND failed_at IS NULL "
+	    "AND next_attempt_at <= NOW(6) "
+	    "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+	    "ii", c->giveup, c->limit);
+	if (r < 0)
+		return r;
+	c->v = xcalloc((size_t)c->limit, sizeof(*c->v));
+	while ((r = db_res_next(res)) == 1 && c->n < (size_t)c->limit) {
+		m = &c->v[c->n++];
+		m->id = db_res_int(res, 0);
+		m->to = xstrdup(db_res_str(res, 1) ? db_res_str(res, 1) : "");
+		m->subject = xstrdup(db_res_str(res, 2) ?
+		    db_res_str(res, 2) : "");
+		m->body = xstrdup(db_res_str(res, 3) ? db_res_str(res, 3) : "");
+		m->attempts = db_res_int(res, 4) + 1;
+		m->expired = db_res_int(res, 5) != 0;
+	}
+	db_res_free(res);
+	if (r < 0)
+		return DB_ERR;
+
+	for (i = 0; i < c->n; i++) {
+		rc = db_exec("UPDATE outbox SET attempts = attempts + 1, "
+		    "next_attempt_at = NOW(6) + INTERVAL ? SECOND WHERE id = ?",
+		    "ii", c->lease, c->v[i].id);
+		if (rc < 0)
+			return (int)rc;
+	}
+	return (int)c->n;
+}
+
+/* Seconds to wait before attempt number attempts + 1: doubling, capped, ±20 %. */
+static long long
+backoff(long long attempts)
+{
+	long long	 min, max, d, span;
+	int		 shift;
+
+	min = config_int("Mail.RetryMin");
+	max = config_int("Mail.RetryMax");
+	shift = attempts <= 1 ? 0 : attempts > 31 ? 30 : (int)attempts - 1;
+	d = min;
+	while (shift-- > 0 && d < max)
+		d *= 2;
+	if (d > max)
+		d = max;
+	span = d * 2 / 5;
+	if (span > 0 && span < 0x7fffffff)
+		d = d - d / 5 + (long long)crypto_random_uniform(
+		    (unsigned)span + 1);
+	if (d > max)
+		d = max;
+	return d < 1 ? 1 : d;
+}
+
+/*
+ * Store the outcome of one message. A "sent" result is the one that matters most
+ * (losing it means a resend after the lease), so it is tried a few times.
+ */
+static void
+record(struct mail *m)
+{
+	long long	 rc = 0, delay;
+	int		 try;
+	char		 err[ERR_TEXT_MAX + 40];
+	const char	*why = m->reason;
+
+	switch (m->outcome) {
+	case MAIL_SENT:
+		for (try = 0; try < 3; try++) {
+			rc = db_exec("UPDATE outbox SET sent_at = NOW(6), "
+			    "last_error = NULL WHERE id = ?", "i", m->id);
+			if (rc >= 0)
+				break;
+			nanosleep(&(struct timespec){ 0, 500000000L }, NULL);
+		}
+		if (rc < 0)
+			log_err("mail %lld sent but not recorded; it may be "
+			    "sent again after its lease", m->id);
+		else
+			log_info("mail %lld sent (attempt %lld)", m->id,
+			    m->attempts);
+		return;
+	case MAIL_RETRY:
+		if (!m->expired) {
+			delay = backoff(m->attempts);
+			rc = db_exec("UPDATE outbox SET next_attempt_at = "
+			    "NOW(6) + INTERVAL ? SECOND, last_error = ? "
+			    "WHERE id = ? AND sent_at IS NULL",
+			    "isi", delay, m->reason, m->id);
+			log_warn("mail %lld deferred (attempt %lld, retry in "
+			    "%lld s): %s", m->id, m->attempts, delay, m->reason);
+			break;
+		}
+		snprintf(err, sizeof(err), "gave up after %lld attempts: %s",
+		    m->attempts, m->reason);
+		why = err;
+		/* FALLTHROUGH */
+	case MAIL_FAIL:
+		rc = db_exec("UPDATE outbox SET failed_at = NOW(6), "
+		    "last_error = ? WHERE id = ? AND sent_at IS NULL",
+		    "si", why, m->id);
+		log_err("mail %lld failed (attempt %lld): %s", m->id,
+		    m->attempts, why);
+		break;
+	}
+	if (rc < 0)
+		log_err("mail %lld: result not recorded (db status %lld); "
+		    "retried after its lease", m->id, rc);
+}
+
+/* ---- SMTP ------------------------------------------------------------------ */
+
+/* libesmtp event callback: notes that a required extension is missing. */
+static void
+session_event(smtp_session_t s, int event, void *arg, ...)
+{
+	int	*missing_8bitmime = arg;
+
+	(void)s;
+	if (event == SMTP_EV_EXTNA_8BITMIME)
+		*missing_8bitmime = 1;
+}
+
+/*
+ * Write "PHASE code x.y.z text" into out, dropping every word of the server's text
+ * that contains '@' (addresses) and any control character.
+ */
+static void
+status_reason(char *out, size_t outlen, const char *phase,
+    const smtp_status_t *st)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*p, *w;
+	size_t		 n;
+
+	buf_printf(&b, "%s %d", phase, st->code);
+	if (st->enh_class > 0)
+		buf_printf(&b, " %d.%d.%d", st->enh_class, st->enh_subject,
+		    st->enh_detail);
+	for (p = st->text != NULL ? st->text : ""; *p != '\0'; ) {
+		while (*p != '\0' && (unsigned char)*p <= 0x20)
+			p++;
+		w = p;
+		while (*p != '\0' && (unsigned char)*p > 0x20)
+			p++;
+		n = (size_t)(p - w);
+		if (n == 0 || memchr(w, '@', n) != NULL)
+			continue;
+		/* Skip the enhanced code the server repeats at the start. */
+		if (b.len < 16 && n >= 5 && w[0] >= '2' && w[0] <= '5' &&
+		    w[1] == '.' && st->enh_class > 0)
+			continue;
+		buf_puts(&b, " ");
+		buf_append(&b, w, n);
+		if (b.len >= outlen)
+			break;
+	}
+	for (n = 0; n < b.len; n++)
+		if ((unsigned char)b.data[n] == 0x7f)
+			b.data[n] = ' ';
+	snprintf(out, outlen, "%s", b.data);
+	buf_free(&b);
+}
+
+/* Decide the outcome of m from its libesmtp statuses after the session. */
+static void
+classify(struct mail *m, const char *session_err)
+{
+	const smtp_status_t	*rp, *rc, *tc;
+
+	rp = smtp_reverse_path_status(m->msg);
+	rc = smtp_recipient_status(m->rcpt);
+	tc = smtp_message_transfer_status(m->msg);
+
+	if (rc != NULL && rc->code / 100 == 2 &&
+	    tc != NULL && tc->code / 100 == 2) {
+		m->outcome = MAIL_SENT;
+		return;
+	}
+	if (rc != NULL && rc->code / 100 == 5) {
+		m->outcome = MAIL_FAIL;
+		status_reason(m->reason, sizeof(m->reason), "RCPT", rc);
+	} else if (rc != NULL && rc->code / 100 == 4) {
+		m->outcome = MAIL_RETRY;
+		status_reason(m->reason, sizeof(m->reason), "RCPT", rc);
+	} else if (rp != NULL && (rp->code / 100 == 4 || rp->code / 100 == 5)) {
+		/* Our sender refused: configuration, not this message. */
+		m->outcome = MAIL_RETRY;
+		status_reason(m->reason, sizeof(m->reason), "MAIL", rp);
+	} else if (tc != NULL && tc->code / 100 == 5) {
+		m->outcome = MAIL_FAIL;
+		status_reason(m->reason, sizeof(m->reason), "DATA", tc);
+	} else if (tc != NULL && tc->code / 100 == 4) {
+		m->outcome = MAIL_RETRY;
+		status_reason(m->reason, sizeof(m->reason), "DATA", tc);
+	} else {
+		m->outcome = MAIL_RETRY;
+		snprintf(m->reason, sizeof(m->reason), "SMTP session: %s",
+		    session_err != NULL ? session_err : "no answer");
+	}
+}
+
+/* Set the five protocol timeouts to ms milliseconds, below the RFC minimums. */
+static int
+session_timeouts(smtp_session_t s, long ms)
+{
+	static const int which[] = {
+		Timeout_GREETING, Timeout_ENVELOPE, Timeout_DATA,
+		Timeout_TRANSFER, Timeout_DATA2
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++)
+		if (smtp_set_timeout(s, which[i] |
+		    Timeout_OVERRIDE_RFC2822_MINIMUM, ms) == 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Send the claimed messages in one SMTP session and set each one's outcome.
+ * Returns 1 if the session must be redone in base64 (the server lacks 8BITMIME
+ * and nothing was sent), else 0.
+ */
+static int
+send_session(struct claim *c)
+{
+	smtp_session_t	 s = NULL;
+	struct mail	*m;
+	size_t		 i;
+	char		 ebuf[128];
+	const char	*serr = NULL;
+	int		 eightbit, any8 = 0, missing_8bitmime = 0, redo = 0;
+	int		 ok;
+
+	for (i = 0; i < c->n; i++) {
+		c->v[i].msg = NULL;
+		c->v[i].rcpt = NULL;
+		free(c->v[i].text);
+		c->v[i].text = NULL;
+		c->v[i].outcome = MAIL_RETRY;
+		c->v[i].reason[0] = '\0';
+	}
+	if ((s = smtp_create_session()) == NULL ||
+	    smtp_set_server(s, config_str("Mail.Server")) == 0 ||
+	    session_timeouts(s, (long)config_int("Mail.Timeout") * 1000) != 0 ||
+	    smtp_option_require_all_recipients(s, 1) == 0 ||
+	    smtp_set_eventcb(s, session_event, &missing_8bitmime) == 0) {
+		serr = "cannot set up libesmtp session";
+		goto done;
+	}
+	for (i = 0; i < c->n; i++) {
+		m = &c->v[i];
+		if (!addr_ok(m->to)) {
+			m->outcome = MAIL_FAIL;
+			snprintf(m->reason, sizeof(m->reason),
+			    "invalid recipient address");
+			continue;
+		}
+		if (mail_build(m, &eightbit) != 0)
+			continue;	/* MAIL_RETRY, reason set */
+		if ((m->msg = smtp_add_message(s)) == NULL ||
+		    smtp_set_reverse_path(m->msg,
+		    config_str("Mail.From")) == 0 ||
+		    smtp_set_message_str(m->msg, m->text) == 0 ||
+		    (eightbit && smtp_8bitmime_set_body(m->msg,
+		    E8bitmime_8BITMIME) == 0) ||
+		    (m->rcpt = smtp_add_recipient(m->msg, m->to)) == NULL) {
+			serr = "cannot set up libesmtp message";
+			goto done;
+		}
+		any8 |= eightbit;
+	}
+	if (smtp_start_session(s) == 0)
+		serr = smtp_strerror(smtp_errno(), ebuf, sizeof(ebuf));
+	if (any8 && (missing_8bitmime ||
+	    smtp_errno() == SMTP_ERR_EXTENSION_NOT_AVAILABLE)) {
+		if (!no_8bitmime)
+			log_warn("mailer: the SMTP server does not offer "
+			    "8BITMIME; sending base64 bodies from now on");
+		no_8bitmime = 1;
+		redo = 1;
+		goto done;
+	}
+done:
+	for (i = 0; i < c->n && !redo; i++) {
+		m = &c->v[i];
+		if (m->msg == NULL || m->rcpt == NULL) {
+			if (m->reason[0] == '\0')
+				snprintf(m->reason, sizeof(m->reason), "%s",
+				    serr != NULL ? serr : "not sent");
+			continue;
+		}
+		classify(m, serr);
+	}
+	if (s != NULL && (ok = smtp_destroy_session(s)) == 0)
+		log_warn("mailer: smtp_destroy_session failed");
+	return redo;
+}
+
+/* Ignore SIGPIPE: a server closing the connection must not kill the process. */
+static void
+ignore_sigpipe(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGPIPE, &sa, NULL) == -1)
+		log_warn("mailer: sigaction(SIGPIPE): %s", strerror(errno));
+}
+
+/*
+ * Claim at most n due messages, send them in one SMTP session, record each result
+ * (see the comment at the top). Returns the number of messages claimed and
+ * attempted (0: nothing due), or a db_status when they could not be claimed.
+ * Ignores SIGPIPE for the process.
+ */
+int
+mailer_send_due(int n)
+{
+	struct claim	 c;
+	size_t		 i;
+	long long	 timeout;
+	int		 r;
+
+	if (n <= 0)
+		return 0;
+	ignore_sigpipe();
+	memset(&c, 0, sizeof(c));
+	c.limit = n;
+	c.giveup = config_int("Mail.GiveUpAfter");
+	/* Every SMTP step of every message may take just under the timeout
+	 * (greeting, EHLO, then MAIL, RCPT, DATA, end of data per message), and
+	 * connect() itself has no timeout in libesmtp: the 300 s cover that. */
+	timeout = config_int("Mail.Timeout");
+	c.lease = 300 + timeout * 4 * ((long long)n + 1);
+
+	r = db_txn(claim_txn, &c);
+	if (r < 0) {
+		claim_reset(&c);
+		return r;
+	}
+	if (c.n == 0)
+		goto out;
+	if (send_session(&c))
+		(void)send_session(&c);
+	for (i = 0; i < c.n; i++)
+		record(&c.v[i]);
+	r = (int)c.n;
+out:
+	claim_reset(&c);
+	return r;
+}
+
+/* Sleep for seconds, waking every 100 ms to look at *stop. */
+static void
+sleep_interruptible(long long seconds, volatile int *stop)
+{
+	int64_t	 end;
+
+	end = util_mono_ms() + seconds * 1000;
+	while (!*stop && util_mono_ms() < end)
+		nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+}
+
+/*
+ * The mailer process's loop: send due mail in batches of Mail.Batch, then wait
+ * Mail.Poll seconds (at once again when a batch was full). A database outage is
+ * logged once when it starts and once when it ends; db.c reconnects. Returns 0
+ * when *stop becomes non-zero.
+ */
+int
+mailer_run(volatile int *stop)
+{
+	int	 r, batch, down = 0;
+
+	log_info("mailer: started");
+	while (!*stop) {
+		batch = (int)config_int("Mail.Batch");
+		r = mailer_send_due(batch);
+		if (r < 0) {
+			if (!down)
+				log_err("mailer: cannot claim mail (db status "
+				    "%d); retrying every %lld s", r,
+				    config_int("Mail.Poll"));
+			down = 1;
+		} else if (down) {
+			log_info("mailer: database reachable again");
+			down = 0;
+		}
+		if (r >= batch)
+			continue;
+		sleep_interruptible(config_int("Mail.Poll"), stop);
+	}
+	log_info("mailer: stopped");
+	return 0;
+}

@@ -1,0 +1,806 @@
+/*
+ * request.c — the request pipeline: one FastCGI request in, one response out.
+ *
+ * Order of checks (each answers with its own Japanese error page and a log line):
+ *   body size (413) → route (404) → method (405) → form parse: percent-escapes,
+ *   NUL, UTF-8, control characters, field sizes (400) → session → CSRF + Origin on
+ *   POST (403) → access flags (303 to /login) → handler.
+ * Every response passes through response_open(), which sets the security headers.
+ * The request path is never echoed into a page or a log (it may carry a token):
+ * logs name the route.
+ */
+#include "autoconf.h"
+#include "request.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
+#include "router.h"
+#include "session.h"
+#include "template.h"
+#include "worker.h"
+
+/* The FastCGI request being served (one per process at a time). */
+static FCGX_Request	*cur;
+
+/* ---- cgiwrap emulation: ClearSilver's CGI kit reads the FastCGI params ---- */
+
+static int
+emu_read(void *data, char *buf, int n)
+{
+	return FCGX_GetStr(buf, n, cur->in);
+}
+
+/* Must return 0 on success (STACK-NOTES: a byte count leaks inside cgi_output). */
+static int
+emu_writef(void *data, const char *fmt, va_list ap)
+{
+	return FCGX_VFPrintF(cur->out, fmt, ap) < 0 ? -1 : 0;
+}
+
+static int
+emu_write(void *data, const char *buf, int n)
+{
+	return FCGX_PutStr(buf, n, cur->out);
+}
+
+static char *
+emu_getenv(void *data, const char *name)
+{
+	const char	*v;
+
+	/* We parse the query string ourselves (strict validation, see form_parse). */
+	if (strcmp(name, "QUERY_STRING") == 0)
+		return NULL;
+	if ((v = FCGX_GetParam(name, cur->envp)) == NULL)
+		return NULL;
+	return strdup(v);	/* cgiwrap frees it */
+}
+
+static int
+emu_putenv(void *data, const char *k, const char *v)
+{
+	return -1;
+}
+
+static int
+emu_iterenv(void *data, int n, char **k, char **v)
+{
+	char	**e = cur->envp, *eq;
+	int	 i;
+
+	*k = *v = NULL;
+	for (i = 0; e[i] != NULL && i < n; i++)
+		;
+	if (e[i] == NULL)
+		return 0;
+	if ((eq = strchr(e[i], '=')) == NULL)
+		return 0;
+	*k = strndup(e[i], (size_t)(eq - e[i]));
+	*v = strdup(eq + 1);
+	return 0;
+}
+
+/* ---- input ---- */
+
+static int
+hexdig(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decode a urlencoded component in place. -1 on a bad escape or a NUL byte. */
+static int
+url_decode(char *s, size_t *len)
+{
+	char	*r = s, *w = s;
+	int	 h, l;
+
+	while (*r != '\0') {
+		if (*r == '+') {
+			*w++ = ' ';
+			r++;
+		} else if (*r == '%') {
+			if ((h = hexdig((unsigned char)r[1])) < 0 ||
+			    (l = hexdig((unsigned char)r[2])) < 0)
+				return -1;
+			if (h == 0 && l == 0)
+				return -1;
+			*w++ = (char)(h << 4 | l);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	*len = (size_t)(w - s);
+	return 0;
+}
+
+/* A field name: letters, digits, '_' only (keeps HDF paths flat and predictable). */
+static int
+name_ok(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/*
+ * Parse application/x-www-form-urlencoded data into Query.<name>. The first value
+ * of a repeated name wins. Returns 0, or 400 with the reason logged.
+ */
+static int
+form_parse(struct req *r, char *data)
+{
+	char		*pair, *save = NULL, *eq, *name, *val;
+	size_t		 nlen, vlen, maxfield = (size_t)config_int("Server.MaxField");
+	char		 key[80];
+	NEOERR		*err;
+
+	for (pair = strtok_r(data, "&", &save); pair != NULL;
+	    pair = strtok_r(NULL, "&", &save)) {
+		if ((eq = strchr(pair, '=')) != NULL)
+			*eq = '\0';
+		name = pair;
+		val = eq ? eq + 1 : (char *)"";
+		if (url_decode(name, &nlen) != 0 || url_decode(val, &vlen) != 0) {
+			log_warn("bad request: malformed or NUL percent-escape");
+			return 400;
+		}
+		if (!name_ok(name)) {
+			log_warn("bad request: unacceptable field name");
+			return 400;
+		}
+		if (vlen > maxfield) {
+			log_warn("bad request: field %s is %zu bytes", name, vlen);
+			r->error_key = "TooLong";
+			return 400;
+		}
+		if (!util_utf8_valid(val, vlen)) {
+			log_warn("bad request: field %s is not valid UTF-8 text", name);
+			r->error_key = "BadText";
+			return 400;
+		}
+		snprintf(key, sizeof(key), "Query.%s", name);
+		if (hdf_get_value(r->hdf, key, NULL) != NULL)
+			continue;
+		if ((err = hdf_set_value(r->hdf, key, val)) != STATUS_OK) {
+			nerr_ignore(&err);
+			return 500;
+		}
+	}
+	return 0;
+}
+
+/* Read and parse the POST body (urlencoded only). 0, 400, 413 or 500. */
+static int
+body_parse(struct req *r)
+{
+	const char	*ct = FCGX_GetParam("CONTENT_TYPE", cur->envp);
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", cur->envp);
+	long long	 len = 0;
+	char		*body;
+	int		 n, rc;
+
+	if (cl != NULL && cl[0] != '\0' &&
+	    util_parse_int(cl, 0, 1LL << 40, &len) != 0) {
+		log_warn("bad request: bad Content-Length");
+		return 400;
+	}
+	if (len > config_int("Server.MaxBody")) {
+		log_warn("request body of %lld bytes refused", len);
+		return 413;
+	}
+	if (len == 0)
+		return 0;
+	/* Compare the media type only: "; charset=UTF-8" is fine (STACK-NOTES). */
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+	    (ct[33] != '\0' && ct[33] != ';' && ct[33] != ' ')) {
+		log_warn("bad request: unsupported content type");
+		return 400;
+	}
+	body = xmalloc((size_t)len + 1);
+	n = FCGX_GetStr(body, (int)len, cur->in);
+	if (n != (int)len) {
+		log_warn("bad request: body shorter than Content-Length");
+		free(body);
+		return 400;
+	}
+	body[len] = '\0';
+	if (memchr(body, '\0', (size_t)len) != NULL) {
+		free(body);
+		return 400;
+	}
+	rc = form_parse(r, body);
+	free(body);
+	return rc;
+}
+
+const char *
+req_param(struct req *r, const char *name)
+{
+	char	 key[80];
+
+	snprintf(key, sizeof(key), "Query.%s", name);
+	return hdf_get_value(r->hdf, key, NULL);
+}
+
+const char *
+req_param_trim(struct req *r, const char *name)
+{
+	const char	*v = req_param(r, name), *e;
+	char		*t, key[80];
+	NEOERR		*err;
+
+	if (v == NULL)
+		return NULL;
+	/* ASCII whitespace and U+3000 IDEOGRAPHIC SPACE (E3 80 80) at either end. */
+	for (;;) {
+		if (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+			v++;
+		else if (strncmp(v, "\xe3\x80\x80", 3) == 0)
+			v += 3;
+		else
+			break;
+	}
+	e = v + strlen(v);
+	for (;;) {
+		if (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+			e--;
+		else if (e - v >= 3 && strncmp(e - 3, "\xe3\x80\x80", 3) == 0)
+			e -= 3;
+		else
+			break;
+	}
+	if (e == v)
+		return NULL;
+	t = xstrndup(v, (size_t)(e - v));
+	snprintf(key, sizeof(key), "Trim.%s", name);
+	err = hdf_set_value(r->hdf, key, t);
+	free(t);
+	if (err != STATUS_OK) {
+		nerr_ignore(&err);
+		return NULL;
+	}
+	return hdf_get_value(r->hdf, key, NULL);
+}
+
+const char *
+req_header(struct req *r, const char *name)
+{
+	char	 env[128];
+	size_t	 i, j;
+
+	snprintf(env, sizeof(env), "HTTP_");
+	for (i = 0, j = 5; name[i] != '\0' && j < sizeof(env) - 1; i++, j++)
+		env[j] = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
+	env[j] = '\0';
+	return FCGX_GetParam(env, cur->envp);
+}
+
+const char *
+req_cookie(struct req *r, const char *name)
+{
+	char	 key[128];
+
+	snprintf(key, sizeof(key), "Cookie.%s", name);
+	return hdf_get_value(r->hdf, key, NULL);
+}
+
+const char *
+req_get_cookie(struct req *r, const char *name)
+{
+	char	 full[80];
+
+	if (r->https) {
+		snprintf(full, sizeof(full), "__Host-%s", name);
+		return req_cookie(r, full);
+	}
+	return req_cookie(r, name);
+}
+
+/* ---- output helpers ---- */
+
+void
+req_set(struct req *r, const char *key, const char *value)
+{
+	NEOERR	*err;
+
+	if ((err = hdf_set_value(r->hdf, key, value)) != STATUS_OK) {
+		nerr_ignore(&err);
+		log_err("hdf_set_value %s failed", key);
+	}
+}
+
+void
+req_setf(struct req *r, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	req_set(r, key, s);
+	free(s);
+}
+
+void
+req_set_int(struct req *r, const char *key, long long v)
+{
+	req_setf(r, key, "%lld", v);
+}
+
+const char *
+req_text(struct req *r, const char *key)
+{
+	const char	*t = tmpl_text(r->lang, key);
+
+	if (t == NULL && strcmp(r->lang, "ja") != 0)
+		t = tmpl_text("ja", key);
+	if (t == NULL) {
+		log_warn("missing text L.%s", key);
+		return key;
+	}
+	return t;
+}
+
+void
+req_form_error(struct req *r, const char *field, const char *key)
+{
+	char		 k[128];
+	const char	*text = req_text(r, key);
+
+	snprintf(k, sizeof(k), "Form.Errors.%s", field);
+	if (hdf_get_value(r->hdf, k, NULL) == NULL)
+		req_set(r, k, text);
+	snprintf(k, sizeof(k), "Form.ErrorList.%d.field", r->nerrors);
+	req_set(r, k, field);
+	snprintf(k, sizeof(k), "Form.ErrorList.%d.text", r->nerrors);
+	req_set(r, k, text);
+	r->nerrors++;
+	req_set_int(r, "Form.ErrorCount", r->nerrors);
+}
+
+void
+req_add_header(struct req *r, const char *name, const char *value)
+{
+	if (strpbrk(value, "\r\n") != NULL || strpbrk(name, "\r\n: ") != NULL) {
+		log_err("refusing header %s with CR/LF", name);
+		return;
+	}
+	buf_printf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+void
+req_set_cookie(struct req *r, const char *name, const char *value, long max_age)
+{
+	struct buf	 b = { 0 };
+
+	buf_printf(&b, "%s%s=%s; Path=/; HttpOnly; SameSite=Lax",
+	    r->https ? "__Host-" : "", name, max_age == 0 ? "" : value);
+	if (r->https)
+		buf_puts(&b, "; Secure");
+	if (max_age >= 0)
+		buf_printf(&b, "; Max-Age=%ld", max_age);
+	req_add_header(r, "Set-Cookie", b.data);
+	buf_free(&b);
+}
+
+int
+req_redirect(struct req *r, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	free(r->location);
+	r->location = xvasprintf(fmt, ap);
+	va_end(ap);
+	return 303;
+}
+
+int
+req_error(struct req *r, int status, const char *key)
+{
+	r->error_key = key;
+	return status;
+}
+
+int
+req_db_error(struct req *r, int st)
+{
+	return st == DB_DOWN ? 503 : 500;
+}
+
+/* ---- response ---- */
+
+static const char *
+status_text(int st)
+{
+	switch (st) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default:  return st >= 500 ? "Internal Server Error" : "Error";
+	}
+}
+
+/* The one place that opens every response: status and security headers. */
+static void
+response_open(struct req *r, int status, const char *ctype, size_t len)
+{
+	FCGX_FPrintF(cur->out, "Status: %d %s\r\n", status, status_text(status));
+	FCGX_FPrintF(cur->out, "Content-Type: %s\r\n", ctype);
+	if (len != (size_t)-1)
+		FCGX_FPrintF(cur->out, "Content-Length: %zu\r\n", len);
+	FCGX_PutS("Content-Security-Policy: default-src 'self'; script-src 'self'; "
+	    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Referrer-Policy: same-origin\r\n", cur->out);
+	if (r->https)
+		FCGX_PutS("Strict-Transport-Security: max-age=31536000\r\n", cur->out);
+	if (r->nostore || r->sess != NULL || status >= 400)
+		FCGX_PutS("Cache-Control: no-store\r\n", cur->out);
+	else
+		FCGX_PutS("Cache-Control: private, no-cache\r\n", cur->out);
+	FCGX_FPrintF(cur->out, "X-Request-Id: %s\r\n", r->id);
+	if (r->headers.len > 0)
+		FCGX_PutStr(r->headers.data, (int)r->headers.len, cur->out);
+}
+
+/* Last resort when even the error template cannot render. */
+static const char fallback_html[] =
+    "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">"
+    "<title>エラー</title></head><body><h1>ただいま表示できません</h1>"
+    "<p>しばらくしてからもう一度お試しください。</p></body></html>\n";
+
+static void
+send_error(struct req *r, int status)
+{
+	struct buf	 out = { 0 };
+	char		 key[64];
+	const char	*msg;
+
+	req_set_int(r, "Error.Status", status);
+	snprintf(key, sizeof(key), "Error.S%d.Title", status);
+	req_set(r, "Error.Title", req_text(r, key));
+	if (r->error_key != NULL) {
+		snprintf(key, sizeof(key), "Error.%s", r->error_key);
+		msg = req_text(r, key);
+	} else {
+		snprintf(key, sizeof(key), "Error.S%d.Message", status);
+		msg = req_text(r, key);
+	}
+	req_set(r, "Error.Message", msg);
+	if (status == 405) {
+		const struct route *rt = r->route;
+
+		req_add_header(r, "Allow", rt != NULL && (rt->flags & R_POST) ?
+		    ((rt->flags & R_GET) ? "GET, HEAD, POST" : "POST") : "GET, HEAD");
+	}
+	if (status == 503)
+		req_add_header(r, "Retry-After", "30");
+	if (tmpl_render("error", r->hdf, r->lang, &out) != 0) {
+		response_open(r, status, "text/html; charset=utf-8", sizeof(fallback_html) - 1);
+		FCGX_PutStr(fallback_html, sizeof(fallback_html) - 1, cur->out);
+	} else {
+		response_open(r, status, "text/html; charset=utf-8", out.len);
+		if (strcmp(r->method, "HEAD") != 0)
+			FCGX_PutStr(out.data, (int)out.len, cur->out);
+	}
+	buf_free(&out);
+}
+
+static void
+send_page(struct req *r, int status)
+{
+	struct buf	 out = { 0 };
+
+	if (tmpl_render(r->template, r->hdf, r->lang, &out) != 0) {
+		buf_free(&out);
+		send_error(r, 500);
+		return;
+	}
+	response_open(r, status, "text/html; charset=utf-8", out.len);
+	if (strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(out.data, (int)out.len, cur->out);
+	buf_free(&out);
+}
+
+static void
+send_redirect(struct req *r)
+{
+	/* Local paths only: an absolute URL or "//host" would be an open redirect. */
+	if (r->location == NULL || r->location[0] != '/' || r->location[1] == '/' ||
+	    r->location[1] == '\\' || strpbrk(r->location, "\r\n") != NULL) {
+		log_err("refusing redirect to a non-local location");
+		send_error(r, 500);
+		return;
+	}
+	req_add_header(r, "Location", r->location);
+	response_open(r, 303, "text/html; charset=utf-8", 0);
+}
+
+/* ---- the pipeline ---- */
+
+/* REMOTE_ADDR, or the last untrusted X-Forwarded-For hop behind a trusted proxy. */
+static void
+client_ip(struct req *r)
+{
+	const char	*ra = FCGX_GetParam("REMOTE_ADDR", cur->envp);
+	const char	*trusted = config_str("Server.TrustedProxies");
+	const char	*xff;
+	char		*copy, *tok, *save = NULL, *last = NULL, *hops[32];
+	int		 n = 0, i;
+
+	snprintf(r->ip, sizeof(r->ip), "%s", ra ? ra : "-");
+	if (trusted[0] == '\0' || ra == NULL)
+		return;
+	if (strstr(trusted, ra) == NULL)	/* quick reject; exact check below */
+		return;
+	copy = xstrdup(trusted);
+	for (tok = strtok_r(copy, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save))
+		if (strcmp(tok, ra) == 0)
+			last = tok;
+	if (last == NULL || (xff = req_header(r, "X-Forwarded-For")) == NULL) {
+		free(copy);
+		return;
+	}
+	free(copy);
+	copy = xstrdup(xff);
+	for (tok = strtok_r(copy, " ,", &save); tok && n < 32; tok = strtok_r(NULL, " ,", &save))
+		hops[n++] = tok;
+	for (i = n - 1; i >= 0; i--) {
+		if (strstr(trusted, hops[i]) == NULL) {
+			snprintf(r->ip, sizeof(r->ip), "%s", hops[i]);
+			break;
+		}
+	}
+	free(copy);
+}
+
+/*
+ * Cookie "lang" (set by /lang) wins; else whichever of ja/en comes first in
+ * Accept-Language (browsers list languages in preference order); else ja.
+ */
+static void
+pick_lang(struct req *r)
+{
+	const char	*c = req_cookie(r, "lang"), *al, *p;
+
+	r->lang = "ja";
+	if (c != NULL && (strcmp(c, "en") == 0 || strcmp(c, "ja") == 0)) {
+		r->lang = strcmp(c, "en") == 0 ? "en" : "ja";
+		return;
+	}
+	if ((al = req_header(r, "Accept-Language")) == NULL)
+		return;
+	for (p = al; *p != '\0'; ) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (strncasecmp(p, "ja", 2) == 0 && (p[2] == '\0' || strchr("-;, ", p[2])))
+			return;
+		if (strncasecmp(p, "en", 2) == 0 && (p[2] == '\0' || strchr("-;, ", p[2]))) {
+			r->lang = "en";
+			return;
+		}
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+}
+
+/* The Origin (or, without it, the Referer) of a POST must be this site. */
+static int
+origin_ok(struct req *r)
+{
+	const char	*o = req_header(r, "Origin"), *host = req_header(r, "Host");
+	const char	*base = config_str("Service.BaseURL"), *ref, *p;
+	size_t		 blen = strlen(base);
+	char		 self[300];
+
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	if (host != NULL)
+		snprintf(self, sizeof(self), "%s://%s", r->https ? "https" : "http", host);
+	else
+		self[0] = '\0';
+	if (o != NULL) {
+		if ((strlen(o) == blen && strncmp(o, base, blen) == 0) ||
+		    (self[0] != '\0' && strcmp(o, self) == 0))
+			return 1;
+		return 0;
+	}
+	if ((ref = req_header(r, "Referer")) != NULL) {
+		p = ref;
+		if ((strncmp(p, base, blen) == 0 && (p[blen] == '/' || p[blen] == '\0')) ||
+		    (self[0] != '\0' && strncmp(p, self, strlen(self)) == 0 &&
+		    (p[strlen(self)] == '/' || p[strlen(self)] == '\0')))
+			return 1;
+		return 0;
+	}
+	return 1;	/* neither header: rely on the CSRF token alone */
+}
+
+static void
+make_id(char id[17])
+{
+	unsigned char	 b[8];
+
+	crypto_random(b, sizeof(b));
+	util_hex(b, sizeof(b), id);
+}
+
+/* Run checks and the handler; returns the status to send. */
+static int
+dispatch(struct req *r)
+{
+	const char	*qs = FCGX_GetParam("QUERY_STRING", cur->envp);
+	const char	*uri = FCGX_GetParam("DOCUMENT_URI", cur->envp);
+	char		*q, *path;
+	int		 st, is_get, is_post;
+	size_t		 n;
+
+	if (uri == NULL && (uri = FCGX_GetParam("SCRIPT_NAME", cur->envp)) == NULL)
+		uri = "/";
+	/* nginx hands over a normalised, decoded path; still refuse oddities. */
+	n = strlen(uri);
+	if (n == 0 || uri[0] != '/' || n > 1024 || !util_utf8_valid(uri, n))
+		return 400;
+	r->path = path = xstrdup(uri);
+	/* The language switch returns here: only plain paths (no token segment). */
+	req_set(r, "Page.Back", "/");
+	if ((r->route = router_match(path, &r->arg)) == NULL)
+		return 404;
+	is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	is_post = strcmp(r->method, "POST") == 0;
+	if (!((is_get && (r->route->flags & R_GET)) || (is_post && (r->route->flags & R_POST))))
+		return 405;
+	if (r->route->flags & R_NOSTORE)
+		r->nostore = 1;
+	if (r->arg == NULL && is_get)
+		req_set(r, "Page.Back", path);
+	if (qs != NULL && qs[0] != '\0') {
+		if (strlen(qs) > (size_t)config_int("Server.MaxField") * 4)
+			return 400;
+		q = xstrdup(qs);
+		st = form_parse(r, q);
+		free(q);
+		if (st != 0)
+			return st;
+	}
+	if (is_post && (st = body_parse(r)) != 0)
+		return st;
+	if (!(r->route->flags & R_NOSESSION) && (st = session_load(r)) != 0)
+		return req_db_error(r, st);
+	if (is_post && !(r->route->flags & R_NOCSRF)) {
+		if (!origin_ok(r)) {
+			log_warn("POST refused: foreign Origin/Referer");
+			return req_error(r, 403, "Origin");
+		}
+		if (!session_csrf_check(r)) {
+			log_warn("POST refused: missing or wrong CSRF token");
+			return req_error(r, 403, "CSRF");
+		}
+	}
+	if ((r->route->flags & R_MEMBER) &&
+	    (r->sess == NULL || r->sess->state == NULL ||
+	    strcmp(r->sess->state, "active") != 0))
+		return req_redirect(r, "/login");
+	if (!(r->route->flags & R_NOSESSION))
+		req_set(r, "Page.CSRF", session_csrf_token(r));
+	if (r->sess != NULL && r->sess->state != NULL &&
+	    strcmp(r->sess->state, "active") == 0)
+		req_set(r, "Page.LoggedIn", "1");
+	return r->route->fn(r);
+}
+
+void
+request_handle(FCGX_Request *fr)
+{
+	struct req	 r;
+	HDF		*hdf = NULL;
+	NEOERR		*err;
+	int64_t		 t0 = util_mono_ms();
+	const char	*https;
+	int		 st;
+
+	cur = fr;
+	memset(&r, 0, sizeof(r));
+	make_id(r.id);
+	log_set_request(r.id);
+	r.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
+	if (r.method == NULL)
+		r.method = "GET";
+	https = FCGX_GetParam("HTTPS", fr->envp);
+	if (strcmp(config_str("Server.HTTPS"), "on") == 0)
+		r.https = 1;
+	else if (strcmp(config_str("Server.HTTPS"), "auto") == 0)
+		r.https = https != NULL && strcasecmp(https, "on") == 0;
+	client_ip(&r);
+
+	cgiwrap_init_emu(NULL, emu_read, emu_writef, emu_write, emu_getenv,
+	    emu_putenv, emu_iterenv);
+	if ((err = hdf_init(&hdf)) != STATUS_OK ||
+	    (err = cgi_init(&r.cgi, hdf)) != STATUS_OK) {
+		nerr_ignore(&err);
+		if (r.cgi == NULL && hdf != NULL)
+			hdf_destroy(&hdf);
+		r.hdf = NULL;
+		/* Without an HDF we cannot render; send the static page. */
+		r.lang = "ja";
+		response_open(&r, 400, "text/html; charset=utf-8", sizeof(fallback_html) - 1);
+		FCGX_PutStr(fallback_html, sizeof(fallback_html) - 1, fr->out);
+		log_warn("%s - 400 (cgi_init failed)", r.method);
+		goto out;
+	}
+	r.hdf = r.cgi->hdf;
+	pick_lang(&r);
+	req_set(&r, "Page.Lang", r.lang);
+	req_set(&r, "Page.RequestId", r.id);
+
+	st = dispatch(&r);
+	if (st == REQ_RAW) {
+		response_open(&r, 200, r.content_type ? r.content_type :
+		    "application/octet-stream", r.body.len);
+		if (strcmp(r.method, "HEAD") != 0 && r.body.len > 0)
+			FCGX_PutStr(r.body.data, (int)r.body.len, fr->out);
+		st = 200;
+	} else if (st == 303)
+		send_redirect(&r);
+	else if (st == 200) {
+		if (r.template == NULL) {
+			log_err("handler returned 200 without a template");
+			st = 500;
+			send_error(&r, st);
+		} else
+			send_page(&r, 200);
+	} else {
+		if (st < 400 || st > 599)
+			st = 500;
+		send_error(&r, st);
+	}
+	metrics_add(st >= 500 ? M_REQ_5XX : st >= 400 ? M_REQ_4XX : st >= 300 ?
+	    M_REQ_3XX : M_REQ_2XX, 1);
+	metrics_add(M_REQ_MS, util_mono_ms() - t0);
+	log_info("%s %s %d %lldms", r.method, r.route ? r.route->name : "-", st,
+	    (long long)(util_mono_ms() - t0));
+out:
+	if (r.cgi != NULL)
+		cgi_destroy(&r.cgi);	/* also destroys the HDF */
+	if (r.sess != NULL)
+		session_free(r.sess);
+	free(r.arg);
+	free(r.location);
+	free(r.path);
+	buf_free(&r.headers);
+	buf_free(&r.body);
+	log_set_request(NULL);
+	cur = NULL;
+}

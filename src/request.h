@@ -1,0 +1,99 @@
+/*
+ * request.h — one HTTP request as a page handler sees it, and the response it builds.
+ *
+ * The pipeline (request.c) has already: limited the body size, parsed the form,
+ * rejected invalid UTF-8 / control characters / overlong fields (400), matched the
+ * route (404/405), loaded the session, checked CSRF and Origin for POST (403), and
+ * checked the route's access flags. A handler then reads validated input with
+ * req_param(), sets template data with req_set*(), and returns an HTTP status:
+ *
+ *   200          render r->template ("signup" → templates/pages/signup.cs)
+ *   303          redirect to r->location (set by req_redirect())
+ *   400…503      the Japanese error page for that status (r->error_key may name
+ *                the message under L.Error.*)
+ *   REQ_RAW      the handler filled r->body and r->content_type itself (images, text)
+ *
+ * A handler never writes to the client directly and never exits the process.
+ */
+#ifndef KENPO_REQUEST_H
+#define KENPO_REQUEST_H
+
+#include <ClearSilver.h>
+#include "util.h"
+
+#define REQ_RAW		1
+
+struct route;
+struct session;
+
+struct req {
+	CGI		*cgi;
+	HDF		*hdf;		/* request data: CGI.*, Query.*, Cookie.*, page data */
+	const struct route *route;
+	char		 id[17];	/* request id, 16 hex digits */
+	const char	*method;
+	char		*path;		/* path without query string (do not modify) */
+	char		*arg;		/* value of the route's '*' segment, or NULL */
+	char		 ip[64];	/* client address (REMOTE_ADDR or via trusted proxy) */
+	const char	*lang;		/* "ja" or "en" */
+	struct session	*sess;		/* loaded session, or NULL */
+	int		 https;		/* the client used HTTPS (cookies get Secure) */
+
+	/* response */
+	const char	*template;
+	char		*location;
+	const char	*error_key;	/* L.Error.<key> shown on an error page */
+	struct buf	 headers;	/* extra header lines, each ending in \r\n */
+	struct buf	 body;		/* for REQ_RAW */
+	const char	*content_type;	/* for REQ_RAW */
+	int		 nostore;	/* Cache-Control: no-store (member pages) */
+	int		 nerrors;	/* form errors recorded */
+};
+
+/* The validated value of a form/query field; NULL if absent. Never contains NUL,
+ * control characters or invalid UTF-8. Empty string if sent empty. */
+const char	*req_param(struct req *, const char *name);
+/* Same, with surrounding ASCII/ideographic space trimmed, NULL if empty. */
+const char	*req_param_trim(struct req *, const char *name);
+/* A request header (e.g. "Origin", "Accept-Language"), or NULL. */
+const char	*req_header(struct req *, const char *name);
+/* A cookie value (as sent; not URL-decoded), or NULL. */
+const char	*req_cookie(struct req *, const char *name);
+
+/* Template data. */
+void		 req_set(struct req *, const char *key, const char *value);
+void		 req_setf(struct req *, const char *key, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 req_set_int(struct req *, const char *key, long long value);
+
+/* The UI text for key (e.g. "Signup.Title") in the request's language. Never NULL:
+ * a missing key yields the key itself and a warning in the log. */
+const char	*req_text(struct req *, const char *key);
+
+/*
+ * Record a form error for field (shown next to it and in the summary at the top):
+ * Form.Errors.<field> = text of L.<key>; also appended to Form.ErrorList.
+ */
+void		 req_form_error(struct req *, const char *field, const char *key);
+
+/* Set a response header line ("Name: value"); value must not contain CR/LF. */
+void		 req_add_header(struct req *, const char *name, const char *value);
+/*
+ * Set a cookie. Name is given without prefix; the "__Host-" prefix and Secure are
+ * added behind HTTPS. Path=/, HttpOnly, SameSite=Lax always. max_age < 0: session
+ * cookie; 0: delete.
+ */
+void		 req_set_cookie(struct req *, const char *name, const char *value,
+		    long max_age);
+/* Same lookup rules as req_set_cookie (handles the __Host- prefix). */
+const char	*req_get_cookie(struct req *, const char *name);
+
+/* Redirect (303 See Other) to a local path; returns 303. */
+int		 req_redirect(struct req *, const char *path_fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* Return status with L.Error.<key> as the message. */
+int		 req_error(struct req *, int status, const char *key);
+/* Map a db_status to the right HTTP outcome (503 for DB_DOWN, 500 otherwise). */
+int		 req_db_error(struct req *, int dbstatus);
+
+#endif

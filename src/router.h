@@ -1,0 +1,41 @@
+/*
+ * router.h — the one table of routes (routes.def). Each route names its path
+ * pattern ('*' matches exactly one non-empty path segment), the methods it accepts,
+ * its handler and its flags. request.c checks methods and flags before any handler
+ * runs, in one place.
+ */
+#ifndef KENPO_ROUTER_H
+#define KENPO_ROUTER_H
+
+struct req;
+
+typedef int	(*page_fn)(struct req *);
+
+enum route_flag {
+	R_GET		= 1 << 0,
+	R_POST		= 1 << 1,
+	R_MEMBER	= 1 << 2,	/* needs a session of an active account */
+	R_NOCSRF	= 1 << 3,	/* POST without CSRF check (none today) */
+	R_NOSTORE	= 1 << 4,	/* Cache-Control: no-store */
+	R_NOSESSION	= 1 << 5,	/* do not load the session (healthz, metrics, static-like) */
+};
+
+struct route {
+	const char	*pattern;
+	const char	*name;		/* for logs: never the raw path (tokens!) */
+	page_fn		 fn;
+	unsigned	 flags;
+};
+
+/* Handler prototypes, one per route. */
+#define ROUTE(pat, name, fn, flags)	int fn(struct req *);
+#include "routes.def"
+#undef ROUTE
+
+/*
+ * Find the route for path. Returns it and sets *arg to a malloc'd copy of the '*'
+ * segment (or NULL); NULL when no pattern matches.
+ */
+const struct route *router_match(const char *path, char **arg);
+
+#endif

@@ -1,0 +1,376 @@
+/*
+ * session.c — server-side sessions and CSRF tokens.
+ *
+ * The cookie "sid" holds 32 random bytes (base64url); the sessions table keys the
+ * row by their SHA-256, so a leaked table or backup opens no session. A session
+ * expires after Session.IdleMinutes without a request and Session.AbsoluteHours
+ * after login, whichever comes first. All time arithmetic is done by the database
+ * (NOW(6) against TIMESTAMP columns), so workers on several hosts agree.
+ *
+ * CSRF tokens are HMAC-SHA256(Security.Secret, "csrf|" + binding), base64url. The
+ * binding is the session's random csrf_secret, or, before there is a session, the
+ * random value of the cookie "pre" (set on first need; nothing is stored).
+ */
+#include "autoconf.h"
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "request.h"
+#include "util.h"
+
+#define SID_COOKIE	"sid"
+#define PRE_COOKIE	"pre"
+
+/*
+ * The "pre" value chosen during the current request, when the browser sent none:
+ * later calls in the same request must use the cookie just set, not create another.
+ * Keyed by the request's address and id so a value never leaks into the next
+ * request (one request per process at a time).
+ */
+static struct {
+	const struct req *r;
+	char		 reqid[sizeof(((struct req *)0)->id)];
+	char		 value[CRYPTO_TOKEN_LEN + 1];
+} pre_memo;
+
+/* The token returned by session_csrf_token (valid until its next call). */
+static char	 csrf_buf[CRYPTO_TOKEN_LEN + 1];
+
+/* 1 if s looks like one of our tokens: 43 base64url characters, 32 bytes. */
+static int
+token_valid(const char *s)
+{
+	unsigned char	 raw[CRYPTO_TOKEN_BYTES];
+	long		 n;
+
+	if (s == NULL || strlen(s) != CRYPTO_TOKEN_LEN)
+		return 0;
+	n = crypto_b64url_decode(s, raw, sizeof(raw));
+	util_wipe(raw, sizeof(raw));
+	return n == CRYPTO_TOKEN_BYTES;
+}
+
+/* SHA-256 hex of the request's well-formed "sid" cookie into out; 0, or -1 if none. */
+static int
+cookie_hash(struct req *r, char out[65])
+{
+	const char	*sid = req_get_cookie(r, SID_COOKIE);
+
+	if (!token_valid(sid))
+		return -1;
+	crypto_sha256_hex(sid, out);
+	return 0;
+}
+
+/* Keep the template's CSRF token in step when the binding changes mid-request. */
+static void
+csrf_republish(struct req *r)
+{
+	if (r->hdf != NULL && hdf_get_value(r->hdf, "Page.CSRF", NULL) != NULL)
+		req_set(r, "Page.CSRF", session_csrf_token(r));
+}
+
+void
+session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	free(s->state);
+	util_free_secret(s->csrf_secret);
+	free(s);
+}
+
+/*
+ * Find the session of the request's "sid" cookie. A missing, malformed, unknown or
+ * expired one leaves r->sess NULL (an unknown or expired one also has its cookie
+ * cleared and its row, if any, deleted). The idle expiry moves forward at most once
+ * a minute, so a busy member causes one write a minute, not one per request.
+ * Returns 0 or a db_status.
+ */
+int
+session_load(struct req *r)
+{
+	struct db_res	*res = NULL;
+	struct session	*s = NULL;
+	char		 hash[65];
+	long long	 idle = config_int("Session.IdleMinutes");
+	int		 st, stale;
+
+	session_free(r->sess);
+	r->sess = NULL;
+	if (cookie_hash(r, hash) != 0)
+		return 0;
+
+	st = db_query(&res,
+	    "SELECT s.account_id, a.state, a.level, s.csrf_secret,"
+	    " s.idle_expires_at < NOW(6) + INTERVAL ? MINUTE - INTERVAL 1 MINUTE"
+	    " FROM sessions s JOIN accounts a ON a.id = s.account_id"
+	    " WHERE s.id_hash = ? AND s.idle_expires_at > NOW(6)"
+	    " AND s.absolute_expires_at > NOW(6)",
+	    "is", idle, hash);
+	if (st != 0)
+		return st;
+	if ((st = db_res_next(res)) < 0)
+		goto out;
+	if (st == 0) {
+		/* Expired or unknown: forget it on both sides. */
+		db_res_free(res);
+		res = NULL;
+		req_set_cookie(r, SID_COOKIE, "", 0);
+		st = (int)db_exec("DELETE FROM sessions WHERE id_hash = ?", "s",
+		    hash);
+		return st < 0 ? st : 0;
+	}
+	if (db_res_isnull(res, 1) || db_res_isnull(res, 3)) {
+		st = DB_ERR;
+		goto out;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->account_id = db_res_int(res, 0);
+	s->state = xstrdup(db_res_str(res, 1));
+	s->level = (int)db_res_int(res, 2);
+	s->csrf_secret = xstrdup(db_res_str(res, 3));
+	memcpy(s->id_hash, hash, sizeof(s->id_hash));
+	stale = db_res_int(res, 4) != 0;
+	db_res_free(res);
+	res = NULL;
+
+	if (stale) {
+		st = (int)db_exec("UPDATE sessions SET idle_expires_at ="
+		    " LEAST(NOW(6) + INTERVAL ? MINUTE, absolute_expires_at)"
+		    " WHERE id_hash = ?", "is", idle, hash);
+		/* The session is valid either way; a lost extension only shortens it. */
+		if (st < 0)
+			log_warn("session: idle extension failed (%d)", st);
+	}
+	r->sess = s;
+	st = 0;
+ out:
+	db_res_free(res);
+	return st;
+}
+
+/*
+ * Replace the request's session with a new one for account_id: the old row (from
+ * r->sess or the cookie) is deleted, a fresh id is set as a browser-session cookie,
+ * and r->sess describes the new session. It sets a cookie, so call it outside
+ * db_txn (a retried transaction would set it twice) or after the commit.
+ * Returns 0 or a db_status (r->sess is then NULL).
+ */
+int
+session_start(struct req *r, long long account_id)
+{
+	struct session	*s = NULL;
+	char		 id[CRYPTO_TOKEN_LEN + 1], old[65];
+	char		*row[2] = { NULL, NULL };
+	long long	 n;
+	int		 st;
+
+	if (r->sess != NULL)
+		memcpy(old, r->sess->id_hash, sizeof(old));
+	else if (cookie_hash(r, old) != 0)
+		old[0] = '\0';
+	session_free(r->sess);
+	r->sess = NULL;
+	if (old[0] != '\0' &&
+	    (n = db_exec("DELETE FROM sessions WHERE id_hash = ?", "s", old)) < 0)
+		return (int)n;
+
+	if ((st = db_row(row, 2, "SELECT state, level FROM accounts WHERE id = ?",
+	    "i", account_id)) < 0)
+		return st;
+	if (st == 0 || row[0] == NULL) {
+		log_err("session: start for missing account %lld", account_id);
+		st = DB_ERR;
+		goto out;
+	}
+
+	s = xcalloc(1, sizeof(*s));
+	s->account_id = account_id;
+	s->state = row[0];
+	row[0] = NULL;
+	s->level = row[1] != NULL ? atoi(row[1]) : 0;
+	s->csrf_secret = xmalloc(CRYPTO_TOKEN_LEN + 1);
+	crypto_token(s->csrf_secret);
+	crypto_token(id);
+	crypto_sha256_hex(id, s->id_hash);
+
+	n = db_exec("INSERT INTO sessions (id_hash, account_id, csrf_secret, ip,"
+	    " idle_expires_at, absolute_expires_at) VALUES (?, ?, ?, ?,"
+	    " LEAST(NOW(6) + INTERVAL ? MINUTE, NOW(6) + INTERVAL ? HOUR),"
+	    " NOW(6) + INTERVAL ? HOUR)",
+	    "sissiii", s->id_hash, account_id, s->csrf_secret,
+	    r->ip[0] != '\0' ? r->ip : NULL,
+	    config_int("Session.IdleMinutes"), config_int("Session.AbsoluteHours"),
+	    config_int("Session.AbsoluteHours"));
+	if (n < 0) {
+		st = (int)n;
+		goto out;
+	}
+	req_set_cookie(r, SID_COOKIE, id, -1);
+	r->sess = s;
+	s = NULL;
+	csrf_republish(r);
+	st = 0;
+ out:
+	util_wipe(id, sizeof(id));
+	free(row[0]);
+	free(row[1]);
+	session_free(s);
+	return st;
+}
+
+/*
+ * Re-read state and level of the session's account. An account that has gone
+ * (deleted) ends the session in r. 0 or a db_status.
+ */
+int
+session_refresh(struct req *r)
+{
+	char	*row[2] = { NULL, NULL };
+	int	 st;
+
+	if (r->sess == NULL)
+		return 0;
+	if ((st = db_row(row, 2, "SELECT state, level FROM accounts WHERE id = ?",
+	    "i", r->sess->account_id)) < 0)
+		return st;
+	if (st == 0 || row[0] == NULL) {
+		free(row[0]);
+		free(row[1]);
+		return session_end(r);
+	}
+	free(r->sess->state);
+	r->sess->state = row[0];
+	r->sess->level = row[1] != NULL ? atoi(row[1]) : 0;
+	free(row[1]);
+	return 0;
+}
+
+/*
+ * Log out: delete the request's session row (from r->sess, or the cookie when no
+ * session was loaded), clear the cookie and r->sess. 0 or a db_status.
+ */
+int
+session_end(struct req *r)
+{
+	char		 hash[65];
+	long long	 n = 0;
+
+	if (r->sess != NULL)
+		memcpy(hash, r->sess->id_hash, sizeof(hash));
+	else if (cookie_hash(r, hash) != 0)
+		hash[0] = '\0';
+	session_free(r->sess);
+	r->sess = NULL;
+	req_set_cookie(r, SID_COOKIE, "", 0);
+	if (hash[0] != '\0')
+		n = db_exec("DELETE FROM sessions WHERE id_hash = ?", "s", hash);
+	csrf_republish(r);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * Delete every session of account_id except the one whose hash is except_hash
+ * (NULL: all). Works inside db_txn. 0 or a db_status.
+ */
+int
+session_end_all(long long account_id, const char *except_hash)
+{
+	long long	 n;
+
+	if (except_hash != NULL)
+		n = db_exec("DELETE FROM sessions WHERE account_id = ?"
+		    " AND id_hash <> ?", "is", account_id, except_hash);
+	else
+		n = db_exec("DELETE FROM sessions WHERE account_id = ?", "i",
+		    account_id);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * The CSRF binding of the request: the session's secret, else the "pre" cookie.
+ * When neither exists and create is set, a new "pre" cookie is set and used;
+ * otherwise NULL.
+ */
+static const char *
+csrf_binding(struct req *r, int create)
+{
+	const char	*pre;
+
+	if (r->sess != NULL && r->sess->csrf_secret != NULL)
+		return r->sess->csrf_secret;
+	if (pre_memo.r == r && strcmp(pre_memo.reqid, r->id) == 0)
+		return pre_memo.value;
+	pre = req_get_cookie(r, PRE_COOKIE);
+	if (token_valid(pre))
+		return pre;
+	if (!create)
+		return NULL;
+	crypto_token(pre_memo.value);
+	pre_memo.r = r;
+	memcpy(pre_memo.reqid, r->id, sizeof(pre_memo.reqid));
+	req_set_cookie(r, PRE_COOKIE, pre_memo.value, -1);
+	return pre_memo.value;
+}
+
+/* base64url(HMAC-SHA256(Security.Secret, "csrf|" binding)) into out. 0 or -1. */
+static int
+csrf_compute(const char *binding, char out[CRYPTO_TOKEN_LEN + 1])
+{
+	const char	*hex = config_str("Security.Secret");
+	unsigned char	*key, mac[32];
+	char		*msg;
+	size_t		 keylen, cap = strlen(hex) / 2 + 1;
+	int		 rc;
+
+	key = xmalloc(cap);
+	keylen = config_secret("Security.Secret", key, cap);
+	msg = xasprintf("csrf|%s", binding);
+	rc = crypto_hmac(key, keylen, msg, strlen(msg), mac);
+	if (rc == 0)
+		crypto_b64url_encode(mac, sizeof(mac), out);
+	util_wipe(key, cap);
+	free(key);
+	util_free_secret(msg);
+	util_wipe(mac, sizeof(mac));
+	return rc;
+}
+
+/*
+ * The token for this request's forms. May set the "pre" cookie. Never NULL; the
+ * string stays valid until the next call. On an HMAC failure (logged) it returns
+ * "", which no check accepts.
+ */
+const char *
+session_csrf_token(struct req *r)
+{
+	const char	*binding = csrf_binding(r, 1);
+
+	if (csrf_compute(binding, csrf_buf) != 0)
+		csrf_buf[0] = '\0';
+	return csrf_buf;
+}
+
+/* 1 if the request's "csrf" field is the token of its binding, else 0. */
+int
+session_csrf_check(struct req *r)
+{
+	const char	*sent = req_param(r, "csrf"), *binding;
+	char		 want[CRYPTO_TOKEN_LEN + 1];
+	int		 ok;
+
+	if (sent == NULL || (binding = csrf_binding(r, 0)) == NULL)
+		return 0;
+	if (csrf_compute(binding, want) != 0)
+		return 0;
+	ok = crypto_streq(sent, want);
+	util_wipe(want, sizeof(want));
+	return ok;
+}

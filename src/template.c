@@ -1,0 +1,261 @@
+/*
+ * template.c — ClearSilver templates parsed once per worker.
+ *
+ * Each page template (templates/pages/NAME.cs) defines its content as macros and
+ * includes layout.cs, so one CSPARSE per page holds the whole document. A CSPARSE
+ * is bound to an HDF at cs_init; per request we point it at the request's HDF for
+ * the render and back afterwards. Names not found there are looked up in the
+ * language HDF (global_hdf): L.* texts and the public Service.* configuration.
+ */
+#include "autoconf.h"
+#include "template.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+struct tmpl {
+	char		*name;
+	int		 mail;		/* mail templates: plain text, no escaping */
+	CSPARSE		*cs;
+	HDF		*init;		/* the HDF the parse was created with */
+};
+
+static struct tmpl	*tmpls;
+static size_t		 ntmpls;
+static HDF		*lang_ja, *lang_en;
+
+static void
+log_nerr(const char *what, NEOERR *err)
+{
+	STRING	 s;
+	size_t	 i;
+
+	string_init(&s);
+	nerr_error_string(err, &s);
+	for (i = 0; s.buf != NULL && s.buf[i] != '\0'; i++)
+		if (s.buf[i] == '\n')
+			s.buf[i] = ' ';
+	log_err("%s: %s", what, s.buf ? s.buf : "error");
+	string_clear(&s);
+	nerr_ignore(&err);
+}
+
+/* Load lang/<lang>.hdf (which may #include further files) plus Service.* config. */
+static HDF *
+lang_load(const char *dir, const char *lang)
+{
+	HDF	*h = NULL;
+	NEOERR	*err;
+	char	*path = NULL, *file = NULL;
+
+	path = xasprintf("%s/lang", dir);
+	file = xasprintf("%s.hdf", lang);
+	if ((err = hdf_init(&h)) != STATUS_OK ||
+	    (err = hdf_set_value(h, "hdf.loadpaths.0", path)) != STATUS_OK ||
+	    (err = hdf_read_file(h, file)) != STATUS_OK ||
+	    (err = hdf_set_value(h, "Lang", lang)) != STATUS_OK ||
+	    (err = hdf_copy(h, "Service", hdf_get_obj(config_hdf(), "Service"))) !=
+	    STATUS_OK) {
+		log_nerr(file, err);
+		hdf_destroy(&h);
+	}
+	free(path);
+	free(file);
+	return h;
+}
+
+static int
+tmpl_add(const char *dir, const char *sub, const char *file, int mail)
+{
+	struct tmpl	 t;
+	NEOERR		*err;
+	char		*rel;
+	size_t		 n = strlen(file);
+
+	memset(&t, 0, sizeof(t));
+	t.name = xstrndup(file, n - 3);
+	t.mail = mail;
+	rel = xasprintf("%s/%s", sub, file);
+	if ((err = hdf_init(&t.init)) != STATUS_OK ||
+	    (err = hdf_set_value(t.init, "hdf.loadpaths.0", dir)) != STATUS_OK ||
+	    (!mail && (err = hdf_set_value(t.init, "Config.VarEscapeMode", "html")) !=
+	    STATUS_OK) ||
+	    (err = cs_init(&t.cs, t.init)) != STATUS_OK ||
+	    (err = cgi_register_strfuncs(t.cs)) != STATUS_OK ||
+	    (err = cs_parse_file(t.cs, rel)) != STATUS_OK) {
+		log_nerr(rel, err);
+		free(rel);
+		free(t.name);
+		cs_destroy(&t.cs);
+		hdf_destroy(&t.init);
+		return -1;
+	}
+	free(rel);
+	tmpls = xrealloc(tmpls, (ntmpls + 1) * sizeof(*tmpls));
+	tmpls[ntmpls++] = t;
+	return 0;
+}
+
+static int
+tmpl_scan(const char *dir, const char *sub, int mail)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*path;
+	size_t		 n;
+	int		 rc = 0;
+
+	path = xasprintf("%s/%s", dir, sub);
+	if ((d = opendir(path)) == NULL) {
+		log_err("templates: cannot open %s", path);
+		free(path);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (n < 4 || e->d_name[0] == '.' || strcmp(e->d_name + n - 3, ".cs") != 0)
+			continue;
+		if (tmpl_add(dir, sub, e->d_name, mail) != 0)
+			rc = -1;
+	}
+	closedir(d);
+	free(path);
+	return rc;
+}
+
+int
+tmpl_load(const char *dir)
+{
+	tmpl_unload();
+	if ((lang_ja = lang_load(dir, "ja")) == NULL ||
+	    (lang_en = lang_load(dir, "en")) == NULL ||
+	    tmpl_scan(dir, "pages", 0) != 0 ||
+	    tmpl_scan(dir, "mail", 1) != 0) {
+		tmpl_unload();
+		return -1;
+	}
+	log_debug("templates: %zu parsed from %s", ntmpls, dir);
+	return 0;
+}
+
+void
+tmpl_unload(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < ntmpls; i++) {
+		free(tmpls[i].name);
+		cs_destroy(&tmpls[i].cs);
+		hdf_destroy(&tmpls[i].init);
+	}
+	free(tmpls);
+	tmpls = NULL;
+	ntmpls = 0;
+	if (lang_ja != NULL)
+		hdf_destroy(&lang_ja);
+	if (lang_en != NULL)
+		hdf_destroy(&lang_en);
+}
+
+static struct tmpl *
+tmpl_find(const char *name, int mail)
+{
+	size_t	 i;
+
+	for (i = 0; i < ntmpls; i++)
+		if (tmpls[i].mail == mail && strcmp(tmpls[i].name, name) == 0)
+			return &tmpls[i];
+	return NULL;
+}
+
+int
+tmpl_exists(const char *name)
+{
+	return tmpl_find(name, 0) != NULL;
+}
+
+HDF *
+tmpl_lang(const char *lang)
+{
+	return (lang != NULL && strcmp(lang, "en") == 0) ? lang_en : lang_ja;
+}
+
+const char *
+tmpl_text(const char *lang, const char *key)
+{
+	HDF	*h = tmpl_lang(lang);
+	char	 full[256];
+
+	if (h == NULL)
+		return NULL;
+	snprintf(full, sizeof(full), "L.%s", key);
+	return hdf_get_value(h, full, NULL);
+}
+
+static NEOERR *
+render_cb(void *ctx, char *s)
+{
+	buf_puts(ctx, s);
+	return STATUS_OK;
+}
+
+static int
+render(struct tmpl *t, HDF *hdf, const char *lang, struct buf *out)
+{
+	NEOERR	*err;
+	int	 rc = 0;
+
+	/* Point the parse tree at this request's data for the render only. */
+	t->cs->hdf = hdf;
+	t->cs->global_hdf = tmpl_lang(lang);
+	if ((err = cs_render(t->cs, out, render_cb)) != STATUS_OK) {
+		log_nerr(t->name, err);
+		rc = -1;
+	}
+	t->cs->hdf = t->init;
+	t->cs->global_hdf = NULL;
+	return rc;
+}
+
+int
+tmpl_render(const char *name, HDF *hdf, const char *lang, struct buf *out)
+{
+	struct tmpl	*t;
+
+	if ((t = tmpl_find(name, 0)) == NULL) {
+		log_err("templates: no page template %s", name);
+		return -1;
+	}
+	return render(t, hdf, lang, out);
+}
+
+int
+tmpl_render_mail(const char *name, HDF *hdf, const char *lang, struct buf *out)
+{
+	struct tmpl	*t;
+	HDF		*empty = NULL;
+	NEOERR		*err;
+	int		 rc;
+
+	if ((t = tmpl_find(name, 1)) == NULL) {
+		log_err("templates: no mail template %s", name);
+		return -1;
+	}
+	if (hdf == NULL) {
+		if ((err = hdf_init(&empty)) != STATUS_OK) {
+			log_nerr(name, err);
+			return -1;
+		}
+		hdf = empty;
+	}
+	rc = render(t, hdf, lang, out);
+	if (empty != NULL)
+		hdf_destroy(&empty);
+	return rc;
+}

@@ -1,0 +1,48 @@
+<?cs # The page layout. Each page template defines the macro content() (and may set
+  Page.Title, Page.Step for the signup progress bar) and then includes this file.
+  Everything is HTML-escaped by default (Config.VarEscapeMode = html). ?><!DOCTYPE html>
+<html lang="<?cs var:Lang ?>">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><?cs if:Page.Title ?><?cs var:Page.Title ?> | <?cs /if ?><?cs var:Service.Name ?></title>
+<link rel="stylesheet" href="/static/css/kenpo.css?v=<?cs var:Service.StaticVersion ?>">
+<?cs if:Page.Script ?><script src="/static/js/<?cs var:Page.Script ?>.js?v=<?cs var:Service.StaticVersion ?>" defer></script><?cs /if ?>
+</head>
+<body>
+<header class="site-header">
+  <div class="site-header__inner">
+    <a class="site-name" href="/"><?cs var:Service.Name ?></a>
+    <?cs if:Insurer.Name ?><span class="provided-by"><?cs var:L.Common.ProvidedBy ?><?cs var:Insurer.Name ?></span><?cs /if ?>
+    <nav class="lang-switch" aria-label="<?cs var:L.Common.Language ?>">
+      <?cs if:Lang == "ja" ?><a href="/lang?to=en&amp;back=<?cs var:url_escape(Page.Back) ?>" lang="en" hreflang="en">English</a><?cs else ?><a href="/lang?to=ja&amp;back=<?cs var:url_escape(Page.Back) ?>" lang="ja" hreflang="ja">日本語</a><?cs /if ?>
+    </nav>
+  </div>
+</header>
+<main class="main" id="main">
+<?cs if:Page.Step ?>
+<ol class="progress" aria-label="<?cs var:L.Signup.Progress ?>">
+  <li class="<?cs if:Page.Step == 1 ?>current<?cs elif:Page.Step > 1 ?>done<?cs /if ?>"<?cs if:Page.Step == 1 ?> aria-current="step"<?cs /if ?>><span class="progress__num">1</span><?cs var:L.Signup.Step1 ?></li>
+  <li class="<?cs if:Page.Step == 2 ?>current<?cs elif:Page.Step > 2 ?>done<?cs /if ?>"<?cs if:Page.Step == 2 ?> aria-current="step"<?cs /if ?>><span class="progress__num">2</span><?cs var:L.Signup.Step2 ?></li>
+  <li class="<?cs if:Page.Step == 3 ?>current<?cs elif:Page.Step > 3 ?>done<?cs /if ?>"<?cs if:Page.Step == 3 ?> aria-current="step"<?cs /if ?>><span class="progress__num">3</span><?cs var:L.Signup.Step3 ?></li>
+  <li class="<?cs if:Page.Step == 4 ?>current<?cs elif:Page.Step > 4 ?>done<?cs /if ?>"<?cs if:Page.Step == 4 ?> aria-current="step"<?cs /if ?>><span class="progress__num">4</span><?cs var:L.Signup.Step4 ?></li>
+</ol>
+<?cs /if ?>
+<?cs if:Form.ErrorCount > 0 ?>
+<div class="error-summary" role="alert" tabindex="-1">
+  <p class="error-summary__title"><?cs var:L.Common.ErrorSummary ?></p>
+  <ul><?cs each:e = Form.ErrorList ?><li><a href="#<?cs var:e.field ?>"><?cs var:e.text ?></a></li><?cs /each ?></ul>
+</div>
+<?cs /if ?>
+<?cs call:content() ?>
+</main>
+<footer class="site-footer">
+  <ul class="site-footer__links">
+    <li><a href="<?cs var:Service.TermsURL ?>"><?cs var:L.Common.Terms ?></a></li>
+    <li><a href="<?cs var:Service.PrivacyURL ?>"><?cs var:L.Common.Privacy ?></a></li>
+    <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Common.Contact ?></a></li>
+  </ul>
+  <p class="site-footer__operator"><?cs var:L.Common.OperatedBy ?><?cs var:Service.Operator ?></p>
+</footer>
+</body>
+</html>

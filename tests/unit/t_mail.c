@@ -1,0 +1,264 @@
+/*
+ * t_mail.c — mail_encode_header: RFC 2047 B-encoding of header values.
+ * Every encoded result is decoded back with the small decoder below and must equal
+ * the input; every encoded-word must be well formed, at most 75 characters, and
+ * hold whole UTF-8 characters only.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outbox.h"
+#include "util.h"
+
+/* Decode standard base64 (with padding) of n characters; -1 on bad input. */
+static long
+b64_decode(const char *in, size_t n, unsigned char *out)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long	 v;
+	size_t		 i, j;
+	long		 len = 0;
+	int		 pad, k;
+	const char	*p;
+
+	if (n % 4 != 0)
+		return -1;
+	for (i = 0; i < n; i += 4) {
+		v = 0;
+		pad = 0;
+		for (j = 0; j < 4; j++) {
+			if (in[i + j] == '=') {
+				if (i + 4 != n || j < 2)
+					return -1;
+				pad++;
+				v <<= 6;
+				continue;
+			}
+			if (pad > 0 || (p = strchr(tab, in[i + j])) == NULL ||
+			    in[i + j] == '\0')
+				return -1;
+			v = v << 6 | (unsigned long)(p - tab);
+		}
+		for (k = 0; k < 3 - pad; k++)
+			out[len++] = (unsigned char)(v >> (16 - 8 * k));
+	}
+	return len;
+}
+
+/*
+ * Decode an encoded header value: a run of "=?UTF-8?B?…?=" words separated by
+ * CRLF SP. Checks the form of every word; returns the decoded text (malloc'd).
+ */
+static char *
+decode_words(const char *enc)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*p = enc, *end, *q;
+	unsigned char	 tmp[128];
+	long		 n;
+
+	buf_append(&b, "", 0);
+	for (;;) {
+		ck_assert_msg(strncmp(p, "=?UTF-8?B?", 10) == 0,
+		    "word does not start with =?UTF-8?B?: %s", p);
+		end = strstr(p + 10, "?=");
+		ck_assert_ptr_nonnull(end);
+		ck_assert_int_le(end + 2 - p, 75);
+		for (q = p + 10; q < end; q++)
+			ck_assert_msg(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "abcdefghijklmnopqrstuvwxyz0123456789+/=", *q) != NULL,
+			    "bad character in encoded text");
+		n = b64_decode(p + 10, (size_t)(end - p - 10), tmp);
+		ck_assert_int_ge(n, 1);
+		/* Each word holds whole characters: valid UTF-8 by itself. */
+		ck_assert_msg(util_utf8_valid((char *)tmp, (size_t)n),
+		    "an encoded-word splits a UTF-8 character");
+		buf_append(&b, tmp, (size_t)n);
+		p = end + 2;
+		if (*p == '\0')
+			break;
+		ck_assert_msg(strncmp(p, "\r\n ", 3) == 0,
+		    "words must be separated by CRLF SP");
+		p += 3;
+	}
+	return b.data;
+}
+
+/* Every physical line of "Subject: " + enc is at most 76 characters. */
+static void
+check_line_lengths(const char *enc)
+{
+	const char	*p = enc;
+	size_t		 col = strlen("Subject: ");
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\r') {
+			ck_assert_int_le(col, 76);
+			col = 0;
+			continue;
+		}
+		if (*p != '\n')
+			col++;
+	}
+	ck_assert_int_le(col, 76);
+}
+
+START_TEST(ascii_unchanged)
+{
+	const char *in[] = {
+		"Hello, world",
+		"",
+		"Your kenpo account: please confirm (step 2/4)",
+		"a?b=c ?= =x",
+	};
+	size_t	 i;
+	char	*e;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		e = mail_encode_header(in[i]);
+		ck_assert_str_eq(e, in[i]);
+		free(e);
+	}
+}
+END_TEST
+
+START_TEST(ascii_looking_encoded_is_encoded)
+{
+	const char	*in = "=?UTF-8?B?AAAA?= trick";
+	char		*e, *d;
+
+	e = mail_encode_header(in);
+	ck_assert_str_ne(e, in);
+	d = decode_words(e);
+	ck_assert_str_eq(d, in);
+	free(d);
+	free(e);
+}
+END_TEST
+
+START_TEST(control_characters_cannot_inject)
+{
+	char	*e, *d, *p;
+
+	e = mail_encode_header("hello\r\nBcc: victim@example.com");
+	for (p = e; *p != '\0'; p++)
+		ck_assert(*p != '\r' && *p != '\n');
+	ck_assert_str_eq(e, "hello  Bcc: victim@example.com");
+	free(e);
+
+	/* Non-ASCII with a newline: encoded, and the newline is gone. */
+	e = mail_encode_header("テスト\nBcc: x");
+	d = decode_words(e);
+	ck_assert_str_eq(d, "テスト Bcc: x");
+	free(d);
+	free(e);
+}
+END_TEST
+
+START_TEST(japanese_encoded)
+{
+	char	*e, *d;
+
+	e = mail_encode_header("テスト送信");
+	ck_assert_str_eq(e, "=?UTF-8?B?44OG44K544OI6YCB5L+h?=");
+	d = decode_words(e);
+	ck_assert_str_eq(d, "テスト送信");
+	free(d);
+	free(e);
+}
+END_TEST
+
+START_TEST(long_subject_split_on_characters)
+{
+	const char *in[] = {
+		/* Mixed ASCII and kana: word boundaries fall anywhere. */
+		"【kenpo】仮登録はまだ完了していません — メールアドレスの確認を"
+		    "お願いします（24時間以内に手続きしてください）",
+		/* Only 3-octet characters. */
+		"あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほ"
+		    "まみむめもやゆよらりるれろわをんアイウエオカキクケコ",
+		/* 4-octet characters (outside the BMP) among 1- and 2-octet ones. */
+		"a😀bé😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀cé𠮷野家",
+		/* Each length from 1 to 60 of a 2-octet character is tried below. */
+	};
+	char	*e, *d, s[256];
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		e = mail_encode_header(in[i]);
+		ck_assert_ptr_nonnull(strstr(e, "\r\n "));	/* was split */
+		check_line_lengths(e);
+		d = decode_words(e);
+		ck_assert_str_eq(d, in[i]);
+		free(d);
+		free(e);
+	}
+	for (n = 1; n <= 60; n++) {
+		s[0] = 'x';
+		for (i = 0; i < n; i++)
+			memcpy(s + 1 + 2 * i, "é", 2);
+		s[1 + 2 * n] = '\0';
+		e = mail_encode_header(s);
+		check_line_lengths(e);
+		d = decode_words(e);
+		ck_assert_str_eq(d, s);
+		free(d);
+		free(e);
+	}
+}
+END_TEST
+
+START_TEST(invalid_utf8_does_not_crash)
+{
+	const char	 in[] = "ab\xe3\x81\xff\xc0 z\xf0\x9f";
+	char		*e, *p, *end;
+	unsigned char	 tmp[128];
+	struct buf	 b = { NULL, 0, 0 };
+	long		 n;
+
+	e = mail_encode_header(in);
+	/* The bytes come back unchanged even though they are not UTF-8. */
+	for (p = e; (p = strstr(p, "=?UTF-8?B?")) != NULL; p = end + 2) {
+		end = strstr(p + 10, "?=");
+		ck_assert_ptr_nonnull(end);
+		n = b64_decode(p + 10, (size_t)(end - p - 10), tmp);
+		ck_assert_int_ge(n, 1);
+		buf_append(&b, tmp, (size_t)n);
+	}
+	ck_assert_uint_eq(b.len, strlen(in));
+	ck_assert(memcmp(b.data, in, b.len) == 0);
+	buf_free(&b);
+	free(e);
+}
+END_TEST
+
+static Suite *
+mail_suite(void)
+{
+	Suite	*s = suite_create("mail");
+	TCase	*tc = tcase_create("encode_header");
+
+	tcase_add_test(tc, ascii_unchanged);
+	tcase_add_test(tc, ascii_looking_encoded_is_encoded);
+	tcase_add_test(tc, control_characters_cannot_inject);
+	tcase_add_test(tc, japanese_encoded);
+	tcase_add_test(tc, long_subject_split_on_characters);
+	tcase_add_test(tc, invalid_utf8_does_not_crash);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(mail_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
