@@ -433,7 +433,7 @@ start_kenpod() {
 	local pid
 	say "starting kenpod (2 workers, log .dev/log/kenpod.log)"
 	rm -f "$RUN/kenpod.sock"
-	spawn kenpod "$LOGDIR/kenpod.log" "$BUILD/kenpod" -f -c "$CONF"
+	spawn kenpod "$LOGDIR/kenpod.log" "$BUILD/kenpod" -c "$CONF"
 	pid=$(pid_of kenpod)
 	wait_for kenpod_ready 20 "$pid" || die "kenpod did not create its socket"
 }

@@ -10,6 +10,7 @@
  * waves. Work is done on a 3x supersampled ink mask and averaged down, which gives
  * anti-aliased edges; no font file is needed at run time.
  */
+#include "autoconf.h"
 #include "captcha.h"
 
 #include <ctype.h>

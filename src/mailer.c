@@ -637,8 +637,10 @@ classify(struct mail *m, const char *session_err)
 		status_reason(m->reason, sizeof(m->reason), "DATA", tc);
 	} else {
 		m->outcome = MAIL_RETRY;
+		/* libesmtp sets no error when a read times out. */
 		snprintf(m->reason, sizeof(m->reason), "SMTP session: %s",
-		    session_err != NULL ? session_err : "no answer");
+		    session_err != NULL ? session_err :
+		    "no reply (timeout or connection closed)");
 	}
 }
 

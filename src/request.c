@@ -457,7 +457,8 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 	FCGX_FPrintF(cur->out, "Status: %d %s\r\n", status, status_text(status));
 	FCGX_FPrintF(cur->out, "Content-Type: %s\r\n", ctype);
 	if (len != (size_t)-1)
-		FCGX_FPrintF(cur->out, "Content-Length: %zu\r\n", len);
+		/* libfcgi's own printf knows no %zu. */
+		FCGX_FPrintF(cur->out, "Content-Length: %lu\r\n", (unsigned long)len);
 	FCGX_PutS("Content-Security-Policy: default-src 'self'; script-src 'self'; "
 	    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
 	    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'\r\n"
@@ -473,6 +474,7 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 	FCGX_FPrintF(cur->out, "X-Request-Id: %s\r\n", r->id);
 	if (r->headers.len > 0)
 		FCGX_PutStr(r->headers.data, (int)r->headers.len, cur->out);
+	FCGX_PutS("\r\n", cur->out);
 }
 
 /* Last resort when even the error template cannot render. */
@@ -522,15 +524,18 @@ static void
 send_page(struct req *r, int status)
 {
 	struct buf	 out = { 0 };
+	size_t		 skip;
 
 	if (tmpl_render(r->template, r->hdf, r->lang, &out) != 0) {
 		buf_free(&out);
 		send_error(r, 500);
 		return;
 	}
-	response_open(r, status, "text/html; charset=utf-8", out.len);
+	/* Templates start with their macro definitions: skip the blank lines. */
+	skip = strspn(out.data, "\r\n\t ");
+	response_open(r, status, "text/html; charset=utf-8", out.len - skip);
 	if (strcmp(r->method, "HEAD") != 0)
-		FCGX_PutStr(out.data, (int)out.len, cur->out);
+		FCGX_PutStr(out.data + skip, (int)(out.len - skip), cur->out);
 	buf_free(&out);
 }
 

@@ -27,9 +27,9 @@
 
 static char	 argon2_path[256];
 
-/* Install a configuration with test secrets and a small Argon2 cost. */
+/* Install a configuration with test secrets and the given Argon2 cost. */
 static void
-setup_config(void)
+setup_config_cost(int m, int t, int p)
 {
 	HDF	*hdf = NULL;
 
@@ -39,10 +39,16 @@ setup_config(void)
 	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 	hdf_set_value(hdf, "Security.Secret",
 	    "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
-	hdf_set_int_value(hdf, "Security.Argon2.MemoryKiB", SMALL_M);
-	hdf_set_int_value(hdf, "Security.Argon2.Time", SMALL_T);
-	hdf_set_int_value(hdf, "Security.Argon2.Lanes", SMALL_P);
+	hdf_set_int_value(hdf, "Security.Argon2.MemoryKiB", m);
+	hdf_set_int_value(hdf, "Security.Argon2.Time", t);
+	hdf_set_int_value(hdf, "Security.Argon2.Lanes", p);
 	config_set(hdf);
+}
+
+static void
+setup_config(void)
+{
+	setup_config_cost(SMALL_M, SMALL_T, SMALL_P);
 }
 
 static void
@@ -343,7 +349,7 @@ START_TEST(test_password_roundtrip)
 	ck_assert(strncmp(h, "$argon2id$v=19$m=256,t=1,p=1$", 29) == 0);
 	/* 16-byte salt → 22 characters, 32-byte tag → 43, no padding */
 	ck_assert_uint_eq(strlen(h), 29 + 22 + 1 + 43);
-	ck_assert(strchr(h, '=') == NULL);
+	ck_assert(strchr(h + 29, '=') == NULL);
 	ck_assert_int_eq(crypto_password_verify("correct horse battery staple", h,
 	    &rehash), 1);
 	ck_assert_int_eq(rehash, 0);
@@ -418,6 +424,57 @@ START_TEST(test_password_default_cost)
 	crypto_password_dummy("whatever");
 	crypto_password_dummy("");
 	crypto_password_dummy(NULL);
+}
+END_TEST
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median duration in ms of 5 verifications (dummy: 5 dummy calls). */
+static int64_t
+median_ms(const char *phc, int dummy)
+{
+	int64_t	 d[5], t0;
+	int	 i;
+
+	for (i = 0; i < 5; i++) {
+		t0 = util_mono_ms();
+		if (dummy)
+			crypto_password_dummy("some-password");
+		else
+			ck_assert_int_eq(crypto_password_verify("some-passworX", phc,
+			    NULL), 0);
+		d[i] = util_mono_ms() - t0;
+	}
+	qsort(d, 5, sizeof(d[0]), cmp64);
+	return d[2];
+}
+
+/* An unknown account costs what a wrong password for a known one costs. */
+START_TEST(test_password_dummy_timing)
+{
+	char	*h;
+	int64_t	 v, d;
+	int	 rehash = 1;
+
+	setup_config_cost(19456, 2, 1);
+	h = crypto_password_hash("some-password");
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(crypto_password_verify("some-password", h, &rehash), 1);
+	ck_assert_int_eq(rehash, 0);
+	(void)median_ms(h, 1);	/* warm up: first use faults pages in */
+	v = median_ms(h, 0);
+	d = median_ms(h, 1);
+	/* Loose bounds: the machine is shared and timing is noisy. */
+	ck_assert_msg(d * 3 + 3 >= v && v * 3 + 3 >= d,
+	    "verify %lld ms, dummy %lld ms", (long long)v, (long long)d);
+	free(h);
+	setup_config();
 }
 END_TEST
 
@@ -705,6 +762,7 @@ crypto_suite(void)
 	tcase_add_test(tc, test_password_roundtrip);
 	tcase_add_test(tc, test_password_rehash);
 	tcase_add_test(tc, test_password_default_cost);
+	tcase_add_test(tc, test_password_dummy_timing);
 	tcase_add_test(tc, test_password_malformed);
 	tcase_add_test(tc, test_argon2_cli_small);
 	tcase_add_test(tc, test_argon2_cli_default);

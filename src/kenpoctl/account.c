@@ -1,0 +1,210 @@
+/*
+ * kenpoctl account — look up member accounts and lift login locks.
+ *
+ *   account show EMAIL|ID          one account in full
+ *   account find PATTERN [--limit N]
+ *                                  accounts whose address matches PATTERN: '*'
+ *                                  matches anything; without '*' a substring match
+ *   account unlock EMAIL|ID        clear failed_logins and locked_until (audited)
+ *
+ * Addresses are printed here (an operator asked for them) but never logged.
+ */
+#include "autoconf.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "db.h"
+#include "util.h"
+#include "kenpoctl.h"
+
+#define USAGE_SHOW	"account show EMAIL|ID"
+#define USAGE_FIND	"account find PATTERN [--limit N]"
+#define USAGE_UNLOCK	"account unlock EMAIL|ID"
+#define FIND_LIMIT	50
+
+/*
+ * Resolve EMAIL or a numeric account id to the account id.
+ * 1 found, 0 not found, or a db_status.
+ */
+static int
+account_lookup(const char *arg, long long *id)
+{
+	long long	 n;
+
+	if (util_parse_int(arg, 1, 0x7fffffffffffffffLL, &n) == 0)
+		return db_int(id, "SELECT id FROM accounts WHERE id = ?", "i", n);
+	return db_int(id, "SELECT id FROM accounts WHERE email = ?", "s", arg);
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	struct db_res	*res = NULL;
+	long long	 id = 0;
+	int		 r;
+
+	if (argc != 2)
+		return ctl_usage(USAGE_SHOW, NULL);
+	if ((r = account_lookup(argv[1], &id)) < 0)
+		return ctl_db_error(r, "account show");
+	if (r == 0)
+		return ctl_refuse("account show: no such account");
+	r = db_query(&res,
+	    "SELECT a.id, a.email, a.state, a.level, a.unaffiliated, "
+	    " i.number, i.name, a.roster_id, r.personal_id, r.name_kana, r.birthdate, "
+	    " a.lang, a.notify, a.failed_logins, a.locked_until, "
+	    " a.locked_until IS NOT NULL AND a.locked_until > NOW(6), "
+	    " (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id "
+	    "  AND s.idle_expires_at > NOW(6) AND s.absolute_expires_at > NOW(6)), "
+	    " a.created_at, a.activated_at, a.withdrawn_at "
+	    "FROM accounts a "
+	    "LEFT JOIN insurers i ON i.id = a.insurer_id "
+	    "LEFT JOIN roster r ON r.id = a.roster_id "
+	    "WHERE a.id = ?", "i", id);
+	if (r < 0)
+		return ctl_db_error(r, "account show");
+	if ((r = db_res_next(res)) != 1) {
+		db_res_free(res);
+		return r == 0 ? ctl_refuse("account show: no such account") :
+		    ctl_db_error(r, "account show");
+	}
+	ctl_rec_begin();
+	ctl_rec_int("id", db_res_int(res, 0));
+	ctl_rec_str("email", db_res_str(res, 1));
+	ctl_rec_str("state", db_res_str(res, 2));
+	ctl_rec_int("level", db_res_int(res, 3));
+	ctl_rec_bool("unaffiliated", db_res_int(res, 4) != 0);
+	ctl_rec_str("insurer_number", db_res_str(res, 5));
+	ctl_rec_str("insurer_name", db_res_str(res, 6));
+	ctl_rec_str("roster_id", db_res_str(res, 7));
+	ctl_rec_str("personal_id", db_res_str(res, 8));
+	ctl_rec_str("name_kana", db_res_str(res, 9));
+	ctl_rec_str("birthdate", db_res_str(res, 10));
+	ctl_rec_str("lang", db_res_str(res, 11));
+	ctl_rec_bool("notify", db_res_int(res, 12) != 0);
+	ctl_rec_int("failed_logins", db_res_int(res, 13));
+	ctl_rec_str("locked_until", db_res_str(res, 14));
+	ctl_rec_bool("locked", db_res_int(res, 15) != 0);
+	ctl_rec_int("sessions", db_res_int(res, 16));
+	ctl_rec_str("created_at", db_res_str(res, 17));
+	ctl_rec_str("activated_at", db_res_str(res, 18));
+	ctl_rec_str("withdrawn_at", db_res_str(res, 19));
+	ctl_rec_end();
+	db_res_free(res);
+	return CTL_OK;
+}
+
+/* PATTERN → a LIKE pattern with '!' as the escape character. malloc'd. */
+static char *
+like_pattern(const char *pat)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*p;
+	int		 star = strchr(pat, '*') != NULL;
+
+	if (!star)
+		buf_puts(&b, "%");
+	for (p = pat; *p != '\0'; p++) {
+		if (*p == '*')
+			buf_puts(&b, "%");
+		else {
+			if (*p == '%' || *p == '_' || *p == '!')
+				buf_puts(&b, "!");
+			buf_append(&b, p, 1);
+		}
+	}
+	if (!star)
+		buf_puts(&b, "%");
+	return b.data;
+}
+
+static int
+cmd_find(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "limit",	required_argument,	NULL,	'n' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct db_res	*res = NULL;
+	long long	 limit = FIND_LIMIT;
+	char		*like;
+	int		 ch, r;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "n:", longopts, NULL)) != -1) {
+		if (ch != 'n' || util_parse_int(optarg, 1, 100000, &limit) != 0)
+			return ctl_usage(USAGE_FIND, NULL);
+	}
+	if (argc - optind != 1 || argv[optind][0] == '\0')
+		return ctl_usage(USAGE_FIND, NULL);
+	like = like_pattern(argv[optind]);
+	r = db_query(&res,
+	    "SELECT a.id, a.email, a.state, a.level, i.number, "
+	    " a.locked_until IS NOT NULL AND a.locked_until > NOW(6), a.created_at "
+	    "FROM accounts a LEFT JOIN insurers i ON i.id = a.insurer_id "
+	    "WHERE a.email LIKE ? ESCAPE '!' ORDER BY a.id LIMIT ?", "si", like, limit);
+	free(like);
+	if (r < 0)
+		return ctl_db_error(r, "account find");
+	ctl_list_begin();
+	while ((r = db_res_next(res)) == 1) {
+		ctl_rec_begin();
+		ctl_rec_int("id", db_res_int(res, 0));
+		ctl_rec_str("email", db_res_str(res, 1));
+		ctl_rec_str("state", db_res_str(res, 2));
+		ctl_rec_int("level", db_res_int(res, 3));
+		ctl_rec_str("insurer", db_res_str(res, 4));
+		ctl_rec_bool("locked", db_res_int(res, 5) != 0);
+		ctl_rec_str("created_at", db_res_str(res, 6));
+		ctl_rec_end();
+	}
+	ctl_list_end();
+	db_res_free(res);
+	return CTL_OK;
+}
+
+static int
+cmd_unlock(int argc, char **argv)
+{
+	long long	 id = 0, n;
+	int		 r;
+
+	if (argc != 2)
+		return ctl_usage(USAGE_UNLOCK, NULL);
+	if ((r = account_lookup(argv[1], &id)) < 0)
+		return ctl_db_error(r, "account unlock");
+	if (r == 0)
+		return ctl_refuse("account unlock: no such account");
+	n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL "
+	    "WHERE id = ?", "i", id);
+	if (n < 0)
+		return ctl_db_error((int)n, "account unlock");
+	if (n == 0)
+		return ctl_refuse("account unlock: no such account");
+	audit_ip(NULL, "account.unlock", id);
+	if (ctl_json) {
+		ctl_rec_begin();
+		ctl_rec_int("id", id);
+		ctl_rec_bool("unlocked", 1);
+		ctl_rec_end();
+	} else
+		ctl_say("unlocked account %lld", id);
+	return CTL_OK;
+}
+
+int
+ctl_account(int argc, char **argv)
+{
+	if (strcmp(argv[1], "show") == 0)
+		return cmd_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "find") == 0)
+		return cmd_find(argc - 1, argv + 1);
+	if (strcmp(argv[1], "unlock") == 0)
+		return cmd_unlock(argc - 1, argv + 1);
+	return ctl_usage(USAGE_SHOW " | " USAGE_FIND " | " USAGE_UNLOCK,
+	    "account: unknown verb %s", argv[1]);
+}

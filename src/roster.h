@@ -1,0 +1,98 @@
+/*
+ * roster.h — insurers' member rosters: CSV import and the eligibility match.
+ *
+ * A roster row is one insured person (personal_id, stable across card reissue) with
+ * card_key = insurer_card_key(insurer number, symbol, number): the raw symbol and
+ * number never reach the database. Names are stored normalised (normalize_kana).
+ * Dates are calendar dates in Japan; "today" is the date in Japan (UTC+9, no DST),
+ * whatever the host's time zone.
+ */
+#ifndef KENPO_ROSTER_H
+#define KENPO_ROSTER_H
+
+#include <stddef.h>
+
+#define ROSTER_DATE_LEN		10	/* YYYY-MM-DD */
+
+/* Today's date in Japan as YYYY-MM-DD in out[11]. */
+void	 roster_today(char out[ROSTER_DATE_LEN + 1]);
+
+/*
+ * The eligibility check of signup step 3 (SPEC §3).
+ *
+ * Looks for a roster row of insurer_id whose card matches card_key (from
+ * insurer_card_key over what the member typed) with exactly this normalised
+ * katakana name (compared byte for byte, not by collation: ハハ ≠ パパ) and
+ * birthdate (YYYY-MM-DD). A 特別退職被保険者 (special_retiree = 1) also matches on
+ * the card they held before retirement (prev_card_key, kept by the import when the
+ * card changed): "either card works". Qualified means qualified_from <= today and
+ * qualified_until (the day qualification ended) is NULL or after today; today NULL
+ * means roster_today().
+ *
+ * Returns a roster_status (>= 0) or a db_status (< 0). For every status but
+ * ROSTER_NOT_FOUND, *hit holds the row (the best one when several match: qualified
+ * first) and the id of the account bound to it (0 when none: the caller decides
+ * "already bound to another account"). The insurer's adoption is the caller's check.
+ */
+enum roster_status {
+	ROSTER_NOT_FOUND = 0,		/* no such person: mistyped, or not linked yet */
+	ROSTER_QUALIFIED = 1,		/* found, currently qualified */
+	ROSTER_NOT_QUALIFIED = 2,	/* found, qualification ended or not yet begun */
+	ROSTER_SPECIAL_RETIREE = 3,	/* found by a special retiree's earlier card,
+					 * currently qualified: treat as qualified */
+};
+struct roster_hit {
+	long long	 roster_id;
+	long long	 account_id;	/* bound account, 0 if none */
+	char		 qualified_until[ROSTER_DATE_LEN + 1];	/* "" if NULL */
+};
+int	 roster_match(long long insurer_id, const char *card_key,
+	    const char *name_kana, const char *birthdate, const char *today,
+	    struct roster_hit *hit);
+
+/*
+ * Import one insurer's roster CSV (SPEC §1), all or nothing.
+ *
+ * The file has the header line
+ *   insurer_number,personal_id,symbol,number,branch,name_kana,birthdate,
+ *   qualified_from,qualified_until
+ * (a UTF-8 byte order mark is allowed), optionally followed by a 10th column
+ * "special_retiree" (0/1, empty = keep) marking 特別退職被保険者. Every line is
+ * checked; each bad line is reported through on_error as (line number, reason)
+ * — the reason never contains the line's data — and nothing is written unless
+ * every line is good. Then, in one transaction, each person is inserted or updated
+ * by (insurer, personal_id) (re-importing the same file changes nothing); with
+ * snapshot, persons of the insurer missing from the file get qualified_until = the
+ * import date unless it is already earlier. dry_run checks and counts but writes
+ * nothing. A snapshot without data lines is refused (it would end everyone's
+ * qualification; that is never what an operator means).
+ */
+struct roster_import {
+	/* In. */
+	const char	*insurer_number;	/* 8 digits */
+	const char	*path;
+	const char	*encoding;		/* "utf-8" (default) or "cp932" */
+	int		 snapshot;
+	int		 dry_run;
+	const char	*today;			/* import date; NULL: roster_today() */
+	const unsigned char *pepper;		/* NULL: Security.Pepper */
+	size_t		 pepperlen;
+	/* line 0 for a problem of the whole file. Called in line order. */
+	void		(*on_error)(void *arg, long line, const char *reason);
+	void		*arg;
+	/* Out. */
+	long		 rows;			/* data lines */
+	long		 added, updated, unchanged, lost;
+	long		 errors;		/* bad lines */
+};
+
+/* Results of roster_import beyond the db_status values of db.h. */
+#define ROSTER_EINVALID		(-10)	/* bad lines (reported); nothing applied */
+#define ROSTER_EINSURER		(-11)	/* no insurer with that number */
+#define ROSTER_EFILE		(-12)	/* cannot read the file (reported, line 0) */
+#define ROSTER_EARG		(-13)	/* bad encoding or insurer number (reported) */
+
+/* 0 on success (counts filled in), or one of the negative values above. */
+int	 roster_import(struct roster_import *);
+
+#endif

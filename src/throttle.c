@@ -1,0 +1,466 @@
+/*
+ * throttle.c — fixed-window counters in MariaDB, address keys, the insurer
+ * allowlist and the login CAPTCHA policy. See throttle.h.
+ */
+#include "autoconf.h"
+#include "throttle.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+#define WINDOW_MAX	(31 * 86400)
+/* Room for the key plus "#<window>". */
+#define ROWKEY_MAX	(THROTTLE_KEY_MAX + 12)
+
+/* The stored k: key "#" window. -1 when the key or window is unusable. */
+static int
+row_key(char *out, size_t cap, const char *key, int window)
+{
+	int	 n;
+
+	if (key == NULL || key[0] == '\0' || strlen(key) >= THROTTLE_KEY_MAX ||
+	    strchr(key, '#') != NULL || window < 1 || window > WINDOW_MAX) {
+		log_err("throttle: bad key or window (programming error)");
+		return -1;
+	}
+	n = snprintf(out, cap, "%s#%d", key, window);
+	return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+/*
+ * Delete rows whose window is over: the window length is the number after '#'.
+ * A full scan, so only now and then, and bounded by LIMIT. Failures (e.g. a
+ * deadlock with a concurrent hit) are harmless: the next prune catches up.
+ */
+static void
+prune(void)
+{
+	if (db_exec("DELETE FROM throttle WHERE window_start + INTERVAL "
+	    "CAST(SUBSTRING_INDEX(k, '#', -1) AS UNSIGNED) SECOND < NOW() "
+	    "LIMIT 1000", "") < 0)
+		log_warn("throttle: cannot prune old windows");
+}
+
+long long
+throttle_hit(const char *key, int window_seconds)
+{
+	char		 k[ROWKEY_MAX];
+	long long	 rc, w = window_seconds;
+
+	if (row_key(k, sizeof(k), key, window_seconds) != 0)
+		return DB_ERR;
+	/*
+	 * LAST_INSERT_ID(expr) makes the statement report the new count as its
+	 * insert id: 1 for a new window, count + 1 for an existing one. The window
+	 * start is computed by the database, so all hosts share the same windows.
+	 */
+	rc = db_exec("INSERT INTO throttle (k, window_start, count) VALUES "
+	    "(?, FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), LAST_INSERT_ID(1)) "
+	    "ON DUPLICATE KEY UPDATE count = LAST_INSERT_ID(count + 1)",
+	    "sii", k, w, w);
+	if (rc < 0)
+		return rc;
+	rc = db_last_id();
+	if (rc < 1) {
+		log_err("throttle: counter did not report its value");
+		return DB_ERR;
+	}
+	if (crypto_random_uniform(100) == 0)
+		prune();
+	return rc;
+}
+
+long long
+throttle_count(const char *key, int window_seconds)
+{
+	char		 k[ROWKEY_MAX];
+	long long	 n = 0, w = window_seconds;
+	int		 rc;
+
+	if (row_key(k, sizeof(k), key, window_seconds) != 0)
+		return DB_ERR;
+	rc = db_int(&n, "SELECT count FROM throttle WHERE k = ? AND "
+	    "window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
+	    "sii", k, w, w);
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? 0 : n;
+}
+
+int
+throttle_reset(const char *key)
+{
+	struct buf	 pat = { NULL, 0, 0 };
+	const char	*p;
+	long long	 rc;
+
+	if (key == NULL || key[0] == '\0' || strlen(key) >= THROTTLE_KEY_MAX)
+		return DB_ERR;
+	/* k LIKE '<key>#%' with the key's own LIKE metacharacters escaped. */
+	for (p = key; *p != '\0'; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_append(&pat, "\\", 1);
+		buf_append(&pat, p, 1);
+	}
+	buf_puts(&pat, "#%");
+	rc = db_exec("DELETE FROM throttle WHERE k LIKE ?", "s", pat.data);
+	buf_free(&pat);
+	return rc < 0 ? (int)rc : 0;
+}
+
+/* ---------------------------------------------------------------- addresses */
+
+struct addr {
+	int		 af;		/* AF_INET or AF_INET6 */
+	unsigned char	 b[16];		/* 4 or 16 bytes */
+};
+
+/* Parse an address; IPv4-mapped IPv6 is taken as IPv4. 0 or -1. */
+static int
+addr_parse(const char *s, struct addr *a)
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+
+	memset(a, 0, sizeof(*a));
+	if (s == NULL)
+		return -1;
+	if (inet_pton(AF_INET, s, a->b) == 1) {
+		a->af = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a->b) == 1) {
+		a->af = AF_INET6;
+		if (memcmp(a->b, mapped, sizeof(mapped)) == 0) {
+			memmove(a->b, a->b + 12, 4);
+			memset(a->b + 4, 0, 12);
+			a->af = AF_INET;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int
+addr_bits(const struct addr *a)
+{
+	return a->af == AF_INET ? 32 : 128;
+}
+
+/* Clear the bits after the first plen. */
+static void
+addr_mask(struct addr *a, int plen)
+{
+	int	 i;
+
+	for (i = 0; i < 16; i++) {
+		if (plen >= 8 * (i + 1))
+			continue;
+		if (plen <= 8 * i)
+			a->b[i] = 0;
+		else
+			a->b[i] &= (unsigned char)(0xff << (8 - (plen - 8 * i)));
+	}
+}
+
+static int
+addr_text(const struct addr *a, char *out, size_t cap)
+{
+	char	 tmp[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(a->af, a->b, tmp, sizeof(tmp)) == NULL ||
+	    strlen(tmp) >= cap)
+		return -1;
+	memcpy(out, tmp, strlen(tmp) + 1);
+	return 0;
+}
+
+int
+throttle_addr_canon(const char *ip, char *out, size_t cap)
+{
+	struct addr	 a;
+
+	if (addr_parse(ip, &a) != 0)
+		return -1;
+	return addr_text(&a, out, cap);
+}
+
+int
+throttle_addr_net(const char *ip, char *out, size_t cap)
+{
+	struct addr	 a;
+	char		 t[INET6_ADDRSTRLEN];
+	int		 plen, n;
+
+	if (addr_parse(ip, &a) != 0)
+		return -1;
+	plen = a.af == AF_INET ? 24 : 64;
+	addr_mask(&a, plen);
+	if (addr_text(&a, t, sizeof(t)) != 0)
+		return -1;
+	n = snprintf(out, cap, "%s/%d", t, plen);
+	return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+/* Parse "addr" or "addr/plen". 0 or -1. */
+static int
+cidr_parse(const char *s, struct addr *a, int *plen)
+{
+	char		 tmp[INET6_ADDRSTRLEN + 8];
+	const char	*slash;
+	long long	 n;
+
+	if (s == NULL || strlen(s) >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, strlen(s) + 1);
+	if ((slash = strchr(s, '/')) != NULL)
+		tmp[slash - s] = '\0';
+	/* A mapped address with a v6 prefix would be ambiguous: refuse it. */
+	if (addr_parse(tmp, a) != 0 ||
+	    (a->af == AF_INET && strchr(tmp, ':') != NULL && slash != NULL))
+		return -1;
+	if (slash == NULL)
+		n = addr_bits(a);
+	else if (util_parse_int(slash + 1, 0, addr_bits(a), &n) != 0)
+		return -1;
+	*plen = (int)n;
+	return 0;
+}
+
+int
+throttle_cidr_canon(const char *cidr, char *out, size_t cap)
+{
+	struct addr	 a;
+	char		 t[INET6_ADDRSTRLEN];
+	int		 plen, n;
+
+	if (cidr_parse(cidr, &a, &plen) != 0)
+		return -1;
+	addr_mask(&a, plen);
+	if (addr_text(&a, t, sizeof(t)) != 0)
+		return -1;
+	n = snprintf(out, cap, "%s/%d", t, plen);
+	return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+int
+throttle_cidr_match(const char *cidr, const char *ip)
+{
+	struct addr	 net, a;
+	int		 plen;
+
+	if (cidr_parse(cidr, &net, &plen) != 0 || addr_parse(ip, &a) != 0)
+		return -1;
+	if (net.af != a.af)
+		return 0;
+	addr_mask(&net, plen);
+	addr_mask(&a, plen);
+	return memcmp(net.b, a.b, sizeof(a.b)) == 0;
+}
+
+int
+throttle_allowlisted(const char *ip)
+{
+	struct db_res	*res = NULL;
+	int		 rc, found = 0;
+
+	if ((rc = db_query(&res, "SELECT cidr FROM insurer_allowlist", "")) < 0)
+		return rc;
+	while ((rc = db_res_next(res)) == 1) {
+		if (throttle_cidr_match(db_res_str(res, 0), ip) == 1) {
+			found = 1;
+			break;
+		}
+	}
+	db_res_free(res);
+	return rc < 0 ? rc : found;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static void
+key_with(char *out, size_t cap, const char *purpose, const char *kind,
+    const char *rest)
+{
+	if (purpose != NULL && purpose[0] != '\0')
+		snprintf(out, cap, "%s:%s:%s", purpose, kind, rest);
+	else
+		snprintf(out, cap, "%s:%s", kind, rest);
+}
+
+void
+throttle_key_ip(char *out, size_t cap, const char *purpose, const char *ip)
+{
+	char	 a[THROTTLE_ADDR_MAX];
+
+	if (throttle_addr_canon(ip, a, sizeof(a)) != 0)
+		snprintf(a, sizeof(a), "unknown");
+	key_with(out, cap, purpose, "ip", a);
+}
+
+void
+throttle_key_net(char *out, size_t cap, const char *purpose, const char *ip)
+{
+	char	 a[THROTTLE_ADDR_MAX];
+
+	if (throttle_addr_net(ip, a, sizeof(a)) != 0)
+		snprintf(a, sizeof(a), "unknown");
+	key_with(out, cap, purpose, "net", a);
+}
+
+void
+throttle_key_acct(char *out, size_t cap, const char *purpose, long long account_id)
+{
+	char	 a[24];
+
+	snprintf(a, sizeof(a), "%lld", account_id);
+	key_with(out, cap, purpose, "acct", a);
+}
+
+void
+throttle_key_acctip(char *out, size_t cap, const char *purpose,
+    long long account_id, const char *ip)
+{
+	char	 a[THROTTLE_ADDR_MAX], rest[THROTTLE_ADDR_MAX + 24];
+
+	if (throttle_addr_canon(ip, a, sizeof(a)) != 0)
+		snprintf(a, sizeof(a), "unknown");
+	snprintf(rest, sizeof(rest), "%lld:%s", account_id, a);
+	key_with(out, cap, purpose, "acctip", rest);
+}
+
+/* ---------------------------------------------------------------- login */
+
+#define LOGIN_PURPOSE		"login"
+#define LOGIN_FAIL_PURPOSE	"loginfail"
+
+static int
+login_window(void)
+{
+	return (int)(60 * config_int("Login.WindowMinutes"));
+}
+
+struct login_keys {
+	char	 ip[ROWKEY_MAX], net[ROWKEY_MAX], fail[ROWKEY_MAX];
+};
+
+static void
+login_keys(const char *ip, struct login_keys *k)
+{
+	throttle_key_ip(k->ip, sizeof(k->ip), LOGIN_PURPOSE, ip);
+	throttle_key_net(k->net, sizeof(k->net), LOGIN_PURPOSE, ip);
+	throttle_key_ip(k->fail, sizeof(k->fail), LOGIN_FAIL_PURPOSE, ip);
+}
+
+int
+throttle_login_read(const char *ip, struct throttle_login *c)
+{
+	struct login_keys k;
+	char		 rk[3][ROWKEY_MAX];
+	struct db_res	*res = NULL;
+	const char	*name;
+	long long	 w = login_window();
+	int		 rc;
+
+	memset(c, 0, sizeof(*c));
+	login_keys(ip, &k);
+	if (row_key(rk[0], sizeof(rk[0]), k.ip, (int)w) != 0 ||
+	    row_key(rk[1], sizeof(rk[1]), k.net, (int)w) != 0 ||
+	    row_key(rk[2], sizeof(rk[2]), k.fail, (int)w) != 0)
+		return DB_ERR;
+	/* The three counts in one round trip. */
+	rc = db_query(&res, "SELECT k, count FROM throttle WHERE k IN (?, ?, ?) "
+	    "AND window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
+	    "sssii", rk[0], rk[1], rk[2], w, w);
+	if (rc < 0)
+		return rc;
+	while ((rc = db_res_next(res)) == 1) {
+		if ((name = db_res_str(res, 0)) == NULL)
+			continue;
+		if (strcmp(name, rk[0]) == 0)
+			c->ip_requests = db_res_int(res, 1);
+		else if (strcmp(name, rk[1]) == 0)
+			c->net_requests = db_res_int(res, 1);
+		else if (strcmp(name, rk[2]) == 0)
+			c->ip_failures = db_res_int(res, 1);
+	}
+	db_res_free(res);
+	return rc < 0 ? rc : 0;
+}
+
+int
+throttle_login_attempt(const char *ip, struct throttle_login *c)
+{
+	struct login_keys k;
+	long long	 rc;
+	int		 w = login_window();
+
+	if ((rc = throttle_login_read(ip, c)) < 0)
+		return (int)rc;
+	login_keys(ip, &k);
+	if ((rc = throttle_hit(k.ip, w)) < 0 || (rc = throttle_hit(k.net, w)) < 0)
+		return (int)rc;
+	return 0;
+}
+
+long long
+throttle_login_failed(const char *ip)
+{
+	struct login_keys k;
+
+	login_keys(ip, &k);
+	return throttle_hit(k.fail, login_window());
+}
+
+/*
+ * The login CAPTCHA policy (SPEC §4, seed 000: difficulty rises with request
+ * concentration from one address and with failed logins; allowlisted addresses
+ * skip the CAPTCHA until they reach a number of failures). All counts are over the
+ * current Login.WindowMinutes window. With F = Login.HardAfterFailures and
+ * R = Login.HardAfterRequests:
+ *
+ *   Login.Captcha = off                              → 0 (tests only)
+ *   allowlisted and failures < Login.AllowlistFailures → 0
+ *   failures >= F, or attempts from the address >= R,
+ *     or attempts from its /24|/64 >= 4R             → 3 hard
+ *   failures >= ceil(F/2), or attempts >= ceil(R/2),
+ *     or attempts from its network >= 2R             → 2 medium
+ *   otherwise                                        → 1 easy (always required)
+ *
+ * The network bounds are looser because a /24 or /64 is often shared (offices,
+ * carrier NAT). An allowlisted address over its failure limit is judged on its
+ * failures only: many attempts from it are expected (it is an insurer's or an
+ * employer's shared address). Login.AllowlistFailures = 0 turns the exemption off.
+ */
+int
+throttle_captcha_level(const struct throttle_login *c, int allowlisted)
+{
+	long long	 f = config_int("Login.HardAfterFailures");
+	long long	 r = config_int("Login.HardAfterRequests");
+	long long	 ipreq = c->ip_requests, netreq = c->net_requests;
+
+	if (strcmp(config_str("Login.Captcha"), "off") == 0)
+		return 0;
+	if (allowlisted) {
+		if (c->ip_failures < config_int("Login.AllowlistFailures"))
+			return 0;
+		ipreq = netreq = 0;
+	}
+	if (c->ip_failures >= f || ipreq >= r || netreq >= 4 * r)
+		return 3;
+	if (c->ip_failures >= (f + 1) / 2 || ipreq >= (r + 1) / 2 ||
+	    netreq >= 2 * r)
+		return 2;
+	return 1;
+}

@@ -1,0 +1,104 @@
+/*
+ * throttle.h — rate counters in the `throttle` table, address keys, the insurer
+ * IP allowlist, and the login CAPTCHA policy.
+ *
+ * A counter is a key ("login:ip:203.0.113.7") counted in fixed windows of a given
+ * length, aligned on the database clock (so every host agrees on the window). The
+ * row's k is the key plus "#<window seconds>": the same key may be counted in
+ * windows of different lengths without mixing, and pruning knows when a row's
+ * window is over. Rows of finished windows are deleted now and then by
+ * throttle_hit().
+ *
+ * Counting writes; reading does not. Showing a page (GET /login) must write nothing,
+ * so the login counters are bumped only by login POSTs: request concentration is
+ * the number of login attempts from one address and from its network (/24 for
+ * IPv4, /64 for IPv6) in Login.WindowMinutes; failures are the failed logins from
+ * the address in the same window. CAPTCHA image fetches are not counted (they would
+ * write on a page view).
+ *
+ * Call the counting functions outside any transaction: a count must stay when the
+ * login that follows fails and is rolled back, and db_txn may run its function more
+ * than once.
+ */
+#ifndef KENPO_THROTTLE_H
+#define KENPO_THROTTLE_H
+
+#include <stddef.h>
+
+/* Buffer size for a key (the column holds 120 with the "#window" suffix). */
+#define THROTTLE_KEY_MAX	100
+/* Buffer size for an address or network in text form. */
+#define THROTTLE_ADDR_MAX	64
+
+/*
+ * Count one event of key in the current window of window_seconds (1..31 days).
+ * Returns the new count (>= 1) or a db_status (< 0). One round trip:
+ * INSERT … ON DUPLICATE KEY UPDATE with LAST_INSERT_ID(expr).
+ */
+long long	 throttle_hit(const char *key, int window_seconds);
+/* The count of key in the current window (0 if none); read only. Or a db_status. */
+long long	 throttle_count(const char *key, int window_seconds);
+/* Forget every window of key (e.g. after an operator unlock). 0 or a db_status. */
+int		 throttle_reset(const char *key);
+
+/*
+ * Keys. purpose (e.g. "login", may be NULL) keeps unrelated counts apart. An
+ * address that does not parse is written as "unknown", so all such requests share
+ * one counter (fail closed). out needs THROTTLE_KEY_MAX bytes.
+ *   ip      "<purpose>:ip:203.0.113.7"      (canonical; ::ffff:a.b.c.d → a.b.c.d)
+ *   net     "<purpose>:net:203.0.113.0/24"  or "…:net:2001:db8:1:2::/64"
+ *   acct    "<purpose>:acct:42"
+ *   acctip  "<purpose>:acctip:42:203.0.113.7"
+ */
+void		 throttle_key_ip(char *out, size_t cap, const char *purpose,
+		    const char *ip);
+void		 throttle_key_net(char *out, size_t cap, const char *purpose,
+		    const char *ip);
+void		 throttle_key_acct(char *out, size_t cap, const char *purpose,
+		    long long account_id);
+void		 throttle_key_acctip(char *out, size_t cap, const char *purpose,
+		    long long account_id, const char *ip);
+
+/*
+ * Addresses. canon: canonical text of an IPv4/IPv6 address (IPv4-mapped IPv6
+ * becomes IPv4). net: its /24 or /64 network as CIDR. cidr_canon: a CIDR ("a.b.c.d",
+ * "a.b.c.d/n", "x::/n") with its host bits cleared, "/n" always written — the form
+ * stored in insurer_allowlist.cidr. All return 0, or -1 when the input does not
+ * parse or out is too small (THROTTLE_ADDR_MAX is enough).
+ */
+int		 throttle_addr_canon(const char *ip, char *out, size_t cap);
+int		 throttle_addr_net(const char *ip, char *out, size_t cap);
+int		 throttle_cidr_canon(const char *cidr, char *out, size_t cap);
+/* 1 when ip lies in cidr, 0 when not, -1 when either does not parse. */
+int		 throttle_cidr_match(const char *cidr, const char *ip);
+/* 1 when ip is in any insurer's allowlist, 0 when not, or a db_status. Read only. */
+int		 throttle_allowlisted(const char *ip);
+
+/* The login counts of one client address in the current Login.WindowMinutes. */
+struct throttle_login {
+	long long	 ip_requests;	/* login attempts (POSTs) from the address */
+	long long	 net_requests;	/* login attempts from its /24 or /64 */
+	long long	 ip_failures;	/* failed logins from the address */
+};
+
+/* Read the login counts of ip (GET /login). Read only. 0 or a db_status. */
+int		 throttle_login_read(const char *ip, struct throttle_login *);
+/*
+ * Count a login attempt (POST /login) from ip. *c receives the counts as they were
+ * before this attempt — the same numbers the login page saw — so the CAPTCHA level
+ * required of this POST is the level of the challenge the page showed (unless other
+ * requests came in between). 0 or a db_status.
+ */
+int		 throttle_login_attempt(const char *ip, struct throttle_login *c);
+/* Count a failed login (wrong password, unknown address, wrong CAPTCHA) from ip.
+ * Returns the new failure count or a db_status. */
+long long	 throttle_login_failed(const char *ip);
+
+/*
+ * The CAPTCHA level (0..3) a login from an address with counts c must pass.
+ * allowlisted: the address is on an insurer's allowlist. Pure (reads config only).
+ * See throttle.c for the policy.
+ */
+int		 throttle_captcha_level(const struct throttle_login *c, int allowlisted);
+
+#endif
