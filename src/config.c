@@ -79,7 +79,7 @@ static const struct ckey keys[] = {
 	 * CAPTCHA challenges and other stateless tokens. */
 	{ "Security.Pepper",		C_SECRET, NULL,				32, 0, NULL },
 	{ "Security.Secret",		C_SECRET, NULL,				32, 0, NULL },
-	{ "Security.Argon2.MemoryKiB",	C_INT,	"19456",			8, 4194304, NULL },
+	{ "Security.Argon2.MemoryKiB",	C_INT,	"19456",			8, 1048576, NULL },
 	{ "Security.Argon2.Time",	C_INT,	"2",				1, 100, NULL },
 	{ "Security.Argon2.Lanes",	C_INT,	"1",				1, 16, NULL },
 

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <csv.h>
 #include <utf8proc.h>
 
+#include "config.h"
 #include "db.h"
 #include "insurer.h"
 #include "log.h"
@@ -415,7 +417,7 @@ parser_reset(struct imp *im, struct csv_parser *p)
 	return csv_init(p, CSV_OPTS) == 0 ? 0 : -1;
 }
 
-/* Read path whole into *data/*len. 0, or -1 with the reason reported. */
+/* Read path whole into *data (length *len). 0, or -1 with the reason reported. */
 static int
 read_file(struct imp *im, const char *path, char **data, size_t *len)
 {
@@ -889,7 +891,8 @@ roster_import(struct roster_import *ri)
 		    ri->pepperlen : sizeof(im.pepper);
 		memcpy(im.pepper, ri->pepper, im.pepperlen);
 	} else
-		im.pepperlen = config_secret_pepper(im.pepper, sizeof(im.pepper));
+		im.pepperlen = config_secret("Security.Pepper", im.pepper,
+		    sizeof(im.pepper));
 
 	if (read_file(&im, ri->path, &data, &len) == -1) {
 		rc = ROSTER_EFILE;
