@@ -29,7 +29,7 @@
 #include "log.h"
 
 /* Image alphabet: digits and upper case without look-alikes (see captcha.h). */
-static const char	 alphabet[] = "234679ACDEFHJKMNPRTUVWXY";
+static const char	 alphabet[] = "23469ACDEFHJKMNPRTUVWXY";
 
 #define BOX_VERSION	1
 #define BOX_HEAD	28	/* version, kind, level, id[16], expires[8], answer length */
@@ -516,8 +516,8 @@ struct level_style {
 static const struct level_style styles[CAPTCHA_LEVEL_MAX + 1] = {
 	{ 0 },
 	{ 170, 64, 36, 0.17, 0.10, 2.8, 3.1, 4, 0.0, 1, 0.6, 120, 0, 0 },
-	{ 200, 66, 33, 0.33, 0.18, 2.6, 3.1, 6, 2.8, 2, 0.9, 200, 20, 3 },
-	{ 220, 70, 31, 0.45, 0.25, 2.5, 3.1, 7, 4.0, 3, 1.1, 300, 70, 5 },
+	{ 200, 66, 33, 0.28, 0.15, 2.6, 3.1, 6, 2.8, 2, 0.8, 200, 20, 3 },
+	{ 220, 70, 31, 0.35, 0.18, 2.6, 3.1, 7, 3.6, 3, 0.85, 300, 70, 5 },
 };
 
 struct canvas {
@@ -606,7 +606,9 @@ draw_char(struct canvas *cv, gdFontPtr f, int ch, double cx, double cy,
 		return;
 	mx = (minx + maxx + 1) / 2.0;
 	my = (miny + maxy + 1) / 2.0;
-	r = s * (f->h / 2.0 + 2) * SS;
+	/* Half the ink's diagonal, one font pixel of margin, any rotation or shear. */
+	r = s * (hypot(maxx - minx + 1, maxy - miny + 1) / 2 * (1 + fabs(sh)) + 1) *
+	    SS;
 	x0 = (int)(cx * SS - r);
 	x1 = (int)(cx * SS + r);
 	y0 = (int)(cy * SS - r);
@@ -617,8 +619,11 @@ draw_char(struct canvas *cv, gdFontPtr f, int ch, double cx, double cy,
 			v = (y + 0.5) / SS - cy;
 			gu = (u * ca + v * sa) / s;
 			gv = (-u * sa + v * ca) / s;
-			gu += sh * gv;
-			val = glyph_sample(f, ch, gu + mx, gv + my);
+			gu += sh * gv + mx;
+			gv += my;
+			if (gu < -1 || gv < -1 || gu > f->w + 1 || gv > f->h + 1)
+				continue;
+			val = glyph_sample(f, ch, gu, gv);
 			canvas_put(cv, x, y, smoothstep(0.28, 0.62, val), ci);
 		}
 	}
@@ -633,7 +638,10 @@ stamp(struct canvas *cv, double px, double py, double rad, int ci)
 
 	for (y = (int)(Y - R - 1); y <= (int)(Y + R + 1); y++) {
 		for (x = (int)(X - R - 1); x <= (int)(X + R + 1); x++) {
-			d = hypot(x + 0.5 - X, y + 0.5 - Y);
+			d = (x + 0.5 - X) * (x + 0.5 - X) + (y + 0.5 - Y) * (y + 0.5 - Y);
+			if (d >= (R + 0.5) * (R + 0.5))
+				continue;
+			d = sqrt(d);
 			canvas_put(cv, x, y, R + 0.5 - d > 1 ? 1 : R + 0.5 - d, ci);
 		}
 	}
@@ -675,7 +683,8 @@ captcha_render(const struct captcha_box *box, struct buf *out)
 	gdFontPtr	 f = gdFontGetGiant();
 	gdImagePtr	 im = NULL;
 	unsigned char	 pal[NCOLORS][3], bg0[3], bg1[3], rgb[3];
-	double		 x, cx, wave[6], sum, acc[3], a, t, bx, by, brx, bry, d;
+	double		 x, cx, wave[4], sum, acc[3], a, t, bx, by, brx, bry, d;
+	double		*shx = NULL, *shy = NULL;
 	float		*bgk = NULL;
 	size_t		 n, i, k;
 	void		*png = NULL;
@@ -723,9 +732,25 @@ captcha_render(const struct captcha_box *box, struct buf *out)
 		draw_curve(&cv, &g, st->w, st->h, st->line_w,
 		    box->level == 1 ? 0 : (int)(rng_next(&g) % NCOLORS));
 
-	/* Two sine waves per axis, applied to the whole ink layer. */
-	for (i = 0; i < 6; i++)
+	/*
+	 * Two sine waves per axis, applied to the whole ink layer: each supersampled
+	 * row is shifted sideways by shx[row], each column vertically by shy[column]
+	 * (in supersampled pixels).
+	 */
+	for (i = 0; i < 4; i++)
 		wave[i] = rng_range(&g, 0, 2 * M_PI);
+	shx = xcalloc((size_t)cv.h, sizeof(double));
+	shy = xcalloc((size_t)cv.w, sizeof(double));
+	for (Y = 0; Y < cv.h; Y++) {
+		t = (Y + 0.5) / SS;
+		shx[Y] = SS * st->wave * (sin(t / 11.0 + wave[0]) * 0.6 +
+		    sin(t / 5.3 + wave[1]) * 0.4 * (box->level - 1) / 2);
+	}
+	for (X = 0; X < cv.w; X++) {
+		x = (X + 0.5) / SS;
+		shy[X] = SS * st->wave * (sin(x / 17.0 + wave[2]) * 0.7 +
+		    sin(x / 7.9 + wave[3]) * 0.3 * (box->level - 1) / 2);
+	}
 
 	/* Soft background: gradient plus a few blotches (a separate coarse layer). */
 	bgk = xcalloc((size_t)st->w * (size_t)st->h, sizeof(float));
@@ -737,7 +762,8 @@ captcha_render(const struct captcha_box *box, struct buf *out)
 		a = rng_range(&g, -0.12, 0.12);
 		for (py = 0; py < st->h; py++)
 			for (px = 0; px < st->w; px++) {
-				d = pow((px - bx) / brx, 2) + pow((py - by) / bry, 2);
+				d = (px - bx) / brx * ((px - bx) / brx) +
+				    (py - by) / bry * ((py - by) / bry);
 				if (d < 1)
 					bgk[py * st->w + px] += (float)(a * (1 - d));
 			}
@@ -758,15 +784,12 @@ captcha_render(const struct captcha_box *box, struct buf *out)
 			acc[0] = acc[1] = acc[2] = 0;
 			for (sy = 0; sy < SS; sy++) {
 				for (sx = 0; sx < SS; sx++) {
-					x = px + (sx + 0.5) / SS;
-					t = py + (sy + 0.5) / SS;
 					/* Where this sample reads the ink layer from. */
-					X = (int)floor((x + st->wave * (sin(t / 11.0 +
-					    wave[0]) * 0.6 + sin(t / 5.3 + wave[1]) *
-					    0.4 * (box->level - 1) / 2)) * SS);
-					Y = (int)floor((t + st->wave * (sin(x / 17.0 +
-					    wave[2]) * 0.7 + sin(x / 7.9 + wave[3]) *
-					    0.3 * (box->level - 1) / 2)) * SS);
+					X = px * SS + sx;
+					Y = py * SS + sy;
+					x = X + shx[Y];
+					Y = (int)floor(Y + shy[X]);
+					X = (int)floor(x);
 					if (X < 0 || Y < 0 || X >= cv.w || Y >= cv.h)
 						continue;
 					k = (size_t)Y * (size_t)cv.w + (size_t)X;
@@ -816,6 +839,8 @@ out:
 	free(cv.ink);
 	free(cv.col);
 	free(bgk);
+	free(shx);
+	free(shy);
 	util_wipe(&g, sizeof(g));
 	return rc;
 }

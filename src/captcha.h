@@ -14,8 +14,8 @@
  * Levels: 0 none needed (no challenge is made), 1 easy (4 characters, light noise),
  * 2 medium (5 characters, wave distortion, crossing lines), 3 hard (6 characters,
  * stronger distortion, overlap and noise). throttle_captcha_level() picks the level.
- * The image alphabet has no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G); answers
- * are accepted in lower case, full width and with spaces.
+ * The image alphabet avoids look-alikes: 0 1 5 7 8 and B G I L O Q S Z are left
+ * out (23 symbols). Answers are accepted in lower case, full width and with spaces.
  *
  * The text question ("七 たす 三 は いくつですか？") is machine-solvable by design: it
  * is an accessibility path, and its protection against automation comes from the

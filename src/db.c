@@ -25,6 +25,7 @@
  * db_exec's count is of rows matched, not only rows changed (CLIENT_FOUND_ROWS):
  * "UPDATE … WHERE id = ?" returns 1 when the row exists even if nothing changed.
  */
+#include "autoconf.h"
 #include "db.h"
 
 #include <sys/types.h>
@@ -718,11 +719,15 @@ call_once(struct call *c, struct db_res **res, long long *affected, unsigned *er
 		return *err ? err_status(*err) : DB_ERR;
 	}
 	*unsent = 0;
+	last_id = (long long)mysql_stmt_insert_id(st);
 	if (affected != NULL)
 		*affected = (long long)mysql_stmt_affected_rows(st);
-	last_id = (long long)mysql_stmt_insert_id(st);
 	/* Always drain a result set, even one nobody asked for. */
-	rc = res_fetch(st, c->sql, res != NULL ? res : &discard, err);
+	if (res == NULL)
+		res = &discard;
+	if ((rc = res_fetch(st, c->sql, res, err)) == DB_OK &&
+	    affected != NULL && (*res)->ncols > 0)
+		*affected = (long long)(*res)->nrows;	/* a SELECT: rows returned */
 	db_res_free(discard);
 	return rc;
 }

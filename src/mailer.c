@@ -675,7 +675,6 @@ send_session(struct claim *c)
 	char		 ebuf[128];
 	const char	*serr = NULL;
 	int		 eightbit, any8 = 0, missing_8bitmime = 0, redo = 0;
-	int		 ok;
 
 	for (i = 0; i < c->n; i++) {
 		c->v[i].msg = NULL;
@@ -737,7 +736,7 @@ done:
 		}
 		classify(m, serr);
 	}
-	if (s != NULL && (ok = smtp_destroy_session(s)) == 0)
+	if (s != NULL && smtp_destroy_session(s) == 0)
 		log_warn("mailer: smtp_destroy_session failed");
 	return redo;
 }

@@ -41,12 +41,11 @@ static const struct noun nouns[] = {
 	  "mail status | mail retry ID|--all-failed | mail send [--limit N]" },
 	{ "audit",	ctl_audit,
 	  "audit list [--account ID] [--limit N]" },
-	/*
-	 * Written by other helpers (src/kenpoctl/insurer.c, roster.c); the lead wires
-	 * them in here once those files are in kenpoctl.inc:
-	 * { "insurer",	ctl_insurer,	"insurer add|show|list|update|allow|secret …" },
-	 * { "roster",	ctl_roster,	"roster import|export|show …" },
-	 */
+	{ "insurer",	ctl_insurer,
+	  "insurer add|show|list|update|allow|disallow|secret ..." },
+	{ "roster",	ctl_roster,
+	  "roster import NUMBER FILE [--encoding utf-8|cp932] [--snapshot] "
+	  "[--dry-run] | roster show NUMBER PERSONAL_ID | roster export NUMBER" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

@@ -95,7 +95,7 @@ START_TEST(test_roundtrip_levels)
 		ck_assert_int_eq(box.expires, NOW + 600);
 		ck_assert_uint_eq(strlen(box.answer), (size_t)(3 + level));
 		for (i = 0; box.answer[i] != '\0'; i++) {
-			ck_assert_ptr_nonnull(strchr("234679ACDEFHJKMNPRTUVWXY",
+			ck_assert_ptr_nonnull(strchr("23469ACDEFHJKMNPRTUVWXY",
 			    box.answer[i]));
 			/* The answer is not visible in the challenge. */
 		}
@@ -145,7 +145,7 @@ END_TEST
 
 START_TEST(test_forged)
 {
-	char		 ch[CAPTCHA_CHALLENGE_MAX], bad[CAPTCHA_CHALLENGE_MAX];
+	char		 ch[CAPTCHA_CHALLENGE_MAX], bad[2 * CAPTCHA_CHALLENGE_MAX];
 	struct captcha_box box;
 	struct buf	 png = { NULL, 0, 0 };
 	size_t		 i, n;

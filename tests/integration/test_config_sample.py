@@ -1,0 +1,48 @@
+"""
+contrib/kenpo.hdf.sample documents every configuration key of src/config.c and
+loads cleanly (kenpod -t). Needs no running stack.
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import BUILD, SRC
+
+SAMPLE = os.path.join(SRC, "contrib", "kenpo.hdf.sample")
+
+
+def config_keys():
+    with open(os.path.join(SRC, "src", "config.c"), encoding="utf-8") as f:
+        text = f.read()
+    table = text[text.index("keys[] = {"):]
+    table = table[:table.index("\n};")]
+    return re.findall(r'^\s*\{\s*"([A-Za-z0-9.]+)"\s*,', table, re.M)
+
+
+def test_every_key_is_documented():
+    keys = config_keys()
+    assert len(keys) > 50
+    with open(SAMPLE, encoding="utf-8") as f:
+        sample = f.read()
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)\s*=", sample, re.M))
+    missing = [k for k in keys if k not in documented]
+    assert not missing, f"keys of src/config.c not in contrib/kenpo.hdf.sample: {missing}"
+    unknown = sorted(documented - set(keys))
+    assert not unknown, f"contrib/kenpo.hdf.sample names unknown keys: {unknown}"
+
+
+def test_sample_loads(tmp_path):
+    kenpod = os.path.join(BUILD, "kenpod")
+    if not os.access(kenpod, os.X_OK):
+        pytest.fail(f"{kenpod} not built")
+    with open(SAMPLE, encoding="utf-8") as f:
+        text = f.read()
+    # The installed default template directory may not exist here.
+    text += f"\nServer.Templates = {os.path.join(SRC, 'templates')}\n"
+    conf = tmp_path / "kenpo.hdf"
+    conf.write_text(text, encoding="utf-8")
+    r = subprocess.run([kenpod, "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
