@@ -60,7 +60,7 @@
 #define DB_TXN_TRIES		5
 #define DB_STMT_TRIES		3	/* autocommit statement on deadlock / lock timeout */
 #define DB_DOWN_PAUSE_MS	1000
-#define DB_IO_TIMEOUT		15	/* s; read/write timeout of the request connection */
+#define DB_IO_TIMEOUT		10	/* s; read/write timeout of the request connection */
 #define DB_LOCK_WAIT		5	/* s; innodb_lock_wait_timeout, below DB_IO_TIMEOUT */
 #define DB_MIGRATE_TIMEOUT	3600	/* s; a migration may rebuild a large table */
 #define DB_MIGRATE_MAXFILE	(16 * 1024 * 1024)

@@ -176,7 +176,7 @@ show_insurer(const struct insurer *ins)
 	ctl_rec_bool("entry_secret_set", ins->entry_secret != NULL &&
 	    ins->entry_secret[0] != '\0');
 	ctl_rec_bool("require_signed_entry", ins->signed_entry_required);
-	ctl_rec_str("allowlist", cidrs.len > 0 ? cidrs.data : "");
+	ctl_rec_str("allowlist", cidrs.len > 0 ? cidrs.data : NULL);
 	ctl_rec_int("roster_persons", persons);
 	ctl_rec_int("roster_bound", bound);
 	ctl_rec_end();

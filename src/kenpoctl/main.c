@@ -36,7 +36,7 @@ static const struct noun nouns[] = {
 	  "db migrate [--dir DIR] | db status [--dir DIR]" },
 	{ "account",	ctl_account,
 	  "account show EMAIL|ID | account find PATTERN [--limit N] | "
-	  "account unlock EMAIL" },
+	  "account unlock EMAIL|ID" },
 	{ "mail",	ctl_mail,
 	  "mail status | mail retry ID|--all-failed | mail send [--limit N]" },
 	{ "audit",	ctl_audit,
@@ -53,11 +53,16 @@ static const struct noun nouns[] = {
 static void
 usage_all(FILE *fp)
 {
-	size_t	 i;
+	const char	*p, *bar;
+	size_t		 i;
 
 	fprintf(fp, "usage: kenpoctl [-c FILE] [--json] [-v] NOUN VERB [ARGS...]\n");
-	for (i = 0; i < NNOUNS; i++)
-		fprintf(fp, "  %s\n", nouns[i].usage);
+	for (i = 0; i < NNOUNS; i++) {
+		/* One verb a line: the usage strings separate verbs with " | ". */
+		for (p = nouns[i].usage; (bar = strstr(p, " | ")) != NULL; p = bar + 3)
+			fprintf(fp, "  %.*s\n", (int)(bar - p), p);
+		fprintf(fp, "  %s\n", p);
+	}
 }
 
 int

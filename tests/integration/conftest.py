@@ -19,6 +19,7 @@ What a test gets (see class Stack and class Frontend below):
     stack.new_email()              a fresh unique address for one test
     stack.stop_db() / start_db()   MariaDB outage
     stack.stop_smtp() / start_smtp()  SMTP outage (same port)
+    stack.smtp_mode("rcpt 451")    make the sink refuse (see smtp_sink.py); "ok" again
     stack.kenpod_pid, stack.worker_pids(), stack.mailer_pids()
     stack.log_lines()              kenpod's log (stderr) lines
     stack.frontend(config={...}, max_body=...)  a second kenpod + nginx with
@@ -446,6 +447,7 @@ class SmtpSink:
         self.maildir = os.path.join(root, "mail")
         self.log = os.path.join(root, "log", "smtp.log")
         self.port = free_port()
+        self.control = os.path.join(root, "smtp-control")
         self.proc = None
         for d in ("new", "cur", "tmp"):
             os.makedirs(os.path.join(self.maildir, d), exist_ok=True)
@@ -453,7 +455,8 @@ class SmtpSink:
     def start(self):
         sink = os.path.join(SRC, "tests", "integration", "smtp_sink.py")
         if os.path.exists(sink):
-            argv = [PYTHON, sink, "--maildir", self.maildir, "--port", str(self.port)]
+            argv = [PYTHON, sink, "--maildir", self.maildir, "--port", str(self.port),
+                    "--control", self.control]
         else:
             argv = [PYTHON, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
                     "-c", "aiosmtpd.handlers.Mailbox", self.maildir]
@@ -747,6 +750,12 @@ class Stack:
 
     def stop_smtp(self):
         self.smtp.stop()
+
+    def smtp_mode(self, mode="ok"):
+        """Tell the SMTP sink how to answer from now on, without a restart:
+        "ok", "rcpt 451", "mail 550", "data 554", "data hang" (see smtp_sink.py)."""
+        with open(self.smtp.control, "w") as f:
+            f.write(mode + "\n")
 
     def start_smtp(self):
         self.smtp.start()
