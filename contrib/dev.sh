@@ -37,10 +37,10 @@ PACKAGES="build-essential autoconf automake pkg-config clearsilver-dev libfcgi-d
 libgcrypt20-dev libesmtp-dev libmariadb-dev libutf8proc-dev libcsv-dev libgd-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest argon2 valgrind ca-certificates"
-# Only for the browser tests (tests/browser/).
-BROWSER_PACKAGES="chromium nodejs npm"
 
 STARTING=0
+# Logs worth showing when the current start step fails (names under .dev/log/).
+STEP_LOGS=
 
 say() {
 	printf 'dev.sh: %s\n' "$*"
@@ -75,11 +75,9 @@ missing_packages() {
 	done
 }
 
-# Install the packages given as arguments that are missing (root only).
-install_packages() {
-	local missing
-	missing=$(missing_packages "$@" | tr '\n' ' ')
-	missing=${missing% }
+# Install the packages named in "$1" (a space-separated list; root only).
+apt_install() {
+	local missing=$1
 	if [ -z "$missing" ]; then
 		return 0
 	fi
@@ -94,15 +92,21 @@ install them as root:  apt-get install $missing"
 }
 
 need_packages() {
+	local missing
 	# shellcheck disable=SC2086
-	install_packages $PACKAGES
+	missing=$(missing_packages $PACKAGES | tr '\n' ' ')
+	apt_install "${missing% }"
 }
 
-# Browser tests need Chromium and Node.js; called by `test` only when
-# tests/browser/run exists.
+# Browser tests need Chromium and Node.js with npm; called by `test` only when
+# tests/browser/run exists. A Node.js installed another way than Debian's
+# package counts as well.
 need_browser() {
-	# shellcheck disable=SC2086
-	install_packages $BROWSER_PACKAGES
+	local missing=""
+	[ -x /usr/bin/chromium ] || missing="chromium"
+	command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+	command -v npm >/dev/null 2>&1 || missing="$missing npm"
+	apt_install "${missing# }"
 }
 
 # ---------------------------------------------------------------- build
@@ -176,8 +180,13 @@ hex_secret() {
 	od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
 }
 
+# 0 if pid $1 runs (a zombie waiting for init to reap it counts as stopped).
 pid_alive() {
-	[ -n "$1" ] && kill -0 "$1" 2>/dev/null
+	local stat
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
 }
 
 # The recorded pid of service $1, or nothing.
@@ -304,10 +313,9 @@ do_down() {
 on_exit() {
 	local rc=$? f
 	if [ "$STARTING" -eq 1 ] && [ "$rc" -ne 0 ]; then
-		say "start failed; logs:" >&2
-		for f in "$LOGDIR"/mariadb.log "$LOGDIR"/smtp.log "$LOGDIR"/ctl.log \
-		    "$LOGDIR"/kenpod.log "$LOGDIR"/nginx-error.log; do
-			tail_log "$f" 15
+		say "start failed" >&2
+		for f in $STEP_LOGS; do
+			tail_log "$LOGDIR/$f" 25
 		done
 		STARTING=0
 		do_down || true
@@ -341,6 +349,7 @@ mysql_ready() {
 
 start_mariadb() {
 	local pid
+	STEP_LOGS="mariadb.log"
 	if [ ! -d "$DEV/mysql/mysql" ]; then
 		say "initialising MariaDB in .dev/mysql"
 		rm -rf "$DEV/mysql"
@@ -374,6 +383,7 @@ smtp_ready() {
 
 start_smtp() {
 	local pid
+	STEP_LOGS="smtp.log"
 	SMTP_PORT=$(free_port)
 	mkdir -p "$MAILDIR/new" "$MAILDIR/cur" "$MAILDIR/tmp"
 	say "starting the SMTP sink on 127.0.0.1:$SMTP_PORT (mail goes to .dev/mail/new)"
@@ -431,6 +441,7 @@ kenpod_ready() {
 
 start_kenpod() {
 	local pid
+	STEP_LOGS="kenpod.log"
 	say "starting kenpod (2 workers, log .dev/log/kenpod.log)"
 	rm -f "$RUN/kenpod.sock"
 	spawn kenpod "$LOGDIR/kenpod.log" "$BUILD/kenpod" -c "$CONF"
@@ -463,6 +474,7 @@ healthy() {
 
 start_nginx() {
 	local pid
+	STEP_LOGS="nginx.log nginx-error.log kenpod.log"
 	render_nginx
 	say "starting nginx on 127.0.0.1:$HTTP_PORT"
 	spawn nginx "$LOGDIR/nginx.log" nginx -p "$DEV/nginx" -c "$DEV/nginx/nginx.conf" \
@@ -477,6 +489,7 @@ ctl_logged() {
 }
 
 do_up() {
+	local f
 	need_packages
 	if stack_up; then
 		say "already up: http://127.0.0.1:$HTTP_PORT/ (contrib/dev.sh down stops it)"
@@ -492,11 +505,16 @@ do_up() {
 	build
 	STARTING=1
 	mkdir -p "$RUN" "$LOGDIR" "$MAILDIR"
+	# Keep the logs of one previous run; tails on failure show this run only.
+	for f in "$LOGDIR"/*.log; do
+		[ -e "$f" ] && mv -f "$f" "$f.1"
+	done
 	ensure_secrets
 	start_mariadb
 	start_smtp
 	write_config
 	say "kenpoctl db migrate"
+	STEP_LOGS="ctl.log"
 	ctl_logged db migrate || die "kenpoctl db migrate failed"
 	if [ "${KENPO_DEMO:-1}" != 0 ]; then
 		say "loading the demo insurers and rosters (contrib/demo/load.sh)"
@@ -602,12 +620,14 @@ do_test() {
 		printf -- '--- .dev/build/test-suite.log ---\n'
 		cat "$BUILD/test-suite.log"
 	fi
-	summarise || true
 	if [ "$rc" -ne 0 ]; then
-		say "tests FAILED"
-		return "$rc"
+		say "tests FAILED (logs: .dev/build/tests/*/*.log)"
+	else
+		say "all tests passed"
 	fi
-	say "all tests passed"
+	# Last: one closing line over every suite.
+	summarise || true
+	return "$rc"
 }
 
 # ---------------------------------------------------------------- main

@@ -20,12 +20,23 @@ struct account {
 	char		*lang;
 };
 
-/* Address syntax check (RFC 5321 limits, one @, no spaces/controls). 1 ok, 0 not. */
+/* Address syntax check (RFC 5321 limits, one @, no spaces/controls). 1 ok, 0 not.
+ * Printable ASCII only; dots anywhere in the local part (Japanese mobile
+ * addresses such as "taro..x.@docomo.ne.jp" are real); see account.c. */
 int	 account_email_valid(const char *email);
+/* What a member typed, made comparable: trimmed, full-width ASCII (＠ etc.) to
+ * ASCII, domain lower-cased. malloc'd, or NULL when empty/far too long. Check the
+ * result with account_email_valid. */
+char	*account_email_normalize(const char *typed);
 /* Look up by address (case-insensitive) or id. 1 found (*out set), 0 not found,
  * or a db_status. Free with account_free. */
 int	 account_find_email(const char *email, struct account **out);
 int	 account_find_id(long long id, struct account **out);
 void	 account_free(struct account *);
+
+/* Delete an account still in signup (pending or verified) with its tokens and
+ * sessions; never an active or withdrawn one. 1 deleted, 0 nothing to delete,
+ * or a db_status. */
+int	 account_delete_unfinished(long long id);
 
 #endif

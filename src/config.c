@@ -114,6 +114,9 @@ static const struct ckey keys[] = {
 	{ "Login.LockAfterFailures",	C_INT,	"10",				1, 1000, NULL },
 	{ "Login.LockMinutes",		C_INT,	"30",				1, 10080, NULL },
 	{ "Login.ResetMinutes",		C_INT,	"60",				1, 1440, NULL },
+	{ "Login.ResetPerHour",		C_INT,	"3",				1, 1000, NULL },
+	{ "Login.ResetPerHourIP",	C_INT,	"20",				1, 100000, NULL },
+	{ "Login.InquiryPerHour",	C_INT,	"5",				1, 100000, NULL },
 	{ "Login.EntryMaxAge",		C_INT,	"300",				10, 86400, NULL },
 };
 

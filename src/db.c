@@ -19,8 +19,9 @@
  *   in flight (CR_SERVER_LOST) may have been applied, so it is reported DB_DOWN.
  * - Inside db_txn nothing reconnects: the server has rolled the transaction back, so
  *   the statement returns DB_RETRY and db_txn starts over on a new connection.
- * - Outside a transaction a deadlocked / timed-out statement was rolled back whole
- *   and is retried (DB_STMT_TRIES times).
+ * - Outside a transaction a deadlocked statement was rolled back whole and is
+ *   retried (DB_STMT_TRIES times in all); a lock wait timeout is returned as
+ *   DB_RETRY at once (waiting again would double the wait).
  *
  * db_exec's count is of rows matched, not only rows changed (CLIENT_FOUND_ROWS):
  * "UPDATE … WHERE id = ?" returns 1 when the row exists even if nothing changed.
@@ -58,7 +59,7 @@
 #define DB_MAX_PARAMS		64
 #define DB_MIN_BUF		64	/* initial result buffer: fits every number and date */
 #define DB_TXN_TRIES		5
-#define DB_STMT_TRIES		3	/* autocommit statement on deadlock / lock timeout */
+#define DB_STMT_TRIES		3	/* autocommit statement on deadlock */
 #define DB_DOWN_PAUSE_MS	1000
 #define DB_IO_TIMEOUT		10	/* s; read/write timeout of the request connection */
 #define DB_LOCK_WAIT		5	/* s; innodb_lock_wait_timeout, below DB_IO_TIMEOUT */
@@ -66,13 +67,16 @@
 #define DB_MIGRATE_MAXFILE	(16 * 1024 * 1024)
 #define DB_SQL_PREFIX		60	/* characters of SQL text shown in log lines */
 
+#define DB_STR2(x)		#x
+#define DB_STR(x)		DB_STR2(x)
+
 /* Connection setup; sql_mode is strict so bad data is an error, never a warning. */
 static const char *const session_setup[] = {
 	"SET time_zone = '+00:00', "
 	"sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,"
 	"NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION', "
 	"collation_connection = 'utf8mb4_unicode_ci', "
-	"innodb_lock_wait_timeout = 5",
+	"innodb_lock_wait_timeout = " DB_STR(DB_LOCK_WAIT),
 	"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
 };
 
@@ -110,6 +114,7 @@ struct db_res {
 };
 
 static MYSQL		*conn;
+static pid_t		 conn_pid;	/* the process that opened conn */
 static unsigned		 conn_gen;	/* bumped at every successful connect */
 static int		 txn_depth;
 static unsigned		 txn_gen;	/* conn_gen when the transaction began */
@@ -277,10 +282,30 @@ cache_forget(const char *sql)
 	}
 }
 
+/*
+ * A connection inherited over fork(2) belongs to the parent: closing it properly
+ * would send COM_QUIT on the parent's session. Close our copy of the socket and
+ * forget the rest (a small one-time leak in the child).
+ */
+static void
+conn_forget_inherited(void)
+{
+	my_socket	 fd;
+
+	if (conn == NULL || conn_pid == getpid())
+		return;
+	if ((fd = mysql_get_socket(conn)) >= 0)
+		(void)close(fd);
+	while (ncache > 0)
+		free(cache[--ncache].sql);
+	conn = NULL;
+}
+
 /* Drop the connection (broken or closing) and everything prepared on it. */
 static void
 conn_drop(void)
 {
+	conn_forget_inherited();
 	cache_clear();
 	if (conn != NULL) {
 		mysql_close(conn);
@@ -359,6 +384,7 @@ db_open(void)
 	char		 msg[256];
 	MYSQL		*m;
 
+	conn_forget_inherited();
 	if (conn != NULL)
 		return DB_OK;
 	if (util_mono_ms() < down_until)
@@ -383,6 +409,7 @@ db_open(void)
 		log_info("db: connected again");
 	down_logged = 0;
 	conn = m;
+	conn_pid = getpid();
 	conn_gen++;
 	return DB_OK;
 }
@@ -424,6 +451,7 @@ conn_alive(void)
 static int
 conn_ready(void)
 {
+	conn_forget_inherited();
 	if (txn_depth > 0) {
 		/* Never reconnect inside a transaction: the server rolled it back. */
 		if (conn == NULL || conn_gen != txn_gen)
@@ -763,7 +791,10 @@ call_run(struct call *c, struct db_res **res, long long *affected)
 			reconnected = 1;
 			continue;
 		}
-		if (rc == DB_RETRY && txn_depth == 0 && ++tries < DB_STMT_TRIES) {
+		/* A deadlock victim may go again at once; a lock wait would only
+		 * wait again. */
+		if (rc == DB_RETRY && txn_depth == 0 && err != ER_LOCK_WAIT_TIMEOUT &&
+		    ++tries < DB_STMT_TRIES) {
 			retry_pause(tries);
 			continue;
 		}

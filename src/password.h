@@ -20,8 +20,16 @@ enum password_problem {
 
 /* The set of unmet conditions for password (email may be NULL). 0 = acceptable. */
 unsigned	 password_problems(const char *password, const char *email);
-/* Record one form error per unmet condition on field. Returns the problem set. */
+/*
+ * Record one form error per unmet condition on field (texts L.Password.*, with
+ * {min} {max} {kinds} filled in) and set Form.Password.<Condition> = 1 for each,
+ * so the page can mark the conditions next to the field. An empty password gives
+ * the single error L.Password.Missing. Also calls password_rule_set. Returns the
+ * problem set.
+ */
 unsigned	 password_check_form(struct req *, const char *field,
 		    const char *password, const char *email);
+/* Set Password.MinLength/MaxLength/MinClasses for the page's rule text. */
+void		 password_rule_set(struct req *);
 
 #endif

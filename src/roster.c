@@ -417,6 +417,21 @@ parser_reset(struct imp *im, struct csv_parser *p)
 	return csv_init(p, CSV_OPTS) == 0 ? 0 : -1;
 }
 
+/*
+ * Account for a line that could not be decoded: it counts as a data line, or, when
+ * it is the first, as the (bad) header, so that line 2 is not taken for one.
+ */
+static void
+bad_line(struct imp *im)
+{
+	if (im->header_seen)
+		im->ri->rows++;
+	else if (!im->header_seen) {
+		im->header_seen = 1;
+		im->ncols = NCOLS_SPEC;
+	}
+}
+
 /* Read path whole into *data (length *len). 0, or -1 with the reason reported. */
 static int
 read_file(struct imp *im, const char *path, char **data, size_t *len)
@@ -517,6 +532,7 @@ check_file(struct imp *im, const char *data, size_t len, int cp932)
 			if ((conv = cp932_line(cd, s, n, &qn)) == NULL ||
 			    !util_utf8_valid(conv, qn)) {
 				err_add(im, im->line, "not valid CP932 text");
+				bad_line(im);
 				if (parser_reset(im, &p) == -1)
 					goto nomem;
 				continue;
@@ -526,8 +542,10 @@ check_file(struct imp *im, const char *data, size_t len, int cp932)
 			q = s;
 			qn = n;
 			if (!util_utf8_valid(q, qn)) {
-				err_add(im, im->line, "not valid UTF-8 text "
-				    "(or a control character)");
+				err_add(im, im->line, "not valid UTF-8 text or a "
+				    "control character (a CP932 file needs "
+				    "--encoding cp932)");
+				bad_line(im);
 				if (parser_reset(im, &p) == -1)
 					goto nomem;
 				continue;
@@ -537,6 +555,8 @@ check_file(struct imp *im, const char *data, size_t len, int cp932)
 		    !(q[0] == '\r' && (qn == 1 || q[1] == '\n')))
 			im->rec_start = im->line;
 		if (csv_parse(&p, q, qn, csv_field, csv_record, im) != qn) {
+			if (im->header_seen)
+				im->ri->rows++;		/* the record it spoilt */
 			err_add(im, im->line, "malformed CSV (%s)",
 			    csv_error(&p) == CSV_EPARSE ? "misplaced quote" :
 			    csv_strerror(csv_error(&p)));
@@ -544,9 +564,12 @@ check_file(struct imp *im, const char *data, size_t len, int cp932)
 				goto nomem;
 		}
 	}
-	if (csv_fini(&p, csv_field, csv_record, im) != 0)
+	if (csv_fini(&p, csv_field, csv_record, im) != 0) {
+		if (im->header_seen)
+			im->ri->rows++;
 		err_add(im, im->rec_start ? im->rec_start : im->line,
 		    "malformed CSV (a quoted field is not closed)");
+	}
 	if (!im->header_seen)
 		err_add(im, 0, "the file is empty (no header line)");
 	goto out;

@@ -10,6 +10,20 @@
  * CSRF tokens are HMAC-SHA256(Security.Secret, "csrf|" + binding), base64url. The
  * binding is the session's random csrf_secret, or, before there is a session, the
  * random value of the cookie "pre" (set on first need; nothing is stored).
+ *
+ * Remember-me ("次回から自動的にログインする") is a selector/validator pair in the
+ * persistent cookie "remember" = selector ":" validator. The tokens row (purpose
+ * remember) keeps the public selector and SHA-256 of the validator, never the
+ * validator. When a GET arrives without a valid session but with a remember
+ * cookie, session_load starts a new session from it and rotates the pair: the old
+ * row is marked superseded (kept until it expires, as theft evidence) and a new
+ * row with a new selector and validator takes over the same expiry, so remember-me
+ * lasts Session.RememberDays from the login where it was ticked, not forever.
+ * Theft detection: a known selector with a wrong validator, or a superseded pair
+ * presented after the grace period, means two browsers hold copies of one token:
+ * every remember token and every session of the account is ended. The grace period
+ * (REMEMBER_GRACE seconds) lets the parallel requests of a just-restarted browser,
+ * which all carry the old cookie, through without a false alarm.
  */
 #include "autoconf.h"
 #include "session.h"
@@ -17,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -26,6 +41,10 @@
 
 #define SID_COOKIE	"sid"
 #define PRE_COOKIE	"pre"
+#define REMEMBER_COOKIE	"remember"
+#define SELECTOR_BYTES	18	/* base64url: 24 characters (tokens.selector) */
+#define SELECTOR_LEN	24
+#define REMEMBER_GRACE	60	/* seconds a rotated-out pair still opens a session */
 
 /*
  * The "pre" value chosen during the current request, when the browser sent none:
@@ -76,6 +95,8 @@ csrf_republish(struct req *r)
 		req_set(r, "Page.CSRF", session_csrf_token(r));
 }
 
+static int	remember_hook(struct req *);
+
 void
 session_free(struct session *s)
 {
@@ -105,7 +126,7 @@ session_load(struct req *r)
 	session_free(r->sess);
 	r->sess = NULL;
 	if (cookie_hash(r, hash) != 0)
-		return 0;
+		return remember_hook(r);
 
 	st = db_query(&res,
 	    "SELECT s.account_id, a.state, a.level, s.csrf_secret,"
@@ -125,7 +146,7 @@ session_load(struct req *r)
 		req_set_cookie(r, SID_COOKIE, "", 0);
 		st = (int)db_exec("DELETE FROM sessions WHERE id_hash = ?", "s",
 		    hash);
-		return st < 0 ? st : 0;
+		return st < 0 ? st : remember_hook(r);
 	}
 	if (db_res_isnull(res, 1) || db_res_isnull(res, 3)) {
 		st = DB_ERR;
@@ -278,13 +299,17 @@ session_end(struct req *r)
 
 /*
  * Delete every session of account_id except the one whose hash is except_hash
- * (NULL: all). Works inside db_txn. 0 or a db_status.
+ * (NULL: all), and every remember-me token of the account (a remember token is a
+ * session waiting to happen: password change, withdrawal and theft must end it
+ * too). Works inside db_txn. 0 or a db_status.
  */
 int
 session_end_all(long long account_id, const char *except_hash)
 {
 	long long	 n;
 
+	if ((n = session_remember_clear_all(account_id)) < 0)
+		return (int)n;
 	if (except_hash != NULL)
 		n = db_exec("DELETE FROM sessions WHERE account_id = ?"
 		    " AND id_hash <> ?", "is", account_id, except_hash);
@@ -373,4 +398,259 @@ session_csrf_check(struct req *r)
 	ok = crypto_streq(sent, want);
 	util_wipe(want, sizeof(want));
 	return ok;
+}
+
+/* ---------------------------------------------------------------- remember-me */
+
+/*
+ * Split a remember cookie "selector:validator" into sel[25] and val[44].
+ * 0, or -1 when it is not of our shape.
+ */
+static int
+remember_parse(const char *v, char *sel, char *val)
+{
+	unsigned char	 raw[SELECTOR_BYTES + 3];
+
+	if (v == NULL || strlen(v) != SELECTOR_LEN + 1 + CRYPTO_TOKEN_LEN ||
+	    v[SELECTOR_LEN] != ':')
+		return -1;
+	memcpy(sel, v, SELECTOR_LEN);
+	sel[SELECTOR_LEN] = '\0';
+	if (crypto_b64url_decode(sel, raw, sizeof(raw)) != SELECTOR_BYTES)
+		return -1;
+	memcpy(val, v + SELECTOR_LEN + 1, CRYPTO_TOKEN_LEN + 1);
+	return token_valid(val) ? 0 : -1;
+}
+
+/* A fresh selector (sel[25]), validator (val[44]) and the validator's hash. */
+static void
+remember_new_pair(char *sel, char *val, char *hash)
+{
+	unsigned char	 raw[SELECTOR_BYTES];
+
+	crypto_random(raw, sizeof(raw));
+	crypto_b64url_encode(raw, sizeof(raw), sel);
+	crypto_token(val);
+	crypto_sha256_hex(val, hash);
+}
+
+/* Set the remember cookie for max_age seconds. */
+static void
+remember_cookie(struct req *r, const char *sel, const char *val, long max_age)
+{
+	char	 v[SELECTOR_LEN + 1 + CRYPTO_TOKEN_LEN + 1];
+
+	snprintf(v, sizeof(v), "%s:%s", sel, val);
+	req_set_cookie(r, REMEMBER_COOKIE, v, max_age);
+	util_wipe(v, sizeof(v));
+}
+
+/*
+ * Issue a remember-me token for account_id and set its cookie for
+ * Session.RememberDays (0 days: remember-me is off, nothing happens). Expired
+ * tokens of the account are pruned on the way. It sets a cookie: call it outside
+ * db_txn. 0 or a db_status.
+ */
+int
+session_remember_issue(struct req *r, long long account_id)
+{
+	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1], hash[65];
+	long long	 days = config_int("Session.RememberDays"), n;
+
+	if (days <= 0)
+		return 0;
+	if ((n = db_exec("DELETE FROM tokens WHERE account_id = ? AND"
+	    " purpose = 'remember' AND expires_at < NOW(6)", "i", account_id)) < 0)
+		return (int)n;
+	remember_new_pair(sel, val, hash);
+	n = db_exec("INSERT INTO tokens (account_id, purpose, token_hash, selector,"
+	    " expires_at) VALUES (?, 'remember', ?, ?, NOW(6) + INTERVAL ? DAY)",
+	    "issi", account_id, hash, sel, days);
+	if (n >= 0)
+		remember_cookie(r, sel, val, (long)(days * 86400));
+	util_wipe(val, sizeof(val));
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * Forget this browser's remember-me (logout, a new login): the token row named by
+ * the cookie's selector is deleted and the cookie cleared. 0 or a db_status.
+ */
+int
+session_remember_clear(struct req *r)
+{
+	const char	*c = req_get_cookie(r, REMEMBER_COOKIE);
+	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1];
+	long long	 n = 0;
+
+	if (c == NULL)
+		return 0;
+	req_set_cookie(r, REMEMBER_COOKIE, "", 0);
+	if (remember_parse(c, sel, val) == 0)
+		n = db_exec("DELETE FROM tokens WHERE selector = ? AND"
+		    " purpose = 'remember'", "s", sel);
+	util_wipe(val, sizeof(val));
+	return n < 0 ? (int)n : 0;
+}
+
+/* Delete every remember-me token of account_id. Works inside db_txn. 0 or db_status. */
+int
+session_remember_clear_all(long long account_id)
+{
+	long long	 n;
+
+	n = db_exec("DELETE FROM tokens WHERE account_id = ? AND purpose = 'remember'",
+	    "i", account_id);
+	return n < 0 ? (int)n : 0;
+}
+
+struct rotation {
+	long long	 old_id;
+	const char	*sel;
+	const char	*hash;
+	int		 rotated;	/* out: 1 when this request did the rotation */
+};
+
+/* Supersede the old pair and insert the new one with the old expiry. */
+static int
+rotate_txn(void *arg)
+{
+	struct rotation	*a = arg;
+	long long	 n;
+
+	a->rotated = 0;
+	n = db_exec("UPDATE tokens SET superseded_at = NOW(6) WHERE id = ? AND"
+	    " superseded_at IS NULL", "i", a->old_id);
+	if (n <= 0)
+		return n < 0 ? (int)n : 0;	/* a parallel request rotated it */
+	n = db_exec("INSERT INTO tokens (account_id, purpose, token_hash, selector,"
+	    " expires_at) SELECT account_id, 'remember', ?, ?, expires_at FROM tokens"
+	    " WHERE id = ?", "ssi", a->hash, a->sel, a->old_id);
+	if (n < 0)
+		return (int)n;
+	a->rotated = 1;
+	return 0;
+}
+
+/* The theft response: end everything the account has open. 0 or a db_status. */
+static int
+remember_theft(struct req *r, long long account_id)
+{
+	log_warn("session: remember-me token reused; ending every session of "
+	    "account %lld", account_id);
+	audit(r, "remember.theft", account_id);
+	return session_end_all(account_id, NULL);
+}
+
+/*
+ * Restore a session from the request's remember cookie (see the top of this
+ * file). Called by session_load for GET and HEAD requests that have no valid
+ * session: a POST was rendered with the CSRF token of the session it expected, so
+ * a restore there would only turn it into a 403. On success r->sess is set, the
+ * session and remember cookies are renewed and remember.restore is audited; a bad,
+ * expired or withdrawn cookie is cleared. Returns 0 or a db_status.
+ */
+int
+session_remember_restore(struct req *r)
+{
+	struct db_res	*res = NULL;
+	struct rotation	 rot;
+	const char	*c = req_get_cookie(r, REMEMBER_COOKIE);
+	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1], hash[65];
+	char		 nsel[SELECTOR_LEN + 1], nval[CRYPTO_TOKEN_LEN + 1], nhash[65];
+	char		*stored = NULL, *state = NULL;
+	long long	 id, account_id, left;
+	int		 st, superseded, in_grace;
+
+	if (c == NULL)
+		return 0;
+	if (remember_parse(c, sel, val) != 0) {
+		req_set_cookie(r, REMEMBER_COOKIE, "", 0);
+		return 0;
+	}
+	st = db_query(&res, "SELECT t.id, t.account_id, t.token_hash,"
+	    " t.superseded_at IS NOT NULL,"
+	    " t.superseded_at > NOW(6) - INTERVAL ? SECOND,"
+	    " TIMESTAMPDIFF(SECOND, NOW(6), t.expires_at), a.state"
+	    " FROM tokens t JOIN accounts a ON a.id = t.account_id"
+	    " WHERE t.selector = ? AND t.purpose = 'remember'",
+	    "is", (long long)REMEMBER_GRACE, sel);
+	if (st != 0)
+		goto out;
+	if ((st = db_res_next(res)) <= 0) {
+		/* Unknown (logged out, expired and pruned, ended): forget it. */
+		if (st == 0)
+			req_set_cookie(r, REMEMBER_COOKIE, "", 0);
+		goto out;
+	}
+	id = db_res_int(res, 0);
+	account_id = db_res_int(res, 1);
+	stored = db_res_isnull(res, 2) ? NULL : xstrdup(db_res_str(res, 2));
+	superseded = db_res_int(res, 3) != 0;
+	in_grace = db_res_int(res, 4) != 0;
+	left = db_res_int(res, 5);
+	state = db_res_isnull(res, 6) ? NULL : xstrdup(db_res_str(res, 6));
+	db_res_free(res);
+	res = NULL;
+
+	crypto_sha256_hex(val, hash);
+	if (stored == NULL || !crypto_streq(hash, stored) ||
+	    (superseded && !in_grace)) {
+		req_set_cookie(r, REMEMBER_COOKIE, "", 0);
+		st = remember_theft(r, account_id);
+		goto out;
+	}
+	if (left <= 0) {
+		req_set_cookie(r, REMEMBER_COOKIE, "", 0);
+		st = (int)db_exec("DELETE FROM tokens WHERE id = ?", "i", id);
+		st = st < 0 ? st : 0;
+		goto out;
+	}
+	if (state == NULL || strcmp(state, "withdrawn") == 0) {
+		req_set_cookie(r, REMEMBER_COOKIE, "", 0);
+		st = session_remember_clear_all(account_id);
+		goto out;
+	}
+	if ((st = session_start(r, account_id)) != 0)
+		goto out;
+	audit(r, "remember.restore", account_id);
+	if (superseded) {
+		/*
+		 * A parallel request of the same browser rotated this pair a moment
+		 * ago and its response carries the new cookie: give this request a
+		 * session and leave the browser's cookie alone.
+		 */
+		goto keep;
+	}
+	remember_new_pair(nsel, nval, nhash);
+	rot.old_id = id;
+	rot.sel = nsel;
+	rot.hash = nhash;
+	if ((st = db_txn(rotate_txn, &rot)) < 0) {
+		/* The session stands; the old pair is still valid for next time. */
+		log_warn("session: remember-me rotation failed (%d)", st);
+		st = 0;
+		goto keep;
+	}
+	if (rot.rotated)
+		remember_cookie(r, nsel, nval, (long)left);
+ keep:
+	st = 0;
+ out:
+	db_res_free(res);
+	util_wipe(val, sizeof(val));
+	util_wipe(nval, sizeof(nval));
+	free(stored);
+	free(state);
+	return st;
+}
+
+/* session_load's fallback when there is no valid session. */
+static int
+remember_hook(struct req *r)
+{
+	if (r->method == NULL || (strcmp(r->method, "GET") != 0 &&
+	    strcmp(r->method, "HEAD") != 0))
+		return 0;
+	return session_remember_restore(r);
 }

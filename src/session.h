@@ -2,7 +2,8 @@
  * session.h — server-side sessions (table sessions), CSRF tokens, remember-me.
  *
  * The browser holds only a random session id in the cookie "sid"; the database
- * keeps its SHA-256. Sessions carry the account whatever its state, so a member in
+ * keeps its SHA-256. A session that has gone can come back from the remember-me
+ * cookie (session_load does it for GET requests). Sessions carry the account whatever its state, so a member in
  * the middle of signup keeps their place; pages decide what each state may see.
  */
 #ifndef KENPO_SESSION_H
@@ -34,9 +35,24 @@ int		 session_start(struct req *, long long account_id);
 int		 session_refresh(struct req *);
 /* End the request's session (logout): row deleted, cookie cleared. */
 int		 session_end(struct req *);
-/* End every session of an account except the one with except_hash (may be NULL). */
+/* End every session of an account except the one with except_hash (may be NULL),
+ * and delete every remember-me token of the account (password change, withdrawal,
+ * password reset). Works inside db_txn. 0 or a db_status. */
 int		 session_end_all(long long account_id, const char *except_hash);
 void		 session_free(struct session *);
+
+/*
+ * Remember-me (cookie "remember" = selector:validator, Session.RememberDays; see
+ * session.c). issue: after a login with the box ticked (sets the cookie; outside
+ * db_txn). restore: called by session_load for a GET without a valid session;
+ * rotates the pair. clear: logout or a new login forgets this browser's token and
+ * cookie. clear_all: every token of the account (inside db_txn is fine). Each
+ * returns 0 or a db_status.
+ */
+int		 session_remember_issue(struct req *, long long account_id);
+int		 session_remember_restore(struct req *);
+int		 session_remember_clear(struct req *);
+int		 session_remember_clear_all(long long account_id);
 
 /* The CSRF token for forms on this page (bound to the session, or to a pre-session
  * cookie set here when there is no session). Never NULL. */

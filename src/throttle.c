@@ -340,6 +340,27 @@ throttle_key_acctip(char *out, size_t cap, const char *purpose,
 	key_with(out, cap, purpose, "acctip", rest);
 }
 
+void
+throttle_key_addr(char *out, size_t cap, const char *purpose, const char *email)
+{
+	unsigned char	 key[256], mac[32];
+	char		*msg, *p, hex[33];
+	size_t		 n;
+
+	msg = xasprintf("throttle-addr|%s", email != NULL ? email : "");
+	for (p = msg; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	n = config_secret("Security.Secret", key, sizeof(key));
+	if (crypto_hmac(key, n, msg, strlen(msg), mac) != 0)
+		memset(mac, 0, sizeof(mac));	/* fail closed: one shared counter */
+	util_hex(mac, 16, hex);
+	key_with(out, cap, purpose, "addr", hex);
+	util_wipe(key, sizeof(key));
+	util_wipe(mac, sizeof(mac));
+	util_free_secret(msg);
+}
+
 /* ---------------------------------------------------------------- login */
 
 #define LOGIN_PURPOSE		"login"

@@ -58,6 +58,14 @@ void		 throttle_key_acct(char *out, size_t cap, const char *purpose,
 		    long long account_id);
 void		 throttle_key_acctip(char *out, size_t cap, const char *purpose,
 		    long long account_id, const char *ip);
+/*
+ *   addr    "<purpose>:addr:<32 hex>"  an e-mail address, whether or not it has an
+ *           account: the first 16 bytes of HMAC-SHA256(Security.Secret,
+ *           "throttle-addr|" + the address with ASCII lower-cased), so the table
+ *           holds no address and unknown addresses count like known ones.
+ */
+void		 throttle_key_addr(char *out, size_t cap, const char *purpose,
+		    const char *email);
 
 /*
  * Addresses. canon: canonical text of an IPv4/IPv6 address (IPv4-mapped IPv6

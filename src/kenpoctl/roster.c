@@ -172,8 +172,8 @@ cmd_import(int argc, char **argv)
 	if (r <= ROSTER_EINVALID) {
 		/* Reported through on_error already. */
 		if (r == ROSTER_EINVALID)
-			fprintf(stderr, "kenpoctl: roster import: %ld of %ld lines "
-			    "bad; nothing was imported\n", ri.errors, ri.rows);
+			fprintf(stderr, "kenpoctl: roster import: %ld of %ld data "
+			    "lines bad; nothing was imported\n", ri.errors, ri.rows);
 		if (ctl_json)
 			printf("{\"insurer\":\"%s\",\"ok\":false,\"rows\":%ld,"
 			    "\"bad_lines\":%ld,\"errors\":[%s]}\n", number, ri.rows,

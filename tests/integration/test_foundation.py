@@ -180,8 +180,9 @@ def test_metrics_for_loopback(client):
 
 def test_every_log_line_has_a_request_id(stack, client):
     secret = "tok" + os.urandom(12).hex()
+    ids = []
     for path in (f"/users/{secret}/activate", f"/no-such-{secret}", "/healthz", "/"):
-        client.get(path)
+        ids.append(client.get(path).headers.get("X-Request-Id"))
     time.sleep(0.3)
     lines = [l for l in stack.log_lines() if l.strip()]
     assert lines, "kenpod logged nothing"
@@ -189,6 +190,8 @@ def test_every_log_line_has_a_request_id(stack, client):
     assert not bad, f"log lines without a request id: {bad[:5]}"
     assert any(re.search(r"\[[0-9a-f]{16}\]", l) for l in lines), \
         "no line carries a request id of a request"
+    for rid in filter(None, ids):
+        assert any(f"[{rid}]" in l for l in lines), f"request {rid} is not in the log"
     leaked = [l for l in lines if secret in l]
     assert not leaked, f"a request path (token) is in the log: {leaked[:3]}"
 
@@ -245,23 +248,23 @@ def test_database_outage_gives_503_and_recovers(stack, client):
         # A member with a session cookie: the session lookup needs the database.
         r = client.get("/", headers={"Cookie": "sid=" + fake_sid()})
         assert_japanese_page(r, 503)
-        # Without a cookie the top page needs no database: any answer but a 5xx
-        # other than 503.
+        # Without a cookie the top page needs no database; either way, no 500.
         r = stack.client().get("/")
         assert r.status in (200, 503)
         assert pid_alive(master) and stack.kenpod_pid == master
         assert sorted(stack.worker_pids()) == workers, "workers died while the DB was down"
     finally:
         stack.start_db()
+    # Every worker must come back (a worker may pause its reconnect attempts
+    # briefly after a failure): wait for a run of successes on all of them.
     deadline = time.monotonic() + 20
-    status = None
-    while time.monotonic() < deadline:
-        status = client.get("/healthz").status
-        if status == 200:
-            break
-        time.sleep(0.2)
-    assert status == 200, "kenpod did not reconnect after MariaDB came back"
-    assert stack.client().get("/", headers={"Cookie": "sid=" + fake_sid()}).status == 200
+    ok_run, last = 0, None
+    while time.monotonic() < deadline and ok_run < 12:
+        last = (client.get("/healthz").status,
+                stack.client().get("/", headers={"Cookie": "sid=" + fake_sid()}).status)
+        ok_run = ok_run + 1 if last == (200, 200) else 0
+        time.sleep(0.05 if ok_run else 0.2)
+    assert ok_run >= 12, f"kenpod did not recover after MariaDB came back (last: {last})"
     assert stack.kenpod_pid == master
 
 

@@ -1,0 +1,110 @@
+/*
+ * GET /entry?insurer=N[&ts=T&sig=S][&next=/signup|/login] — the banner link on an
+ * insurer's member portal (SPEC §2; the format is in docs/entry-links.md).
+ *
+ * A known insurer number sets the insurer context cookie (entry.c) and redirects
+ * to next (only /signup or /login; default /login). A signed link must carry
+ * sig = hex HMAC-SHA256(insurer's entry secret, "insurer=N&ts=T") and a ts no
+ * older than Login.EntryMaxAge seconds (60 s of clock skew into the future is
+ * tolerated); then the context is marked signed (entry.ok). A forged or stale
+ * signature still gives the plain context (entry.bad_sig / entry.expired are
+ * audited): the insurer's name helps the member, and signup of an insurer that
+ * requires signed entry is refused later (entry_signup_allowed). An unknown or
+ * malformed number sets nothing. Always 303; never an error page for a bad link,
+ * since members cannot fix a portal's link.
+ */
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "config.h"
+#include "crypto.h"
+#include "entry.h"
+#include "insurer.h"
+#include "log.h"
+#include "request.h"
+#include "router.h"
+#include "util.h"
+
+#define ENTRY_SKEW	60	/* seconds a portal's clock may run ahead of ours */
+
+enum verdict { V_PLAIN, V_OK, V_BAD, V_EXPIRED };
+
+/* Check the signature of a signed link; ins has the insurer's secret. */
+static enum verdict
+check_signature(const struct insurer *ins, const char *ts, const char *sig)
+{
+	char		 want[65], got[65];
+	long long	 t, now = util_now();
+	size_t		 i;
+	int		 same;
+
+	if (ts == NULL && sig == NULL)
+		return V_PLAIN;
+	if (ts == NULL || sig == NULL || strlen(sig) != 64 ||
+	    util_parse_int(ts, 0, 1LL << 40, &t) != 0 ||
+	    ins->entry_secret == NULL || strlen(ins->entry_secret) != 64)
+		return V_BAD;
+	for (i = 0; i < 64; i++) {
+		if (!isxdigit((unsigned char)sig[i]))
+			return V_BAD;
+		got[i] = (char)tolower((unsigned char)sig[i]);
+	}
+	got[64] = '\0';
+	if (entry_sign(ins->entry_secret, ins->number, t, want) != 0)
+		return V_BAD;
+	same = crypto_streq(got, want);
+	util_wipe(want, sizeof(want));
+	if (!same)
+		return V_BAD;
+	if (t > now + ENTRY_SKEW || now - t > config_int("Login.EntryMaxAge"))
+		return V_EXPIRED;
+	return V_OK;
+}
+
+int
+page_entry(struct req *r)
+{
+	struct insurer	 ins;
+	const char	*number = req_param(r, "insurer"), *next = req_param(r, "next");
+	enum verdict	 v;
+	int		 st;
+
+	if (next == NULL || (strcmp(next, "/signup") != 0 && strcmp(next, "/login") != 0))
+		next = "/login";
+	if (number == NULL || !insurer_number_valid(number)) {
+		log_info("entry: malformed insurer number");
+		return req_redirect(r, "%s", next);
+	}
+	if ((st = insurer_find(number, &ins)) < 0) {
+		insurer_free(&ins);
+		return req_db_error(r, st);
+	}
+	if (st == 0) {
+		log_info("entry: unknown insurer");
+		insurer_free(&ins);
+		return req_redirect(r, "%s", next);
+	}
+	v = check_signature(&ins, req_param(r, "ts"), req_param(r, "sig"));
+	switch (v) {
+	case V_OK:
+		audit(r, "entry.ok", 0);
+		break;
+	case V_BAD:
+		audit(r, "entry.bad_sig", 0);
+		break;
+	case V_EXPIRED:
+		audit(r, "entry.expired", 0);
+		break;
+	case V_PLAIN:
+		break;
+	}
+	st = entry_set_cookie(r, ins.number, v == V_OK);
+	insurer_free(&ins);
+	if (st != 0)
+		return 500;
+	return req_redirect(r, "%s", next);
+}
