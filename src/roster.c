@@ -233,6 +233,7 @@ why(struct buf *b, const char *reason)
 	buf_puts(b, reason);
 }
 
+/* Free the fields of the record being parsed (wiped: they hold card data). */
 static void
 record_clear(struct imp *im)
 {
@@ -243,6 +244,7 @@ record_clear(struct imp *im)
 	im->nf = 0;
 }
 
+/* Free the strings of a row (not the row). */
 static void
 row_free(struct row *r)
 {
@@ -251,6 +253,10 @@ row_free(struct row *r)
 	free(r->name);
 }
 
+/*
+ * The first record: the SPEC §1 columns, optionally with special_retiree. Sets
+ * im->ncols; a wrong header is reported and the layout of SPEC §1 assumed.
+ */
 static void
 check_header(struct imp *im, long line)
 {
@@ -585,6 +591,7 @@ out:
 		iconv_close(cd);
 }
 
+/* qsort: row pointers by personal_id (ASCII case-insensitive), then line. */
 static int
 row_cmp(const void *a, const void *b)
 {
@@ -620,6 +627,7 @@ check_duplicates(struct imp *im)
 	free(v);
 }
 
+/* qsort: problems by line, then in the order found. */
 static int
 lerr_cmp(const void *a, const void *b)
 {
@@ -647,6 +655,7 @@ report_errors(struct imp *im)
 	}
 }
 
+/* Empty im->cur (the array itself is kept for reuse on a retry). */
 static void
 cur_clear(struct imp *im)
 {
@@ -661,12 +670,14 @@ cur_clear(struct imp *im)
 	im->ncur = 0;
 }
 
+/* Copy a DATE column value; NULL gives "". */
 static void
 copy_date(char out[ROSTER_DATE_LEN + 1], const char *s)
 {
 	snprintf(out, ROSTER_DATE_LEN + 1, "%s", s != NULL ? s : "");
 }
 
+/* qsort: stored rows by personal_id, as row_cmp. */
 static int
 cur_cmp(const void *a, const void *b)
 {
@@ -716,6 +727,7 @@ cur_load(struct imp *im, int lock)
 	return 0;
 }
 
+/* strcmp equality where two NULLs are equal and NULL differs from any string. */
 static int
 streq_null(const char *a, const char *b)
 {
@@ -840,6 +852,7 @@ apply_txn(void *arg)
 	return merge(a->im, a->v, 0);
 }
 
+/* Free everything of an import (secrets wiped). */
 static void
 imp_free(struct imp *im)
 {

@@ -168,6 +168,11 @@ tmpl_find(const char *name, int mail)
 {
 	size_t	 i;
 
+	/* kenpoctl renders mail without having loaded templates at start. */
+	if (ntmpls == 0 && lang_ja == NULL && config_hdf() != NULL &&
+	    tmpl_load(config_str("Server.Templates")) != 0)
+		return NULL;
+
 	for (i = 0; i < ntmpls; i++)
 		if (tmpls[i].mail == mail && strcmp(tmpls[i].name, name) == 0)
 			return &tmpls[i];

@@ -7,6 +7,8 @@
  *                                 attempts counted from zero)
  *   mail send [--limit N]         one mailer round now: send up to N due messages
  *                                 (default Mail.Batch), as the mailer process would
+ *   mail test ADDRESS             queue templates/mail/test.cs to ADDRESS: checks
+ *                                 the whole path to the relay (the mailer sends it)
  */
 #include "autoconf.h"
 
@@ -24,6 +26,7 @@
 #define USAGE_STATUS	"mail status"
 #define USAGE_RETRY	"mail retry ID | mail retry --all-failed"
 #define USAGE_SEND	"mail send [--limit N]"
+#define USAGE_TEST	"mail test ADDRESS"
 
 static int
 cmd_status(int argc, char **argv)
@@ -149,6 +152,25 @@ cmd_send(int argc, char **argv)
 	return CTL_OK;
 }
 
+static int
+cmd_test(int argc, char **argv)
+{
+	long long	 id;
+
+	if (argc != 2)
+		return ctl_usage(USAGE_TEST, NULL);
+	if ((id = outbox_enqueue(argv[1], "test", NULL, "ja")) < 0)
+		return id == DB_ERR ? ctl_refuse("mail test: cannot queue a mail to that "
+		    "address (see the log)") : ctl_db_error((int)id, "mail test");
+	if (ctl_json) {
+		ctl_rec_begin();
+		ctl_rec_int("id", id);
+		ctl_rec_end();
+	} else
+		ctl_say("queued test mail %lld", id);
+	return CTL_OK;
+}
+
 int
 ctl_mail(int argc, char **argv)
 {
@@ -158,6 +180,8 @@ ctl_mail(int argc, char **argv)
 		return cmd_retry(argc - 1, argv + 1);
 	if (strcmp(argv[1], "send") == 0)
 		return cmd_send(argc - 1, argv + 1);
-	return ctl_usage(USAGE_STATUS " | " USAGE_RETRY " | " USAGE_SEND,
+	if (strcmp(argv[1], "test") == 0)
+		return cmd_test(argc - 1, argv + 1);
+	return ctl_usage(USAGE_STATUS " | " USAGE_RETRY " | " USAGE_SEND " | " USAGE_TEST,
 	    "mail: unknown verb %s", argv[1]);
 }
