@@ -1,0 +1,526 @@
+/*
+ * GET, POST /login — the login form (SPEC §4): メールアドレス, パスワード, the image
+ * CAPTCHA and "次回から自動的にログインする". The policy is explained in
+ * docs/login-security.md; in short:
+ *
+ * GET writes nothing: the CAPTCHA level comes from read-only counters
+ * (throttle_login_read) and the challenge is sealed, not stored.
+ *
+ * POST, in this order:
+ *  1. count the attempt (address and its /24 or /64) and take the CAPTCHA level
+ *     of the client address (throttle_captcha_level: concentration, failures,
+ *     insurer allowlist);
+ *  2. take the level of the e-mail address: an account with Login.SlowAfterFailures
+ *     consecutive failures needs at least medium, even from an allowlisted
+ *     address; a locked account needs the hard IMAGE challenge (the text question
+ *     is machine-solvable). Unknown addresses get the same treatment from a
+ *     counter keyed by an HMAC of the address, so the CAPTCHA does not tell
+ *     whether an address has an account;
+ *  3. verify the CAPTCHA (single use); a wrong, replayed or expired one is a
+ *     failure of the client address and gets a new challenge; the password is not
+ *     looked at;
+ *  4. verify the password (Argon2id; crypto_password_dummy for unknown and
+ *     withdrawn addresses, so both take the same time); the message of a failure
+ *     never says which part was wrong;
+ *  5. a failure of a known account counts in accounts.failed_logins; reaching
+ *     Login.LockAfterFailures locks it for Login.LockMinutes and mails its owner,
+ *     once per lock. The lock ends by itself; before that, the hard image
+ *     CAPTCHA together with the right password also ends it (anti-lockout: an
+ *     attacker can make the owner's login harder, never impossible);
+ *  6. success: counters reset, rehash when the Argon2 cost changed, a new session
+ *     id, remember-me if ticked, then on by state: pending → /signup/sent,
+ *     verified → /signup/eligibility, active → next (local, safe) or /top.
+ *
+ * Returns 200 (the form, with errors), 303, or 500/503.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "account.h"
+#include "audit.h"
+#include "captcha.h"
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "entry.h"
+#include "insurer.h"
+#include "log.h"
+#include "outbox.h"
+#include "request.h"
+#include "router.h"
+#include "session.h"
+#include "template.h"
+#include "throttle.h"
+#include "util.h"
+
+#define NEXT_MAX	200
+
+/* What the form must ask next. */
+struct need {
+	int	 level;		/* 0 none, 1..3 */
+	int	 image_only;	/* the text question is not accepted (a locked account) */
+	int	 text;		/* show the text question instead of the image */
+};
+
+static int
+captcha_on(void)
+{
+	return strcmp(config_str("Login.Captcha"), "off") != 0;
+}
+
+static int
+lock_window(void)
+{
+	return (int)(60 * config_int("Login.LockMinutes"));
+}
+
+/*
+ * next, if it is a local path we are willing to go to after login: "/x…" with
+ * only unreserved URL characters, not protocol-relative, and not a page that
+ * would loop or carries a token. NULL otherwise.
+ */
+static const char *
+safe_next(const char *next)
+{
+	static const char *const refused[] = {
+		"/login", "/logout", "/captcha", "/password/reset", "/entry", "/users/",
+	};
+	size_t		 i, n;
+
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    (n = strlen(next)) > NEXT_MAX)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789/-._~?=&%+", next[i]) == NULL)
+			return NULL;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strncmp(next, refused[i], strlen(refused[i])) == 0)
+			return NULL;
+	return next;
+}
+
+/* Where a logged-in account goes: by state, or next for an active one. */
+static int
+go_on(struct req *r, const char *state, const char *next)
+{
+	if (state != NULL && strcmp(state, "pending") == 0)
+		return req_redirect(r, "/signup/sent");
+	if (state != NULL && strcmp(state, "verified") == 0)
+		return req_redirect(r, "/signup/eligibility");
+	if ((next = safe_next(next)) != NULL)
+		return req_redirect(r, "%s", next);
+	return req_redirect(r, "/top");
+}
+
+/*
+ * The CAPTCHA level an e-mail address adds (step 2 above). a is its account
+ * (NULL when unknown or withdrawn); addr_failures the failures counted for an
+ * unknown address in the current lock window.
+ */
+static void
+address_need(const struct account *a, long long addr_failures, struct need *n)
+{
+	long long	 slow = config_int("Login.SlowAfterFailures");
+	long long	 lock = config_int("Login.LockAfterFailures");
+
+	n->level = 0;
+	n->image_only = 0;
+	if (a != NULL && a->locked) {
+		n->level = 3;
+		n->image_only = 1;
+	} else if (a != NULL && a->failed_logins >= slow)
+		n->level = 2;
+	else if (a == NULL && addr_failures >= lock) {
+		n->level = 3;
+		n->image_only = 1;
+	} else if (a == NULL && addr_failures >= slow)
+		n->level = 2;
+	if (!captcha_on())
+		n->level = n->image_only = 0;
+}
+
+/* The level of the client address (read only). 0 or a db_status. */
+static int
+client_level(struct req *r, int *level)
+{
+	struct throttle_login c;
+	int		 st, allow;
+
+	if ((st = throttle_login_read(r->ip, &c)) < 0)
+		return st;
+	if ((allow = insurer_ip_allowlisted(r->ip, NULL)) < 0)
+		return allow;
+	*level = throttle_captcha_level(&c, allow);
+	return 0;
+}
+
+/*
+ * Render the form with a fresh challenge as n asks. Keeps the typed address and
+ * the remember box. 200, or 500 when no challenge can be made.
+ */
+static int
+show_form(struct req *r, const struct need *n)
+{
+	struct entry_ctx ctx;
+	char		 ch[CAPTCHA_CHALLENGE_MAX], q[256];
+	const char	*next = safe_next(req_param(r, "next"));
+	long long	 days = config_int("Session.RememberDays");
+	int		 text = n->text && !n->image_only, rc;
+
+	(void)entry_context(r, &ctx);
+	r->template = "login";
+	r->nostore = 1;
+	if (next != NULL)
+		req_set(r, "Login.Next", next);
+	req_set_int(r, "Login.RememberDays", days);
+	if (n->level <= 0)
+		return 200;
+	rc = text ? captcha_text_new(n->level, ch, sizeof(ch)) :
+	    captcha_new(n->level, ch, sizeof(ch));
+	if (rc != 0)
+		return 500;
+	req_set(r, "Captcha.Challenge", ch);
+	req_set_int(r, "Captcha.Level", n->level);
+	req_set_int(r, "Captcha.Hard", n->level >= CAPTCHA_LEVEL_MAX);
+	req_set_int(r, "Captcha.TextAllowed", !n->image_only);
+	if (text) {
+		if (captcha_question(ch, tmpl_lang(r->lang), q, sizeof(q)) != 0)
+			return 500;
+		req_set(r, "Captcha.Kind", "text");
+		req_set(r, "Captcha.Question", q);
+	} else {
+		req_set(r, "Captcha.Kind", "image");
+		req_setf(r, "Captcha.Image", "/captcha/%s.png", ch);
+	}
+	return 200;
+}
+
+static int
+login_get(struct req *r)
+{
+	struct need	 n = { 0, 0, 0 };
+	const char	*done = req_param(r, "done"), *cap = req_param(r, "captcha");
+	int		 st;
+
+	if (r->sess != NULL && r->sess->state != NULL &&
+	    strcmp(r->sess->state, "withdrawn") != 0)
+		return go_on(r, r->sess->state, req_param(r, "next"));
+	if ((st = client_level(r, &n.level)) < 0)
+		return req_db_error(r, st);
+	n.text = cap != NULL && strcmp(cap, "text") == 0;
+	if (done != NULL && (strcmp(done, "logout") == 0 ||
+	    strcmp(done, "reset") == 0 || strcmp(done, "expired") == 0))
+		req_set(r, "Login.Done", done);
+	return show_form(r, &n);
+}
+
+/* The unlock time of a lock starting now, in Japan time, for the mail. */
+static void
+unlock_time(char *out, size_t cap)
+{
+	time_t		 t = (time_t)(util_now() + lock_window() + 9 * 3600);
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(out, cap, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, cap, "-");
+}
+
+struct failure {
+	const struct account *a;
+	int		 locked_now;	/* out */
+};
+
+/*
+ * One more consecutive failure; lock at Login.LockAfterFailures unless already
+ * locked, and then (once per lock) mail the owner in the same transaction.
+ */
+static int
+failure_txn(void *arg)
+{
+	struct failure	*f = arg;
+	HDF		*vars = NULL;
+	NEOERR		*err;
+	const char	*base = config_str("Service.BaseURL");
+	char		 when[32], mins[24], *login = NULL, *forgot = NULL;
+	long long	 n;
+
+	f->locked_now = 0;
+	if ((n = db_exec("UPDATE accounts SET failed_logins = failed_logins + 1"
+	    " WHERE id = ?", "i", f->a->id)) < 0)
+		return (int)n;
+	n = db_exec("UPDATE accounts SET locked_until = NOW(6) + INTERVAL ? MINUTE"
+	    " WHERE id = ? AND failed_logins >= ? AND"
+	    " (locked_until IS NULL OR locked_until <= NOW(6))", "iii",
+	    config_int("Login.LockMinutes"), f->a->id,
+	    config_int("Login.LockAfterFailures"));
+	if (n <= 0)
+		return (int)n;
+	f->locked_now = 1;
+	unlock_time(when, sizeof(when));
+	snprintf(mins, sizeof(mins), "%lld", config_int("Login.LockMinutes"));
+	login = xasprintf("%s/login", base);
+	forgot = xasprintf("%s/password/forgot", base);
+	if ((err = hdf_init(&vars)) != STATUS_OK ||
+	    (err = hdf_set_value(vars, "Mail.LockMinutes", mins)) != STATUS_OK ||
+	    (err = hdf_set_value(vars, "Mail.UnlockAt", when)) != STATUS_OK ||
+	    (err = hdf_set_value(vars, "Mail.LoginURL", login)) != STATUS_OK ||
+	    (err = hdf_set_value(vars, "Mail.ForgotURL", forgot)) != STATUS_OK) {
+		nerr_ignore(&err);
+		n = DB_ERR;
+		goto out;
+	}
+	n = outbox_enqueue(f->a->email, "login_locked", vars,
+	    f->a->lang != NULL ? f->a->lang : "ja");
+ out:
+	if (vars != NULL)
+		hdf_destroy(&vars);
+	free(login);
+	free(forgot);
+	return n < 0 ? (int)n : 0;
+}
+
+struct success {
+	long long	 id;
+	const char	*newhash;	/* rehash, or NULL */
+};
+
+static int
+success_txn(void *arg)
+{
+	struct success	*s = arg;
+	long long	 n;
+
+	if (s->newhash != NULL)
+		n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL,"
+		    " password_hash = ? WHERE id = ?", "si", s->newhash, s->id);
+	else
+		n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL"
+		    " WHERE id = ? AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
+		    "i", s->id);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Re-render after a failed or refused POST: both levels again, as they are now. */
+static int
+again(struct req *r, const struct account *a, const char *addrkey, int was_text)
+{
+	struct need	 n = { 0, 0, 0 }, an;
+	long long	 af = 0;
+	int		 st;
+
+	if ((st = client_level(r, &n.level)) < 0)
+		return req_db_error(r, st);
+	if (a == NULL && addrkey != NULL && captcha_on() &&
+	    (af = throttle_count(addrkey, lock_window())) < 0)
+		return req_db_error(r, (int)af);
+	address_need(a, af, &an);
+	if (an.level > n.level)
+		n.level = an.level;
+	n.image_only = an.image_only;
+	n.text = was_text;
+	return show_form(r, &n);
+}
+
+static int
+login_post(struct req *r)
+{
+	struct throttle_login c;
+	struct captcha_box box;
+	struct account	*a = NULL;
+	struct need	 an;
+	struct failure	 f;
+	struct success	 s;
+	const char	*password = req_param(r, "password");
+	const char	*challenge = req_param(r, "captcha_challenge");
+	const char	*answer = req_param_trim(r, "captcha");
+	const char	*raw = req_param(r, "email"), *remember = req_param(r, "remember");
+	char		 addrkey[THROTTLE_KEY_MAX], *email = NULL, *newhash = NULL;
+	long long	 af = 0, n;
+	int		 st, allow, need, verdict, ok, rehash = 0, was_text = 0, known;
+
+	addrkey[0] = '\0';
+	if (raw != NULL)
+		req_set(r, "Login.Email", raw);
+	if (remember != NULL && remember[0] != '\0')
+		req_set(r, "Login.Remember", "1");
+	if ((st = throttle_login_attempt(r->ip, &c)) < 0)
+		return req_db_error(r, st);
+	if ((allow = insurer_ip_allowlisted(r->ip, NULL)) < 0)
+		return req_db_error(r, allow);
+	need = throttle_captcha_level(&c, allow);
+	if (challenge != NULL && captcha_kind(challenge) == CAPTCHA_TEXT)
+		was_text = 1;
+
+	email = account_email_normalize(raw);
+	if (email == NULL)
+		req_form_error(r, "email", "Login.Error.EmailRequired");
+	else if (!account_email_valid(email))
+		req_form_error(r, "email", "Login.Error.EmailFormat");
+	if (password == NULL || password[0] == '\0')
+		req_form_error(r, "password", "Login.Error.PasswordRequired");
+	if (r->nerrors > 0) {
+		st = again(r, NULL, NULL, was_text);
+		goto out;
+	}
+
+	/* Step 2: what the address asks for. */
+	if ((st = account_find_email(email, &a)) < 0)
+		goto dberr;
+	if (a != NULL && strcmp(a->state, "withdrawn") == 0) {
+		account_free(a);
+		a = NULL;
+	}
+	known = a != NULL;
+	if (!known) {
+		throttle_key_addr(addrkey, sizeof(addrkey), "login", email);
+		if (captcha_on() && (af = throttle_count(addrkey, lock_window())) < 0) {
+			st = (int)af;
+			goto dberr;
+		}
+	} else if (!a->locked &&
+	    a->failed_logins >= config_int("Login.LockAfterFailures")) {
+		/* The lock has run out: it ends by itself, counters start afresh. */
+		n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL"
+		    " WHERE id = ? AND (locked_until IS NULL OR locked_until <= NOW(6))",
+		    "i", a->id);
+		if (n < 0) {
+			st = (int)n;
+			goto dberr;
+		}
+		if (n > 0)
+			audit(r, "login.unlock", a->id);
+		a->failed_logins = 0;
+	}
+	address_need(a, af, &an);
+	if (an.level > need)
+		need = an.level;
+
+	/* Step 3: the CAPTCHA, before the password is even looked at. */
+	if (need > 0) {
+		if (challenge == NULL) {
+			/* The page had none (allowlisted, or the address asks for one). */
+			req_form_error(r, "captcha", "Login.Error.CaptchaNeeded");
+			st = again(r, a, addrkey, 0);
+			goto out;
+		}
+		if (captcha_open_at(challenge, util_now(), &box) != 0) {
+			/* Forged, damaged or expired. */
+			util_wipe(&box, sizeof(box));
+			(void)throttle_login_failed(r->ip);
+			audit(r, "login.captcha_fail", 0);
+			req_form_error(r, "captcha", "Captcha.Error.Expired");
+			st = again(r, a, addrkey, was_text);
+			goto out;
+		}
+		if (box.level < need || (an.image_only && box.kind != CAPTCHA_IMAGE)) {
+			/* The level rose since the page was shown: not the member's fault. */
+			util_wipe(&box, sizeof(box));
+			req_form_error(r, "captcha", "Login.Error.CaptchaHarder");
+			st = again(r, a, addrkey, was_text);
+			goto out;
+		}
+		util_wipe(&box, sizeof(box));
+		if (answer == NULL) {
+			req_form_error(r, "captcha", was_text ?
+			    "Login.Error.CaptchaTextRequired" : "Captcha.Error.Required");
+			st = again(r, a, addrkey, was_text);
+			goto out;
+		}
+		verdict = captcha_verify(challenge, answer, need);
+		if (verdict == CAPTCHA_DBFAIL) {
+			st = DB_DOWN;
+			goto dberr;
+		}
+		if (verdict != CAPTCHA_RIGHT) {
+			(void)throttle_login_failed(r->ip);
+			audit(r, "login.captcha_fail", 0);
+			req_form_error(r, "captcha", verdict == CAPTCHA_INVALID ?
+			    "Captcha.Error.Expired" : was_text ?
+			    "Captcha.Error.WrongText" : "Captcha.Error.Wrong");
+			st = again(r, a, addrkey, was_text);
+			goto out;
+		}
+	}
+
+	/* Step 4: the password, in the same time whether or not the address exists. */
+	if (!known) {
+		crypto_password_dummy(password);
+		ok = 0;
+	} else {
+		ok = crypto_password_verify(password, a->password_hash, &rehash);
+		if (ok < 0) {
+			log_err("login: stored hash of account %lld is malformed", a->id);
+			ok = 0;
+		}
+		/* Without the CAPTCHA (tests) nothing lifts a lock but time. */
+		if (a->locked && !captcha_on())
+			ok = 0;
+	}
+
+	if (!ok) {
+		/* Step 5. */
+		if ((n = throttle_login_failed(r->ip)) < 0) {
+			st = (int)n;
+			goto dberr;
+		}
+		if (!known) {
+			if ((n = throttle_hit(addrkey, lock_window())) < 0) {
+				st = (int)n;
+				goto dberr;
+			}
+		} else {
+			f.a = a;
+			if ((st = db_txn(failure_txn, &f)) < 0)
+				goto dberr;
+			a->failed_logins++;
+			if (f.locked_now) {
+				a->locked = 1;
+				audit(r, "login.locked", a->id);
+			}
+		}
+		audit(r, "login.fail", known ? a->id : 0);
+		req_form_error(r, "login", "Login.Error.Failed");
+		st = again(r, a, addrkey, was_text);
+		goto out;
+	}
+
+	/* Step 6. */
+	if (rehash && (newhash = crypto_password_hash(password)) == NULL)
+		log_warn("login: rehash of account %lld failed; keeping the old hash",
+		    a->id);
+	s.id = a->id;
+	s.newhash = newhash;
+	if ((st = db_txn(success_txn, &s)) < 0)
+		goto dberr;
+	if (a->locked)
+		audit(r, "login.unlock", a->id);
+	if ((st = session_remember_clear(r)) < 0 ||
+	    (st = session_start(r, a->id)) < 0)
+		goto dberr;
+	if (remember != NULL && remember[0] != '\0' &&
+	    (st = session_remember_issue(r, a->id)) < 0)
+		log_warn("login: remember-me not issued (%d)", st);
+	audit(r, "login.ok", a->id);
+	st = go_on(r, a->state, req_param(r, "next"));
+	goto out;
+ dberr:
+	st = req_db_error(r, st);
+ out:
+	util_free_secret(newhash);
+	free(email);
+	account_free(a);
+	return st;
+}
+
+int
+page_login(struct req *r)
+{
+	if (strcmp(r->method, "POST") == 0)
+		return login_post(r);
+	return login_get(r);
+}
