@@ -238,7 +238,8 @@ ctl_rec_str(const char *key, const char *value)
 	} else {
 		buf_free(&out_vals);
 		human_append(&out_vals, value != NULL ? value : "-");
-		printf("%s: %s\n", key, out_vals.data);
+		/* An empty value appends nothing, leaving data NULL. */
+		printf("%s: %s\n", key, out_vals.data != NULL ? out_vals.data : "");
 	}
 	out_nfields++;
 }
