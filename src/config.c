@@ -93,6 +93,7 @@ static const struct ckey keys[] = {
 	{ "Signup.CodeMinutes",		C_INT,	"10",				1, 1440, NULL },
 	{ "Signup.CodeTries",		C_INT,	"5",				1, 100, NULL },
 	{ "Signup.ResendPerHour",	C_INT,	"5",				1, 1000, NULL },
+	{ "Signup.StartPerHour",	C_INT,	"100",				1, 1000000, NULL },
 	{ "Signup.EligibilityTries",	C_INT,	"5",				1, 1000, NULL },
 	{ "Signup.EligibilityHours",	C_INT,	"24",				1, 720, NULL },
 	{ "Password.MinLength",		C_INT,	"8",				4, 128, NULL },

@@ -229,8 +229,7 @@ signup_token_issue(long long account_id, const char *pw_hash, int supersede,
 	    " code_expires_at, data, expires_at, superseded_at) VALUES"
 	    " (?, 'activate', ?, ?, NOW(6) + INTERVAL ? MINUTE, ?,"
 	    " NOW(6) + INTERVAL ? HOUR, IF(?, NOW(6), NULL))",
-	    "isiisii"
-	    + 0, account_id, hash, chash, config_int("Signup.CodeMinutes"), pw_hash,
+	    "issisii", account_id, hash, chash, config_int("Signup.CodeMinutes"), pw_hash,
 	    config_int("Signup.ActivateHours"), (long long)(born_superseded != 0));
 	if (n < 0)
 		return (int)n;
@@ -609,14 +608,18 @@ signup_form_error_vars(struct req *r, const char *field, const char *key,
 }
 
 void
-signup_page(struct req *r, const char *template, int step)
+signup_page(struct req *r, const char *template, int step,
+    struct entry_ctx *ctx)
 {
-	struct entry_ctx ctx;
+	struct entry_ctx local;
 
+	if (ctx == NULL)
+		ctx = &local;
 	r->template = template;
 	if (step > 0)
 		req_set_int(r, "Page.Step", step);
 	req_set(r, "Page.Script", "signup");
-	memset(&ctx, 0, sizeof(ctx));
-	(void)entry_context(r, &ctx);
+	memset(ctx, 0, sizeof(*ctx));
+	if (entry_context(r, ctx) != 1)
+		memset(ctx, 0, sizeof(*ctx));
 }

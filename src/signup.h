@@ -134,8 +134,13 @@ char	*signup_text_vars(struct req *, const char *key, const char *const *vars);
 /* req_form_error with the placeholders of signup_text_vars filled in. */
 void	 signup_form_error_vars(struct req *, const char *field, const char *key,
 	    const char *const *vars);
-/* Set the common page data of the signup pages: entry context (提供：…),
- * Page.Step. */
-void	 signup_page(struct req *, const char *template, int step);
+/*
+ * Start a signup page: r->template, Page.Step (0: no progress bar), the script
+ * signup.js, and the insurer context of an entry link (提供：…), returned in
+ * *ctx when ctx is not NULL (zeroed when there is none).
+ */
+struct entry_ctx;
+void	 signup_page(struct req *, const char *template, int step,
+	    struct entry_ctx *ctx);
 
 #endif
