@@ -28,6 +28,10 @@ LOGDIR=$DEV/log
 MAILDIR=$DEV/mail
 CONF=$DEV/kenpo.hdf
 HTTP_PORT=${KENPO_HTTP_PORT:-8080}
+# The port of a running stack wins (status, ctl, a second up).
+if [ -z "${KENPO_HTTP_PORT:-}" ] && [ -s "$RUN/http.port" ]; then
+	HTTP_PORT=$(cat "$RUN/http.port")
+fi
 PY=/usr/bin/python3
 # Kept in step with Server.MaxBody in the generated config (nginx refuses first).
 MAX_BODY=65536
@@ -35,6 +39,7 @@ MAX_BODY=65536
 # Debian 12 packages needed to build, run and test kenpo.
 PACKAGES="build-essential autoconf automake pkg-config clearsilver-dev libfcgi-dev
 libgcrypt20-dev libesmtp-dev libmariadb-dev libutf8proc-dev libcsv-dev libgd-dev
+libcurl4-openssl-dev libjansson-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest argon2 valgrind ca-certificates"
 
@@ -305,7 +310,7 @@ do_down() {
 		fi
 		rm -f "$f"
 	done
-	rm -f "$RUN/kenpod.sock"
+	rm -f "$RUN/kenpod.sock" "$RUN/http.port"
 }
 
 # ---------------------------------------------------------------- up
@@ -354,7 +359,7 @@ start_mariadb() {
 		say "initialising MariaDB in .dev/mysql"
 		rm -rf "$DEV/mysql"
 		mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$DEV/mysql" \
-		    --auth-root-authentication-method=socket --skip-test-db \
+		    --auth-root-authentication-method=socket --skip-test-db --force \
 		    >>"$LOGDIR/mariadb.log" 2>&1 ||
 		    die "mariadb-install-db failed (see .dev/log/mariadb.log)"
 	fi
@@ -524,6 +529,7 @@ do_up() {
 	fi
 	start_kenpod
 	start_nginx
+	echo "$HTTP_PORT" >"$RUN/http.port"
 	STARTING=0
 	cat <<EOF
 

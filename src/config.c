@@ -107,6 +107,7 @@ static const struct ckey keys[] = {
 	{ "Login.RecaptchaSiteKey",	C_STR,	"",				0, 200, NULL },
 	{ "Login.RecaptchaSecret",	C_STR,	"",				0, 200, NULL },
 	{ "Login.RecaptchaVerifyURL",	C_STR,	"https://www.google.com/recaptcha/api/siteverify", 0, 300, NULL },
+	{ "Login.RecaptchaTimeout",	C_INT,	"3",				1, 30, NULL },
 	{ "Login.AllowlistFailures",	C_INT,	"5",				0, 1000, NULL },
 	{ "Login.WindowMinutes",	C_INT,	"10",				1, 1440, NULL },
 	{ "Login.HardAfterRequests",	C_INT,	"30",				1, 100000, NULL },

@@ -22,6 +22,7 @@
 #include "insurer.h"
 #include "log.h"
 #include "request.h"
+#include "signup.h"
 #include "util.h"
 
 #define ENTRY_COOKIE		"entry"
@@ -127,6 +128,22 @@ entry_context(struct req *r, struct entry_ctx *ctx)
 	req_set_int(r, "Insurer.Signed", s);
 	insurer_free(&ins);
 	return 1;
+}
+
+int
+entry_refuse(struct req *r, const char *insurer_name)
+{
+	const char	*vars[] = { "insurer", NULL, NULL };
+	char		*text;
+
+	vars[1] = insurer_name != NULL ? insurer_name :
+	    req_text(r, "Entry.TheInsurer");
+	text = signup_text_vars(r, "Entry.RequiredText", vars);
+	req_set(r, "Entry.RequiredText", text);
+	free(text);
+	r->template = "entry_required";
+	r->nostore = 1;
+	return 200;
 }
 
 int

@@ -44,6 +44,12 @@ int	 entry_signup_allowed(struct req *, const struct entry_ctx *);
  * signed context of that very insurer; 0 otherwise. */
 int	 entry_insurer_signup_allowed(struct req *, const struct entry_ctx *,
 	    const struct insurer *);
+/*
+ * Prepare the refusal page (templates/pages/entry_required.cs) for a member of
+ * the insurer named insurer_name (may be NULL): sets its texts and r->template.
+ * Returns 200 for the handler to return.
+ */
+int	 entry_refuse(struct req *, const char *insurer_name);
 /* 1 when the User-Agent is a smartphone or tablet browser (not a PC). */
 int	 entry_is_mobile(struct req *);
 

@@ -327,7 +327,15 @@ password_check_form(struct req *r, const char *field, const char *pw,
 void
 password_rule_set(struct req *r)
 {
-	req_set_int(r, "Password.MinLength", config_int("Password.MinLength"));
-	req_set_int(r, "Password.MaxLength", config_int("Password.MaxLength"));
-	req_set_int(r, "Password.MinClasses", config_int("Password.MinClasses"));
+	char		 min[24], max[24], kinds[24];
+	const char	*vars[] = { "min", min, "max", max, "kinds", kinds, NULL };
+
+	snprintf(min, sizeof(min), "%lld", config_int("Password.MinLength"));
+	snprintf(max, sizeof(max), "%lld", config_int("Password.MaxLength"));
+	snprintf(kinds, sizeof(kinds), "%lld", config_int("Password.MinClasses"));
+	req_set(r, "Password.MinLength", min);
+	req_set(r, "Password.MaxLength", max);
+	req_set(r, "Password.MinClasses", kinds);
+	signup_set_text(r, "Password.RuleLength", "Signup.Rule.Length", vars);
+	signup_set_text(r, "Password.RuleKinds", "Signup.Rule.Kinds", vars);
 }

@@ -29,7 +29,8 @@ unsigned	 password_problems(const char *password, const char *email);
  */
 unsigned	 password_check_form(struct req *, const char *field,
 		    const char *password, const char *email);
-/* Set Password.MinLength/MaxLength/MinClasses for the page's rule text. */
+/* Set Password.MinLength/MaxLength/MinClasses and the rule texts
+ * Password.RuleLength/RuleKinds for the page. */
 void		 password_rule_set(struct req *);
 
 #endif

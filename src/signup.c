@@ -589,6 +589,16 @@ signup_text_vars(struct req *r, const char *key, const char *const *vars)
 }
 
 void
+signup_set_text(struct req *r, const char *key, const char *textkey,
+    const char *const *vars)
+{
+	char	*t = signup_text_vars(r, textkey, vars);
+
+	req_set(r, key, t);
+	free(t);
+}
+
+void
 signup_form_error_vars(struct req *r, const char *field, const char *key,
     const char *const *vars)
 {

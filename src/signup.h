@@ -131,6 +131,9 @@ int	 signup_activated(struct req *, long long account_id);
  * malloc'd, never NULL.
  */
 char	*signup_text_vars(struct req *, const char *key, const char *const *vars);
+/* Page data key = signup_text_vars(key of L, vars). */
+void	 signup_set_text(struct req *, const char *key, const char *textkey,
+	    const char *const *vars);
 /* req_form_error with the placeholders of signup_text_vars filled in. */
 void	 signup_form_error_vars(struct req *, const char *field, const char *key,
 	    const char *const *vars);

@@ -53,6 +53,7 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
+#include "signup.h"
 #include "template.h"
 #include "throttle.h"
 #include "util.h"
@@ -167,7 +168,8 @@ static int
 show_form(struct req *r, const struct need *n)
 {
 	struct entry_ctx ctx;
-	char		 ch[CAPTCHA_CHALLENGE_MAX], q[256];
+	char		 ch[CAPTCHA_CHALLENGE_MAX], q[256], daystr[24], *hint;
+	const char	*vars[] = { "days", NULL, NULL };
 	const char	*next = safe_next(req_param(r, "next"));
 	long long	 days = config_int("Session.RememberDays");
 	int		 text = n->text && !n->image_only, rc;
@@ -178,6 +180,13 @@ show_form(struct req *r, const struct need *n)
 	if (next != NULL)
 		req_set(r, "Login.Next", next);
 	req_set_int(r, "Login.RememberDays", days);
+	if (days > 0) {
+		snprintf(daystr, sizeof(daystr), "%lld", days);
+		vars[1] = daystr;
+		hint = signup_text_vars(r, "Login.RememberHint", vars);
+		req_set(r, "Login.RememberHint", hint);
+		free(hint);
+	}
 	if (n->level <= 0)
 		return 200;
 	rc = text ? captcha_text_new(n->level, ch, sizeof(ch)) :
@@ -205,6 +214,7 @@ login_get(struct req *r)
 {
 	struct need	 n = { 0, 0, 0 };
 	const char	*done = req_param(r, "done"), *cap = req_param(r, "captcha");
+	char		 key[32];
 	int		 st;
 
 	if (r->sess != NULL && r->sess->state != NULL &&
@@ -214,8 +224,10 @@ login_get(struct req *r)
 		return req_db_error(r, st);
 	n.text = cap != NULL && strcmp(cap, "text") == 0;
 	if (done != NULL && (strcmp(done, "logout") == 0 ||
-	    strcmp(done, "reset") == 0 || strcmp(done, "expired") == 0))
-		req_set(r, "Login.Done", done);
+	    strcmp(done, "reset") == 0 || strcmp(done, "expired") == 0)) {
+		snprintf(key, sizeof(key), "Login.Done.%s", done);
+		req_set(r, "Login.Done", req_text(r, key));
+	}
 	return show_form(r, &n);
 }
 

@@ -31,6 +31,7 @@
 #include "outbox.h"
 #include "request.h"
 #include "router.h"
+#include "signup.h"
 #include "template.h"
 #include "throttle.h"
 #include "util.h"
@@ -85,6 +86,23 @@ mail_vars(const char *token)
 	}
 	util_free_secret(url);
 	return vars;
+}
+
+/* The texts of the "mail sent" page, with the address as typed (escaped later). */
+static void
+sent_texts(struct req *r, const char *typed)
+{
+	char		 mins[24], *t;
+	const char	*v1[] = { "email", typed, NULL };
+	const char	*v2[] = { "minutes", mins, NULL };
+
+	snprintf(mins, sizeof(mins), "%lld", config_int("Login.ResetMinutes"));
+	t = signup_text_vars(r, "Forgot.SentText", v1);
+	req_set(r, "Forgot.SentText", t);
+	free(t);
+	t = signup_text_vars(r, "Forgot.SentMinutes", v2);
+	req_set(r, "Forgot.SentMinutes", t);
+	free(t);
 }
 
 static int
@@ -164,6 +182,7 @@ forgot_post(struct req *r)
 		goto out;
 	}
 	audit(r, "password.reset_request", a != NULL && send ? a->id : 0);
+	sent_texts(r, raw);
 	r->template = "password_forgot_sent";
 	st = 200;
  out:

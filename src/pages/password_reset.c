@@ -15,6 +15,7 @@
  */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
+#include "signup.h"
 #include "util.h"
 
 struct reset_token {
@@ -188,6 +190,22 @@ reset_post(struct req *r, struct reset_token *t)
 	return st;
 }
 
+/* The password rule under the field, from the configured limits. */
+static void
+rule_text(struct req *r)
+{
+	char		 min[24], max[24], kinds[24], *t;
+	const char	*vars[] = { "min", min, "max", max, "kinds", kinds, NULL };
+
+	password_rule_set(r);
+	snprintf(min, sizeof(min), "%lld", config_int("Password.MinLength"));
+	snprintf(max, sizeof(max), "%lld", config_int("Password.MaxLength"));
+	snprintf(kinds, sizeof(kinds), "%lld", config_int("Password.MinClasses"));
+	t = signup_text_vars(r, "Reset.Rule", vars);
+	req_set(r, "Reset.Rule", t);
+	free(t);
+}
+
 int
 page_password_reset(struct req *r)
 {
@@ -203,7 +221,7 @@ page_password_reset(struct req *r)
 	}
 	r->template = "password_reset";
 	req_set(r, "Reset.Email", t.email);
-	password_rule_set(r);
+	rule_text(r);
 	if (strcmp(r->method, "POST") == 0)
 		st = reset_post(r, &t);
 	else

@@ -21,8 +21,8 @@
  *
  * A session in the middle of signup is sent to its step; an active member to /top.
  * An insurer that requires signed entry (SPEC §2) gets, when the request's entry
- * context names it without a valid signature, a page that explains to come
- * through the member portal instead of the form.
+ * context names it without a valid signature on a PC browser, the page of
+ * entry_refuse() (come through the member portal) instead of the form.
  */
 #include "autoconf.h"
 
@@ -148,23 +148,6 @@ invite_valid(const char *s)
 	return i > 0 && i <= INVITE_MAX;
 }
 
-/* The entry context names an insurer that wants signed entry, unsigned. */
-static int
-entry_refused(struct entry_ctx *ctx)
-{
-	struct insurer	 ins;
-	int		 st, refused = 0;
-
-	if (ctx->number[0] == '\0' || ctx->signed_entry)
-		return 0;
-	memset(&ins, 0, sizeof(ins));
-	st = insurer_find(ctx->number, &ins);
-	if (st == 1 && ins.signed_entry_required)
-		refused = 1;
-	insurer_free(&ins);
-	return refused;
-}
-
 int
 page_signup(struct req *r)
 {
@@ -181,10 +164,8 @@ page_signup(struct req *r)
 		return st;
 	signup_page(r, "signup", 1, &ctx);
 	password_rule_set(r);
-	if (entry_refused(&ctx)) {
-		req_set(r, "Signup.EntryRequired", "1");
-		return 200;
-	}
+	if (!entry_signup_allowed(r, &ctx))
+		return entry_refuse(r, hdf_get_value(r->hdf, "Insurer.Name", NULL));
 	if (strcmp(r->method, "POST") != 0)
 		return 200;
 

@@ -383,7 +383,9 @@ class MariaDB:
         r = subprocess.run(
             ["mariadb-install-db", "--no-defaults", f"--user={self.user}",
              f"--datadir={self.datadir}", "--auth-root-authentication-method=socket",
-             "--skip-test-db"], capture_output=True, text=True)
+             # --force: no host name lookup (a minimal machine may not resolve
+             # its own name; only the unix socket is used).
+             "--skip-test-db", "--force"], capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("mariadb-install-db failed:\n" + r.stdout + r.stderr)
 

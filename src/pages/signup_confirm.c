@@ -1,0 +1,177 @@
+/*
+ * GET, POST /signup/confirm — step 4 (最終確認): shows 氏名 (the roster's kana),
+ * 生年月日 and 健康保険組合 of the person step 3 found, with "登録を完了する"
+ * (action=complete) and "戻る" (action=back: the match is dropped, 303 → step 3).
+ *
+ * Completing binds the person in one transaction:
+ *   UPDATE accounts SET roster_id = ?, state = 'active', level = 2, …
+ *   WHERE id = ? AND state = 'verified'
+ * The UNIQUE key on accounts.roster_id makes a second bind of the same person
+ * impossible even when two accounts complete at the same moment: the loser gets
+ * a duplicate key (DB_DUP), its match is dropped and it is sent to step 3 with
+ * the "checked before with another address" outcome. The person must still be
+ * qualified (the roster may have changed since step 3). Success starts a new
+ * session (privilege change) and answers 303 → /signup/complete.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "db.h"
+#include "log.h"
+#include "request.h"
+#include "roster.h"
+#include "router.h"
+#include "session.h"
+#include "signup.h"
+#include "util.h"
+
+enum bind_result { BIND_OK, BIND_GONE, BIND_NOT_QUALIFIED };
+
+struct bind {
+	long long	 account_id;
+	const char	*today;
+	int		 result;
+};
+
+static int
+bind_fn(void *arg)
+{
+	struct bind	*b = arg;
+	char		*c[3] = { NULL };
+	long long	 n;
+	int		 st, i;
+
+	b->result = BIND_GONE;
+	st = db_row(c, 3, "SELECT r.id, r.insurer_id,"
+	    " r.qualified_from <= ? AND (r.qualified_until IS NULL OR"
+	    "  r.qualified_until > ?)"
+	    " FROM accounts a JOIN roster r ON r.id = a.match_roster_id"
+	    " WHERE a.id = ? AND a.state = 'verified' FOR UPDATE", "ssi",
+	    b->today, b->today, b->account_id);
+	if (st <= 0)
+		goto out;
+	if (c[2] == NULL || strcmp(c[2], "1") != 0) {
+		b->result = BIND_NOT_QUALIFIED;
+		st = 0;
+		goto out;
+	}
+	n = db_exec("UPDATE accounts SET roster_id = ?, insurer_id = ?,"
+	    " state = 'active', level = GREATEST(level, 2), activated_at = NOW(6),"
+	    " match_roster_id = NULL, match_at = NULL"
+	    " WHERE id = ? AND state = 'verified'", "ssi", c[0], c[1],
+	    b->account_id);
+	if (n < 0) {
+		st = (int)n;	/* DB_DUP: bound by another account */
+		goto out;
+	}
+	b->result = n > 0 ? BIND_OK : BIND_GONE;
+	st = 0;
+ out:
+	for (i = 0; i < 3; i++)
+		free(c[i]);
+	return st;
+}
+
+static int
+drop_match(long long account_id)
+{
+	long long	 n;
+
+	n = db_exec("UPDATE accounts SET match_roster_id = NULL, match_at = NULL"
+	    " WHERE id = ? AND state = 'verified'", "i", account_id);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Page data: the found person and the address being registered. */
+static int
+show(struct req *r)
+{
+	char	*c[4] = { NULL };
+	int	 st, i;
+
+	st = db_row(c, 4, "SELECT r.name_kana, r.birthdate,"
+	    " i.name, a.email FROM accounts a"
+	    " JOIN roster r ON r.id = a.match_roster_id"
+	    " JOIN insurers i ON i.id = r.insurer_id WHERE a.id = ?", "i",
+	    r->sess->account_id);
+	if (st < 0)
+		return req_db_error(r, st);
+	if (st == 0)
+		return req_redirect(r, "/signup/eligibility");
+	req_set(r, "Confirm.Name", c[0]);
+	if (c[1] != NULL && strlen(c[1]) == 10) {
+		const char *vars[] = { "y", c[1], "m", c[1] + 5, "d", c[1] + 8, NULL };
+
+		c[1][4] = c[1][7] = '\0';
+		signup_set_text(r, "Confirm.BirthText", "Signup.Confirm.BirthDate",
+		    vars);
+	}
+	req_set(r, "Confirm.Insurer", c[2]);
+	req_set(r, "Confirm.Email", c[3]);
+	for (i = 0; i < 4; i++)
+		free(c[i]);
+	return 200;
+}
+
+int
+page_signup_confirm(struct req *r)
+{
+	struct bind	 b;
+	const char	*action;
+	char		 today[ROSTER_DATE_LEN + 1];
+	long long	 id;
+	int		 st;
+
+	if ((st = signup_route(r, "/signup/confirm")) != 0)
+		return st;
+	if (r->sess == NULL)
+		return req_redirect(r, "/login");
+	id = r->sess->account_id;
+	signup_page(r, "signup_confirm", 4, NULL);
+	if (strcmp(r->method, "POST") != 0)
+		return show(r);
+
+	action = req_param(r, "action");
+	if (action != NULL && strcmp(action, "back") == 0) {
+		if ((st = drop_match(id)) < 0)
+			return req_db_error(r, st);
+		return req_redirect(r, "/signup/eligibility");
+	}
+	if (action == NULL || strcmp(action, "complete") != 0)
+		return req_error(r, 400, "BadRequest");
+
+	roster_today(today);
+	memset(&b, 0, sizeof(b));
+	b.account_id = id;
+	b.today = today;
+	st = db_txn(bind_fn, &b);
+	if (st == DB_DUP) {
+		audit(r, "signup.bind_taken", id);
+		if ((st = drop_match(id)) < 0)
+			return req_db_error(r, st);
+		return req_redirect(r, "/signup/eligibility?outcome=bound");
+	}
+	if (st < 0)
+		return req_db_error(r, st);
+	if (b.result == BIND_NOT_QUALIFIED) {
+		if ((st = drop_match(id)) < 0)
+			return req_db_error(r, st);
+		return req_redirect(r, "/signup/eligibility?outcome=not_qualified");
+	}
+	if (b.result != BIND_OK) {
+		/* Completed or cancelled meanwhile (another tab): go where it is. */
+		if ((st = session_refresh(r)) < 0)
+			return req_db_error(r, st);
+		if ((st = signup_route(r, "/signup/confirm")) != 0)
+			return st;
+		return req_redirect(r, "/signup/eligibility");
+	}
+	if ((st = session_start(r, id)) != 0)
+		return req_db_error(r, st);
+	audit(r, "signup.complete", id);
+	return req_redirect(r, "/signup/complete");
+}

@@ -1,0 +1,48 @@
+<?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been locked for a while
+
+Logins to your <?cs var:Service.Name ?> account failed many times in a row, so
+we have locked it for <?cs var:Mail.LockMinutes ?> minutes to protect it.
+It unlocks by itself at <?cs var:Mail.UnlockAt ?> (Japan time).
+
+- If it was you: wait until then, or log in now by solving the harder image
+  check together with your correct password:
+  <?cs var:Mail.LoginURL ?>
+  If you have forgotten your password, set a new one here:
+  <?cs var:Mail.ForgotURL ?>
+- If it was not you: someone may be trying to guess your password. Your
+  account stays safe as long as the password is not known. To be sure, set a
+  new password that you use nowhere else:
+  <?cs var:Mail.ForgotURL ?>
+
+This mail is sent from an address that cannot receive replies.
+Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
+-- 
+<?cs var:Service.Operator ?>
+<?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウントを一時的にロックしました
+
+<?cs var:Service.Name ?> をご利用いただきありがとうございます。
+
+お客様のアカウントへのログインが続けて失敗したため、安全のため
+<?cs var:Mail.LockMinutes ?>分間アカウントをロックしました。
+<?cs var:Mail.UnlockAt ?>（日本時間）に自動的に解除されます。
+
+■ご自身の操作による場合
+解除までお待ちいただくか、ログイン画面で表示される難しい画像認証と
+正しいパスワードを入力すると、すぐにログインできます。
+<?cs var:Mail.LoginURL ?>
+パスワードをお忘れの場合は、こちらから再設定できます。
+<?cs var:Mail.ForgotURL ?>
+
+■お心当たりがない場合
+第三者がパスワードを推測しようとしている可能性があります。パスワードが
+知られていなければアカウントは安全ですが、念のため、ほかのサイトでは
+使っていない新しいパスワードに変更することをおすすめします。
+<?cs var:Mail.ForgotURL ?>
+
+※このメールは送信専用のアドレスから送信しています。ご返信いただいても
+　お答えできません。
+※お問い合わせ：<?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
+
+-- 
+<?cs var:Service.Operator ?>
+<?cs /if ?>

@@ -1,0 +1,36 @@
+<?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your password has been changed
+
+The password of your <?cs var:Service.Name ?> account has just been changed.
+For your security, you have been logged out on every device, and "Keep me
+logged in" has been ended. Log in with the new password:
+
+<?cs var:Mail.LoginURL ?>
+
+If you did not change it, someone else may have access to your mailbox.
+Set a new password at once and contact us:
+<?cs var:Mail.ForgotURL ?>
+<?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
+
+This mail is sent from an address that cannot receive replies.
+-- 
+<?cs var:Service.Operator ?>
+<?cs else ?>Subject: 【<?cs var:Service.Name ?>】パスワードを変更しました
+
+<?cs var:Service.Name ?> をご利用いただきありがとうございます。
+
+お客様のアカウントのパスワードが変更されました。
+安全のため、すべての端末でログアウトし、「次回から自動的にログインする」
+の設定も解除しました。新しいパスワードでログインしてください。
+
+<?cs var:Mail.LoginURL ?>
+
+※お心当たりがない場合は、第三者がお客様のメールを読める状態にある
+　おそれがあります。すぐにパスワードを再設定し、運営事務局へご連絡ください。
+<?cs var:Mail.ForgotURL ?>
+<?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
+※このメールは送信専用のアドレスから送信しています。ご返信いただいても
+　お答えできません。
+
+-- 
+<?cs var:Service.Operator ?>
+<?cs /if ?>

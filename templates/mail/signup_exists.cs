@@ -1,0 +1,59 @@
+<?cs # Sent when the signup form is used with an address that already has an
+  account (src/signup.c): the page looks the same as for a new address, and
+  the owner learns what happened here. Vars: Mail.State (verified, active,
+  withdrawn), Mail.LoginURL, Mail.ForgotURL, Mail.SupportURL. ?><?cs
+if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] About your sign-up (this address is already registered)
+
+Someone entered this e-mail address on the sign-up page of <?cs var:Service.Name ?>.
+
+<?cs if:Mail.State == "withdrawn" ?>This address belonged to an account that was closed, so it cannot be used
+for a new registration at present. Please register with another address, or
+contact us.
+<?cs elif:Mail.State == "verified" ?>This address is already registered, but the registration is not finished.
+Log in to continue where you left off (the insurance card check).
+<?cs else ?>This address is already registered; there is no need to sign up again.
+Please log in.
+<?cs /if ?>
+Log in:
+<?cs var:Mail.LoginURL ?>
+
+Forgot your password?
+<?cs var:Mail.ForgotURL ?>
+
+If it was not you, please ignore this mail: someone may have mistyped their
+address. Nothing about your account has changed.
+
+This mail was sent from a send-only address; replies are not read.
+Contact: <?cs var:Mail.SupportURL ?>
+
+<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
+<?cs else ?>Subject: 【<?cs var:Service.Name ?>】新規登録のお手続きについて(このメールアドレスは登録済みです)
+
+<?cs var:Service.Name ?>の新規登録画面で、このメールアドレスが入力されました。
+
+<?cs if:Mail.State == "withdrawn" ?>このメールアドレスは、退会済みのアカウントで使われていたため、
+現在は新規登録にご利用いただけません。お手数ですが、別のメールアドレスで
+ご登録いただくか、下記のお問い合わせページからご連絡ください。
+<?cs elif:Mail.State == "verified" ?>このメールアドレスは、すでに登録されています（登録のお手続きが途中です）。
+下記からログインすると、続き（保険証情報の照会）から登録を進められます。
+<?cs else ?>このメールアドレスは、すでに登録されています。新たに登録する必要はありません。
+下記からログインしてご利用ください。
+<?cs /if ?>
+■ログイン
+<?cs var:Mail.LoginURL ?>
+
+■パスワードを忘れた方
+<?cs var:Mail.ForgotURL ?>
+
+お心当たりのない場合は、このメールを破棄してください。どなたかがメールアドレスを
+誤って入力した可能性があります。ご登録の内容やパスワードは変更されていません。
+
+本メールは送信専用メールアドレスから配信されています。
+このメールに返信されても回答できませんので、ご了承ください。
+
+<サービスお問い合わせ>
+<?cs var:Mail.SupportURL ?>
+
+配信元: <?cs var:Service.Name ?>
+運営: <?cs var:Service.Operator ?>
+<?cs /if ?>

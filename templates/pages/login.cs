@@ -1,0 +1,67 @@
+<?cs # /login (src/pages/login.c). Works without JavaScript: the CAPTCHA's "another
+  image" and "cannot read it" are plain links that load the page again. ?>
+<?cs def:content() ?>
+<section class="card">
+  <h1><?cs var:L.Login.Title ?></h1>
+  <?cs if:Login.Done ?><p class="notice" role="status"><?cs var:Login.Done ?></p><?cs /if ?>
+  <p><?cs var:L.Login.Lead ?></p>
+  <form method="post" action="/login" id="login" novalidate>
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <?cs if:Login.Next ?><input type="hidden" name="next" value="<?cs var:Login.Next ?>"><?cs /if ?>
+    <div class="field<?cs if:Form.Errors.email ?> field--error<?cs /if ?>">
+      <label class="field__label" for="email"><?cs var:L.Login.Email ?></label>
+      <input type="email" id="email" name="email" value="<?cs var:Login.Email ?>" autocomplete="username" inputmode="email" autocapitalize="off" spellcheck="false" required aria-describedby="email-hint<?cs if:Form.Errors.email ?> email-error<?cs /if ?>">
+      <p class="field__hint" id="email-hint"><?cs var:L.Login.EmailHint ?></p>
+      <?cs if:Form.Errors.email ?><p class="field__error" id="email-error"><?cs var:Form.Errors.email ?></p><?cs /if ?>
+    </div>
+    <div class="field<?cs if:Form.Errors.password || Form.Errors.login ?> field--error<?cs /if ?>">
+      <label class="field__label" for="password"><?cs var:L.Login.Password ?></label>
+      <input type="password" id="password" name="password" autocomplete="current-password" required<?cs if:Form.Errors.password ?> aria-describedby="password-error"<?cs /if ?>>
+      <?cs if:Form.Errors.password ?><p class="field__error" id="password-error"><?cs var:Form.Errors.password ?></p><?cs /if ?>
+      <?cs if:Form.Errors.login ?><p class="field__error" id="login-error"><?cs var:Form.Errors.login ?></p><?cs /if ?>
+    </div>
+    <?cs if:Captcha.Challenge ?>
+    <div class="field captcha<?cs if:Form.Errors.captcha ?> field--error<?cs /if ?>">
+      <input type="hidden" name="captcha_challenge" value="<?cs var:Captcha.Challenge ?>">
+      <?cs if:Captcha.Kind == "text" ?>
+      <label class="field__label" for="captcha"><?cs var:L.Captcha.TextLabel ?></label>
+      <p id="captcha-question"><strong><?cs var:Captcha.Question ?></strong></p>
+      <input type="text" id="captcha" name="captcha" inputmode="numeric" autocomplete="off" required aria-describedby="captcha-question captcha-help<?cs if:Form.Errors.captcha ?> captcha-error<?cs /if ?>">
+      <p class="field__hint" id="captcha-help"><?cs var:L.Captcha.TextHelp ?></p>
+      <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
+      <p class="field__hint"><a href="/login<?cs if:Login.Next ?>?next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.ImageLink ?></a></p>
+      <?cs else ?>
+      <label class="field__label" for="captcha"><?cs var:L.Captcha.Label ?></label>
+      <p class="field__hint" id="captcha-help"><?cs var:L.Captcha.Help ?></p>
+      <p><img class="captcha__image" src="<?cs var:Captcha.Image ?>" alt="<?cs var:L.Captcha.ImageAlt ?>"></p>
+      <input type="text" id="captcha" name="captcha" autocomplete="off" autocapitalize="characters" spellcheck="false" required aria-describedby="captcha-help<?cs if:Form.Errors.captcha ?> captcha-error<?cs /if ?>">
+      <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
+      <p class="field__hint"><a href="/login<?cs if:Login.Next ?>?next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.Reload ?></a><?cs if:Captcha.TextAllowed == 1 ?> ・ <a href="/login?captcha=text<?cs if:Login.Next ?>&amp;next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.TextLink ?></a><?cs /if ?></p>
+      <?cs /if ?>
+      <?cs if:Captcha.Hard == 1 ?><p class="notice notice--warn"><?cs var:L.Captcha.HardNotice ?></p><?cs /if ?>
+    </div>
+    <?cs /if ?>
+    <?cs if:Login.RememberDays > 0 ?>
+    <div class="field">
+      <label class="check"><input type="checkbox" name="remember" value="1"<?cs if:Login.Remember ?> checked<?cs /if ?> aria-describedby="remember-hint"><span><?cs var:L.Login.Remember ?></span></label>
+      <p class="field__hint" id="remember-hint"><?cs var:Login.RememberHint ?></p>
+    </div>
+    <?cs /if ?>
+    <div class="actions">
+      <button class="button" type="submit"><?cs var:L.Login.Submit ?></button>
+    </div>
+  </form>
+  <ul class="link-list">
+    <li><a href="/inquiry/new?category=login_id"><?cs var:L.Login.ForgotId ?></a></li>
+    <li><a href="/password/forgot"><?cs var:L.Login.ForgotPassword ?></a></li>
+  </ul>
+  <p class="muted"><?cs var:L.Login.CaptchaNote ?></p>
+</section>
+<section class="card">
+  <h2><?cs var:L.Login.NewTitle ?></h2>
+  <p><?cs var:L.Login.NewText ?></p>
+  <p><a class="button button--secondary" href="/signup"><?cs var:L.Login.Signup ?></a></p>
+</section>
+<?cs /def ?>
+<?cs set:Page.Title = L.Login.Title ?>
+<?cs include:"layout.cs" ?>

@@ -1,0 +1,75 @@
+<?cs # /signup — step 1 (src/pages/signup.c). Works without JavaScript; signup.js
+  adds the show-password toggle and the strength meter (elements with the
+  hidden attribute below) and marks the rules live. ?>
+<?cs def:field_error(name) ?><?cs if:Form.Errors[name] ?><p class="field__error" id="<?cs var:name ?>-error"><?cs var:Form.Errors[name] ?></p><?cs /if ?><?cs /def ?>
+<?cs def:content() ?>
+<section class="card">
+  <h1><?cs var:L.Signup.Title ?></h1>
+  <div class="notice notice--warn">
+    <p><?cs var:L.Signup.Warning ?></p>
+  </div>
+  <p><?cs var:L.Signup.Prepare ?></p>
+  <form method="post" action="/signup" id="signup-form" class="form" novalidate>
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <div class="field<?cs if:Form.Errors.email ?> field--error<?cs /if ?>">
+      <label class="field__label" for="email"><?cs var:L.Signup.Email ?> <span class="badge"><?cs var:L.Common.Required ?></span></label>
+      <input type="email" id="email" name="email" value="<?cs var:Form.Values.email ?>" autocomplete="email" inputmode="email" autocapitalize="off" spellcheck="false" maxlength="254" required aria-describedby="email-hint<?cs if:Form.Errors.email ?> email-error<?cs /if ?>">
+      <p class="field__hint" id="email-hint"><?cs var:L.Signup.EmailHint ?></p>
+      <?cs call:field_error("email") ?>
+    </div>
+    <div class="field<?cs if:Form.Errors.password ?> field--error<?cs /if ?>">
+      <label class="field__label" for="password"><?cs var:L.Signup.Password ?> <span class="badge"><?cs var:L.Common.Required ?></span></label>
+      <input type="password" id="password" name="password" autocomplete="new-password" autocapitalize="off" spellcheck="false" required aria-describedby="password-rules<?cs if:Form.Errors.password ?> password-error<?cs /if ?>" data-min="<?cs var:Password.MinLength ?>" data-max="<?cs var:Password.MaxLength ?>" data-kinds="<?cs var:Password.MinClasses ?>">
+      <label class="check js-only" hidden><input type="checkbox" id="password-show" data-toggle-password="password"><span><?cs var:L.Signup.Show ?></span></label>
+      <div class="strength js-only" id="password-strength" hidden aria-live="polite">
+        <span class="strength__label"><?cs var:L.Signup.Strength ?>:</span>
+        <meter class="strength__meter" id="password-meter" min="0" max="4" low="2" high="3" optimum="4" value="0"></meter>
+        <span class="strength__text" id="password-strength-text" data-levels="<?cs var:L.Signup.StrengthLevel.0 ?>|<?cs var:L.Signup.StrengthLevel.1 ?>|<?cs var:L.Signup.StrengthLevel.2 ?>|<?cs var:L.Signup.StrengthLevel.3 ?>|<?cs var:L.Signup.StrengthLevel.4 ?>"><?cs var:L.Signup.StrengthLevel.0 ?></span>
+      </div>
+      <div class="rules" id="password-rules">
+        <p class="rules__title"><?cs var:L.Signup.RulesTitle ?></p>
+        <ul class="rules__list">
+          <li data-rule="length" class="<?cs if:Form.Password.TooShort || Form.Password.TooLong || Form.Password.Missing ?>rule--unmet<?cs /if ?>"><?cs var:Password.RuleLength ?></li>
+          <li data-rule="kinds" class="<?cs if:Form.Password.FewKinds ?>rule--unmet<?cs /if ?>"><?cs var:Password.RuleKinds ?></li>
+          <li data-rule="chars" class="<?cs if:Form.Password.BadChars ?>rule--unmet<?cs /if ?>"><?cs var:L.Signup.Rule.Chars ?></li>
+          <li data-rule="guess" class="<?cs if:Form.Password.Sequence || Form.Password.Email || Form.Password.Common ?>rule--unmet<?cs /if ?>"><?cs var:L.Signup.Rule.Guess ?></li>
+        </ul>
+        <p class="field__hint"><?cs var:L.Signup.RulesNote ?></p>
+      </div>
+      <?cs if:Form.Errors.password ?>
+      <div class="field__error" id="password-error">
+        <p class="field__error-title"><?cs var:L.Signup.Unmet ?></p>
+        <ul><?cs each:e = Form.ErrorList ?><?cs if:e.field == "password" ?><li><?cs var:e.text ?></li><?cs /if ?><?cs /each ?></ul>
+      </div>
+      <?cs /if ?>
+    </div>
+    <div class="field<?cs if:Form.Errors.invite_code ?> field--error<?cs /if ?>">
+      <label class="field__label" for="invite_code"><?cs var:L.Signup.Invite ?> <span class="badge badge--optional"><?cs var:L.Common.Optional ?></span></label>
+      <input type="text" id="invite_code" name="invite_code" value="<?cs var:Form.Values.invite_code ?>" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="64" aria-describedby="invite_code-hint<?cs if:Form.Errors.invite_code ?> invite_code-error<?cs /if ?>">
+      <p class="field__hint" id="invite_code-hint"><?cs var:L.Signup.InviteHint ?></p>
+      <?cs call:field_error("invite_code") ?>
+    </div>
+    <fieldset class="field consent<?cs if:Form.Errors.agree_terms || Form.Errors.agree_privacy ?> field--error<?cs /if ?>">
+      <legend class="field__label"><?cs var:L.Signup.ConsentLead ?></legend>
+      <ul class="link-list">
+        <li><a href="<?cs var:Service.TermsURL ?>" target="_blank" rel="noopener"><?cs var:L.Signup.TermsLink ?></a><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
+        <li><a href="<?cs var:Service.PrivacyURL ?>" target="_blank" rel="noopener"><?cs var:L.Signup.PrivacyLink ?></a><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
+      </ul>
+      <label class="check"><input type="checkbox" id="agree_terms" name="agree_terms" value="1"<?cs if:Form.Values.agree_terms ?> checked<?cs /if ?> required><span><?cs var:L.Signup.AgreeTerms ?></span></label>
+      <?cs call:field_error("agree_terms") ?>
+      <label class="check"><input type="checkbox" id="agree_privacy" name="agree_privacy" value="1"<?cs if:Form.Values.agree_privacy ?> checked<?cs /if ?> required><span><?cs var:L.Signup.AgreePrivacy ?></span></label>
+      <?cs call:field_error("agree_privacy") ?>
+      <p class="field__hint"><?cs var:L.Signup.ConsentUse ?></p>
+    </fieldset>
+    <div class="actions">
+      <button class="button" type="submit"><?cs var:L.Signup.Submit ?></button>
+    </div>
+  </form>
+  <ul class="link-list">
+    <li><a href="/login"><?cs var:L.Signup.HaveAccount ?></a></li>
+    <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Contact ?></a></li>
+  </ul>
+</section>
+<?cs /def ?>
+<?cs set:Page.Title = L.Signup.Title ?>
+<?cs include:"layout.cs" ?>

@@ -1,0 +1,133 @@
+<?cs # /signup/eligibility — step 3 (src/pages/signup_eligibility.c).
+  Elig.Stage "insurer": only the insurer number is known to be needed (button 次へ);
+  "card": Elig.Pattern (1-4) decides which card boxes are shown. Boxes not shown
+  are hidden AND disabled, so they are not sent. signup.js switches the boxes at
+  once from /signup/pattern; without it the server does on 次へ. ?>
+<?cs def:outcome_links(o) ?>
+  <?cs if:o == "bound" ?>
+  <ul class="link-list">
+    <li><a href="/login"><?cs var:L.Signup.Elig.LoginLink ?></a></li>
+    <li><a href="/password/forgot"><?cs var:L.Signup.Elig.ForgotPassword ?></a></li>
+    <li><a href="/inquiry/new?category=login_id"><?cs var:L.Signup.Elig.ForgotId ?></a></li>
+    <li><a href="/signup/cancel"><?cs var:L.Signup.Elig.Cancel ?></a></li>
+  </ul>
+  <?cs elif:o == "not_found" || o == "not_qualified" || o == "locked" ?>
+  <ul class="link-list">
+    <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Elig.Inquiry ?></a></li>
+  </ul>
+  <?cs /if ?>
+<?cs /def ?>
+<?cs def:content() ?>
+<?cs if:Elig.Stage == "card" ?><?cs set:P = Elig.Pattern ?><?cs else ?><?cs set:P = 0 ?><?cs /if ?>
+<section class="card">
+  <h1><?cs var:L.Signup.Elig.Title ?></h1>
+  <p class="muted registering"><?cs var:L.Signup.Elig.Registering ?>: <strong><?cs var:Elig.Email ?></strong></p>
+  <?cs if:Elig.Outcome ?>
+  <div class="notice notice--error" role="alert" id="outcome">
+    <p class="notice__title"><strong><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Title ?></strong></p>
+    <p><?cs if:Elig.Outcome == "locked" && Elig.LockText ?><?cs var:Elig.LockText ?><?cs else ?><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Text ?><?cs /if ?></p>
+    <?cs if:Elig.Outcome != "locked" && Elig.Locked ?><p><?cs var:Elig.LockText ?></p><?cs /if ?>
+    <?cs if:Elig.TriesLeftText ?><p class="muted"><?cs var:Elig.TriesLeftText ?></p><?cs /if ?>
+    <?cs call:outcome_links(Elig.Outcome) ?>
+  </div>
+  <?cs elif:Elig.Locked ?>
+  <div class="notice notice--error" role="alert">
+    <p class="notice__title"><strong><?cs var:L.Signup.Elig.Outcome.locked.Title ?></strong></p>
+    <p><?cs var:Elig.LockText ?></p>
+    <?cs call:outcome_links("locked") ?>
+  </div>
+  <?cs /if ?>
+  <?cs if:Elig.Switched ?><p class="notice notice--warn" role="status"><?cs var:L.Signup.Elig.Switched ?></p><?cs /if ?>
+  <p><?cs var:L.Signup.Elig.Lead ?></p>
+  <p class="field__hint"><?cs var:L.Signup.Elig.Note1 ?><br><?cs var:L.Signup.Elig.Note2 ?></p>
+  <p><a href="/signup/eligibility/help"><?cs var:L.Signup.Elig.HelpLink ?></a></p>
+  <p class="muted"><?cs var:L.Signup.Elig.AllRequired ?></p>
+
+  <form method="post" action="/signup/eligibility" id="elig-form" class="form" novalidate data-pattern-url="/signup/pattern" data-stage="<?cs var:Elig.Stage ?>">
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <input type="hidden" name="form_insurer" id="form_insurer" value="<?cs var:Elig.FormInsurer ?>">
+    <div class="field<?cs if:Form.Errors.insurer_number ?> field--error<?cs /if ?>">
+      <label class="field__label" for="insurer_number"><?cs var:L.Signup.Elig.Insurer ?></label>
+      <input type="text" id="insurer_number" name="insurer_number" value="<?cs var:Form.Values.insurer_number ?>" inputmode="numeric" autocomplete="off" maxlength="32" size="12" required aria-describedby="insurer_number-hint<?cs if:Form.Errors.insurer_number ?> insurer_number-error<?cs /if ?>">
+      <p class="field__hint" id="insurer_number-hint"><?cs var:L.Signup.Elig.InsurerHint ?></p>
+      <p class="field__hint insurer-name" id="insurer-name" aria-live="polite" data-prefix="<?cs var:L.Signup.Elig.InsurerOf ?>"><?cs if:Elig.InsurerName ?><?cs var:L.Signup.Elig.InsurerOf ?><?cs var:Elig.InsurerName ?><?cs /if ?></p>
+      <?cs if:Form.Errors.insurer_number ?><p class="field__error" id="insurer_number-error"><?cs var:Form.Errors.insurer_number ?></p><?cs /if ?>
+    </div>
+
+    <div class="card-boxes" id="card-boxes" data-pattern="<?cs var:P ?>"<?cs if:P == 0 ?> hidden<?cs /if ?>>
+      <p class="field__hint" id="pattern-hint" data-hint-1="<?cs var:L.Signup.Elig.Pattern.1 ?>" data-hint-2="<?cs var:L.Signup.Elig.Pattern.2 ?>" data-hint-3="<?cs var:L.Signup.Elig.Pattern.3 ?>" data-hint-4="<?cs var:L.Signup.Elig.Pattern.4 ?>"><?cs if:P > 0 ?><?cs var:L.Signup.Elig.Pattern[P] ?><?cs /if ?></p>
+      <div class="field field--pair<?cs if:Form.Errors.symbol || Form.Errors.symbol2 ?> field--error<?cs /if ?>" data-patterns="34"<?cs if:P != 3 && P != 4 ?> hidden<?cs /if ?>>
+        <div class="pair">
+          <div class="pair__item">
+            <label class="field__label" for="symbol" data-label-3="<?cs var:L.Signup.Elig.SymbolFront ?>" data-label-4="<?cs var:L.Signup.Elig.Symbol ?>"><?cs if:P == 3 ?><?cs var:L.Signup.Elig.SymbolFront ?><?cs else ?><?cs var:L.Signup.Elig.Symbol ?><?cs /if ?></label>
+            <input type="text" id="symbol" name="symbol" value="<?cs var:Form.Values.symbol ?>" autocomplete="off" maxlength="40" size="10"<?cs if:P != 3 && P != 4 ?> disabled<?cs /if ?><?cs if:Form.Errors.symbol ?> aria-describedby="symbol-error"<?cs /if ?>>
+          </div>
+          <span class="pair__sep" data-patterns="3"<?cs if:P != 3 ?> hidden<?cs /if ?> aria-hidden="true">-</span>
+          <div class="pair__item" data-patterns="3"<?cs if:P != 3 ?> hidden<?cs /if ?>>
+            <label class="field__label" for="symbol2"><?cs var:L.Signup.Elig.SymbolBack ?></label>
+            <input type="text" id="symbol2" name="symbol2" value="<?cs var:Form.Values.symbol2 ?>" autocomplete="off" maxlength="40" size="10"<?cs if:P != 3 ?> disabled<?cs /if ?><?cs if:Form.Errors.symbol2 ?> aria-describedby="symbol2-error"<?cs /if ?>>
+          </div>
+        </div>
+        <?cs if:Form.Errors.symbol ?><p class="field__error" id="symbol-error"><?cs var:Form.Errors.symbol ?></p><?cs /if ?>
+        <?cs if:Form.Errors.symbol2 ?><p class="field__error" id="symbol2-error"><?cs var:Form.Errors.symbol2 ?></p><?cs /if ?>
+      </div>
+      <div class="field field--pair<?cs if:Form.Errors.number || Form.Errors.number2 ?> field--error<?cs /if ?>" data-patterns="1234"<?cs if:P == 0 ?> hidden<?cs /if ?>>
+        <div class="pair">
+          <div class="pair__item">
+            <label class="field__label" for="number" data-label-1="<?cs var:L.Signup.Elig.NumberFront ?>" data-label-2="<?cs var:L.Signup.Elig.Number ?>" data-label-3="<?cs var:L.Signup.Elig.Number ?>" data-label-4="<?cs var:L.Signup.Elig.Number ?>"><?cs if:P == 1 ?><?cs var:L.Signup.Elig.NumberFront ?><?cs else ?><?cs var:L.Signup.Elig.Number ?><?cs /if ?></label>
+            <input type="text" id="number" name="number" value="<?cs var:Form.Values.number ?>" inputmode="numeric" autocomplete="off" maxlength="40" size="12"<?cs if:P == 0 ?> disabled<?cs /if ?><?cs if:Form.Errors.number ?> aria-describedby="number-error"<?cs /if ?>>
+          </div>
+          <span class="pair__sep" data-patterns="1"<?cs if:P != 1 ?> hidden<?cs /if ?> aria-hidden="true">-</span>
+          <div class="pair__item" data-patterns="1"<?cs if:P != 1 ?> hidden<?cs /if ?>>
+            <label class="field__label" for="number2"><?cs var:L.Signup.Elig.NumberBack ?></label>
+            <input type="text" id="number2" name="number2" value="<?cs var:Form.Values.number2 ?>" inputmode="numeric" autocomplete="off" maxlength="40" size="12"<?cs if:P != 1 ?> disabled<?cs /if ?><?cs if:Form.Errors.number2 ?> aria-describedby="number2-error"<?cs /if ?>>
+          </div>
+        </div>
+        <?cs if:Form.Errors.number ?><p class="field__error" id="number-error"><?cs var:Form.Errors.number ?></p><?cs /if ?>
+        <?cs if:Form.Errors.number2 ?><p class="field__error" id="number2-error"><?cs var:Form.Errors.number2 ?></p><?cs /if ?>
+        <p class="field__hint"><?cs var:L.Signup.Elig.NumberNote ?></p>
+      </div>
+      <p class="field__hint"><?cs var:L.Signup.Elig.Retiree ?></p>
+    </div>
+    <?cs if:P == 0 ?><p class="field__hint" id="next-hint"><?cs var:L.Signup.Elig.NextHint ?></p><?cs /if ?>
+
+    <div class="field<?cs if:Form.Errors.name_kana ?> field--error<?cs /if ?>">
+      <label class="field__label" for="name_kana"><?cs var:L.Signup.Elig.Name ?></label>
+      <input type="text" id="name_kana" name="name_kana" value="<?cs var:Form.Values.name_kana ?>" autocomplete="off" maxlength="100" required aria-describedby="name_kana-hint<?cs if:Form.Errors.name_kana ?> name_kana-error<?cs /if ?>">
+      <p class="field__hint" id="name_kana-hint"><?cs var:L.Signup.Elig.NameHint ?></p>
+      <?cs if:Form.Errors.name_kana ?><p class="field__error" id="name_kana-error"><?cs var:Form.Errors.name_kana ?></p><?cs /if ?>
+    </div>
+    <fieldset class="field<?cs if:Form.Errors.birth_year || Form.Errors.birth_month || Form.Errors.birth_day ?> field--error<?cs /if ?>">
+      <legend class="field__label"><?cs var:L.Signup.Elig.Birth ?></legend>
+      <div class="date">
+        <input type="text" id="birth_year" name="birth_year" value="<?cs var:Form.Values.birth_year ?>" inputmode="numeric" autocomplete="off" maxlength="8" size="5" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Year ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Year ?></span>
+        <input type="text" id="birth_month" name="birth_month" value="<?cs var:Form.Values.birth_month ?>" inputmode="numeric" autocomplete="off" maxlength="4" size="3" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Month ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Month ?></span>
+        <input type="text" id="birth_day" name="birth_day" value="<?cs var:Form.Values.birth_day ?>" inputmode="numeric" autocomplete="off" maxlength="4" size="3" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Day ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Day ?></span>
+      </div>
+      <p class="field__hint"><?cs var:L.Signup.Elig.BirthHint ?></p>
+      <?cs if:Form.Errors.birth_year ?><p class="field__error"><?cs var:Form.Errors.birth_year ?></p><?cs /if ?>
+      <?cs if:Form.Errors.birth_month ?><p class="field__error"><?cs var:Form.Errors.birth_month ?></p><?cs /if ?>
+      <?cs if:Form.Errors.birth_day ?><p class="field__error"><?cs var:Form.Errors.birth_day ?></p><?cs /if ?>
+    </fieldset>
+    <div class="actions">
+      <button class="button" type="submit" id="elig-submit"<?cs if:Elig.Locked && P != 0 ?> disabled<?cs /if ?> data-label-insurer="<?cs var:L.Signup.Elig.Next ?>" data-label-card="<?cs var:L.Signup.Elig.Submit ?>"><?cs if:P == 0 ?><?cs var:L.Signup.Elig.Next ?><?cs else ?><?cs var:L.Signup.Elig.Submit ?><?cs /if ?></button>
+    </div>
+  </form>
+  <ul class="link-list">
+    <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Elig.Contact ?></a></li>
+  </ul>
+</section>
+<section class="card">
+  <h2><?cs var:L.Signup.Elig.CautionTitle ?></h2>
+  <ul>
+    <li><a href="/signup/cancel"><?cs var:L.Signup.Elig.Cancel ?></a></li>
+    <li><?cs var:L.Signup.Elig.Wait ?></li>
+  </ul>
+  <form method="post" action="/logout" class="inline-form">
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <button class="button button--link" type="submit"><?cs var:L.Signup.Logout ?></button>
+  </form>
+</section>
+<?cs /def ?>
+<?cs set:Page.Title = L.Signup.Elig.Title ?>
+<?cs include:"layout.cs" ?>
