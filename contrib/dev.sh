@@ -574,6 +574,7 @@ build = pathlib.Path(sys.argv[1])
 p = f = s = 0
 for trs in sorted(build.glob("tests/**/*.trs")):
     log = trs.with_suffix(".log")
+    name = str(trs.relative_to(build / "tests").with_suffix(""))
     text = log.read_text(errors="replace") if log.exists() else ""
     res = re.search(r"^:test-result: (\w+)", trs.read_text(errors="replace"), re.M)
     res = res.group(1) if res else "ERROR"
@@ -582,7 +583,7 @@ for trs in sorted(build.glob("tests/**/*.trs")):
     if m:
         n, bad = int(m.group(2)), int(m.group(3)) + int(m.group(4))
         p += n - bad; f += bad
-        print(f"  {trs.stem}: {m.group(0)}")
+        print(f"  {name}: {m.group(0)}")
     elif pyt:
         line = pyt[-1]
         for num, word in re.findall(r"(\d+) (passed|failed|skipped|error|errors|xfailed|xpassed)", line):
@@ -590,11 +591,11 @@ for trs in sorted(build.glob("tests/**/*.trs")):
             if word in ("passed", "xfailed"): p += num
             elif word == "skipped": s += num
             else: f += num
-        print(f"  {trs.stem}: {line}")
+        print(f"  {name}: {line}")
         if res in ("FAIL", "ERROR") and not re.search(r"\d+ (failed|error)", line):
             f += 1
     else:
-        print(f"  {trs.stem}: {res}")
+        print(f"  {name}: {res}")
         if res in ("PASS", "XFAIL"): p += 1
         elif res == "SKIP": s += 1
         else: f += 1

@@ -155,9 +155,13 @@ static const char *
 key_check(const struct ckey *k, const char *v)
 {
 	long long	 n;
-	size_t		 len = strlen(v), i;
+	size_t		 len, i;
 	const char	*p, *bar;
 
+	/* "Key {\n}" makes a node with neither value nor children. */
+	if (v == NULL)
+		return "has no value";
+	len = strlen(v);
 	switch (k->type) {
 	case C_STR:
 		if ((long long)len < k->min)
@@ -209,6 +213,13 @@ walk(HDF *node, const char *prefix, const char *path, char *err, size_t errlen)
 			snprintf(name, sizeof(name), "%s.%s", prefix, hdf_obj_name(c));
 		else
 			snprintf(name, sizeof(name), "%s", hdf_obj_name(c));
+		/* A link ("Key : Other.Key") can point at its own parent, and the
+		 * walk below would follow it forever: no configuration needs one. */
+		if (c->link) {
+			snprintf(err, errlen, "%s: %s is a link, not a value", path,
+			    name);
+			return -1;
+		}
 		if (hdf_obj_child(c) != NULL) {
 			if (walk(c, name, path, err, errlen) != 0)
 				return -1;

@@ -21,6 +21,7 @@
 
 #include <fcgiapp.h>
 
+#include "captcha_provider.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -132,14 +133,17 @@ url_decode(char *s, size_t *len)
 	return 0;
 }
 
-/* A field name: letters, digits, '_' only (keeps HDF paths flat and predictable). */
+/*
+ * A field name: letters, digits, '_' and '-' only (keeps HDF paths flat and
+ * predictable; '-' for the reCAPTCHA widget's g-recaptcha-response).
+ */
 static int
 name_ok(const char *s)
 {
 	if (*s == '\0' || strlen(s) > 64)
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
 			return 0;
 	return 1;
 }
@@ -459,10 +463,23 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 	if (len != (size_t)-1)
 		/* libfcgi's own printf knows no %zu. */
 		FCGX_FPrintF(cur->out, "Content-Length: %lu\r\n", (unsigned long)len);
-	FCGX_PutS("Content-Security-Policy: default-src 'self'; script-src 'self'; "
-	    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
-	    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
+	/* The login page of an operator who chose a reCAPTCHA-compatible provider
+	 * loads its widget (captcha_provider.h); every other page stays strict. */
+	if (r->route != NULL && strcmp(r->route->name, "login") == 0 &&
+	    captcha_provider_enabled())
+		FCGX_PutS("Content-Security-Policy: default-src 'self'; script-src 'self' "
+		    "https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/; "
+		    "frame-src https://www.google.com/recaptcha/ "
+		    "https://recaptcha.google.com/recaptcha/; "
+		    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
+		    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'\r\n",
+		    cur->out);
+	else
+		FCGX_PutS("Content-Security-Policy: default-src 'self'; script-src 'self'; "
+		    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
+		    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'\r\n",
+		    cur->out);
+	FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
 	    "X-Frame-Options: DENY\r\n"
 	    "Referrer-Policy: same-origin\r\n", cur->out);
 	if (r->https)

@@ -408,14 +408,17 @@ link_fn(void *arg)
 		return st;
 	token_id = strtoll(c[0], NULL, 10);
 	t->account_id = strtoll(c[1], NULL, 10);
+	/* The token's own fate first: it tells the member most. */
 	if (strcmp(c[5], "withdrawn") == 0)
 		t->result = SIGNUP_LINK_UNKNOWN;
-	else if (strcmp(c[3], "1") == 0 || strcmp(c[5], "pending") != 0)
+	else if (strcmp(c[3], "1") == 0)
 		t->result = SIGNUP_LINK_USED;
 	else if (strcmp(c[4], "1") == 0)
 		t->result = SIGNUP_LINK_SUPERSEDED;
 	else if (strcmp(c[2], "1") != 0)
 		t->result = SIGNUP_LINK_EXPIRED;
+	else if (strcmp(c[5], "pending") != 0)
+		t->result = SIGNUP_LINK_USED;	/* confirmed by another mail */
 	else {
 		st = activate_in_txn(token_id, t->account_id, c[6]);
 		if (st >= 0)
@@ -494,7 +497,13 @@ code_fn(void *arg)
 		goto out;
 	}
 	if (crypto_streq(mac, c[2])) {
-		st = activate_in_txn(strtoll(c[0], NULL, 10), t->account_id, c[8]);
+		/*
+		 * A pending session proved the account's password at login: keep
+		 * it. (The newest token may carry the password of somebody else's
+		 * later step 1 with this address.)
+		 */
+		st = activate_in_txn(strtoll(c[0], NULL, 10), t->account_id,
+		    t->newest ? NULL : c[8]);
 		if (st == 1)
 			t->result = SIGNUP_CODE_OK;
 		goto out;

@@ -11,6 +11,7 @@
 #include "router.h"
 #include "util.h"
 
+/* The route's handler (routes.def): REQ_RAW with the PNG, or 404. */
 int
 page_captcha(struct req *r)
 {

@@ -65,6 +65,7 @@ check_signature(const struct insurer *ins, const char *ts, const char *sig)
 	return V_OK;
 }
 
+/* The route's handler (routes.def); see the top of this file. */
 int
 page_entry(struct req *r)
 {
@@ -89,14 +90,17 @@ page_entry(struct req *r)
 		return req_redirect(r, "%s", next);
 	}
 	v = check_signature(&ins, req_param(r, "ts"), req_param(r, "sig"));
+	/* The insurer number is not personal data; the log names it for support. */
 	switch (v) {
 	case V_OK:
 		audit(r, "entry.ok", 0);
 		break;
 	case V_BAD:
+		log_warn("entry: bad signature on a link of insurer %s", ins.number);
 		audit(r, "entry.bad_sig", 0);
 		break;
 	case V_EXPIRED:
+		log_info("entry: stale signed link of insurer %s", ins.number);
 		audit(r, "entry.expired", 0);
 		break;
 	case V_PLAIN:

@@ -39,6 +39,7 @@ static const char *const categories[] = {
 };
 #define NCATEGORIES	(sizeof(categories) / sizeof(categories[0]))
 
+/* The category key equal to s, or NULL. */
 static const char *
 category_find(const char *s)
 {
@@ -121,6 +122,7 @@ mail_vars(const struct inquiry *q, const char *lang)
 	return v;
 }
 
+/* Store the inquiry and queue its mails; q->id gets the new number. */
 static int
 inquiry_txn(void *arg)
 {
@@ -156,6 +158,7 @@ inquiry_txn(void *arg)
 	return st;
 }
 
+/* POST: validate, rate-limit, store; the acknowledgement or the form again. */
 static int
 inquiry_post(struct req *r)
 {
@@ -225,6 +228,7 @@ inquiry_post(struct req *r)
 	return st;
 }
 
+/* The route's handler (routes.def): GET shows the form. */
 int
 page_inquiry_new(struct req *r)
 {

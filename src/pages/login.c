@@ -43,6 +43,7 @@
 #include "account.h"
 #include "audit.h"
 #include "captcha.h"
+#include "captcha_provider.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -67,12 +68,14 @@ struct need {
 	int	 text;		/* show the text question instead of the image */
 };
 
+/* 0 only in test configurations (Login.Captcha = off). */
 static int
 captcha_on(void)
 {
 	return strcmp(config_str("Login.Captcha"), "off") != 0;
 }
 
+/* Login.LockMinutes in seconds: the window of the unknown-address counter. */
 static int
 lock_window(void)
 {
@@ -189,6 +192,11 @@ show_form(struct req *r, const struct need *n)
 	}
 	if (n->level <= 0)
 		return 200;
+	if (captcha_provider_enabled()) {
+		req_set(r, "Captcha.Provider", "1");
+		req_set(r, "Captcha.SiteKey", config_str("Login.RecaptchaSiteKey"));
+		return 200;
+	}
 	rc = text ? captcha_text_new(n->level, ch, sizeof(ch)) :
 	    captcha_new(n->level, ch, sizeof(ch));
 	if (rc != 0)
@@ -209,6 +217,10 @@ show_form(struct req *r, const struct need *n)
 	return 200;
 }
 
+/*
+ * GET: a logged-in browser goes on to its page; others get the form with a
+ * challenge of the client address's level (read only). 200, 303 or 503.
+ */
 static int
 login_get(struct req *r)
 {
@@ -301,6 +313,7 @@ struct success {
 	const char	*newhash;	/* rehash, or NULL */
 };
 
+/* A good login: counters and lock cleared, the new hash stored on a rehash. */
 static int
 success_txn(void *arg)
 {
@@ -338,22 +351,88 @@ again(struct req *r, const struct account *a, const char *addrkey, int was_text)
 	return show_form(r, &n);
 }
 
+/*
+ * Step 3: check the CAPTCHA of a POST that needs level need (image only when
+ * image_only). Returns 1 when it passed; 0 when it did not (a form error is set;
+ * a wrong, replayed or expired answer also counts as a failure of the client
+ * address); or a db_status.
+ */
+static int
+captcha_check(struct req *r, int need, int image_only, int was_text)
+{
+	struct captcha_box box;
+	const char	*challenge = req_param(r, "captcha_challenge");
+	const char	*answer = req_param_trim(r, "captcha");
+	int		 verdict;
+
+	if (captcha_provider_enabled()) {
+		/* The operator's reCAPTCHA-compatible service has its own levels. */
+		verdict = captcha_provider_verify(req_param(r, "g-recaptcha-response"),
+		    r->ip);
+		if (verdict == CAPTCHA_PROVIDER_OK)
+			return 1;
+		if (verdict == CAPTCHA_PROVIDER_UNAVAILABLE) {
+			req_form_error(r, "captcha", "Login.Error.ProviderUnavailable");
+			return 0;
+		}
+		(void)throttle_login_failed(r->ip);
+		audit(r, "login.captcha_fail", 0);
+		req_form_error(r, "captcha", "Login.Error.ProviderRefused");
+		return 0;
+	}
+	if (challenge == NULL) {
+		/* The page had none (allowlisted, or the address asks for one). */
+		req_form_error(r, "captcha", "Login.Error.CaptchaNeeded");
+		return 0;
+	}
+	if (captcha_open_at(challenge, util_now(), &box) != 0) {
+		/* Forged, damaged or expired. */
+		util_wipe(&box, sizeof(box));
+		(void)throttle_login_failed(r->ip);
+		audit(r, "login.captcha_fail", 0);
+		req_form_error(r, "captcha", "Captcha.Error.Expired");
+		return 0;
+	}
+	if (box.level < need || (image_only && box.kind != CAPTCHA_IMAGE)) {
+		/* The level rose since the page was shown: not the member's fault. */
+		util_wipe(&box, sizeof(box));
+		req_form_error(r, "captcha", "Login.Error.CaptchaHarder");
+		return 0;
+	}
+	util_wipe(&box, sizeof(box));
+	if (answer == NULL) {
+		req_form_error(r, "captcha", was_text ?
+		    "Login.Error.CaptchaTextRequired" : "Captcha.Error.Required");
+		return 0;
+	}
+	verdict = captcha_verify(challenge, answer, need);
+	if (verdict == CAPTCHA_DBFAIL)
+		return DB_DOWN;
+	if (verdict == CAPTCHA_RIGHT)
+		return 1;
+	(void)throttle_login_failed(r->ip);
+	audit(r, "login.captcha_fail", 0);
+	req_form_error(r, "captcha", verdict == CAPTCHA_INVALID ?
+	    "Captcha.Error.Expired" : was_text ?
+	    "Captcha.Error.WrongText" : "Captcha.Error.Wrong");
+	return 0;
+}
+
+/* POST: steps 1–6 of the comment at the top. 200, 303, 500 or 503. */
 static int
 login_post(struct req *r)
 {
 	struct throttle_login c;
-	struct captcha_box box;
 	struct account	*a = NULL;
 	struct need	 an;
 	struct failure	 f;
 	struct success	 s;
 	const char	*password = req_param(r, "password");
 	const char	*challenge = req_param(r, "captcha_challenge");
-	const char	*answer = req_param_trim(r, "captcha");
 	const char	*raw = req_param(r, "email"), *remember = req_param(r, "remember");
 	char		 addrkey[THROTTLE_KEY_MAX], *email = NULL, *newhash = NULL;
 	long long	 af = 0, n;
-	int		 st, allow, need, verdict, ok, rehash = 0, was_text = 0, known;
+	int		 st, allow, need, ok, rehash = 0, was_text = 0, known;
 
 	addrkey[0] = '\0';
 	if (raw != NULL)
@@ -413,50 +492,11 @@ login_post(struct req *r)
 		need = an.level;
 
 	/* Step 3: the CAPTCHA, before the password is even looked at. */
-	if (need > 0) {
-		if (challenge == NULL) {
-			/* The page had none (allowlisted, or the address asks for one). */
-			req_form_error(r, "captcha", "Login.Error.CaptchaNeeded");
-			st = again(r, a, addrkey, 0);
-			goto out;
-		}
-		if (captcha_open_at(challenge, util_now(), &box) != 0) {
-			/* Forged, damaged or expired. */
-			util_wipe(&box, sizeof(box));
-			(void)throttle_login_failed(r->ip);
-			audit(r, "login.captcha_fail", 0);
-			req_form_error(r, "captcha", "Captcha.Error.Expired");
-			st = again(r, a, addrkey, was_text);
-			goto out;
-		}
-		if (box.level < need || (an.image_only && box.kind != CAPTCHA_IMAGE)) {
-			/* The level rose since the page was shown: not the member's fault. */
-			util_wipe(&box, sizeof(box));
-			req_form_error(r, "captcha", "Login.Error.CaptchaHarder");
-			st = again(r, a, addrkey, was_text);
-			goto out;
-		}
-		util_wipe(&box, sizeof(box));
-		if (answer == NULL) {
-			req_form_error(r, "captcha", was_text ?
-			    "Login.Error.CaptchaTextRequired" : "Captcha.Error.Required");
-			st = again(r, a, addrkey, was_text);
-			goto out;
-		}
-		verdict = captcha_verify(challenge, answer, need);
-		if (verdict == CAPTCHA_DBFAIL) {
-			st = DB_DOWN;
+	if (need > 0 && (st = captcha_check(r, need, an.image_only, was_text)) != 1) {
+		if (st < 0)
 			goto dberr;
-		}
-		if (verdict != CAPTCHA_RIGHT) {
-			(void)throttle_login_failed(r->ip);
-			audit(r, "login.captcha_fail", 0);
-			req_form_error(r, "captcha", verdict == CAPTCHA_INVALID ?
-			    "Captcha.Error.Expired" : was_text ?
-			    "Captcha.Error.WrongText" : "Captcha.Error.Wrong");
-			st = again(r, a, addrkey, was_text);
-			goto out;
-		}
+		st = again(r, a, addrkey, was_text);
+		goto out;
 	}
 
 	/* Step 4: the password, in the same time whether or not the address exists. */
@@ -529,6 +569,7 @@ login_post(struct req *r)
 	return st;
 }
 
+/* The route's handler (routes.def). */
 int
 page_login(struct req *r)
 {

@@ -11,6 +11,7 @@
 #include "router.h"
 #include "session.h"
 
+/* The route's handler (routes.def). */
 int
 page_logout(struct req *r)
 {

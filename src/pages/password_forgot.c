@@ -46,6 +46,10 @@ struct reset_mail {
 	HDF		*vars;		/* Mail.ResetURL, Mail.ResetMinutes */
 };
 
+/*
+ * Supersede the account's unused reset tokens, store the new one and queue the
+ * mail; for account 0 (dummy work) only the first, harmless UPDATE runs.
+ */
 static int
 reset_txn(void *arg)
 {
@@ -105,6 +109,7 @@ sent_texts(struct req *r, const char *typed)
 	free(t);
 }
 
+/* POST: validate, rate-limit, then the same page for every address. */
 static int
 forgot_post(struct req *r)
 {
@@ -197,6 +202,7 @@ forgot_post(struct req *r)
 	return st;
 }
 
+/* The route's handler (routes.def): GET shows the form. */
 int
 page_password_forgot(struct req *r)
 {

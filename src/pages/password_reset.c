@@ -39,6 +39,7 @@ struct reset_token {
 	char		*lang;
 };
 
+/* Free the strings of t and zero it. */
 static void
 reset_token_free(struct reset_token *t)
 {
@@ -128,6 +129,7 @@ change_txn(void *arg)
 	return n < 0 ? (int)n : 0;
 }
 
+/* Variables of the "password changed" mail; NULL on an HDF failure. */
 static HDF *
 changed_vars(void)
 {
@@ -150,6 +152,10 @@ changed_vars(void)
 	return vars;
 }
 
+/*
+ * POST with a usable token t: check the rule, hash, change in one transaction.
+ * 200 (form errors, or the link was used meanwhile), 303 to /login, 500/503.
+ */
 static int
 reset_post(struct req *r, struct reset_token *t)
 {
@@ -206,6 +212,7 @@ rule_text(struct req *r)
 	free(t);
 }
 
+/* The route's handler (routes.def); the token is the '*' segment. */
 int
 page_password_reset(struct req *r)
 {

@@ -217,6 +217,32 @@ number_box(struct req *r, const char *field)
 	return v;
 }
 
+/*
+ * 1 when a box of a hyphenated pair holds the whole symbol or number: a hyphen
+ * or space inside was dropped by the normalisation, or (numbers) it has 8
+ * digits or more.
+ */
+static int
+typed_whole(const char *v, int symbol)
+{
+	char		*n = symbol ? normalize_symbol(v) : normalize_digits(v);
+	const char	*p = v;
+	size_t		 zeros = 0;
+	int		 whole;
+
+	if (n == NULL)
+		return 0;
+	/* normalize_symbol also drops leading zeros ("0", "０"): not separators. */
+	while (symbol && (*p == '0' || strncmp(p, "\xef\xbc\x90", 3) == 0)) {
+		p += *p == '0' ? 1 : 3;
+		zeros++;
+	}
+	whole = util_utf8_len(n) + zeros < util_utf8_len(v) ||
+	    (!symbol && strlen(n) >= 8);
+	util_free_secret(n);
+	return whole;
+}
+
 static int
 leap(long long y)
 {
@@ -357,11 +383,15 @@ check(struct req *r, long long account_id, struct insurer *ins)
 
 	if (f & INSURER_F_SYMBOL)
 		sym = symbol_box(r, "symbol");
-	if (f & INSURER_F_SYMBOL2)
+	/* The second box of a hyphenated pair may stay empty when the whole
+	 * "12-456" went into the first one (insurer_card_compose joins them). */
+	if ((f & INSURER_F_SYMBOL2) && !(sym != NULL &&
+	    req_param_trim(r, "symbol2") == NULL && typed_whole(sym, 1)))
 		sym2 = symbol_box(r, "symbol2");
 	if (f & INSURER_F_NUMBER)
 		num = number_box(r, "number");
-	if (f & INSURER_F_NUMBER2)
+	if ((f & INSURER_F_NUMBER2) && !(num != NULL &&
+	    req_param_trim(r, "number2") == NULL && typed_whole(num, 0)))
 		num2 = number_box(r, "number2");
 	if ((name = req_param_trim(r, "name_kana")) == NULL)
 		req_form_error(r, "name_kana", "Signup.Elig.Name.Missing");

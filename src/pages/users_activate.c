@@ -9,8 +9,8 @@
  *               this browser is already logged into that account, straight on);
  *   superseded  a newer mail was sent: use its link, or log in to resend;
  *   expired     past Signup.ActivateHours: sign up again (the address may);
- *   unknown     (not one of our tokens, or mangled by a mail program) 404 with
- *               a message.
+ *   unknown     (not one of our tokens, or mangled by a mail program) 400 with
+ *               a message (a forged token is bad input, not a missing page).
  * The token is never logged (the route's log name is "users_activate") and the
  * page data never contains it.
  */
@@ -66,7 +66,7 @@ page_users_activate(struct req *r)
 		break;
 	}
 	default:
-		return req_error(r, 404, "SignupLinkUnknown");
+		return req_error(r, 400, "SignupLinkUnknown");
 	}
 	signup_page(r, "users_activate", 2, NULL);
 	return 200;

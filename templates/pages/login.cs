@@ -20,7 +20,15 @@
       <?cs if:Form.Errors.password ?><p class="field__error" id="password-error"><?cs var:Form.Errors.password ?></p><?cs /if ?>
       <?cs if:Form.Errors.login ?><p class="field__error" id="login-error"><?cs var:Form.Errors.login ?></p><?cs /if ?>
     </div>
-    <?cs if:Captcha.Challenge ?>
+    <?cs if:Captcha.Provider ?>
+    <div class="field captcha<?cs if:Form.Errors.captcha ?> field--error<?cs /if ?>">
+      <span class="field__label"><?cs var:L.Captcha.Label ?></span>
+      <div class="g-recaptcha" data-sitekey="<?cs var:Captcha.SiteKey ?>"></div>
+      <script src="https://www.google.com/recaptcha/api.js" async defer></script>
+      <noscript><p class="field__hint"><?cs var:L.Login.ProviderNoScript ?></p></noscript>
+      <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
+    </div>
+    <?cs elif:Captcha.Challenge ?>
     <div class="field captcha<?cs if:Form.Errors.captcha ?> field--error<?cs /if ?>">
       <input type="hidden" name="captcha_challenge" value="<?cs var:Captcha.Challenge ?>">
       <?cs if:Captcha.Kind == "text" ?>
@@ -36,7 +44,7 @@
       <p><img class="captcha__image" src="<?cs var:Captcha.Image ?>" alt="<?cs var:L.Captcha.ImageAlt ?>"></p>
       <input type="text" id="captcha" name="captcha" autocomplete="off" autocapitalize="characters" spellcheck="false" required aria-describedby="captcha-help<?cs if:Form.Errors.captcha ?> captcha-error<?cs /if ?>">
       <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
-      <p class="field__hint"><a href="/login<?cs if:Login.Next ?>?next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.Reload ?></a><?cs if:Captcha.TextAllowed == 1 ?> ・ <a href="/login?captcha=text<?cs if:Login.Next ?>&amp;next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.TextLink ?></a><?cs /if ?></p>
+      <p class="field__hint"><a href="/login<?cs if:Login.Next ?>?next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.Reload ?></a><?cs if:Captcha.TextAllowed == 1 ?><br><a href="/login?captcha=text<?cs if:Login.Next ?>&amp;next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.TextLink ?></a><?cs /if ?></p>
       <?cs /if ?>
       <?cs if:Captcha.Hard == 1 ?><p class="notice notice--warn"><?cs var:L.Captcha.HardNotice ?></p><?cs /if ?>
     </div>

@@ -12,13 +12,13 @@
   <form method="post" action="/signup" id="signup-form" class="form" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <div class="field<?cs if:Form.Errors.email ?> field--error<?cs /if ?>">
-      <label class="field__label" for="email"><?cs var:L.Signup.Email ?> <span class="badge"><?cs var:L.Common.Required ?></span></label>
+      <label class="field__label" for="email"><?cs var:L.Signup.Email ?> <span class="field__badge"><?cs var:L.Common.Required ?></span></label>
       <input type="email" id="email" name="email" value="<?cs var:Form.Values.email ?>" autocomplete="email" inputmode="email" autocapitalize="off" spellcheck="false" maxlength="254" required aria-describedby="email-hint<?cs if:Form.Errors.email ?> email-error<?cs /if ?>">
       <p class="field__hint" id="email-hint"><?cs var:L.Signup.EmailHint ?></p>
       <?cs call:field_error("email") ?>
     </div>
     <div class="field<?cs if:Form.Errors.password ?> field--error<?cs /if ?>">
-      <label class="field__label" for="password"><?cs var:L.Signup.Password ?> <span class="badge"><?cs var:L.Common.Required ?></span></label>
+      <label class="field__label" for="password"><?cs var:L.Signup.Password ?> <span class="field__badge"><?cs var:L.Common.Required ?></span></label>
       <input type="password" id="password" name="password" autocomplete="new-password" autocapitalize="off" spellcheck="false" required aria-describedby="password-rules<?cs if:Form.Errors.password ?> password-error<?cs /if ?>" data-min="<?cs var:Password.MinLength ?>" data-max="<?cs var:Password.MaxLength ?>" data-kinds="<?cs var:Password.MinClasses ?>">
       <label class="check js-only" hidden><input type="checkbox" id="password-show" data-toggle-password="password"><span><?cs var:L.Signup.Show ?></span></label>
       <div class="strength js-only" id="password-strength" hidden aria-live="polite">
@@ -44,7 +44,7 @@
       <?cs /if ?>
     </div>
     <div class="field<?cs if:Form.Errors.invite_code ?> field--error<?cs /if ?>">
-      <label class="field__label" for="invite_code"><?cs var:L.Signup.Invite ?> <span class="badge badge--optional"><?cs var:L.Common.Optional ?></span></label>
+      <label class="field__label" for="invite_code"><?cs var:L.Signup.Invite ?> <span class="field__badge field__badge--optional"><?cs var:L.Common.Optional ?></span></label>
       <input type="text" id="invite_code" name="invite_code" value="<?cs var:Form.Values.invite_code ?>" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="64" aria-describedby="invite_code-hint<?cs if:Form.Errors.invite_code ?> invite_code-error<?cs /if ?>">
       <p class="field__hint" id="invite_code-hint"><?cs var:L.Signup.InviteHint ?></p>
       <?cs call:field_error("invite_code") ?>

@@ -12,7 +12,7 @@
   <form method="post" action="/signup/cancel">
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <div class="actions">
-      <button class="button button--danger" type="submit"><?cs var:L.Signup.Cancel.Submit ?></button>
+      <button class="button" type="submit"><?cs var:L.Signup.Cancel.Submit ?></button>
       <a class="button button--secondary" href="<?cs var:Cancel.Back ?>"><?cs var:L.Signup.Cancel.Back ?></a>
     </div>
   </form>

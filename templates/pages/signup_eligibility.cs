@@ -57,7 +57,7 @@
     <div class="card-boxes" id="card-boxes" data-pattern="<?cs var:P ?>"<?cs if:P == 0 ?> hidden<?cs /if ?>>
       <p class="field__hint" id="pattern-hint" data-hint-1="<?cs var:L.Signup.Elig.Pattern.1 ?>" data-hint-2="<?cs var:L.Signup.Elig.Pattern.2 ?>" data-hint-3="<?cs var:L.Signup.Elig.Pattern.3 ?>" data-hint-4="<?cs var:L.Signup.Elig.Pattern.4 ?>"><?cs if:P > 0 ?><?cs var:L.Signup.Elig.Pattern[P] ?><?cs /if ?></p>
       <div class="field field--pair<?cs if:Form.Errors.symbol || Form.Errors.symbol2 ?> field--error<?cs /if ?>" data-patterns="34"<?cs if:P != 3 && P != 4 ?> hidden<?cs /if ?>>
-        <div class="pair">
+        <div class="inline-fields pair">
           <div class="pair__item">
             <label class="field__label" for="symbol" data-label-3="<?cs var:L.Signup.Elig.SymbolFront ?>" data-label-4="<?cs var:L.Signup.Elig.Symbol ?>"><?cs if:P == 3 ?><?cs var:L.Signup.Elig.SymbolFront ?><?cs else ?><?cs var:L.Signup.Elig.Symbol ?><?cs /if ?></label>
             <input type="text" id="symbol" name="symbol" value="<?cs var:Form.Values.symbol ?>" autocomplete="off" maxlength="40" size="10"<?cs if:P != 3 && P != 4 ?> disabled<?cs /if ?><?cs if:Form.Errors.symbol ?> aria-describedby="symbol-error"<?cs /if ?>>
@@ -72,7 +72,7 @@
         <?cs if:Form.Errors.symbol2 ?><p class="field__error" id="symbol2-error"><?cs var:Form.Errors.symbol2 ?></p><?cs /if ?>
       </div>
       <div class="field field--pair<?cs if:Form.Errors.number || Form.Errors.number2 ?> field--error<?cs /if ?>" data-patterns="1234"<?cs if:P == 0 ?> hidden<?cs /if ?>>
-        <div class="pair">
+        <div class="inline-fields pair">
           <div class="pair__item">
             <label class="field__label" for="number" data-label-1="<?cs var:L.Signup.Elig.NumberFront ?>" data-label-2="<?cs var:L.Signup.Elig.Number ?>" data-label-3="<?cs var:L.Signup.Elig.Number ?>" data-label-4="<?cs var:L.Signup.Elig.Number ?>"><?cs if:P == 1 ?><?cs var:L.Signup.Elig.NumberFront ?><?cs else ?><?cs var:L.Signup.Elig.Number ?><?cs /if ?></label>
             <input type="text" id="number" name="number" value="<?cs var:Form.Values.number ?>" inputmode="numeric" autocomplete="off" maxlength="40" size="12"<?cs if:P == 0 ?> disabled<?cs /if ?><?cs if:Form.Errors.number ?> aria-describedby="number-error"<?cs /if ?>>
@@ -99,7 +99,7 @@
     </div>
     <fieldset class="field<?cs if:Form.Errors.birth_year || Form.Errors.birth_month || Form.Errors.birth_day ?> field--error<?cs /if ?>">
       <legend class="field__label"><?cs var:L.Signup.Elig.Birth ?></legend>
-      <div class="date">
+      <div class="inline-fields date">
         <input type="text" id="birth_year" name="birth_year" value="<?cs var:Form.Values.birth_year ?>" inputmode="numeric" autocomplete="off" maxlength="8" size="5" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Year ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Year ?></span>
         <input type="text" id="birth_month" name="birth_month" value="<?cs var:Form.Values.birth_month ?>" inputmode="numeric" autocomplete="off" maxlength="4" size="3" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Month ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Month ?></span>
         <input type="text" id="birth_day" name="birth_day" value="<?cs var:Form.Values.birth_day ?>" inputmode="numeric" autocomplete="off" maxlength="4" size="3" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Day ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Day ?></span>

@@ -24,7 +24,9 @@ What a test gets (see class Stack and class Frontend below):
     stack.log_lines()              kenpod's log (stderr) lines
     stack.frontend(config={...}, max_body=...)  a second kenpod + nginx with
                                    extra config keys (e.g. {"Login.Captcha": "on"})
-                                   on the same database and mail sink
+                                   on the same database and mail sink; change
+                                   fe.config and call fe.restart_kenpod() to
+                                   restart it with other keys, fe.reload() = SIGHUP
 
 Extra config keys for the default kenpod: the environment variable
 KENPO_TEST_CONFIG="Key=Value;Key=Value". By default the test stack runs with

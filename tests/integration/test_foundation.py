@@ -4,12 +4,12 @@ behaves as DESIGN.md says under normal requests, hostile input, crashes, outages
 shutdown and reload. Fixtures: conftest.py.
 """
 
-import concurrent.futures
 import os
 import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -379,7 +379,7 @@ def test_sighup_reload_changes_templates_without_failed_requests(stack):
     layout = os.path.join(SRC, "templates", "layout.cs")
     if not os.path.exists(layout):
         pytest.skip("templates/layout.cs does not exist yet")
-    tdir = os.path.join(stack.dir, "templates-reload")
+    tdir = os.path.join(tempfile.mkdtemp(dir=stack.dir), "templates")
     shutil.copytree(os.path.join(SRC, "templates"), tdir)
     fe = stack.frontend(templates=tdir)
     try:

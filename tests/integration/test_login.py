@@ -159,7 +159,10 @@ def new_insurer(stack, name="ログインテスト健康保険組合"):
 @pytest.fixture(scope="module")
 def cap(stack):
     """A frontend with the CAPTCHA on that trusts X-Forwarded-For from nginx."""
-    fe = stack.frontend(config={"Login.Captcha": "on", "Server.TrustedProxies": "127.0.0.1"})
+    # Counting windows of a day: a window boundary in the middle of a test would
+    # reset its counts (fixed windows) and make it flaky.
+    fe = stack.frontend(config={"Login.Captcha": "on", "Server.TrustedProxies": "127.0.0.1",
+                                "Login.WindowMinutes": "1440", "Login.LockMinutes": "1440"})
     yield fe
     stack.stop_frontend(fe)
 
