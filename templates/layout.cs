@@ -14,6 +14,12 @@
   <div class="site-header__inner">
     <a class="site-name" href="/"><?cs var:Service.Name ?></a>
     <?cs if:Insurer.Name ?><span class="provided-by"><?cs var:L.Common.ProvidedBy ?><?cs var:Insurer.Name ?></span><?cs /if ?>
+    <?cs if:Page.LoggedIn ?>
+    <form class="logout-form" method="post" action="/logout">
+      <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+      <button type="submit" class="button--link"><?cs var:L.Login.Logout ?></button>
+    </form>
+    <?cs /if ?>
     <nav class="lang-switch" aria-label="<?cs var:L.Common.Language ?>">
       <?cs if:Lang == "ja" ?><a href="/lang?to=en&amp;back=<?cs var:url_escape(Page.Back) ?>" lang="en" hreflang="en">English</a><?cs else ?><a href="/lang?to=ja&amp;back=<?cs var:url_escape(Page.Back) ?>" lang="ja" hreflang="ja">日本語</a><?cs /if ?>
     </nav>
