@@ -69,6 +69,25 @@ def known_keys():
         return set()
 
 
+# Test members of the demo insurer (pattern ④) besides the demo member, for tests
+# that need an account of their own (login, password reset): personal ids
+# T0001…T0040, symbol 900, numbers 1000001…, all currently qualified.
+TEST_MEMBERS = 40
+
+
+def load_test_members(stack):
+    path = os.path.join(stack.dir, "roster-test.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("insurer_number,personal_id,symbol,number,branch,name_kana,birthdate,"
+                "qualified_from,qualified_until\n")
+        for i in range(1, TEST_MEMBERS + 1):
+            f.write(f"06139992,T{i:04d},900,{1000000 + i},00,テスト タロウ,"
+                    f"1970-01-{(i - 1) % 28 + 1:02d},2020-04-01,\n")
+    r = stack.ctl("roster", "import", "06139992", path)
+    if r.returncode != 0:
+        raise RuntimeError(f"kenpoctl roster import (test members) failed:\n{r.stdout}{r.stderr}")
+
+
 def describe(stack, captcha):
     return {
         "base_url": stack.base_url,
@@ -81,6 +100,7 @@ def describe(stack, captcha):
         "kenpoctl": [os.path.join(conftest.BUILD, "kenpoctl"), "-c", stack.main.conf],
         "dir": stack.dir,
         "demo_loaded": stack.demo is not None and stack.demo.returncode == 0,
+        "test_members": TEST_MEMBERS,
         "logs": [stack.main.log, captcha.log, stack.main.nginx_log, captcha.nginx_log],
     }
 
@@ -94,6 +114,8 @@ def start():
     stack = conftest.Stack()
     try:
         stack.start()
+        if stack.demo is not None and stack.demo.returncode == 0:
+            load_test_members(stack)
         captcha = stack.frontend(config={"Login.Captcha": "on"})
     except Exception as e:
         logs = "\n".join(conftest.tail(p, 20) for p in (

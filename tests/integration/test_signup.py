@@ -891,6 +891,40 @@ def test_cancel_from_step2_cookie(stack):
     assert account(stack, email) is None
 
 
+def login(client, email, password):
+    page = client.get("/login")
+    assert page.status == 200
+    return client.submit(page, "/login", {"email": email, "password": password})
+
+
+def test_come_back_by_logging_in(stack, insurers):
+    """Close the browser after step 1, log in elsewhere: step 2 by session (the
+    newest code, resend), then close again after step 3 and come back to step 4."""
+    email = stack.new_email("lg")
+    assert step1(stack.client(), email).status == 303
+    activation_mail(stack, email)
+    c = stack.client()
+    r = login(c, email, PASSWORD)
+    assert r.status == 303 and r.location == "/signup/sent", r.text[:500]
+    page = c.get("/signup/sent")
+    assert page.status == 200 and email in page.text
+    r = c.submit(page, "/signup/resend", {})
+    assert r.location == "/signup/sent?notice=resent"
+    m2 = activation_mail(stack, email, n=2)
+    hash_before = account(stack, email)[4]
+    r = c.submit(page, "/signup/sent", {"code": m2.code})
+    assert r.status == 303 and r.location == "/signup/eligibility"
+    assert account(stack, email)[4] == hash_before      # the proven password stays
+    to_confirm(stack, c, new_person(stack, insurers, 4))
+    d = stack.client()
+    r = login(d, email, PASSWORD)
+    assert r.status == 303 and r.location in ("/signup/eligibility", "/signup/confirm")
+    assert d.get("/signup/eligibility").location == "/signup/confirm"
+    r = complete(d, d.get("/signup/confirm"))
+    assert r.location == "/signup/complete"
+    assert d.get("/top").status == 200
+
+
 # ------------------------------------------------------------------ bad input
 
 def test_bad_input_never_500(stack, insurers):
