@@ -18,7 +18,6 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -175,6 +174,7 @@ export class Session {
 		this.problems = [];		// console errors, page errors, failed requests
 		this.expectedFailures = new Set();	// URLs whose >= 400 answer is expected
 		this.audits = [];		// {step, url, violations}
+		this.docHeaders = null;		// headers of the last page loaded
 	}
 
 	async open() {
@@ -217,6 +217,8 @@ export class Session {
 		});
 		page.on('response', (resp) => {
 			const url = resp.url();
+			if (resp.request().isNavigationRequest() && resp.frame() === page.mainFrame())
+				this.docHeaders = resp.headers();
 			if (!url.startsWith(origin) || resp.status() < 400)
 				return;
 			if (this.expectedFailures.has(url) || isFavicon(url))
@@ -419,13 +421,19 @@ async function runAxe(s) {
 		return axeIn(s.page);
 	const html = await s.page.content();
 	const url = s.page.url();
+	// The page's own CSP too (it decides, e.g., whether a style attribute applies).
+	const csp = {};
+	for (const [k, val] of Object.entries(s.docHeaders || {})) {
+		if (k.toLowerCase() === 'content-security-policy')
+			csp[k] = val;
+	}
 	const ctx = await newContext(s.browser, { ...s.variant, js: true });
 	try {
 		const page = await ctx.newPage();
 		await page.route('**/*', (route) => {
 			const req = route.request();
 			if (req.isNavigationRequest() && req.url() === url)
-				return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+				return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html, headers: csp });
 			if (req.resourceType() === 'script')
 				return route.abort();
 			return route.continue();
@@ -478,7 +486,7 @@ function qpBytes(s) {
 	const out = [];
 	const b = Buffer.from(s.replace(/=\r?\n/g, ''), 'latin1');
 	for (let i = 0; i < b.length; i++) {
-		if (b[i] === 0x3d && i + 2 < b.length + 0 && /^[0-9A-Fa-f]{2}$/.test(b.toString('latin1', i + 1, i + 3))) {
+		if (b[i] === 0x3d && i + 2 < b.length && /^[0-9A-Fa-f]{2}$/.test(b.toString('latin1', i + 1, i + 3))) {
 			out.push(parseInt(b.toString('latin1', i + 1, i + 3), 16));
 			i += 2;
 		} else
@@ -639,4 +647,4 @@ export function solveCaptcha(challenge, secretHex = stack.secret) {
 	};
 }
 
-export { assert, os };
+export { assert };

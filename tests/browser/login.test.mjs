@@ -8,8 +8,7 @@
 // uses T0001–T0019, password.test.mjs T0020–T0039.
 import { test, before, after } from 'node:test';
 import {
-	launch, variants, withSession, assert, makeActiveAccount, solveCaptcha, stack,
-	newContext, Session,
+	launch, variants, withSession, assert, makeActiveAccount, solveCaptcha, stack, Session,
 } from './lib.mjs';
 
 let browser;
@@ -63,9 +62,7 @@ variants().forEach((v, i) => {
 				assert.ok(jar.remember.expires > Date.now() / 1000 + 7 * 86400,
 					'the remember cookie outlives the browser session');
 				assert.ok(jar.remember.httpOnly, 'the remember cookie is HttpOnly');
-				const again = await new Session(browser, v, 'login', {
-					contextOptions: {},
-				}).open();
+				const again = await new Session(browser, v, 'login').open();
 				try {
 					await again.context.addCookies([jar.remember]);
 					await again.goto('/top');
