@@ -111,6 +111,9 @@ need_browser() {
 	[ -x /usr/bin/chromium ] || missing="chromium"
 	command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 	command -v npm >/dev/null 2>&1 || missing="$missing npm"
+	# Japanese glyphs for the screenshots (without them every kana is a box).
+	dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing fonts-noto-cjk"
 	apt_install "${missing# }"
 }
 
