@@ -63,7 +63,7 @@
     <li><a href="/inquiry/new?category=login_id"><?cs var:L.Login.ForgotId ?></a></li>
     <li><a href="/password/forgot"><?cs var:L.Login.ForgotPassword ?></a></li>
   </ul>
-  <p class="muted"><?cs var:L.Login.CaptchaNote ?></p>
+  <?cs if:Captcha.Challenge || Captcha.Provider ?><p class="muted"><?cs var:L.Login.CaptchaNote ?></p><?cs /if ?>
 </section>
 <section class="card">
   <h2><?cs var:L.Login.NewTitle ?></h2>

@@ -481,7 +481,7 @@ class Frontend:
     """One kenpod (master + workers + mailer) and one nginx in front of it."""
 
     def __init__(self, stack, name, config=None, max_body=TEST_NGINX_MAX_BODY,
-                 templates=None):
+                 templates=None, wrapper=None):
         self.stack = stack
         self.name = name
         self.dir = os.path.join(stack.dir, name)
@@ -504,6 +504,7 @@ class Frontend:
         self.config.update(config or {})
         self.kenpod = None
         self.nginx = None
+        self.wrapper = list(wrapper or [])   # e.g. ["valgrind", ...] before kenpod
 
     # -- processes
 
@@ -523,7 +524,7 @@ class Frontend:
     def start_kenpod(self):
         if os.path.exists(self.socket):
             os.unlink(self.socket)
-        self.kenpod = spawn([os.path.join(BUILD, "kenpod"), "-c", self.conf],
+        self.kenpod = spawn(self.wrapper + [os.path.join(BUILD, "kenpod"), "-c", self.conf],
                             self.log)
         wait_until(lambda: os.path.exists(self.socket), 20,
                    f"kenpod ({self.name}) did not create its socket", self.kenpod, self.log)
@@ -718,9 +719,11 @@ class Stack:
     def client(self, timeout=30):
         return self.main.client(timeout)
 
-    def frontend(self, config=None, max_body=TEST_NGINX_MAX_BODY, templates=None):
-        """Start another kenpod + nginx on the same database and mail sink."""
-        fe = Frontend(self, f"fe{next(self._seq)}", config, max_body, templates)
+    def frontend(self, config=None, max_body=TEST_NGINX_MAX_BODY, templates=None,
+                 wrapper=None):
+        """Start another kenpod + nginx on the same database and mail sink
+        (wrapper: a command prefix for kenpod, e.g. valgrind)."""
+        fe = Frontend(self, f"fe{next(self._seq)}", config, max_body, templates, wrapper)
         self.frontends.append(fe)
         return fe.start()
 
