@@ -58,9 +58,7 @@ for (const v of variants()) {
 // every page). The terms and privacy pages are configuration (Service.TermsURL,
 // Service.PrivacyURL); their default targets must exist in htdocs/.
 // The browser's own request for /favicon.ico must not be a 404 either.
-test('header and footer links resolve, and /favicon.ico', {
-	todo: 'htdocs/ has no terms.html, privacy.html nor favicon.ico yet (remove this todo when it has)',
-}, async () => {
+test('header and footer links resolve, and /favicon.ico', async () => {
 	await withSession(browser, variants()[0], 'foundation', async (s) => {
 		await s.goto('/');
 		const hrefs = await s.page.$$eval('header a[href], footer a[href]',
