@@ -207,12 +207,20 @@ walk(HDF *node, const char *prefix, const char *path, char *err, size_t errlen)
 	char		 name[256];
 	const struct ckey *k;
 	const char	*why;
+	int		 n;
 
 	for (c = hdf_obj_child(node); c != NULL; c = hdf_obj_next(c)) {
 		if (prefix[0] != '\0')
-			snprintf(name, sizeof(name), "%s.%s", prefix, hdf_obj_name(c));
+			n = snprintf(name, sizeof(name), "%s.%s", prefix,
+			    hdf_obj_name(c));
 		else
-			snprintf(name, sizeof(name), "%s", hdf_obj_name(c));
+			n = snprintf(name, sizeof(name), "%s", hdf_obj_name(c));
+		/* No key is this long; stopping here also bounds the recursion
+		 * for a file nested a hundred thousand levels deep. */
+		if (n < 0 || (size_t)n >= sizeof(name)) {
+			snprintf(err, errlen, "%s: unknown key %.40s...", path, name);
+			return -1;
+		}
 		/* A link ("Key : Other.Key") can point at its own parent, and the
 		 * walk below would follow it forever: no configuration needs one. */
 		if (c->link) {

@@ -170,6 +170,9 @@ on_crash(int sig)
 
 static unsigned	 exec_timeout = 10;	/* seconds per input */
 
+#define ALTSTACK	(64 * 1024)
+static char		 altstack[ALTSTACK];	/* the crash handler's own stack */
+
 /* Run one input through the target. */
 static void
 run_one(const unsigned char *d, size_t n, const char *what)
@@ -238,6 +241,9 @@ skip_name(const struct dirent *e)
 	return e->d_name[0] != '.';
 }
 
+/* Longer inputs are replayed but not mutated (each run would be slow). */
+#define KEEP_MAX	65536
+
 /*
  * Replay path (a file, or every file of a directory, in name order) and add what
  * was run to the corpus. A missing directory is fine when optional.
@@ -264,7 +270,8 @@ replay(const char *path, int optional)
 		if (read_file(path, &d, &n) != 0)
 			return -1;
 		run_one(d, n, path);
-		inputs_add(&corpus, d, n);
+		if (n <= KEEP_MAX)
+			inputs_add(&corpus, d, n);
 		free(d);
 		return 1;
 	}
@@ -280,7 +287,8 @@ replay(const char *path, int optional)
 				break;
 			}
 			run_one(d, n, sub);
-			inputs_add(&corpus, d, n);
+			if (n <= KEEP_MAX)
+				inputs_add(&corpus, d, n);
 			free(d);
 			count++;
 		}
@@ -529,6 +537,8 @@ main(int argc, char *argv[])
 	int		 c, mutate_args = 0;
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
 	    SIGALRM };
+	struct sigaction sa;
+	stack_t		 ss;
 
 	prog = (base = strrchr(argv[0], '/')) != NULL ? base + 1 : argv[0];
 	name = prog;
@@ -591,8 +601,18 @@ main(int argc, char *argv[])
 		fprintf(stderr, "fuzz: program name too long\n");
 		return 2;
 	}
+	/* Handle a stack overflow too: on a stack of its own. */
+	ss.ss_sp = altstack;
+	ss.ss_size = ALTSTACK;
+	ss.ss_flags = 0;
+	if (sigaltstack(&ss, NULL) != 0)
+		fprintf(stderr, "fuzz: sigaltstack: %s\n", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
 	for (j = 0; j < sizeof(sigs) / sizeof(sigs[0]); j++)
-		signal(sigs[j], on_crash);
+		sigaction(sigs[j], &sa, NULL);
 
 	rng_state = seed;
 	for (j = 0; j < sizeof(builtin_tokens) / sizeof(builtin_tokens[0]); j++)
