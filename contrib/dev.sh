@@ -426,6 +426,7 @@ Service.BaseURL = http://127.0.0.1:$HTTP_PORT
 Server.Socket = $RUN/kenpod.sock
 Server.Workers = 2
 Server.Templates = $ROOT/templates
+Server.Htdocs = $ROOT/htdocs
 Server.Migrations = $ROOT/sql
 Server.MaxBody = $MAX_BODY
 Server.LogLevel = info

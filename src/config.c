@@ -36,7 +36,7 @@ static const struct ckey keys[] = {
 	{ "Service.SupportMail",	C_STR,	"support@example.invalid",	3, 254, NULL },
 	{ "Service.TermsURL",		C_STR,	"/static/terms.html",		0, 300, NULL },
 	{ "Service.PrivacyURL",		C_STR,	"/static/privacy.html",		0, 300, NULL },
-	{ "Service.StaticVersion",	C_STR,	"1",				0, 40,  NULL },
+	{ "Service.StaticVersion",	C_STR,	"auto",				0, 40,  NULL },
 
 	/* The FastCGI server. */
 	{ "Server.Socket",		C_STR,	"/run/kenpo/kenpod.sock",	1, 200, NULL },
@@ -47,6 +47,7 @@ static const struct ckey keys[] = {
 	{ "Server.PidFile",		C_STR,	"",				0, 200, NULL },
 	{ "Server.Templates",		C_STR,	PKGDATADIR "/templates",	1, 200, NULL },
 	{ "Server.Migrations",		C_STR,	PKGDATADIR "/sql",		1, 200, NULL },
+	{ "Server.Htdocs",		C_STR,	PKGDATADIR "/htdocs",		1, 200, NULL },
 	{ "Server.MaxBody",		C_INT,	"65536",			1024, 10485760, NULL },
 	{ "Server.MaxField",		C_INT,	"4096",				64, 1048576, NULL },
 	{ "Server.TrustedProxies",	C_STR,	"",				0, 1000, NULL },

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "crypto.h"
 #include "log.h"
 #include "util.h"
 
@@ -46,14 +47,68 @@ log_nerr(const char *what, NEOERR *err)
 	nerr_ignore(&err);
 }
 
+/*
+ * The version in static file URLs (?v=…): with Service.StaticVersion = auto, the
+ * first 12 hex digits of a SHA-256 over the stylesheets and scripts in
+ * Server.Htdocs, so a changed file gets a new URL at the next start or reload and
+ * browsers may cache the rest for long. Files that cannot be read are skipped (the
+ * version then still changes with the others).
+ */
+static void
+static_version(char out[13])
+{
+	static const char *subdirs[] = { "css", "js" };
+	const char	*dir = config_str("Server.Htdocs");
+	struct dirent	**names = NULL;
+	struct buf	 all = { 0 };
+	unsigned char	 sum[32];
+	char		 hex[65], *path;
+	size_t		 i;
+	int		 n, k;
+
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		path = xasprintf("%s/%s", dir, subdirs[i]);
+		if ((n = scandir(path, &names, NULL, alphasort)) < 0) {
+			free(path);
+			continue;
+		}
+		for (k = 0; k < n; k++) {
+			char	*file, chunk[8192];
+			FILE	*f;
+			size_t	 got;
+
+			if (names[k]->d_name[0] != '.') {
+				file = xasprintf("%s/%s", path, names[k]->d_name);
+				buf_puts(&all, names[k]->d_name);
+				if ((f = fopen(file, "rb")) != NULL) {
+					while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+						buf_append(&all, chunk, got);
+					fclose(f);
+				}
+				free(file);
+			}
+			free(names[k]);
+		}
+		free(names);
+		names = NULL;
+		free(path);
+	}
+	crypto_sha256(all.data != NULL ? all.data : "", all.len, sum);
+	util_hex(sum, sizeof(sum), hex);
+	memcpy(out, hex, 12);
+	out[12] = '\0';
+	buf_free(&all);
+}
+
 /* Load lang/<lang>.hdf (which may #include further files) plus Service.* config. */
 static HDF *
 lang_load(const char *dir, const char *lang)
 {
 	HDF	*h = NULL;
 	NEOERR	*err;
-	char	*path = NULL, *file = NULL;
+	char	*path = NULL, *file = NULL, version[13];
 
+	static_version(version);
 	path = xasprintf("%s/lang", dir);
 	file = xasprintf("%s.hdf", lang);
 	if ((err = hdf_init(&h)) != STATUS_OK ||
@@ -61,7 +116,9 @@ lang_load(const char *dir, const char *lang)
 	    (err = hdf_read_file(h, file)) != STATUS_OK ||
 	    (err = hdf_set_value(h, "Lang", lang)) != STATUS_OK ||
 	    (err = hdf_copy(h, "Service", hdf_get_obj(config_hdf(), "Service"))) !=
-	    STATUS_OK) {
+	    STATUS_OK ||
+	    (strcmp(config_str("Service.StaticVersion"), "auto") == 0 &&
+	    (err = hdf_set_value(h, "Service.StaticVersion", version)) != STATUS_OK)) {
 		log_nerr(file, err);
 		hdf_destroy(&h);
 	}

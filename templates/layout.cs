@@ -14,7 +14,7 @@
 <header class="site-header">
   <div class="site-header__inner">
     <a class="site-name" href="/"><?cs var:Service.Name ?></a>
-    <?cs if:Insurer.Name ?><span class="provided-by"><span class="kv__key"><?cs var:L.Common.ProvidedBy ?></span><?cs var:Insurer.Name ?></span><?cs /if ?>
+    <?cs if:Insurer.Name ?><span class="provided-by"><?cs var:L.Common.ProvidedBy ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:Insurer.Name ?></span><?cs /if ?>
     <?cs if:Page.LoggedIn ?>
     <form class="logout-form" method="post" action="/logout">
       <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
@@ -49,7 +49,7 @@
     <li><a href="<?cs var:Service.PrivacyURL ?>"><?cs var:L.Common.Privacy ?></a></li>
     <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Common.Contact ?></a></li>
   </ul>
-  <p class="site-footer__operator"><span class="kv__key"><?cs var:L.Common.OperatedBy ?></span><?cs var:Service.Operator ?></p>
+  <p class="site-footer__operator"><?cs var:L.Common.OperatedBy ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:Service.Operator ?></p>
 </footer>
 </body>
 </html>

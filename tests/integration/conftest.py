@@ -500,6 +500,7 @@ class Frontend:
             "Service.BaseURL": self.base_url,
             "Server.Socket": self.socket,
             "Server.Templates": self.templates,
+            "Server.Htdocs": os.path.join(SRC, "htdocs"),
         })
         self.config.update(config or {})
         self.kenpod = None
