@@ -161,9 +161,9 @@ on_crash(int sig)
 	w = write(2, sig == SIGALRM ? " (timeout)\n" : "\n",
 	    sig == SIGALRM ? 11 : 1);
 	(void)w;
-	signal(sig, SIG_DFL);
 	if (sig == SIGALRM)
 		sig = SIGABRT;
+	signal(sig, SIG_DFL);
 	raise(sig);
 	_exit(128 + sig);
 }
