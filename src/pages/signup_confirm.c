@@ -104,9 +104,15 @@ show(struct req *r)
 		return req_redirect(r, "/signup/eligibility");
 	req_set(r, "Confirm.Name", c[0]);
 	if (c[1] != NULL && strlen(c[1]) == 10) {
+		/* 1960-01-01 → 1960年1月1日 (no leading zeros, as people write it);
+		 * English keeps ISO 8601. */
 		const char *vars[] = { "y", c[1], "m", c[1] + 5, "d", c[1] + 8, NULL };
 
 		c[1][4] = c[1][7] = '\0';
+		if (strcmp(r->lang, "ja") == 0 && vars[3][0] == '0')
+			vars[3]++;
+		if (strcmp(r->lang, "ja") == 0 && vars[5][0] == '0')
+			vars[5]++;
 		signup_set_text(r, "Confirm.BirthText", "Signup.Confirm.BirthDate",
 		    vars);
 	}
