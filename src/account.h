@@ -39,4 +39,12 @@ void	 account_free(struct account *);
  * or a db_status. */
 int	 account_delete_unfinished(long long id);
 
+/* Withdraw (退会) a verified or active account in one transaction: state
+ * withdrawn, withdrawn_at set, roster binding released, every session and token
+ * gone, the mail "退会手続きが完了しました" (templates/mail/account_withdrawn.cs)
+ * queued; audited as account.withdraw with ip (may be NULL). Not inside db_txn.
+ * 1 withdrawn, 0 nothing done (no such account, pending, or withdrawn already),
+ * or a db_status. See account_withdraw.c. */
+int	 account_withdraw(long long id, const char *ip);
+
 #endif

@@ -121,6 +121,9 @@ static const struct ckey keys[] = {
 	{ "Login.ResetPerHourIP",	C_INT,	"20",				1, 100000, NULL },
 	{ "Login.InquiryPerHour",	C_INT,	"5",				1, 100000, NULL },
 	{ "Login.EntryMaxAge",		C_INT,	"300",				10, 86400, NULL },
+	{ "Member.EmailChangeHours",	C_INT,	"24",				1, 720, NULL },
+	{ "Member.EmailChangePerHour",	C_INT,	"5",				1, 1000, NULL },
+	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

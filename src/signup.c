@@ -338,6 +338,58 @@ signup_mail_exists(const char *email, const char *lang, const char *state)
 	return rc;
 }
 
+/* ---- resend ---- */
+
+static int
+resend_fn(void *arg)
+{
+	struct signup_resend	*s = arg;
+	struct signup_token	 tok;
+	char			*c[3] = { NULL }, *hash = NULL;
+	int			 st, i;
+
+	s->token_id = 0;
+	s->state[0] = '\0';
+	memset(&tok, 0, sizeof(tok));
+	st = db_row(c, 3, "SELECT state, email, lang FROM accounts WHERE id = ?"
+	    " FOR UPDATE", "i", s->account_id);
+	if (st <= 0)
+		return st;	/* gone (cancelled): nothing to send */
+	snprintf(s->state, sizeof(s->state), "%s", c[0]);
+	if (strcmp(c[0], "pending") == 0) {
+		if (s->pw_token > 0) {
+			st = db_row(&hash, 1, "SELECT data FROM tokens WHERE id = ?"
+			    " AND account_id = ? AND purpose = 'activate'", "ii",
+			    s->pw_token, s->account_id);
+			if (st < 0)
+				goto out;
+		}
+		if ((st = signup_token_issue(s->account_id, hash, 1, 0, &tok)) != 0)
+			goto out;
+		s->token_id = tok.id;
+		st = signup_mail_activate(c[1], c[2], &tok, s->again);
+	} else if (s->exists_mail)
+		st = signup_mail_exists(c[1], c[2], c[0]);
+	else
+		st = 0;
+ out:
+	util_wipe(&tok, sizeof(tok));
+	util_free_secret(hash);
+	for (i = 0; i < 3; i++)
+		free(c[i]);
+	return st;
+}
+
+int
+signup_resend(struct signup_resend *s)
+{
+	int	 st;
+
+	if ((st = db_txn(resend_fn, s)) < 0)
+		return st;
+	return 0;
+}
+
 /* ---- activation ---- */
 
 /*

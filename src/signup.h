@@ -88,6 +88,30 @@ int	 signup_mail_activate(const char *email, const char *lang,
  * state: the account's state. 0 or a db_status. */
 int	 signup_mail_exists(const char *email, const char *lang, const char *state);
 
+/*
+ * "仮登録メールの再送信" without a request (the /signup/resend page and kenpoctl
+ * account resend): in its own db_txn, for a pending account every live
+ * activation link and code is superseded, a new token is issued and its mail
+ * queued; for an account past pending, with exists_mail set, the "already
+ * registered" mail is queued instead (nothing without it). No rate limit here:
+ * the caller decides.
+ */
+struct signup_resend {
+	/* in */
+	long long	 account_id;
+	long long	 pw_token;	/* the activation token of this account whose
+					 * password (tokens.data) the new token
+					 * carries; 0: none (activation keeps the
+					 * account's password) */
+	int		 again;		/* signup_mail_activate's again */
+	int		 exists_mail;	/* see above */
+	/* out */
+	long long	 token_id;	/* the new token, 0 when none was issued */
+	char		 state[16];	/* the account's state; "" when it is gone */
+};
+/* 0 or a db_status; the outcome is in s's out fields. */
+int	 signup_resend(struct signup_resend *s);
+
 enum signup_link {
 	SIGNUP_LINK_OK = 1,
 	SIGNUP_LINK_UNKNOWN,

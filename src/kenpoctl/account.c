@@ -6,8 +6,18 @@
  *                                  accounts whose address matches PATTERN: '*'
  *                                  matches anything; without '*' a substring match
  *   account unlock EMAIL|ID        clear failed_logins and locked_until (audited)
+ *   account resend EMAIL|ID        a pending account: supersede every activation
+ *                                  link and code sent before and mail a new one
+ *                                  (as "仮登録メールの再送信" does, without its
+ *                                  hourly limit)
+ *   account withdraw EMAIL|ID      退会 as the member's own page does
+ *                                  (account_withdraw): sessions and tokens gone,
+ *                                  roster binding released, mail to the member
+ *   account delete EMAIL|ID --yes  deletion on request (SPEC §6): see cmd_delete
  *
- * Addresses are printed here (an operator asked for them) but never logged.
+ * Each change is recorded in the audit log (account.resend, account.withdraw,
+ * account.delete: the account number, no address). Addresses are printed here
+ * (an operator asked for them) but never logged.
  */
 #include "autoconf.h"
 
@@ -16,14 +26,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "audit.h"
 #include "db.h"
+#include "signup.h"
 #include "util.h"
 #include "kenpoctl.h"
 
 #define USAGE_SHOW	"account show EMAIL|ID"
 #define USAGE_FIND	"account find PATTERN [--limit N]"
 #define USAGE_UNLOCK	"account unlock EMAIL|ID"
+#define USAGE_RESEND	"account resend EMAIL|ID"
+#define USAGE_WITHDRAW	"account withdraw EMAIL|ID"
+#define USAGE_DELETE	"account delete EMAIL|ID --yes"
+#define USAGE_ALL	USAGE_SHOW " | " USAGE_FIND " | " USAGE_UNLOCK " | " \
+	USAGE_RESEND " | " USAGE_WITHDRAW " | " USAGE_DELETE
 #define FIND_LIMIT	50
 
 /*
@@ -196,6 +213,203 @@ cmd_unlock(int argc, char **argv)
 	return CTL_OK;
 }
 
+/* The state of account id, malloc'd, or NULL (gone, or a database error). */
+static char *
+account_state(long long id)
+{
+	char	*state = NULL;
+
+	if (db_row(&state, 1, "SELECT state FROM accounts WHERE id = ?", "i", id) != 1)
+		return NULL;
+	return state;
+}
+
+/* Print the outcome of a change to account id: {"id":…,"<what>":true} or a line. */
+static void
+say_done(long long id, const char *what, const char *line)
+{
+	if (ctl_json) {
+		ctl_rec_begin();
+		ctl_rec_int("id", id);
+		ctl_rec_bool(what, 1);
+		ctl_rec_end();
+	} else
+		ctl_say("%s account %lld", line, id);
+}
+
+/*
+ * A new activation mail for a pending account (a member who says the mail never
+ * came). The new token carries the password of the newest activation token,
+ * i.e. the password typed with the last "仮登録" at this address (or none when
+ * that was a resend by a logged-in member, whose password is the account's), so
+ * the member logs in afterwards with the password they typed last — as when
+ * they resend from their own browser.
+ */
+static int
+cmd_resend(int argc, char **argv)
+{
+	struct signup_resend s;
+	long long	 id = 0, newest = 0;
+	int		 r;
+
+	if (argc != 2)
+		return ctl_usage(USAGE_RESEND, NULL);
+	if ((r = account_lookup(argv[1], &id)) < 0)
+		return ctl_db_error(r, "account resend");
+	if (r == 0)
+		return ctl_refuse("account resend: no such account");
+	if ((r = db_int(&newest, "SELECT id FROM tokens WHERE account_id = ?"
+	    " AND purpose = 'activate' ORDER BY id DESC LIMIT 1", "i", id)) < 0)
+		return ctl_db_error(r, "account resend");
+	memset(&s, 0, sizeof(s));
+	s.account_id = id;
+	s.pw_token = newest;
+	if ((r = signup_resend(&s)) < 0)
+		return r == DB_ERR ? ctl_refuse("account resend: cannot issue or "
+		    "queue the mail (see the log)") : ctl_db_error(r, "account resend");
+	if (s.state[0] == '\0')
+		return ctl_refuse("account resend: no such account");
+	if (s.token_id == 0)
+		return ctl_refuse("account resend: account %lld is %s, not pending "
+		    "(its address is confirmed already)", id, s.state);
+	audit_ip(NULL, "account.resend", id);
+	say_done(id, "resent", "sent a new activation mail to");
+	return CTL_OK;
+}
+
+static int
+cmd_withdraw(int argc, char **argv)
+{
+	long long	 id = 0;
+	char		*state;
+	int		 r;
+
+	if (argc != 2)
+		return ctl_usage(USAGE_WITHDRAW, NULL);
+	if ((r = account_lookup(argv[1], &id)) < 0)
+		return ctl_db_error(r, "account withdraw");
+	if (r == 0)
+		return ctl_refuse("account withdraw: no such account");
+	if ((r = account_withdraw(id, NULL)) < 0)
+		return r == DB_ERR ? ctl_refuse("account withdraw: cannot withdraw "
+		    "or queue the mail (see the log)") :
+		    ctl_db_error(r, "account withdraw");
+	if (r == 0) {
+		state = account_state(id);
+		if (state == NULL)
+			r = ctl_refuse("account withdraw: no such account");
+		else if (strcmp(state, "withdrawn") == 0)
+			r = ctl_refuse("account withdraw: account %lld is withdrawn "
+			    "already", id);
+		else
+			r = ctl_refuse("account withdraw: account %lld is %s: its "
+			    "address was never confirmed; use account delete", id,
+			    state);
+		free(state);
+		return r;
+	}
+	say_done(id, "withdrawn", "withdrew");
+	return CTL_OK;
+}
+
+struct delete {
+	long long	 id;
+	int		 found;		/* out */
+	long long	 inquiries;	/* out: inquiries cleared */
+	long long	 mails;		/* out: outbox rows deleted */
+};
+
+/*
+ * Inside db_txn: remove account d->id and the personal data that hangs on it.
+ *  - the accounts row; its tokens and sessions go with it (ON DELETE CASCADE),
+ *    and with it the roster binding (the roster row is the insurer's, not the
+ *    member's, and stays);
+ *  - inquiries sent while logged in to it or from its address: kept as numbered
+ *    records (category, status and dates: the office's statistics) with the
+ *    address, name, text and answer emptied and account_id cleared;
+ *  - outbox rows to its address, sent or not: they hold the address and texts
+ *    about the member;
+ *  - the audit log is kept: it holds the account number, the event and the
+ *    client address only (DESIGN: no PII there), and the number no longer
+ *    leads anywhere.
+ */
+static int
+delete_fn(void *arg)
+{
+	struct delete	*d = arg;
+	char		*email = NULL;
+	long long	 n;
+	int		 st;
+
+	d->found = 0;
+	d->inquiries = d->mails = 0;
+	st = db_row(&email, 1, "SELECT email FROM accounts WHERE id = ? FOR UPDATE",
+	    "i", d->id);
+	if (st <= 0)
+		return st;
+	d->found = 1;
+	n = db_exec("UPDATE inquiries SET email = '', name = NULL, body = '',"
+	    " answer = IF(answer IS NULL, NULL, ''), account_id = NULL"
+	    " WHERE account_id = ? OR email = ?", "is", d->id, email);
+	if (n < 0)
+		goto out;
+	d->inquiries = n;
+	if ((n = db_exec("DELETE FROM outbox WHERE to_addr = ?", "s", email)) < 0)
+		goto out;
+	d->mails = n;
+	n = db_exec("DELETE FROM accounts WHERE id = ?", "i", d->id);
+ out:
+	free(email);
+	return n < 0 ? (int)n : 0;
+}
+
+static int
+cmd_delete(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "yes",	no_argument,	NULL,	'y' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	struct delete	 d;
+	long long	 id = 0;
+	int		 ch, r, yes = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "y", longopts, NULL)) != -1) {
+		if (ch != 'y')
+			return ctl_usage(USAGE_DELETE, NULL);
+		yes = 1;
+	}
+	if (argc - optind != 1)
+		return ctl_usage(USAGE_DELETE, NULL);
+	if (!yes)
+		return ctl_usage(USAGE_DELETE, "account delete removes the account "
+		    "and its personal data for good: pass --yes");
+	if ((r = account_lookup(argv[optind], &id)) < 0)
+		return ctl_db_error(r, "account delete");
+	if (r == 0)
+		return ctl_refuse("account delete: no such account");
+	memset(&d, 0, sizeof(d));
+	d.id = id;
+	if ((r = db_txn(delete_fn, &d)) < 0)
+		return ctl_db_error(r, "account delete");
+	if (!d.found)
+		return ctl_refuse("account delete: no such account");
+	audit_ip(NULL, "account.delete", id);
+	if (ctl_json) {
+		ctl_rec_begin();
+		ctl_rec_int("id", id);
+		ctl_rec_bool("deleted", 1);
+		ctl_rec_int("inquiries_cleared", d.inquiries);
+		ctl_rec_int("mails_deleted", d.mails);
+		ctl_rec_end();
+	} else
+		ctl_say("deleted account %lld (%lld inquir%s cleared, %lld mail%s "
+		    "removed from the outbox)", id, d.inquiries,
+		    d.inquiries == 1 ? "y" : "ies", d.mails, d.mails == 1 ? "" : "s");
+	return CTL_OK;
+}
+
 int
 ctl_account(int argc, char **argv)
 {
@@ -205,6 +419,11 @@ ctl_account(int argc, char **argv)
 		return cmd_find(argc - 1, argv + 1);
 	if (strcmp(argv[1], "unlock") == 0)
 		return cmd_unlock(argc - 1, argv + 1);
-	return ctl_usage(USAGE_SHOW " | " USAGE_FIND " | " USAGE_UNLOCK,
-	    "account: unknown verb %s", argv[1]);
+	if (strcmp(argv[1], "resend") == 0)
+		return cmd_resend(argc - 1, argv + 1);
+	if (strcmp(argv[1], "withdraw") == 0)
+		return cmd_withdraw(argc - 1, argv + 1);
+	if (strcmp(argv[1], "delete") == 0)
+		return cmd_delete(argc - 1, argv + 1);
+	return ctl_usage(USAGE_ALL, "account: unknown verb %s", argv[1]);
 }

@@ -36,16 +36,26 @@ static const struct noun nouns[] = {
 	  "db migrate [--dir DIR] | db status [--dir DIR]" },
 	{ "account",	ctl_account,
 	  "account show EMAIL|ID | account find PATTERN [--limit N] | "
-	  "account unlock EMAIL|ID" },
+	  "account unlock EMAIL|ID | account resend EMAIL|ID | "
+	  "account withdraw EMAIL|ID | account delete EMAIL|ID --yes" },
 	{ "mail",	ctl_mail,
-	  "mail status | mail retry ID|--all-failed | mail send [--limit N]" },
+	  "mail status | mail retry ID|--all-failed | mail send [--limit N] | "
+	  "mail test ADDRESS" },
 	{ "audit",	ctl_audit,
-	  "audit list [--account ID] [--limit N]" },
+	  "audit list [--account ID] [--event PREFIX] [--since DATE] "
+	  "[--limit N]" },
 	{ "insurer",	ctl_insurer,
 	  "insurer add|show|list|update|allow|disallow|secret ..." },
 	{ "roster",	ctl_roster,
 	  "roster import NUMBER FILE [--encoding utf-8|cp932] [--snapshot] "
 	  "[--dry-run] | roster show NUMBER PERSONAL_ID | roster export NUMBER" },
+	{ "announcement", ctl_announcement,
+	  "announcement add [--insurer NUMBER] [--at \"YYYY-MM-DD[ HH:MM[:SS]]\"] "
+	  "TITLE BODY_FILE|- | announcement list [--insurer NUMBER | --operator] "
+	  "[--limit N] | announcement show ID | announcement delete ID" },
+	{ "inquiry",	ctl_inquiry,
+	  "inquiry list [--status open|answered] [--category C] [--limit N] | "
+	  "inquiry show ID | inquiry answer ID FILE|- [--force]" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

@@ -134,9 +134,10 @@ inquiry_txn(void *arg)
 
 	q->id = 0;
 	snprintf(acct, sizeof(acct), "%lld", q->account_id);
-	n = db_exec("INSERT INTO inquiries (category, email, name, body, account_id)"
-	    " VALUES (?, ?, ?, ?, ?)", "sssss", q->category, q->email, q->name,
-	    q->body, q->account_id > 0 ? acct : NULL);
+	/* lang: the answer (kenpoctl inquiry answer) goes out in it. */
+	n = db_exec("INSERT INTO inquiries (category, email, name, body, account_id,"
+	    " lang) VALUES (?, ?, ?, ?, ?, ?)", "ssssss", q->category, q->email,
+	    q->name, q->body, q->account_id > 0 ? acct : NULL, q->lang);
 	if (n < 0)
 		return (int)n;
 	q->id = db_last_id();

@@ -14,7 +14,9 @@
  *                        the earlier mails stay valid (a stranger typing the
  *                        address cannot spoil the owner's signup);
  *   any other account    the mail "this address already has an account" with
- *                        login and password-reset links; nothing changes.
+ *                        login and password-reset links; nothing changes;
+ *   withdrawn account    the address is free again: the withdrawn row is moved
+ *                        aside (member_release_address) and it is a new address.
  * Mails to an existing account count against Signup.ResendPerHour; beyond it no
  * mail is sent (the page is the same). Valid POSTs per client address are limited
  * by Signup.StartPerHour (429): each creates an account and sends a mail.
@@ -37,6 +39,7 @@
 #include "entry.h"
 #include "insurer.h"
 #include "log.h"
+#include "member.h"
 #include "password.h"
 #include "request.h"
 #include "router.h"
@@ -73,6 +76,9 @@ step1_fn(void *arg)
 	s->account_id = s->token_id = 0;
 	s->created = 0;
 	s->state[0] = '\0';
+	/* A withdrawn account gives its address up for a new signup (SPEC §6). */
+	if ((st = member_release_address(s->email)) < 0)
+		return st;
 	st = db_row(c, 4, "SELECT id, state, email, lang FROM accounts WHERE email = ?"
 	    " FOR UPDATE", "s", s->email);
 	if (st < 0)

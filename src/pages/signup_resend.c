@@ -29,71 +29,29 @@
 #include "throttle.h"
 #include "util.h"
 
-struct resend {
-	/* in */
-	long long	 account_id;
-	long long	 cookie_token;	/* token of the cookie, 0 if none */
-	int		 by_session;
-	int		 stranger;	/* cookie of a step 1 that did not create it */
-	/* out */
-	long long	 token_id;
-};
-
-static int
-resend_fn(void *arg)
-{
-	struct resend		*s = arg;
-	struct signup_token	 tok;
-	char			*c[3] = { NULL }, *hash = NULL;
-	int			 st, i;
-
-	s->token_id = 0;
-	memset(&tok, 0, sizeof(tok));
-	st = db_row(c, 3, "SELECT state, email, lang FROM accounts WHERE id = ?"
-	    " FOR UPDATE", "i", s->account_id);
-	if (st <= 0)
-		return st;	/* gone (cancelled): nothing to send */
-	if (strcmp(c[0], "pending") == 0) {
-		if (!s->by_session && s->cookie_token > 0) {
-			st = db_row(&hash, 1, "SELECT data FROM tokens WHERE id = ?"
-			    " AND account_id = ? AND purpose = 'activate'", "ii",
-			    s->cookie_token, s->account_id);
-			if (st < 0)
-				goto out;
-		}
-		if ((st = signup_token_issue(s->account_id, hash, 1, 0, &tok)) != 0)
-			goto out;
-		s->token_id = tok.id;
-		st = signup_mail_activate(c[1], c[2], &tok, s->stranger);
-	} else if (!s->by_session)
-		st = signup_mail_exists(c[1], c[2], c[0]);
- out:
-	util_wipe(&tok, sizeof(tok));
-	util_free_secret(hash);
-	for (i = 0; i < 3; i++)
-		free(c[i]);
-	return st;
-}
-
 int
 page_signup_resend(struct req *r)
 {
 	struct signup_cookie c;
-	struct resend	 s;
+	struct signup_resend s;
 	char		 key[THROTTLE_KEY_MAX];
 	long long	 n;
-	int		 st;
+	int		 st, by_session = 0;
 
 	if ((st = signup_route(r, "/signup/sent")) != 0)
 		return st;
 	memset(&s, 0, sizeof(s));
 	if (r->sess != NULL) {
+		/* Its password is proven: the new token carries none. */
 		s.account_id = r->sess->account_id;
-		s.by_session = 1;
+		by_session = 1;
 	} else if (signup_cookie_get(r, &c)) {
+		/* The password typed with this browser's step 1 (the cookie's
+		 * token); a finished account gets the "already registered" mail. */
 		s.account_id = c.account_id;
-		s.cookie_token = c.token_id;
-		s.stranger = !c.created;
+		s.pw_token = c.token_id;
+		s.again = !c.created;
+		s.exists_mail = 1;
 	} else
 		return req_redirect(r, "/signup");
 
@@ -104,9 +62,9 @@ page_signup_resend(struct req *r)
 		audit(r, "signup.resend_limited", s.account_id);
 		return req_redirect(r, "/signup/sent?notice=limited");
 	}
-	if ((st = db_txn(resend_fn, &s)) < 0)
+	if ((st = signup_resend(&s)) < 0)
 		return req_db_error(r, st);
-	if (!s.by_session && s.token_id > 0) {
+	if (!by_session && s.token_id > 0) {
 		c.token_id = s.token_id;
 		signup_cookie_put(r, &c);
 	}

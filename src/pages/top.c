@@ -1,48 +1,161 @@
 /*
- * GET /top — the member top page (R_MEMBER: an active session; others are sent
- * to /login by the pipeline). For now: "提供：<insurer>", the member's name (the
- * roster's katakana), the insurer, and logout (POST /logout). A later issue adds
- * announcements, links, features by level and search (SPEC §6).
+ * GET /top — the member top page (SPEC §6; R_MEMBER: others are sent to /login
+ * by the pipeline): "提供：<insurer>", the member's name (the roster's katakana),
+ * the ten newest announcements the member may read with "もっと見る" and a
+ * keyword search (both on /announcements), the insurer's links, and the
+ * features of each verification level (SPEC §5, seed 001 p.11) — each shown as
+ * available, or with what unlocks it.
+ *
+ * The levels: 0 none, 1 団体ID認証 (insurer number known), 2 本人確認 (the roster
+ * match of signup steps 3–4: every active member), 3 健診・医療アクセス認証
+ * (document, face photo and secret question, reviewed). Level 3 is not built:
+ * its features say so ("準備中") instead of pretending. 未所属 (the roster shows
+ * the member's qualification has ended; member_load keeps the flag) keeps the
+ * account settings and the operator's announcements only, as in the seed.
+ * Returns 200, or 500/503.
  */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "db.h"
+#include "member.h"
 #include "request.h"
 #include "router.h"
 #include "session.h"
 #include "signup.h"
 
+#define TOP_NEWS	10
+
+enum feature_unaffiliated {
+	F_NO,		/* not for 未所属 members */
+	F_PARTIAL,	/* in part (L.Top.Feature.<key>.Partial says how) */
+	F_YES,
+};
+
+/* The features of SPEC §5 and what each needs (the seed's table, p.11). */
+static const struct feature {
+	const char	*key;		/* L.Top.Feature.<key>.Name */
+	const char	*href;		/* where it is, or NULL */
+	int		 level;		/* the verification level that unlocks it */
+	int		 unaffiliated;	/* enum feature_unaffiliated */
+	int		 built;		/* 0: not offered yet (準備中) */
+} features[] = {
+	{ "Settings",	 "/account",		0, F_YES,	1 },
+	{ "News",	 "/announcements",	1, F_PARTIAL,	1 },
+	{ "InsurerLinks", "#insurer",		1, F_NO,	1 },
+	{ "Checkup",	 NULL,			3, F_NO,	0 },
+	{ "Medicine",	 NULL,			3, F_NO,	0 },
+	{ "MedicalCost", NULL,			3, F_NO,	0 },
+};
+
+/* Top.Features.<n>.{Name,Href,State,Text} for member m. */
+static void
+set_features(struct req *r, const struct member *m)
+{
+	const struct feature *f;
+	const char	*state, *text;
+	char		 key[64], tkey[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+		f = &features[i];
+		if (m->unaffiliated && f->unaffiliated == F_NO) {
+			state = "off";
+			text = req_text(r, "Top.Status.Unaffiliated");
+		} else if (m->level < f->level) {
+			state = "locked";
+			snprintf(tkey, sizeof(tkey), "Top.Unlock.%d", f->level);
+			text = req_text(r, tkey);
+		} else if (!f->built) {
+			state = "soon";
+			text = req_text(r, "Top.Status.Soon");
+		} else if (m->unaffiliated && f->unaffiliated == F_PARTIAL) {
+			state = "partial";
+			snprintf(tkey, sizeof(tkey), "Top.Feature.%s.Partial", f->key);
+			text = req_text(r, tkey);
+		} else {
+			state = "ok";
+			text = req_text(r, "Top.Status.Available");
+		}
+		snprintf(tkey, sizeof(tkey), "Top.Feature.%s.Name", f->key);
+		snprintf(key, sizeof(key), "Top.Features.%zu.Name", i);
+		req_set(r, key, req_text(r, tkey));
+		snprintf(key, sizeof(key), "Top.Features.%zu.State", i);
+		req_set(r, key, state);
+		snprintf(key, sizeof(key), "Top.Features.%zu.Text", i);
+		req_set(r, key, text);
+		if (f->href != NULL && strcmp(state, "ok") == 0) {
+			snprintf(key, sizeof(key), "Top.Features.%zu.Href", i);
+			req_set(r, key, f->href);
+		}
+	}
+}
+
+/* 1 when u may be a link target: an absolute http(s) URL (operator data). */
+static int
+url_ok(const char *u)
+{
+	return u != NULL && (strncmp(u, "https://", 8) == 0 ||
+	    strncmp(u, "http://", 7) == 0) && strpbrk(u, " \"'<>\\") == NULL;
+}
+
+/* The insurer's box: its name, member terms and own points (not when 未所属). */
+static void
+set_insurer(struct req *r, const struct member *m)
+{
+	const char	*vars[] = { "insurer", m->insurer_name, "points",
+	    m->points_name, NULL };
+
+	if (m->insurer_name == NULL || m->unaffiliated)
+		return;
+	req_set(r, "Top.InsurerBox", "1");
+	if (url_ok(m->terms_url)) {
+		req_set(r, "Top.TermsURL", m->terms_url);
+		signup_set_text(r, "Top.TermsText", "Top.InsurerTerms", vars);
+	}
+	if (m->points_name != NULL && m->points_name[0] != '\0')
+		signup_set_text(r, "Top.PointsText", "Top.InsurerPoints", vars);
+}
+
 int
 page_top(struct req *r)
 {
-	char	*c[4] = { NULL };
-	int	 st, i;
+	struct member	 m;
+	char		 lk[32];
+	long long	 total = 0;
+	int		 st;
 
-	st = db_row(c, 4, "SELECT r.name_kana, i.name, a.email, a.level"
-	    " FROM accounts a LEFT JOIN roster r ON r.id = a.roster_id"
-	    " LEFT JOIN insurers i ON i.id = a.insurer_id WHERE a.id = ?", "i",
-	    r->sess->account_id);
-	if (st < 0)
+	if ((st = member_load(r, &m)) < 0)
 		return req_db_error(r, st);
-	if (st == 1) {
-		if (c[0] != NULL) {
-			const char *vars[] = { "name", c[0], NULL };
-
-			req_set(r, "Top.Name", c[0]);
-			signup_set_text(r, "Top.HelloText", "Top.Hello", vars);
-		}
-		if (c[1] != NULL) {
-			req_set(r, "Top.Insurer", c[1]);
-			/* The layout's "提供：…" is the member's own insurer here. */
-			req_set(r, "Insurer.Name", c[1]);
-		}
-		req_set(r, "Top.Email", c[2]);
-		req_set(r, "Top.Level", c[3]);
-	}
-	for (i = 0; i < 4; i++)
-		free(c[i]);
+	if (st == 0)
+		return req_redirect(r, "/login");
 	r->template = "top";
+	if (m.name_kana != NULL) {
+		const char *vars[] = { "name", m.name_kana, NULL };
+
+		req_set(r, "Top.Name", m.name_kana);
+		signup_set_text(r, "Top.HelloText", "Top.Hello", vars);
+	}
+	if (m.insurer_name != NULL)
+		req_set(r, "Top.Insurer", m.insurer_name);
+	req_set(r, "Top.Email", m.email);
+	req_set_int(r, "Top.Level", m.level);
+	snprintf(lk, sizeof(lk), "Top.Levels.%d", m.level);
+	req_set(r, "Top.LevelText", req_text(r, lk));
+	if (m.unaffiliated)
+		req_set(r, "Top.Unaffiliated", "1");
+
+	st = member_announcements(r, &m, NULL, 0, TOP_NEWS, "Top.News", &total);
+	if (st < 0) {
+		member_free(&m);
+		return req_db_error(r, st);
+	}
+	if (total > TOP_NEWS)
+		req_set(r, "Top.NewsMore", "1");
+	set_insurer(r, &m);
+	set_features(r, &m);
+	member_free(&m);
 	return 200;
 }

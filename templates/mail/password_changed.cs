@@ -1,9 +1,15 @@
-<?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your password has been changed
+<?cs # Sent by the password reset (src/pages/password_reset.c) and by the
+  password change of the settings (src/pages/account_password.c, with
+  Mail.KeepThis = 1: the device that changed it stays logged in). ?><?cs
+if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your password has been changed
 
 The password of your <?cs var:Service.Name ?> account has just been changed.
-For your security, you have been logged out on every device, and "Keep me
+<?cs if:Mail.KeepThis ?>For your security, you have been logged out on every other device, and
+"Keep me logged in" has been ended; the device where you changed it stays
+logged in. Log in elsewhere with the new password:
+<?cs else ?>For your security, you have been logged out on every device, and "Keep me
 logged in" has been ended. Log in with the new password:
-
+<?cs /if ?>
 <?cs var:Mail.LoginURL ?>
 
 If you did not change it, someone else may have access to your mailbox.
@@ -19,9 +25,12 @@ This mail is sent from an address that cannot receive replies.
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
 
 お客様のアカウントのパスワードが変更されました。
-安全のため、すべての端末でログアウトし、「次回から自動的にログインする」
+<?cs if:Mail.KeepThis ?>安全のため、変更を行った端末以外のすべての端末でログアウトし、
+「次回から自動的にログインする」の設定も解除しました。ほかの端末では、
+新しいパスワードでログインしてください。
+<?cs else ?>安全のため、すべての端末でログアウトし、「次回から自動的にログインする」
 の設定も解除しました。新しいパスワードでログインしてください。
-
+<?cs /if ?>
 <?cs var:Mail.LoginURL ?>
 
 ※お心当たりがない場合は、第三者がお客様のメールを読める状態にある

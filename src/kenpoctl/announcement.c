@@ -1,0 +1,412 @@
+/*
+ * kenpoctl announcement — the announcements (お知らせ) of the member top page.
+ *
+ *   announcement add [--insurer NUMBER] [--at "YYYY-MM-DD[ HH:MM[:SS]]"]
+ *       TITLE BODY_FILE|-
+ *   announcement list [--insurer NUMBER | --operator] [--limit N]
+ *   announcement show ID
+ *   announcement delete ID
+ *
+ * Without --insurer an announcement is operator-wide (every member reads it,
+ * 未所属 members too); with it, only that insurer's members read it. --at
+ * publishes it later: the time is Japan time (what operators think in), stored
+ * as UTC like every time in the database; without it, it is published at once.
+ * The body is plain text (UTF-8, line breaks kept; the pages escape it), read
+ * from BODY_FILE or, with "-", standard input. Times are printed in Japan time.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "insurer.h"
+#include "normalize.h"
+#include "util.h"
+#include "kenpoctl.h"
+
+#define USAGE_ADD	"announcement add [--insurer NUMBER] " \
+	"[--at \"YYYY-MM-DD[ HH:MM[:SS]]\"] TITLE BODY_FILE|-"
+#define USAGE_LIST	"announcement list [--insurer NUMBER | --operator] [--limit N]"
+#define USAGE_SHOW	"announcement show ID"
+#define USAGE_DELETE	"announcement delete ID"
+#define USAGE_ALL	USAGE_ADD " | " USAGE_LIST " | " USAGE_SHOW " | " USAGE_DELETE
+
+#define TITLE_MAX	200	/* characters: announcements.title VARCHAR(200) */
+#define BODY_MAX	65535	/* bytes: announcements.body TEXT */
+#define LIST_LIMIT	50
+
+/* The time columns in Japan time. */
+#define JST(col)	"DATE_FORMAT(" col " + INTERVAL 9 HOUR, '%Y-%m-%d %H:%i:%s')"
+
+/*
+ * The insurer of a NUMBER argument: *id set. CTL_OK, or CTL_REFUSED with the
+ * reason printed.
+ */
+static int
+insurer_arg(const char *verb, const char *arg, long long *id)
+{
+	struct insurer	 ins;
+	char		*n, *what;
+	int		 r;
+
+	*id = 0;
+	if ((n = normalize_digits(arg)) == NULL || strlen(n) != INSURER_NUMBER_LEN ||
+	    !insurer_number_valid(n)) {
+		free(n);
+		return ctl_refuse("announcement %s: %s is not an insurer number",
+		    verb, arg);
+	}
+	memset(&ins, 0, sizeof(ins));
+	r = insurer_find(n, &ins);
+	if (r < 0) {
+		what = xasprintf("announcement %s", verb);
+		r = ctl_db_error(r, what);
+		free(what);
+	} else if (r == 0)
+		r = ctl_refuse("announcement %s: no insurer %s", verb, n);
+	else {
+		*id = ins.id;
+		r = CTL_OK;
+	}
+	insurer_free(&ins);
+	free(n);
+	return r;
+}
+
+/*
+ * "YYYY-MM-DD[ HH:MM[:SS]]" (a real calendar date and time) into
+ * out = "YYYY-MM-DD HH:MM:SS". 0, or -1 when it is not one.
+ */
+static int
+time_arg(const char *s, char out[80])
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	/* The shape of the longest form; shorter ones are its prefixes. */
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	size_t		 i, len = strlen(s);
+	int		 y, mo, d, h = 0, mi = 0, se = 0, leap;
+
+	if (len != 10 && len != 16 && len != 19)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return -1;
+	y = atoi(s);
+	mo = atoi(s + 5);
+	d = atoi(s + 8);
+	if (len >= 16) {
+		h = atoi(s + 11);
+		mi = atoi(s + 14);
+	}
+	if (len == 19)
+		se = atoi(s + 17);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	/* TIMESTAMP columns end in January 2038. */
+	if (y < 2000 || y > 2037 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 || se > 59)
+		return -1;
+	snprintf(out, 80, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, se);
+	return 0;
+}
+
+/*
+ * Read the body from path ("-": standard input) into a malloc'd string: UTF-8,
+ * CR LF turned into LF, surrounding blank lines removed, not empty, at most
+ * BODY_MAX bytes. CTL_OK and *out set, or CTL_REFUSED (reason printed).
+ */
+static int
+read_body(const char *path, char **out)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	FILE		*fp;
+	char		 chunk[4096], *s, *e, *w;
+	size_t		 n;
+	int		 rc = CTL_REFUSED;
+
+	*out = NULL;
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL)
+		return ctl_refuse("announcement add: %s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		buf_append(&b, chunk, n);
+		if (b.len > BODY_MAX * 2)
+			break;
+	}
+	if (ferror(fp)) {
+		rc = ctl_refuse("announcement add: cannot read %s", path);
+		goto out;
+	}
+	if (b.data == NULL || memchr(b.data, '\0', b.len) != NULL ||
+	    !util_utf8_valid(b.data, b.len)) {
+		rc = ctl_refuse("announcement add: the body must be UTF-8 text");
+		goto out;
+	}
+	for (s = w = b.data; *s != '\0'; s++) {
+		if (*s == '\r') {
+			*w++ = '\n';
+			if (s[1] == '\n')
+				s++;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+	for (s = b.data; *s == '\n'; s++)
+		;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == s) {
+		rc = ctl_refuse("announcement add: the body is empty");
+		goto out;
+	}
+	if ((size_t)(e - s) > BODY_MAX) {
+		rc = ctl_refuse("announcement add: the body is longer than %d bytes",
+		    BODY_MAX);
+		goto out;
+	}
+	*out = xstrndup(s, (size_t)(e - s));
+	rc = CTL_OK;
+ out:
+	if (fp != stdin)
+		fclose(fp);
+	buf_free(&b);
+	return rc;
+}
+
+/* 1 when the title is acceptable: 1..TITLE_MAX characters, no control character. */
+static int
+title_ok(const char *t)
+{
+	const unsigned char *p;
+
+	if (t[0] == '\0' || !util_utf8_valid(t, strlen(t)) ||
+	    util_utf8_len(t) > TITLE_MAX)
+		return 0;
+	for (p = (const unsigned char *)t; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Print the announcement rows of res (list form, or one record with the body). */
+static void
+print_rows(struct db_res *res, int with_body)
+{
+	while (db_res_next(res) == 1) {
+		ctl_rec_begin();
+		ctl_rec_int("id", db_res_int(res, 0));
+		ctl_rec_str("published", db_res_str(res, 1));
+		ctl_rec_bool("scheduled", db_res_int(res, 2) != 0);
+		ctl_rec_str("insurer", db_res_str(res, 3));
+		ctl_rec_str("title", db_res_str(res, 4));
+		if (with_body)
+			ctl_rec_str("body", db_res_str(res, 5));
+		ctl_rec_end();
+	}
+}
+
+#define SELECT_COLS \
+	"SELECT a.id, " JST("a.published_at") ", a.published_at > NOW(6)," \
+	" i.number, a.title, a.body FROM announcements a" \
+	" LEFT JOIN insurers i ON i.id = a.insurer_id"
+
+static int
+cmd_add(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "insurer",	required_argument,	NULL,	'i' },
+		{ "at",		required_argument,	NULL,	'a' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct db_res	*res = NULL;
+	const char	*number = NULL, *at = NULL;
+	char		*body = NULL, when[80], ins[24];
+	long long	 insurer = 0, n, id;
+	int		 ch, r;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "i:a:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			number = optarg;
+			break;
+		case 'a':
+			at = optarg;
+			break;
+		default:
+			return ctl_usage(USAGE_ADD, NULL);
+		}
+	}
+	/* "-" (standard input) is an operand, not an option: getopt leaves it. */
+	if (argc - optind != 2)
+		return ctl_usage(USAGE_ADD, NULL);
+	if (!title_ok(argv[optind]))
+		return ctl_refuse("announcement add: the title must be 1 to %d "
+		    "characters of text on one line", TITLE_MAX);
+	if (at != NULL && time_arg(at, when) != 0)
+		return ctl_usage(USAGE_ADD, "--at: not a time YYYY-MM-DD[ HH:MM[:SS]]"
+		    " (Japan time): %s", at);
+	if (number != NULL && (r = insurer_arg("add", number, &insurer)) != CTL_OK)
+		return r;
+	if ((r = read_body(argv[optind + 1], &body)) != CTL_OK)
+		return r;
+	/* insurer_id is bound as text: NULL (operator-wide) needs an 's'. */
+	snprintf(ins, sizeof(ins), "%lld", insurer);
+	if (at != NULL)
+		n = db_exec("INSERT INTO announcements (insurer_id, title, body,"
+		    " published_at) VALUES (?, ?, ?, CAST(? AS DATETIME(6))"
+		    " - INTERVAL 9 HOUR)", "ssss", insurer > 0 ? ins : NULL,
+		    argv[optind], body, when);
+	else
+		n = db_exec("INSERT INTO announcements (insurer_id, title, body)"
+		    " VALUES (?, ?, ?)", "sss", insurer > 0 ? ins : NULL,
+		    argv[optind], body);
+	free(body);
+	if (n < 0)
+		return ctl_db_error((int)n, "announcement add");
+	id = db_last_id();
+	if ((r = db_query(&res, SELECT_COLS " WHERE a.id = ?", "i", id)) < 0)
+		return ctl_db_error(r, "announcement add");
+	ctl_say("announcement %lld added", id);
+	print_rows(res, 0);
+	db_res_free(res);
+	return CTL_OK;
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "insurer",	required_argument,	NULL,	'i' },
+		{ "operator",	no_argument,		NULL,	'o' },
+		{ "limit",	required_argument,	NULL,	'n' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct db_res	*res = NULL;
+	const char	*number = NULL;
+	long long	 insurer = 0, limit = LIST_LIMIT;
+	int		 ch, r, operator = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "i:on:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			number = optarg;
+			break;
+		case 'o':
+			operator = 1;
+			break;
+		case 'n':
+			if (util_parse_int(optarg, 1, 100000, &limit) != 0)
+				return ctl_usage(USAGE_LIST, "bad limit: %s", optarg);
+			break;
+		default:
+			return ctl_usage(USAGE_LIST, NULL);
+		}
+	}
+	if (optind != argc || (number != NULL && operator))
+		return ctl_usage(USAGE_LIST, NULL);
+	if (number != NULL && (r = insurer_arg("list", number, &insurer)) != CTL_OK)
+		return r;
+	if (insurer > 0)
+		r = db_query(&res, SELECT_COLS " WHERE a.insurer_id = ?"
+		    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?", "ii",
+		    insurer, limit);
+	else if (operator)
+		r = db_query(&res, SELECT_COLS " WHERE a.insurer_id IS NULL"
+		    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?", "i", limit);
+	else
+		r = db_query(&res, SELECT_COLS
+		    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?", "i", limit);
+	if (r < 0)
+		return ctl_db_error(r, "announcement list");
+	ctl_list_begin();
+	print_rows(res, 0);
+	ctl_list_end();
+	db_res_free(res);
+	return CTL_OK;
+}
+
+/* The ID operand of show and delete into *id. CTL_OK or CTL_USAGE. */
+static int
+id_arg(int argc, char **argv, const char *usage, long long *id)
+{
+	if (argc != 2)
+		return ctl_usage(usage, NULL);
+	if (util_parse_int(argv[1], 1, 0x7fffffffffffffffLL, id) != 0)
+		return ctl_usage(usage, "not an announcement id: %s", argv[1]);
+	return CTL_OK;
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	struct db_res	*res = NULL;
+	long long	 id;
+	int		 r, found = 0;
+
+	if ((r = id_arg(argc, argv, USAGE_SHOW, &id)) != CTL_OK)
+		return r;
+	if ((r = db_query(&res, SELECT_COLS " WHERE a.id = ?", "i", id)) < 0)
+		return ctl_db_error(r, "announcement show");
+	if (db_res_next(res) == 1) {
+		found = 1;
+		ctl_rec_begin();
+		ctl_rec_int("id", db_res_int(res, 0));
+		ctl_rec_str("published", db_res_str(res, 1));
+		ctl_rec_bool("scheduled", db_res_int(res, 2) != 0);
+		ctl_rec_str("insurer", db_res_str(res, 3));
+		ctl_rec_str("title", db_res_str(res, 4));
+		if (ctl_json)
+			ctl_rec_str("body", db_res_str(res, 5));
+		ctl_rec_end();
+		/* The body as written, lines and all, below the record. */
+		if (!ctl_json)
+			printf("\n%s\n", db_res_str(res, 5));
+	}
+	db_res_free(res);
+	if (!found)
+		return ctl_refuse("announcement show: no announcement %lld", id);
+	return CTL_OK;
+}
+
+static int
+cmd_delete(int argc, char **argv)
+{
+	long long	 id, n;
+	int		 r;
+
+	if ((r = id_arg(argc, argv, USAGE_DELETE, &id)) != CTL_OK)
+		return r;
+	if ((n = db_exec("DELETE FROM announcements WHERE id = ?", "i", id)) < 0)
+		return ctl_db_error((int)n, "announcement delete");
+	if (n == 0)
+		return ctl_refuse("announcement delete: no announcement %lld", id);
+	ctl_say("announcement %lld deleted", id);
+	if (ctl_json) {
+		ctl_rec_begin();
+		ctl_rec_int("id", id);
+		ctl_rec_bool("deleted", 1);
+		ctl_rec_end();
+	}
+	return CTL_OK;
+}
+
+int
+ctl_announcement(int argc, char **argv)
+{
+	if (strcmp(argv[1], "add") == 0)
+		return cmd_add(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return cmd_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "delete") == 0)
+		return cmd_delete(argc - 1, argv + 1);
+	return ctl_usage(USAGE_ALL, "announcement: unknown verb %s", argv[1]);
+}

@@ -1,0 +1,42 @@
+<?cs # /account — the settings hub (src/pages/account.c). ?>
+<?cs def:content() ?>
+<section class="card" aria-labelledby="account-title">
+  <h1 id="account-title"><?cs var:L.Member.Account.Title ?></h1>
+  <?cs if:Account.Done ?><div class="notice" role="status" id="account-done"><p><?cs var:Account.Done ?></p></div><?cs /if ?>
+  <p><?cs var:L.Member.Account.Lead ?></p>
+
+  <h2><?cs var:L.Member.Account.EmailTitle ?></h2>
+  <p id="account-email"><?cs var:Account.Email ?></p>
+  <?cs if:Account.Pending ?>
+  <div class="notice notice--warn" id="account-pending">
+    <p><?cs var:L.Member.Account.Pending ?><br><strong><?cs var:Account.Pending ?></strong></p>
+    <p><?cs var:L.Member.Account.PendingHint ?></p>
+  </div>
+  <?cs /if ?>
+  <ul class="link-list"><li><a href="/account/email"><?cs var:L.Member.Account.ChangeEmail ?></a></li></ul>
+
+  <h2><?cs var:L.Member.Account.PasswordTitle ?></h2>
+  <p class="muted"><?cs var:L.Member.Account.PasswordText ?></p>
+  <ul class="link-list"><li><a href="/account/password"><?cs var:L.Member.Account.ChangePassword ?></a></li></ul>
+
+  <h2><?cs var:L.Member.Account.NotifyTitle ?></h2>
+  <form method="post" action="/account/notify">
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <p class="muted" id="notify-state"><?cs if:Account.Notify ?><?cs var:L.Member.Account.NotifyOn ?><?cs else ?><?cs var:L.Member.Account.NotifyOff ?><?cs /if ?></p>
+    <div class="check">
+      <input type="checkbox" id="notify" name="notify" value="1"<?cs if:Account.Notify ?> checked<?cs /if ?> aria-describedby="notify-hint">
+      <label for="notify"><?cs var:L.Member.Account.NotifyLabel ?></label>
+    </div>
+    <p class="field__hint" id="notify-hint"><?cs var:L.Member.Account.NotifyHint ?></p>
+    <div class="actions"><button class="button button--secondary" type="submit"><?cs var:L.Member.Account.NotifySave ?></button></div>
+  </form>
+
+  <h2><?cs var:L.Member.Account.WithdrawTitle ?></h2>
+  <p class="muted"><?cs var:L.Member.Account.WithdrawText ?></p>
+  <ul class="link-list"><li><a href="/account/withdraw"><?cs var:L.Member.Account.Withdraw ?></a></li></ul>
+
+  <ul class="link-list account__back"><li><a href="/top"><?cs var:L.Member.Account.BackTop ?></a></li></ul>
+</section>
+<?cs /def ?>
+<?cs set:Page.Title = L.Member.Account.Title ?>
+<?cs include:"layout.cs" ?>
