@@ -6,8 +6,10 @@
  * happen: the account becomes withdrawn, its roster binding is released (the
  * same person may sign up again with another address), every session ends,
  * every token dies (activation, reset, e-mail change, remember-me) and the mail
- * "退会手続きが完了しました" is queued. The address stays on the row: it is still
- * the login ID of a withdrawn account, which login and recovery treat as unknown.
+ * "退会手続きが完了しました" is queued. The address stays on the row (support can
+ * still find the account; login and recovery treat it as unknown) until a new
+ * signup or an address change uses it: member_release_address() then moves the
+ * withdrawn row aside in that transaction (SPEC §6: the address may be used again).
  */
 #include "autoconf.h"
 #include "account.h"

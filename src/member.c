@@ -182,7 +182,7 @@ member_announcements(struct req *r, const struct member *m, const char *q,
 	const char	*date, *vars[] = { "y", y, "m", mo, "d", d, NULL };
 	/* A 未所属 member reads the operator's announcements only (seed 001 p.11). */
 	long long	 ins = m->unaffiliated ? 0 : m->insurer_id, n = 0;
-	int		 st, row;
+	int		 st, row, ja;
 
 	if (total != NULL)
 		*total = 0;
@@ -236,9 +236,14 @@ member_announcements(struct req *r, const struct member *m, const char *q,
 		if (date != NULL && strlen(date) == 10) {
 			snprintf(key, sizeof(key), "%s.%d.Date", prefix, row);
 			req_set(r, key, date);
+			/* 2026年1月5日 in Japanese (no leading zeros, as people
+			 * write it, like the signup pages); English keeps ISO 8601. */
 			snprintf(y, sizeof(y), "%.4s", date);
-			snprintf(mo, sizeof(mo), "%.2s", date + 5);
-			snprintf(d, sizeof(d), "%.2s", date + 8);
+			ja = strcmp(r->lang, "ja") == 0;
+			snprintf(mo, sizeof(mo), "%.*s", ja && date[5] == '0' ? 1 : 2,
+			    date + 5 + (ja && date[5] == '0'));
+			snprintf(d, sizeof(d), "%.*s", ja && date[8] == '0' ? 1 : 2,
+			    date + 8 + (ja && date[8] == '0'));
 			text = signup_text_vars(r, "Member.Date", vars);
 			snprintf(key, sizeof(key), "%s.%d.DateText", prefix, row);
 			req_set(r, key, text);
