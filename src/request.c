@@ -733,8 +733,14 @@ dispatch(struct req *r)
 	}
 	if ((r->route->flags & R_MEMBER) &&
 	    (r->sess == NULL || r->sess->state == NULL ||
-	    strcmp(r->sess->state, "active") != 0))
+	    strcmp(r->sess->state, "active") != 0)) {
+		/* Come back here after logging in: plain member paths only (no
+		 * token segment, no query); login.c checks next again. */
+		if (is_get && r->arg == NULL && strspn(path, "abcdefghijklmnopqrstuvwxyz"
+		    "0123456789/_-") == strlen(path) && strcmp(path, "/top") != 0)
+			return req_redirect(r, "/login?next=%s", path);
 		return req_redirect(r, "/login");
+	}
 	if (!(r->route->flags & R_NOSESSION))
 		req_set(r, "Page.CSRF", session_csrf_token(r));
 	if (r->sess != NULL && r->sess->state != NULL &&

@@ -161,7 +161,10 @@ MEMBER_POSTS = ["/account/password", "/account/email", "/account/notify",
 def test_member_pages_redirect_to_login(stack, client):
     for path in MEMBER_GETS:
         r = client.get(path)
-        assert r.status == 303 and r.location == "/login", path
+        # After logging in the member comes back to the page (the top page is
+        # where a login goes anyway).
+        want = "/login" if path == "/top" else f"/login?next={path}"
+        assert r.status == 303 and r.location == want, path
     # A mailed link opened without a session: log in first, then back to it.
     tok = "A" * 43
     r = client.get(f"/account/email/{tok}")
@@ -680,3 +683,11 @@ def test_english_member_pages(stack, ins):
     assert "Close your account" in c.get("/account/withdraw").text
     page = c.get("/announcements?q=%25")
     assert page.status == 200 and "Announcements" in page.text
+
+
+def test_login_returns_to_the_member_page_asked_for(stack, client):
+    r = client.get("/account/password")
+    assert r.status == 303 and r.location == "/login?next=/account/password"
+    page = client.get(r.location)
+    assert page.status == 200
+    assert 'name="next"' in page.text and "/account/password" in page.text
