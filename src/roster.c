@@ -314,10 +314,17 @@ check_record(struct imp *im, long line)
 		why(&b, blank(im->f[3]) ? "number is empty" :
 		    "number may contain only digits, hyphens and spaces");
 
+	/*
+	 * 枝番 is checked but never stored: since 2020 it is part of the
+	 * 被保険者等記号・番号 protected by 健康保険法 §194-2, and matching does
+	 * not need it (persons are told apart by personal_id, name and birth date).
+	 */
 	if (!blank(im->f[4])) {
 		if ((r.branch = normalize_digits(im->f[4])) == NULL ||
 		    strlen(r.branch) > BRANCH_MAX)
 			why(&b, "branch must be up to 8 digits");
+		free(r.branch);
+		r.branch = NULL;
 	}
 
 	if ((r.name = normalize_kana(im->f[5])) == NULL)
