@@ -209,9 +209,11 @@ export class Session {
 			if (!req.url().startsWith(origin))
 				return;
 			const why = req.failure() ? req.failure().errorText : '?';
-			// A navigation replaced by the next one (a click while a page loads) is
-			// aborted by the browser itself, not a failure of ours.
-			if (why === 'net::ERR_ABORTED' && req.isNavigationRequest())
+			// A navigation replaced by the next one (a click while a page loads)
+			// is aborted by the browser itself, not a failure of ours; so is a
+			// subresource still loading when the page navigates away (the icon,
+			// fetched lazily). A real error answers with a status, checked below.
+			if (why === 'net::ERR_ABORTED')
 				return;
 			this.problems.push(`request failed: ${req.method()} ${req.url()}: ${why}`);
 		});
