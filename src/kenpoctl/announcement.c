@@ -113,71 +113,6 @@ time_arg(const char *s, char out[80])
 	return 0;
 }
 
-/*
- * Read the body from path ("-": standard input) into a malloc'd string: UTF-8,
- * CR LF turned into LF, surrounding blank lines removed, not empty, at most
- * BODY_MAX bytes. CTL_OK and *out set, or CTL_REFUSED (reason printed).
- */
-static int
-read_body(const char *path, char **out)
-{
-	struct buf	 b = { NULL, 0, 0 };
-	FILE		*fp;
-	char		 chunk[4096], *s, *e, *w;
-	size_t		 n;
-	int		 rc = CTL_REFUSED;
-
-	*out = NULL;
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "r")) == NULL)
-		return ctl_refuse("announcement add: %s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf_append(&b, chunk, n);
-		if (b.len > BODY_MAX * 2)
-			break;
-	}
-	if (ferror(fp)) {
-		rc = ctl_refuse("announcement add: cannot read %s", path);
-		goto out;
-	}
-	if (b.data == NULL || memchr(b.data, '\0', b.len) != NULL ||
-	    !util_utf8_valid(b.data, b.len)) {
-		rc = ctl_refuse("announcement add: the body must be UTF-8 text");
-		goto out;
-	}
-	for (s = w = b.data; *s != '\0'; s++) {
-		if (*s == '\r') {
-			*w++ = '\n';
-			if (s[1] == '\n')
-				s++;
-		} else
-			*w++ = *s;
-	}
-	*w = '\0';
-	for (s = b.data; *s == '\n'; s++)
-		;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	if (e == s) {
-		rc = ctl_refuse("announcement add: the body is empty");
-		goto out;
-	}
-	if ((size_t)(e - s) > BODY_MAX) {
-		rc = ctl_refuse("announcement add: the body is longer than %d bytes",
-		    BODY_MAX);
-		goto out;
-	}
-	*out = xstrndup(s, (size_t)(e - s));
-	rc = CTL_OK;
- out:
-	if (fp != stdin)
-		fclose(fp);
-	buf_free(&b);
-	return rc;
-}
-
 /* 1 when the title is acceptable: 1..TITLE_MAX characters, no control character. */
 static int
 title_ok(const char *t)
@@ -253,7 +188,8 @@ cmd_add(int argc, char **argv)
 		    " (Japan time): %s", at);
 	if (number != NULL && (r = insurer_arg("add", number, &insurer)) != CTL_OK)
 		return r;
-	if ((r = read_body(argv[optind + 1], &body)) != CTL_OK)
+	if ((r = ctl_read_text("announcement add", argv[optind + 1], BODY_MAX,
+	    &body)) != CTL_OK)
 		return r;
 	/* insurer_id is bound as text: NULL (operator-wide) needs an 's'. */
 	snprintf(ins, sizeof(ins), "%lld", insurer);

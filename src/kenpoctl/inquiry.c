@@ -214,72 +214,6 @@ cmd_show(int argc, char **argv)
 	return CTL_OK;
 }
 
-/*
- * Read the answer from path ("-": standard input) into a malloc'd string with
- * CR LF turned into LF and surrounding blank lines and spaces removed.
- * CTL_OK and *out set, or CTL_REFUSED (reason printed).
- */
-static int
-read_answer(const char *path, char **out)
-{
-	struct buf	 b = { NULL, 0, 0 };
-	FILE		*fp;
-	char		 chunk[4096], *s, *e, *w;
-	size_t		 n;
-	int		 rc = CTL_REFUSED;
-
-	*out = NULL;
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "r")) == NULL)
-		return ctl_refuse("inquiry answer: %s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf_append(&b, chunk, n);
-		if (b.len > ANSWER_MAX * 2)
-			break;
-	}
-	if (ferror(fp)) {
-		rc = ctl_refuse("inquiry answer: cannot read %s", path);
-		goto out;
-	}
-	if (b.data == NULL || memchr(b.data, '\0', b.len) != NULL ||
-	    !util_utf8_valid(b.data, b.len)) {
-		rc = ctl_refuse("inquiry answer: the answer must be UTF-8 text");
-		goto out;
-	}
-	/* CR LF (and lone CR) → LF. */
-	for (s = w = b.data; *s != '\0'; s++) {
-		if (*s == '\r') {
-			*w++ = '\n';
-			if (s[1] == '\n')
-				s++;
-		} else
-			*w++ = *s;
-	}
-	*w = '\0';
-	for (s = b.data; *s == '\n' || *s == ' ' || *s == '\t'; s++)
-		;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	if (e == s) {
-		rc = ctl_refuse("inquiry answer: the answer is empty");
-		goto out;
-	}
-	if ((size_t)(e - s) > ANSWER_MAX) {
-		rc = ctl_refuse("inquiry answer: the answer is longer than %d bytes",
-		    ANSWER_MAX);
-		goto out;
-	}
-	*out = xstrndup(s, (size_t)(e - s));
-	rc = CTL_OK;
- out:
-	if (fp != stdin)
-		fclose(fp);
-	buf_free(&b);
-	return rc;
-}
-
 struct answer {
 	/* in */
 	long long	 id;
@@ -394,7 +328,8 @@ cmd_answer(int argc, char **argv)
 	if (!id_arg(argv[optind], &a.id))
 		return ctl_usage(USAGE_ANSWER, "not an inquiry number: %s",
 		    argv[optind]);
-	if ((r = read_answer(argv[optind + 1], &text)) != CTL_OK)
+	if ((r = ctl_read_text("inquiry answer", argv[optind + 1], ANSWER_MAX,
+	    &text)) != CTL_OK)
 		return r;
 	/* The category's label (L.Inquiry.Category.*) is needed before the
 	 * mail's render would load the templates. */

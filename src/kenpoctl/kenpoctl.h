@@ -47,6 +47,9 @@ int	 ctl_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * returns CTL_REFUSED. DB_DOWN says the database cannot be reached.
  */
 int	 ctl_db_error(int status, const char *what);
+/* Read a text file ("-": stdin) for a command: UTF-8, CR LF → LF, trimmed,
+ * not empty, at most max bytes. CTL_OK with *out malloc'd, or CTL_REFUSED. */
+int	 ctl_read_text(const char *what, const char *path, size_t max, char **out);
 
 /*
  * Record output. A record is a sequence of fields:

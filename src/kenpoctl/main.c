@@ -10,6 +10,7 @@
  */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -377,5 +378,70 @@ main(int argc, char *argv[])
 	rc = nouns[i].fn(argc, argv);
 	fflush(stdout);
 	db_close();
+	return rc;
+}
+
+/*
+ * Read a text (an announcement body, an inquiry answer) from path ("-": standard
+ * input) into a malloc'd string: UTF-8, CR LF turned into LF, surrounding blank
+ * lines removed, not empty, at most max bytes. CTL_OK and *out set, or
+ * CTL_REFUSED with the reason printed after what ("inquiry answer").
+ */
+int
+ctl_read_text(const char *what, const char *path, size_t max, char **out)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	FILE		*fp;
+	char		 chunk[4096], *s, *e, *w;
+	size_t		 n;
+	int		 rc = CTL_REFUSED;
+
+	*out = NULL;
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL)
+		return ctl_refuse("%s: %s: %s", what, path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		buf_append(&b, chunk, n);
+		if (b.len > max * 2)
+			break;
+	}
+	if (ferror(fp)) {
+		rc = ctl_refuse("%s: cannot read %s", what, path);
+		goto out;
+	}
+	if (b.data == NULL || memchr(b.data, '\0', b.len) != NULL ||
+	    !util_utf8_valid(b.data, b.len)) {
+		rc = ctl_refuse("%s: the text must be UTF-8", what);
+		goto out;
+	}
+	for (s = w = b.data; *s != '\0'; s++) {
+		if (*s == '\r') {
+			*w++ = '\n';
+			if (s[1] == '\n')
+				s++;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+	for (s = b.data; *s == '\n'; s++)
+		;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == s) {
+		rc = ctl_refuse("%s: the text is empty", what);
+		goto out;
+	}
+	if ((size_t)(e - s) > max) {
+		rc = ctl_refuse("%s: the text is longer than %zu bytes", what, max);
+		goto out;
+	}
+	*out = xstrndup(s, (size_t)(e - s));
+	rc = CTL_OK;
+ out:
+	if (fp != stdin)
+		fclose(fp);
+	buf_free(&b);
 	return rc;
 }
