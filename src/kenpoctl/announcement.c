@@ -128,21 +128,27 @@ title_ok(const char *t)
 	return 1;
 }
 
-/* Print the announcement rows of res (list form, or one record with the body). */
+/* Print the current row of res as one record (with the body or not). */
+static void
+print_row(struct db_res *res, int with_body)
+{
+	ctl_rec_begin();
+	ctl_rec_int("id", db_res_int(res, 0));
+	ctl_rec_str("published", db_res_str(res, 1));
+	ctl_rec_bool("scheduled", db_res_int(res, 2) != 0);
+	ctl_rec_str("insurer", db_res_str(res, 3));
+	ctl_rec_str("title", db_res_str(res, 4));
+	if (with_body)
+		ctl_rec_str("body", db_res_str(res, 5));
+	ctl_rec_end();
+}
+
+/* Print every announcement row of res (list form). */
 static void
 print_rows(struct db_res *res, int with_body)
 {
-	while (db_res_next(res) == 1) {
-		ctl_rec_begin();
-		ctl_rec_int("id", db_res_int(res, 0));
-		ctl_rec_str("published", db_res_str(res, 1));
-		ctl_rec_bool("scheduled", db_res_int(res, 2) != 0);
-		ctl_rec_str("insurer", db_res_str(res, 3));
-		ctl_rec_str("title", db_res_str(res, 4));
-		if (with_body)
-			ctl_rec_str("body", db_res_str(res, 5));
-		ctl_rec_end();
-	}
+	while (db_res_next(res) == 1)
+		print_row(res, with_body);
 }
 
 #define SELECT_COLS \
@@ -292,15 +298,7 @@ cmd_show(int argc, char **argv)
 		return ctl_db_error(r, "announcement show");
 	if (db_res_next(res) == 1) {
 		found = 1;
-		ctl_rec_begin();
-		ctl_rec_int("id", db_res_int(res, 0));
-		ctl_rec_str("published", db_res_str(res, 1));
-		ctl_rec_bool("scheduled", db_res_int(res, 2) != 0);
-		ctl_rec_str("insurer", db_res_str(res, 3));
-		ctl_rec_str("title", db_res_str(res, 4));
-		if (ctl_json)
-			ctl_rec_str("body", db_res_str(res, 5));
-		ctl_rec_end();
+		print_row(res, ctl_json);
 		/* The body as written, lines and all, below the record. */
 		if (!ctl_json)
 			printf("\n%s\n", db_res_str(res, 5));

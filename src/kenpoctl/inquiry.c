@@ -71,6 +71,24 @@ category_ok(const char *s)
 	return i > 0 && i <= CATEGORY_MAX;
 }
 
+/* The fields list and show have in common: columns 0..8 of their SELECT. */
+static void
+rec_fields(struct db_res *res)
+{
+	ctl_rec_int("id", db_res_int(res, 0));
+	ctl_rec_str("created_at", db_res_str(res, 1));
+	ctl_rec_str("category", db_res_str(res, 2));
+	ctl_rec_str("status", db_res_str(res, 3));
+	ctl_rec_str("lang", db_res_str(res, 4));
+	if (db_res_isnull(res, 5))
+		ctl_rec_str("account", NULL);
+	else
+		ctl_rec_int("account", db_res_int(res, 5));
+	ctl_rec_str("email", db_res_str(res, 6));
+	ctl_rec_str("name", db_res_str(res, 7));
+	ctl_rec_str("answered_at", db_res_str(res, 8));
+}
+
 static int
 cmd_list(int argc, char **argv)
 {
@@ -123,18 +141,7 @@ cmd_list(int argc, char **argv)
 	ctl_list_begin();
 	while ((r = db_res_next(res)) == 1) {
 		ctl_rec_begin();
-		ctl_rec_int("id", db_res_int(res, 0));
-		ctl_rec_str("created_at", db_res_str(res, 1));
-		ctl_rec_str("category", db_res_str(res, 2));
-		ctl_rec_str("status", db_res_str(res, 3));
-		ctl_rec_str("lang", db_res_str(res, 4));
-		if (db_res_isnull(res, 5))
-			ctl_rec_str("account", NULL);
-		else
-			ctl_rec_int("account", db_res_int(res, 5));
-		ctl_rec_str("email", db_res_str(res, 6));
-		ctl_rec_str("name", db_res_str(res, 7));
-		ctl_rec_str("answered_at", db_res_str(res, 8));
+		rec_fields(res);
 		ctl_rec_end();
 	}
 	ctl_list_end();
@@ -189,18 +196,7 @@ cmd_show(int argc, char **argv)
 		    ctl_db_error(r, "inquiry show");
 	}
 	ctl_rec_begin();
-	ctl_rec_int("id", db_res_int(res, 0));
-	ctl_rec_str("created_at", db_res_str(res, 1));
-	ctl_rec_str("category", db_res_str(res, 2));
-	ctl_rec_str("status", db_res_str(res, 3));
-	ctl_rec_str("lang", db_res_str(res, 4));
-	if (db_res_isnull(res, 5))
-		ctl_rec_str("account", NULL);
-	else
-		ctl_rec_int("account", db_res_int(res, 5));
-	ctl_rec_str("email", db_res_str(res, 6));
-	ctl_rec_str("name", db_res_str(res, 7));
-	ctl_rec_str("answered_at", db_res_str(res, 8));
+	rec_fields(res);
 	if (ctl_json) {
 		ctl_rec_str("body", db_res_str(res, 9));
 		ctl_rec_str("answer", db_res_str(res, 10));
