@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "util.h"
@@ -127,6 +128,10 @@ static const struct ckey keys[] = {
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+/* The placeholder secrets of contrib/kenpo.hdf.sample (refused, see below). */
+#define SAMPLE_PEPPER	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SAMPLE_SECRET	"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
 static HDF	*current;
 static char	*current_path;
@@ -283,7 +288,19 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < NKEYS; i++) {
-		if (hdf_get_value(hdf, keys[i].key, NULL) != NULL)
+		const char *v = hdf_get_value(hdf, keys[i].key, NULL);
+
+		/* A copy of the sample with its secrets left as they are would run
+		 * with keys anyone can read in the source: refuse it. */
+		if (v != NULL && keys[i].type == C_SECRET &&
+		    (strcasecmp(v, SAMPLE_PEPPER) == 0 || strcasecmp(v, SAMPLE_SECRET) == 0)) {
+			snprintf(err, errlen, "%s: %s is the sample's placeholder; generate "
+			    "one with: od -An -tx1 -N32 /dev/urandom | tr -d ' \\n'",
+			    path, keys[i].key);
+			hdf_destroy(&hdf);
+			return -1;
+		}
+		if (v != NULL)
 			continue;
 		if (keys[i].def == NULL) {
 			snprintf(err, errlen, "%s: required key %s is missing", path,

@@ -43,6 +43,14 @@ def test_sample_loads(tmp_path):
     # The installed default template directory may not exist here.
     text += f"\nServer.Templates = {os.path.join(SRC, 'templates')}\n"
     conf = tmp_path / "kenpo.hdf"
+    # As shipped, the placeholder secrets are refused, naming the key ...
+    conf.write_text(text, encoding="utf-8")
+    r = subprocess.run([kenpod, "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert r.returncode == 1 and "Security.Pepper is the sample's placeholder" in r.stderr, \
+        r.stdout + r.stderr
+    # ... and once the values marked CHANGE ME are set, the sample loads.
+    text = re.sub(r"^(Security\.(Pepper|Secret)) = .*$",
+                  lambda m: f"{m.group(1)} = {os.urandom(32).hex()}", text, flags=re.M)
     conf.write_text(text, encoding="utf-8")
     r = subprocess.run([kenpod, "-t", "-c", str(conf)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
