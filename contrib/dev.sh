@@ -360,11 +360,20 @@ start_mariadb() {
 	STEP_LOGS="mariadb.log"
 	if [ ! -d "$DEV/mysql/mysql" ]; then
 		say "initialising MariaDB in .dev/mysql"
-		rm -rf "$DEV/mysql"
-		mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$DEV/mysql" \
-		    --auth-root-authentication-method=socket --skip-test-db --force \
-		    >>"$LOGDIR/mariadb.log" 2>&1 ||
-		    die "mariadb-install-db failed (see .dev/log/mariadb.log)"
+		# The bootstrap has been seen to crash (SIGSEGV) now and then on a loaded
+		# machine: try a clean datadir up to three times.
+		local try ok=0
+		for try in 1 2 3; do
+			rm -rf "$DEV/mysql"
+			if mariadb-install-db --no-defaults --user="$(id -un)" \
+			    --datadir="$DEV/mysql" --auth-root-authentication-method=socket \
+			    --skip-test-db --force >>"$LOGDIR/mariadb.log" 2>&1; then
+				ok=1
+				break
+			fi
+			say "mariadb-install-db failed (attempt $try of 3)"
+		done
+		[ "$ok" -eq 1 ] || die "mariadb-install-db failed (see .dev/log/mariadb.log)"
 	fi
 	say "starting MariaDB (socket .dev/run/mysql.sock, no TCP)"
 	spawn mariadb "$LOGDIR/mariadb.log" mariadbd --no-defaults --user="$(id -un)" \

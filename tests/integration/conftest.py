@@ -382,14 +382,22 @@ class MariaDB:
         self.proc = None
 
     def install(self):
-        r = subprocess.run(
-            ["mariadb-install-db", "--no-defaults", f"--user={self.user}",
-             f"--datadir={self.datadir}", "--auth-root-authentication-method=socket",
-             # --force: no host name lookup (a minimal machine may not resolve
-             # its own name; only the unix socket is used).
-             "--skip-test-db", "--force"], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("mariadb-install-db failed:\n" + r.stdout + r.stderr)
+        # mariadbd's bootstrap has been seen to die with SIGSEGV now and then on a
+        # loaded machine (a MariaDB bug, not ours): start over in a clean datadir,
+        # up to three times, before giving up with its output.
+        for attempt in range(3):
+            shutil.rmtree(self.datadir, ignore_errors=True)
+            r = subprocess.run(
+                ["mariadb-install-db", "--no-defaults", f"--user={self.user}",
+                 f"--datadir={self.datadir}", "--auth-root-authentication-method=socket",
+                 # --force: no host name lookup (a minimal machine may not resolve
+                 # its own name; only the unix socket is used).
+                 "--skip-test-db", "--force"], capture_output=True, text=True)
+            if r.returncode == 0:
+                return
+            if "got signal" not in r.stdout + r.stderr:
+                break
+        raise RuntimeError("mariadb-install-db failed:\n" + r.stdout + r.stderr)
 
     def start(self):
         self.proc = spawn(
