@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "clientip.h"
 #include "log.h"
 #include "util.h"
 
@@ -314,6 +315,12 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 			hdf_destroy(&hdf);
 			return -1;
 		}
+	}
+	if (!clientip_list_valid(hdf_get_value(hdf, "Server.TrustedProxies", ""))) {
+		snprintf(err, errlen, "%s: Server.TrustedProxies must list IP addresses "
+		    "or CIDR blocks, separated by spaces or commas", path);
+		hdf_destroy(&hdf);
+		return -1;
 	}
 	*out = hdf;
 	free(current_path);

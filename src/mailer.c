@@ -53,6 +53,8 @@
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
+#include "reset.h"
 #include "util.h"
 
 /* RFC 2047: an encoded-word is at most 75 characters and a line holding one at most
@@ -521,6 +523,7 @@ record(struct mail *m)
 		else
 			log_info("mail %lld sent (attempt %lld)", m->id,
 			    m->attempts);
+		metrics_add(M_MAIL_SENT, 1);
 		return;
 	case MAIL_RETRY:
 		if (!m->expired) {
@@ -531,6 +534,7 @@ record(struct mail *m)
 			    "isi", delay, m->reason, m->id);
 			log_warn("mail %lld deferred (attempt %lld, retry in "
 			    "%lld s): %s", m->id, m->attempts, delay, m->reason);
+			metrics_add(M_MAIL_RETRY, 1);
 			break;
 		}
 		snprintf(err, sizeof(err), "gave up after %lld attempts: %s",
@@ -543,6 +547,7 @@ record(struct mail *m)
 		    "si", why, m->id);
 		log_err("mail %lld failed (attempt %lld): %s", m->id,
 		    m->attempts, why);
+		metrics_add(M_MAIL_FAILED, 1);
 		break;
 	}
 	if (rc < 0)
@@ -780,6 +785,8 @@ mailer_send_due(int n)
 	timeout = config_int("Mail.Timeout");
 	c.lease = 300 + timeout * 4 * ((long long)n + 1);
 
+	/* Password-reset requests become mail here (reset.h). */
+	(void)reset_request_run(n);
 	r = db_txn(claim_txn, &c);
 	if (r < 0) {
 		claim_reset(&c);

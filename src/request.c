@@ -22,10 +22,13 @@
 #include <fcgiapp.h>
 
 #include "captcha_provider.h"
+#include "clientip.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "form.h"
 #include "log.h"
+#include "redirect.h"
 #include "metrics.h"
 #include "router.h"
 #include "session.h"
@@ -95,104 +98,38 @@ emu_iterenv(void *data, int n, char **k, char **v)
 
 /* ---- input ---- */
 
-static int
-hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Decode a urlencoded component in place. -1 on a bad escape or a NUL byte. */
-static int
-url_decode(char *s, size_t *len)
-{
-	char	*r = s, *w = s;
-	int	 h, l;
-
-	while (*r != '\0') {
-		if (*r == '+') {
-			*w++ = ' ';
-			r++;
-		} else if (*r == '%') {
-			if ((h = hexdig((unsigned char)r[1])) < 0 ||
-			    (l = hexdig((unsigned char)r[2])) < 0)
-				return -1;
-			if (h == 0 && l == 0)
-				return -1;
-			*w++ = (char)(h << 4 | l);
-			r += 3;
-		} else
-			*w++ = *r++;
-	}
-	*w = '\0';
-	*len = (size_t)(w - s);
-	return 0;
-}
-
 /*
- * A field name: letters, digits, '_' and '-' only (keeps HDF paths flat and
- * predictable; '-' for the reCAPTCHA widget's g-recaptcha-response).
+ * Parse urlencoded data into Query.<name> (form.c). Returns 0, or 400 with the
+ * reason logged (never the value: it may be a password or a token).
  */
 static int
-name_ok(const char *s)
+form_parse_req(struct req *r, char *data)
 {
-	if (*s == '\0' || strlen(s) > 64)
+	const char	*name;
+	size_t		 maxfield = (size_t)config_int("Server.MaxField");
+
+	switch (form_parse(r->hdf, "Query", data, maxfield, &name)) {
+	case FORM_OK:
 		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
-			return 0;
-	return 1;
-}
-
-/*
- * Parse application/x-www-form-urlencoded data into Query.<name>. The first value
- * of a repeated name wins. Returns 0, or 400 with the reason logged.
- */
-static int
-form_parse(struct req *r, char *data)
-{
-	char		*pair, *save = NULL, *eq, *name, *val;
-	size_t		 nlen, vlen, maxfield = (size_t)config_int("Server.MaxField");
-	char		 key[80];
-	NEOERR		*err;
-
-	for (pair = strtok_r(data, "&", &save); pair != NULL;
-	    pair = strtok_r(NULL, "&", &save)) {
-		if ((eq = strchr(pair, '=')) != NULL)
-			*eq = '\0';
-		name = pair;
-		val = eq ? eq + 1 : (char *)"";
-		if (url_decode(name, &nlen) != 0 || url_decode(val, &vlen) != 0) {
-			log_warn("bad request: malformed or NUL percent-escape");
-			return 400;
-		}
-		if (!name_ok(name)) {
-			log_warn("bad request: unacceptable field name");
-			return 400;
-		}
-		if (vlen > maxfield) {
-			log_warn("bad request: field %s is %zu bytes", name, vlen);
-			r->error_key = "TooLong";
-			return 400;
-		}
-		if (!util_utf8_valid(val, vlen)) {
-			log_warn("bad request: field %s is not valid UTF-8 text", name);
-			r->error_key = "BadText";
-			return 400;
-		}
-		snprintf(key, sizeof(key), "Query.%s", name);
-		if (hdf_get_value(r->hdf, key, NULL) != NULL)
-			continue;
-		if ((err = hdf_set_value(r->hdf, key, val)) != STATUS_OK) {
-			nerr_ignore(&err);
-			return 500;
-		}
+	case FORM_BAD_ESCAPE:
+		log_warn("bad request: malformed or NUL percent-escape");
+		return 400;
+	case FORM_BAD_NAME:
+		log_warn("bad request: unacceptable field name");
+		return 400;
+	case FORM_TOO_LONG:
+		log_warn("bad request: field %s too long", name);
+		r->error_key = "TooLong";
+		return 400;
+	case FORM_BAD_TEXT:
+		log_warn("bad request: field %s is not valid UTF-8 text", name);
+		r->error_key = "BadText";
+		return 400;
+	case FORM_NOMEM:
+	default:
+		log_err("form: could not store a field");
+		return 500;
 	}
-	return 0;
 }
 
 /* Read and parse the POST body (urlencoded only). 0, 400, 413 or 500. */
@@ -234,7 +171,7 @@ body_parse(struct req *r)
 		free(body);
 		return 400;
 	}
-	rc = form_parse(r, body);
+	rc = form_parse_req(r, body);
 	free(body);
 	return rc;
 }
@@ -559,9 +496,9 @@ send_page(struct req *r, int status)
 static void
 send_redirect(struct req *r)
 {
-	/* Local paths only: an absolute URL or "//host" would be an open redirect. */
-	if (r->location == NULL || r->location[0] != '/' || r->location[1] == '/' ||
-	    r->location[1] == '\\' || strpbrk(r->location, "\r\n") != NULL) {
+	/* Same-site paths only (redirect.h): handlers check what a request
+	 * supplied before they get here, so a refusal is a bug of ours. */
+	if (!redirect_target_ok(r->location)) {
 		log_err("refusing redirect to a non-local location");
 		send_error(r, 500);
 		return;
@@ -572,40 +509,13 @@ send_redirect(struct req *r)
 
 /* ---- the pipeline ---- */
 
-/* REMOTE_ADDR, or the last untrusted X-Forwarded-For hop behind a trusted proxy. */
+/* REMOTE_ADDR, or the client behind a trusted proxy (clientip.h). */
 static void
 client_ip(struct req *r)
 {
-	const char	*ra = FCGX_GetParam("REMOTE_ADDR", cur->envp);
-	const char	*trusted = config_str("Server.TrustedProxies");
-	const char	*xff;
-	char		*copy, *tok, *save = NULL, *last = NULL, *hops[32];
-	int		 n = 0, i;
-
-	snprintf(r->ip, sizeof(r->ip), "%s", ra ? ra : "-");
-	if (trusted[0] == '\0' || ra == NULL)
-		return;
-	if (strstr(trusted, ra) == NULL)	/* quick reject; exact check below */
-		return;
-	copy = xstrdup(trusted);
-	for (tok = strtok_r(copy, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save))
-		if (strcmp(tok, ra) == 0)
-			last = tok;
-	if (last == NULL || (xff = req_header(r, "X-Forwarded-For")) == NULL) {
-		free(copy);
-		return;
-	}
-	free(copy);
-	copy = xstrdup(xff);
-	for (tok = strtok_r(copy, " ,", &save); tok && n < 32; tok = strtok_r(NULL, " ,", &save))
-		hops[n++] = tok;
-	for (i = n - 1; i >= 0; i--) {
-		if (strstr(trusted, hops[i]) == NULL) {
-			snprintf(r->ip, sizeof(r->ip), "%s", hops[i]);
-			break;
-		}
-	}
-	free(copy);
+	clientip_pick(FCGX_GetParam("REMOTE_ADDR", cur->envp),
+	    req_header(r, "X-Forwarded-For"), config_str("Server.TrustedProxies"),
+	    r->ip, sizeof(r->ip));
 }
 
 /*
@@ -712,7 +622,7 @@ dispatch(struct req *r)
 		if (strlen(qs) > (size_t)config_int("Server.MaxField") * 4)
 			return 400;
 		q = xstrdup(qs);
-		st = form_parse(r, q);
+		st = form_parse_req(r, q);
 		free(q);
 		if (st != 0)
 			return st;

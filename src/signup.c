@@ -394,10 +394,12 @@ signup_resend(struct signup_resend *s)
 
 /*
  * Inside db_txn: token token_id activates account_id. The account becomes
- * verified (only from pending) with the token's password hash if it has one;
- * the token is used; other live activation tokens are superseded; every session
- * of the account ends (whoever held one before the address was proven — e.g. a
- * stranger who logged into a pre-registered account — is out).
+ * verified (only from pending) with pw_hash if given (a password the person
+ * proving the address typed: see signup_activate_link); the token is used;
+ * other live activation tokens, with the passwords they carry, are superseded;
+ * every session and remember-me token of the account ends (whoever held one
+ * before the address was proven — e.g. a stranger who logged into a
+ * pre-registered account — is out).
  * Returns 1 done, 0 the account was no longer pending, or a db_status.
  */
 static int
@@ -421,11 +423,17 @@ activate_in_txn(long long token_id, long long account_id, const char *pw_hash)
 	if ((n = db_exec("DELETE FROM sessions WHERE account_id = ?", "i",
 	    account_id)) < 0)
 		return (int)n;
+	if ((n = db_exec("UPDATE tokens SET superseded_at = NOW(6)"
+	    " WHERE account_id = ? AND purpose = 'remember'"
+	    " AND used_at IS NULL AND superseded_at IS NULL", "i", account_id)) < 0)
+		return (int)n;
 	return 1;
 }
 
 struct link_txn {
 	const char	*hash;
+	long long	 cookie_account, cookie_token;	/* this browser's step 1 */
+	const char	*pw_hash;	/* a password typed with the link, or NULL */
 	long long	 account_id;
 	int		 result;
 };
@@ -471,11 +479,18 @@ link_fn(void *arg)
 		t->result = SIGNUP_LINK_EXPIRED;
 	else if (strcmp(c[5], "pending") != 0)
 		t->result = SIGNUP_LINK_USED;	/* confirmed by another mail */
-	else {
+	else if (t->pw_hash != NULL) {
+		st = activate_in_txn(token_id, t->account_id, t->pw_hash);
+		if (st >= 0)
+			t->result = st == 1 ? SIGNUP_LINK_OK : SIGNUP_LINK_USED;
+	} else if (c[6] != NULL && token_id == t->cookie_token &&
+	    t->account_id == t->cookie_account) {
+		/* The browser whose step 1 issued this token typed its password. */
 		st = activate_in_txn(token_id, t->account_id, c[6]);
 		if (st >= 0)
 			t->result = st == 1 ? SIGNUP_LINK_OK : SIGNUP_LINK_USED;
-	}
+	} else
+		t->result = SIGNUP_LINK_PASSWORD;	/* nothing changes */
 	util_free_secret(c[6]);
 	c[6] = NULL;
 	free_cols(c, 7);
@@ -483,7 +498,8 @@ link_fn(void *arg)
 }
 
 int
-signup_activate_link(const char *token, long long *account_id)
+signup_activate_link(const char *token, const struct signup_cookie *cookie,
+    const char *pw_hash, long long *account_id)
 {
 	struct link_txn	 t;
 	unsigned char	 raw[CRYPTO_TOKEN_BYTES];
@@ -498,6 +514,11 @@ signup_activate_link(const char *token, long long *account_id)
 	crypto_sha256_hex(token, hash);
 	memset(&t, 0, sizeof(t));
 	t.hash = hash;
+	t.pw_hash = pw_hash;
+	if (cookie != NULL) {
+		t.cookie_account = cookie->account_id;
+		t.cookie_token = cookie->token_id;
+	}
 	if ((st = db_txn(link_fn, &t)) < 0)
 		return st;
 	*account_id = t.account_id;

@@ -118,14 +118,28 @@ enum signup_link {
 	SIGNUP_LINK_USED,
 	SIGNUP_LINK_SUPERSEDED,
 	SIGNUP_LINK_EXPIRED,
+	SIGNUP_LINK_PASSWORD,	/* live, but the opener must set the password */
 };
 /*
  * Activate the account of the activation link token (a 43-character string).
- * On SIGNUP_LINK_OK the account is verified, its other activation tokens are
- * superseded and all its sessions are gone, and *account_id is set: the caller
- * then calls signup_activated. Returns an enum signup_link or a db_status.
+ *
+ * Whoever types an address at step 1 chooses the password its link carries,
+ * and that need not be the address's owner (pre-hijacking: a stranger signs up
+ * with her address first, or again while her signup is pending, and waits for
+ * her to complete it). So a link activates only with a password its opener
+ * typed: pw_hash, typed on the link's own page; or, without it, the token's
+ * own password when cookie (the request's su cookie, may be NULL) shows that
+ * this browser's step 1 issued this very token. Otherwise nothing changes and
+ * SIGNUP_LINK_PASSWORD asks the page for a password.
+ *
+ * On SIGNUP_LINK_OK the account is verified with that password, its other
+ * activation tokens (and the passwords they carry) are superseded, all its
+ * sessions and remember-me tokens are gone, and *account_id is set: the
+ * caller then calls signup_activated. Returns an enum signup_link or a
+ * db_status.
  */
-int	 signup_activate_link(const char *token, long long *account_id);
+int	 signup_activate_link(const char *token, const struct signup_cookie *cookie,
+	    const char *pw_hash, long long *account_id);
 
 enum signup_code {
 	SIGNUP_CODE_OK = 1,

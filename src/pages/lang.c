@@ -1,11 +1,14 @@
 /*
  * GET /lang?to=en|ja&back=/path — switch the language, remember it in a cookie
- * for a year, and go back to the page the member was on (local paths only).
+ * for a year, and go back to the page the member was on (same-site paths only:
+ * redirect_target_ok; anything else goes to /).
  */
 #include "autoconf.h"
 
 #include <string.h>
 
+#include "log.h"
+#include "redirect.h"
 #include "request.h"
 #include "router.h"
 
@@ -17,8 +20,10 @@ page_lang(struct req *r)
 	if (to == NULL || (strcmp(to, "ja") != 0 && strcmp(to, "en") != 0))
 		return req_error(r, 400, "BadRequest");
 	req_set_cookie(r, "lang", to, 365L * 24 * 3600);
-	if (back == NULL || back[0] != '/' || back[1] == '/' || back[1] == '\\' ||
-	    strpbrk(back, "\r\n") != NULL)
+	if (!redirect_target_ok(back)) {
+		if (back != NULL)
+			log_warn("lang: back is not a path of this site");
 		back = "/";
+	}
 	return req_redirect(r, "%s", back);
 }

@@ -50,7 +50,9 @@
 #include "entry.h"
 #include "insurer.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
+#include "redirect.h"
 #include "request.h"
 #include "router.h"
 #include "session.h"
@@ -95,8 +97,7 @@ safe_next(const char *next)
 	};
 	size_t		 i, n;
 
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    (n = strlen(next)) > NEXT_MAX)
+	if (!redirect_target_ok(next) || (n = strlen(next)) > NEXT_MAX)
 		return NULL;
 	for (i = 0; i < n; i++)
 		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -536,6 +537,7 @@ login_post(struct req *r)
 			}
 		}
 		audit(r, "login.fail", known ? a->id : 0);
+		metrics_add(M_LOGIN_FAIL, 1);
 		req_form_error(r, "login", "Login.Error.Failed");
 		st = again(r, a, addrkey, was_text);
 		goto out;
@@ -558,6 +560,7 @@ login_post(struct req *r)
 	    (st = session_remember_issue(r, a->id)) < 0)
 		log_warn("login: remember-me not issued (%d)", st);
 	audit(r, "login.ok", a->id);
+	metrics_add(M_LOGIN_OK, 1);
 	st = go_on(r, a->state, req_param(r, "next"));
 	goto out;
  dberr:

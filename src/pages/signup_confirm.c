@@ -22,6 +22,7 @@
 #include "audit.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "request.h"
 #include "roster.h"
 #include "router.h"
@@ -179,5 +180,6 @@ page_signup_confirm(struct req *r)
 	if ((st = session_start(r, id)) != 0)
 		return req_db_error(r, st);
 	audit(r, "signup.complete", id);
+	metrics_add(M_SIGNUP_COMPLETE, 1);
 	return req_redirect(r, "/signup/complete");
 }
