@@ -523,12 +523,21 @@ def test_code_form_errors(stack, client):
 
 
 def test_link_opened_in_another_browser(stack):
+    """The phone did not type the step-1 password: it sets one (issue 8)."""
     pc, phone = stack.client(), stack.client()
     email = stack.new_email("ob")
     assert step1(pc, email).status == 303
     m = activation_mail(stack, email)
     r = phone.get(link_path(m))
+    assert r.status == 200 and "パスワードの設定" in r.text and email in r.text
+    assert account(stack, email)[1] == "pending"          # a GET changes nothing
+    # The rules of step 1 hold here too
+    r = phone.submit(r, link_path(m), {"password": "abc"})
+    assert r.status == 200 and "満たしていない条件" in r.text
+    assert account(stack, email)[1] == "pending"
+    r = phone.submit(r, link_path(m), {"password": OTHER_PASSWORD})
     assert r.status == 303 and r.location == "/signup/eligibility"
+    assert account(stack, email)[1] == "verified"
     assert phone.get("/signup/eligibility").status == 200
     # The PC's step-2 page says the address was confirmed elsewhere
     assert "すでに完了しています" in pc.get("/signup/sent").text
@@ -560,7 +569,8 @@ def test_eligibility_outcomes(stack, insurers):
     assert "8桁の数字" in r.text
     r = c.submit(page, "/signup/eligibility", {"insurer_number": bad_check_digit(person["insurer_number"])})
     assert "保険者番号に誤りがあります" in r.text
-    r = c.submit(page, "/signup/eligibility", {"insurer_number": insurer_number("0699")})
+    # No test registers an insurer under 0694 (test_roster adds 0699…).
+    r = c.submit(page, "/signup/eligibility", {"insurer_number": insurer_number("0694")})
     assert outcome_of(r) == "保険者番号に該当する健康保険組合が見つかりません"
     r = c.submit(page, "/signup/eligibility", {"insurer_number": insurers["not_adopted"]})
     assert outcome_of(r) == "ご加入の健康保険組合は本サービスを導入していません"
