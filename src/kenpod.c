@@ -172,7 +172,7 @@ reap(int stopping)
 	pid_t		 pid;
 	int		 status;
 	size_t		 i;
-	int64_t		 now;
+	int64_t		 now, cap;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (i = 0; i < nchildren; i++)
@@ -191,11 +191,16 @@ reap(int stopping)
 				log_err("%s %ld exited with status %d; replacing it",
 				    children[i].kind == K_MAILER ? "mailer" : "worker",
 				    (long)pid, WEXITSTATUS(status));
-			/* Dying young means something is wrong (no config, no socket):
-			 * back off exponentially up to 30 s; a healthy life resets it. */
+			/* Exiting young means something is wrong (no config, no
+			 * socket): back off exponentially up to 30 s; a healthy life
+			 * resets it. A young death by a signal is more likely a request
+			 * that crashed it: cap that back-off at 1 s, so that requests
+			 * which kill workers cannot leave the service without any
+			 * for long. */
+			cap = WIFSIGNALED(status) ? 1000 : 30000;
 			if (now - children[i].started_ms < 2000)
-				backoff_ms = backoff_ms ? (backoff_ms * 2 > 30000 ?
-				    30000 : backoff_ms * 2) : 100;
+				backoff_ms = backoff_ms ? (backoff_ms * 2 > cap ?
+				    cap : backoff_ms * 2) : 100;
 			else
 				backoff_ms = 0;
 			if (respawn_at_ms == 0 || respawn_at_ms > now + backoff_ms)

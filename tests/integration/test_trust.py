@@ -308,3 +308,33 @@ def test_password_forgot_answers_alike_and_mails_only_accounts(stack, insurers):
     time.sleep(2)
     assert stack.mails(unknown) == []
     assert stack.sql("SELECT COUNT(*) FROM reset_requests")[0][0] == "0"
+
+
+# ------------------------------------------------------------------ crash back-off
+
+def test_workers_killed_by_signals_are_back_within_seconds(stack):
+    """Sixteen young workers dying by a signal in a few seconds (what requests
+    that crashed them looked like) must not leave the service without workers
+    for long: the back-off of signal deaths is capped at 1 s."""
+    import os
+    import signal
+    fe = stack.frontend()
+    try:
+        c = fe.client()
+        killed = 0
+        deadline = time.monotonic() + 20
+        while killed < 16 and time.monotonic() < deadline:
+            for pid in fe.worker_pids():
+                try:
+                    os.kill(pid, signal.SIGSEGV)
+                    killed += 1
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.25)
+        assert killed >= 16
+        t0 = time.monotonic()
+        wait_until(lambda: c.get("/healthz").status == 200, 5,
+                   "healthz after a burst of worker deaths")
+        assert time.monotonic() - t0 < 5
+    finally:
+        stack.stop_frontend(fe)
