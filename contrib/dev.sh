@@ -43,6 +43,11 @@ libcurl4-openssl-dev libjansson-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest argon2 valgrind ca-certificates"
 
+# systemd-analyze, for the exposure score of contrib/systemd/kenpod.service
+# (tests/integration/test_prod_examples.py). Debian's systemd package alone
+# only adds the tools (systemd-sysv is what makes it init); nothing starts.
+PACKAGES="$PACKAGES systemd"
+
 STARTING=0
 # Logs worth showing when the current start step fails (names under .dev/log/).
 STEP_LOGS=

@@ -42,7 +42,8 @@ static const struct ckey keys[] = {
 
 	/* The FastCGI server. */
 	{ "Server.Socket",		C_STR,	"/run/kenpo/kenpod.sock",	1, 200, NULL },
-	{ "Server.SocketMode",		C_INT,	"438" /* 0666 */,		0, 511, NULL },
+	{ "Server.SocketMode",		C_INT,	"432" /* 0660 */,		0, 511, NULL },
+	{ "Server.SocketGroup",		C_STR,	"",				0, 64, NULL },
 	{ "Server.Backlog",		C_INT,	"128",				1, 65535, NULL },
 	{ "Server.Workers",		C_INT,	"4",				1, 256, NULL },
 	{ "Server.User",		C_STR,	"",				0, 64, NULL },

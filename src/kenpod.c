@@ -243,15 +243,46 @@ reload(const char *path)
 }
 
 /*
+ * Server.SocketGroup: the group the unix socket is given, so that nginx's
+ * workers (members of it) may connect to a socket of mode 0660 while other
+ * local users may not (a FastCGI peer can forge REMOTE_ADDR and HTTPS).
+ * Returns 0 with *gid set, or with *gid = (gid_t)-1 when the key is empty;
+ * -1 (logged, naming the key) when no such group exists. kenpod -t checks it too.
+ */
+static int
+socket_group(gid_t *gid)
+{
+	const char	*name = config_str("Server.SocketGroup");
+	struct group	*gr;
+
+	*gid = (gid_t)-1;
+	if (name[0] == '\0')
+		return 0;
+	errno = 0;
+	if ((gr = getgrnam(name)) == NULL) {
+		log_err("Server.SocketGroup %s: no such group%s%s", name,
+		    errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
+		return -1;
+	}
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/*
  * The listening socket: systemd socket activation (LISTEN_FDS), fd 0 when
  * Server.Socket is "-" (spawn-fcgi), else a unix socket path or host:port.
+ * A socket path gets Server.SocketGroup (when set) and then Server.SocketMode,
+ * both explicitly: the mode does not depend on the umask. Returns the
+ * descriptor, or -1 (logged) when the socket cannot be made as configured.
  */
 static int
 open_listener(void)
 {
 	const char	*sock = config_str("Server.Socket");
 	const char	*lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+	mode_t		 mode = (mode_t)config_int("Server.SocketMode"), oldmask;
 	struct stat	 st;
+	gid_t		 gid;
 	int		 fd, flags;
 
 	if (lf != NULL && lp != NULL && atol(lp) == (long)getpid() && atoi(lf) >= 1)
@@ -266,14 +297,34 @@ open_listener(void)
 			}
 			unlink(sock);
 		}
-		if ((fd = FCGX_OpenSocket(sock, (int)config_int("Server.Backlog"))) < 0) {
+		if (socket_group(&gid) != 0)
+			return -1;
+		/* Owner-only until the chown and chmod below: bind(2) applies the
+		 * umask, and a lax one (0000) would open the socket to every local
+		 * user for a moment. */
+		oldmask = umask(0177);
+		fd = FCGX_OpenSocket(sock, (int)config_int("Server.Backlog"));
+		umask(oldmask);
+		if (fd < 0) {
 			log_err("cannot listen on Server.Socket %s: %s", sock, strerror(errno));
 			return -1;
 		}
 		if (sock[0] == '/') {
 			socket_path = xstrdup(sock);
-			if (chmod(sock, (mode_t)config_int("Server.SocketMode")) != 0)
-				log_warn("chmod %s: %s", sock, strerror(errno));
+			if (gid != (gid_t)-1 && chown(sock, (uid_t)-1, gid) != 0) {
+				log_err("Server.SocketGroup %s: cannot give %s to the group: %s "
+				    "(kenpod must start as root or be a member of the group)",
+				    config_str("Server.SocketGroup"), sock, strerror(errno));
+				return -1;
+			}
+			if (chmod(sock, mode) != 0) {
+				log_err("Server.SocketMode: chmod %s: %s", sock, strerror(errno));
+				return -1;
+			}
+			if (mode & S_IWOTH)
+				log_warn("Server.SocketMode %04o lets every local user talk "
+				    "FastCGI to kenpod (and forge REMOTE_ADDR and HTTPS); "
+				    "prefer 0660 with Server.SocketGroup", (unsigned)mode);
 		}
 	}
 	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
@@ -295,7 +346,9 @@ drop_privileges(void)
 		log_err("Server.User %s: no such user", user);
 		return -1;
 	}
-	if (socket_path != NULL && chown(socket_path, pw->pw_uid, pw->pw_gid) != 0)
+	/* The socket follows the user; it keeps Server.SocketGroup when one is set. */
+	if (socket_path != NULL && chown(socket_path, pw->pw_uid,
+	    config_str("Server.SocketGroup")[0] != '\0' ? (gid_t)-1 : pw->pw_gid) != 0)
 		log_warn("chown %s: %s", socket_path, strerror(errno));
 	if (setgid(pw->pw_gid) != 0 || initgroups(user, pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0) {
@@ -372,6 +425,10 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (test_only) {
+		gid_t	 gid;
+
+		if (socket_group(&gid) != 0)	/* logged, naming the key */
+			return 1;
 		printf("kenpod: %s is valid\n", path);
 		return 0;
 	}

@@ -391,6 +391,30 @@ status_text(int st)
 	}
 }
 
+/*
+ * Whether the request path carries a secret (an activation, reset or address
+ * change token, a CAPTCHA challenge): the same prefixes that nginx keeps out of
+ * its error log (contrib/nginx/kenpo.conf). Such a page is sent with
+ * Referrer-Policy: no-referrer, or the browser would repeat its URL in the
+ * Referer of every request it makes next, and nginx writes the referrer of a
+ * request it refuses (a 404 of a static file, a 502) into its error log.
+ */
+static int
+path_carries_secret(const struct req *r)
+{
+	static const char *const prefixes[] = {
+		"/users/", "/password/reset/", "/account/email/", "/captcha/",
+	};
+	size_t	 i;
+
+	if (r->path == NULL)
+		return 0;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(r->path, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* The one place that opens every response: status and security headers. */
 static void
 response_open(struct req *r, int status, const char *ctype, size_t len)
@@ -417,7 +441,8 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 		    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'\r\n",
 		    cur->out);
 	FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
-	    "X-Frame-Options: DENY\r\n"
+	    "X-Frame-Options: DENY\r\n", cur->out);
+	FCGX_PutS(path_carries_secret(r) ? "Referrer-Policy: no-referrer\r\n" :
 	    "Referrer-Policy: same-origin\r\n", cur->out);
 	if (r->https)
 		FCGX_PutS("Strict-Transport-Security: max-age=31536000\r\n", cur->out);

@@ -1,0 +1,198 @@
+"""
+The production examples of contrib/ (issue 8 item 6) hold what their comments
+promise. Needs no running stack.
+
+- contrib/nginx/kenpo.conf passes `nginx -t` (rendered with temporary paths and a
+  throw-away self-signed certificate), offers only forward-secret AEAD suites on
+  TLS 1.2 and 1.3, sends HSTS once, drops unknown hosts and keeps every path that
+  carries a secret out of nginx's error log — as contrib/nginx/dev.conf.in does.
+- contrib/systemd/kenpod.service scores 2.0 or less on
+  `systemd-analyze security --offline=true` (systemd-analyze comes with Debian's
+  systemd package, which contrib/dev.sh installs; it does not become init).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import SRC
+
+NGINX_CONF = os.path.join(SRC, "contrib", "nginx", "kenpo.conf")
+DEV_CONF = os.path.join(SRC, "contrib", "nginx", "dev.conf.in")
+UNIT_DIR = os.path.join(SRC, "contrib", "systemd")
+MAX_EXPOSURE = 2.0
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def directives(path):
+    """The config at path without its comments (no '#' occurs inside values)."""
+    return re.sub(r"#[^\n]*", "", read(path))
+
+
+def render_kenpo_conf(tmp):
+    """kenpo.conf inside a minimal nginx.conf, every path moved under tmp."""
+    for d in ("log", "temp", "ssl"):
+        os.makedirs(os.path.join(tmp, d), exist_ok=True)
+    key, cert = os.path.join(tmp, "ssl", "privkey.pem"), os.path.join(tmp, "ssl", "fullchain.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                    "-subj", "/CN=kenpo.example.jp", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    site = read(NGINX_CONF)
+    for old, new in (("/etc/ssl/kenpo/fullchain.pem", cert),
+                     ("/etc/ssl/kenpo/privkey.pem", key),
+                     ("/var/log/nginx/", os.path.join(tmp, "log") + "/"),
+                     ("/usr/local/share/kenpo/htdocs", os.path.join(SRC, "htdocs")),
+                     ("/run/kenpo/kenpod.sock", os.path.join(tmp, "kenpod.sock"))):
+        assert old in site, f"kenpo.conf no longer mentions {old}: update this test"
+        site = site.replace(old, new)
+    with open(os.path.join(tmp, "kenpo.conf"), "w", encoding="utf-8") as f:
+        f.write(site)
+    shutil.copy("/etc/nginx/fastcgi_params", os.path.join(tmp, "fastcgi_params"))
+    temps = "".join(f"\t{k}_temp_path {tmp}/temp/{k};\n"
+                    for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    main = os.path.join(tmp, "nginx.conf")
+    with open(main, "w", encoding="utf-8") as f:
+        f.write(f"pid {tmp}/nginx.pid;\nerror_log {tmp}/log/error.log;\n"
+                f"events {{ worker_connections 64; }}\n"
+                f"http {{\n\tinclude /etc/nginx/mime.types;\n{temps}"
+                f"\tinclude {tmp}/kenpo.conf;\n}}\n")
+    return main
+
+
+def test_kenpo_conf_passes_nginx_t(tmp_path):
+    main = render_kenpo_conf(str(tmp_path))
+    r = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", main,
+                        "-e", str(tmp_path / "log" / "error.log")],
+                       capture_output=True, text=True, timeout=30)
+    out = r.stdout + r.stderr
+    print(out)
+    assert r.returncode == 0, out
+    assert "syntax is ok" in out and "test is successful" in out, out
+    assert "[warn]" not in out and "[emerg]" not in out, out
+
+
+def directive_values(conf, name):
+    return [m.group(1).strip() for m in re.finditer(rf"^\s*{name}\s+([^;]*);", conf, re.M)]
+
+
+def test_kenpo_conf_tls_is_modern():
+    conf = directives(NGINX_CONF)
+    assert directive_values(conf, "ssl_protocols") == ["TLSv1.2 TLSv1.3"]
+    [ciphers] = directive_values(conf, "ssl_ciphers")
+    # What OpenSSL makes of the string: ECDHE key exchange and AEAD only.
+    r = subprocess.run(["openssl", "ciphers", "-v", ciphers], capture_output=True,
+                       text=True, check=True)
+    suites = [line.split() for line in r.stdout.splitlines() if line.strip()]
+    assert suites
+    for s in suites:
+        fields = dict(f.split("=", 1) for f in s if "=" in f)
+        if s[1] == "TLSv1.3":
+            continue    # the TLS 1.3 suites (all AEAD with ephemeral keys)
+        assert s[1] == "TLSv1.2", s
+        assert fields["Kx"] == "ECDH", s
+        assert fields["Mac"] == "AEAD", s
+        assert "CBC" not in s[0] and "SHA1" not in fields["Mac"], s
+
+
+def locations(conf):
+    """{location argument: body} of a flat nginx config (no nested locations)."""
+    out = {}
+    for m in re.finditer(r"^\s*location\s+([^{]+?)\s*\{(.*?)^\s*\}", conf, re.M | re.S):
+        out[m.group(1)] = m.group(2)
+    return out
+
+
+def test_kenpo_conf_headers_and_servers():
+    conf = directives(NGINX_CONF)
+    locs = locations(conf)
+    # HSTS once: kenpod sends it on its own responses (src/request.c), nginx
+    # only on what it serves itself.
+    for arg, body in locs.items():
+        hsts = body.count("Strict-Transport-Security")
+        if "alias" in body:
+            assert hsts == 1, arg
+            assert "X-Content-Type-Options nosniff" in body, arg
+        else:
+            assert hsts == 0, arg
+    outside = re.sub(r"^\s*location\s+[^{]+\{.*?^\s*\}", "", conf, flags=re.M | re.S)
+    assert "Strict-Transport-Security" not in outside
+    static = locs["/static/"]
+    for h in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert h in static, h
+    # A default server that answers nobody, and refuses TLS handshakes.
+    assert re.search(r"listen 443 ssl http2 default_server;", conf)
+    assert "ssl_reject_handshake on;" in conf
+    assert "return 444;" in conf
+    assert re.search(r"^\s*limit_conn kenpo_conn \d+;", conf, re.M)
+    assert re.search(r"^\s*limit_req zone=kenpo_post", conf, re.M)
+
+
+def secret_route_prefixes():
+    """The part before the '*' of every route whose path carries a secret
+    (all the '*' routes of src/routes.def: tokens and CAPTCHA ids)."""
+    text = read(os.path.join(SRC, "src", "routes.def"))
+    pats = re.findall(r'^ROUTE\("([^"]*\*[^"]*)"', text, re.M)
+    assert pats
+    return sorted({p.split("*", 1)[0] for p in pats} | {"/entry"})
+
+
+@pytest.mark.parametrize("path", [NGINX_CONF, DEV_CONF], ids=["kenpo.conf", "dev.conf.in"])
+def test_secret_paths_have_no_error_log(path):
+    """Which location nginx picks for a secret-carrying URL, roughly as nginx
+    does: an exact match, else the first matching regex, else the longest prefix."""
+    locs = locations(directives(path))
+    for prefix in secret_route_prefixes():
+        uri = prefix + ("" if prefix == "/entry" else "SECRET")
+        exact = [a for a in locs if a.startswith("= ") and a[2:] == uri]
+        regex = [a for a in locs if a.startswith("~ ") and re.search(a[2:], uri)]
+        plain = [a for a in locs if not a.startswith(("=", "~")) and uri.startswith(a)]
+        best = (exact or regex or [max(plain, key=len, default=None)])[0]
+        assert best, f"{os.path.basename(path)}: no location for {uri}"
+        assert "error_log /dev/null;" in locs[best], (path, uri, best)
+        assert "fastcgi_pass kenpod;" in locs[best], (path, uri, best)
+    # The bare member page /account/email is not caught (nor redirected).
+    assert not any(a.startswith("~ ") and re.search(a[2:], "/account/email") for a in locs)
+
+
+def exposure(unit_dir):
+    r = subprocess.run(["systemd-analyze", "security", "--offline=true", "--no-pager",
+                        os.path.join(unit_dir, "kenpod.service")],
+                       capture_output=True, text=True, timeout=60)
+    m = re.search(r"Overall exposure level for kenpod\.service:\s*([0-9.]+)", r.stdout)
+    assert m, r.stdout + r.stderr
+    return float(m.group(1)), r.stdout
+
+
+def test_systemd_unit_exposure(tmp_path):
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze not installed (Debian package systemd; "
+                    "contrib/dev.sh test installs it)")
+    # The unit alone (offline analysis also reads kenpod.service.d/ beside it).
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(os.path.join(UNIT_DIR, "kenpod.service"), alone)
+    score, out = exposure(str(alone))
+    print(f"kenpod.service: {score}")
+    assert score <= MAX_EXPOSURE, out
+    for setting in ("SystemCallFilter=", "ProtectProc=", "ProcSubset=", "PrivateMounts=",
+                    "RemoveIPC=", "PrivateUsers=", "UMask=", "CapabilityBoundingSet=",
+                    "NoNewPrivileges="):
+        rows = [ln for ln in out.splitlines() if ln.lstrip().startswith(("✓", "✗"))
+                and setting in ln]
+        assert rows, setting
+        assert all(r.lstrip().startswith("✓") for r in rows), rows
+    unit = directives(os.path.join(UNIT_DIR, "kenpod.service"))
+    assert re.search(r"^DevicePolicy=closed$", unit, re.M)
+    assert re.search(r"^UMask=0077$", unit, re.M)
+    # With the documented IP address drop-in: better still.
+    score_ip, out = exposure(UNIT_DIR)
+    print(f"kenpod.service + ip-restrict.conf: {score_ip}")
+    assert score_ip < score, out
