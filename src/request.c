@@ -395,9 +395,11 @@ status_text(int st)
  * Whether the request path carries a secret (an activation, reset or address
  * change token, a CAPTCHA challenge): the same prefixes that nginx keeps out of
  * its error log (contrib/nginx/kenpo.conf). Such a page is sent with
- * Referrer-Policy: no-referrer, or the browser would repeat its URL in the
+ * Referrer-Policy: strict-origin, or the browser would repeat its URL in the
  * Referer of every request it makes next, and nginx writes the referrer of a
  * request it refuses (a 404 of a static file, a 502) into its error log.
+ * Not no-referrer: under it a browser sends "Origin: null" with the page's own
+ * form POST (Fetch, "append a request Origin header"), which origin_ok refuses.
  */
 static int
 path_carries_secret(const struct req *r)
@@ -442,7 +444,7 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 		    cur->out);
 	FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
 	    "X-Frame-Options: DENY\r\n", cur->out);
-	FCGX_PutS(path_carries_secret(r) ? "Referrer-Policy: no-referrer\r\n" :
+	FCGX_PutS(path_carries_secret(r) ? "Referrer-Policy: strict-origin\r\n" :
 	    "Referrer-Policy: same-origin\r\n", cur->out);
 	if (r->https)
 		FCGX_PutS("Strict-Transport-Security: max-age=31536000\r\n", cur->out);
