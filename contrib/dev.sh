@@ -10,7 +10,9 @@
 #   contrib/dev.sh ctl ARGS run kenpoctl against the dev stack's config
 #   contrib/dev.sh test [--quick]
 #                           install what is missing, build, run `make check`
-#                           (unit + integration; --quick: unit tests only)
+#                           (unit + integration + browser, then the unit and
+#                           integration suites again built with ASan+UBSan:
+#                           `make sanitize-check`; --quick: unit tests only)
 #
 # Environment: KENPO_HTTP_PORT (default 8080) is the port of the dev nginx;
 # KENPO_DEMO=0 skips loading the demo insurers and rosters.
@@ -584,15 +586,17 @@ do_status() {
 # ---------------------------------------------------------------- test
 
 # One closing line over every suite: test cases of Check and pytest, and one per
-# other test program.
+# other test program. Arguments: pairs of a build directory and the prefix of its
+# suites' names (the sanitized run's are "san/...").
 summarise() {
-	"$PY" - "$BUILD" <<'EOF'
+	"$PY" - "$@" <<'EOF'
 import pathlib, re, sys
-build = pathlib.Path(sys.argv[1])
+runs = [(pathlib.Path(d), pre) for d, pre in zip(sys.argv[1::2], sys.argv[2::2])]
 p = f = s = 0
-for trs in sorted(build.glob("tests/**/*.trs")):
+for build, pre, trs in [(b, pre, t) for b, pre in runs
+                        for t in sorted(b.glob("tests/**/*.trs"))]:
     log = trs.with_suffix(".log")
-    name = str(trs.relative_to(build / "tests").with_suffix(""))
+    name = pre + str(trs.relative_to(build / "tests").with_suffix(""))
     text = log.read_text(errors="replace") if log.exists() else ""
     res = re.search(r"^:test-result: (\w+)", trs.read_text(errors="replace"), re.M)
     res = res.group(1) if res else "ERROR"
@@ -656,13 +660,32 @@ do_test() {
 		printf -- '--- .dev/build/test-suite.log ---\n'
 		cat "$BUILD/test-suite.log"
 	fi
+	if [ "$quick" -eq 0 ]; then
+		# The unit, fuzz and integration suites once more with kenpod and
+		# kenpoctl built with ASan+UBSan (in .dev/build-san; about 2 minutes):
+		# any sanitizer report fails it.
+		say "make sanitize-check (the same under ASan+UBSan, in .dev/build-san)"
+		rm -f "$BUILD-san"/tests/*/*.log "$BUILD-san"/tests/*/*.trs
+		make -C "$BUILD" -j2 sanitize-check >"$DEV/sanitize.log" 2>&1 || {
+			rc=1
+			tail -n 40 "$DEV/sanitize.log"
+			if [ -f "$BUILD-san/test-suite.log" ]; then
+				printf -- '--- .dev/build-san/test-suite.log ---\n'
+				cat "$BUILD-san/test-suite.log"
+			fi
+		}
+	fi
 	if [ "$rc" -ne 0 ]; then
-		say "tests FAILED (logs: .dev/build/tests/*/*.log)"
+		say "tests FAILED (logs: .dev/build/tests/*/*.log, .dev/build-san/tests/*/*.log)"
 	else
 		say "all tests passed"
 	fi
 	# Last: one closing line over every suite.
-	summarise || true
+	if [ "$quick" -eq 1 ]; then
+		summarise "$BUILD" "" || true
+	else
+		summarise "$BUILD" "" "$BUILD-san" "san/" || true
+	fi
 	return "$rc"
 }
 

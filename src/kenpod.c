@@ -30,6 +30,9 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#ifdef KENPO_SANITIZERS
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "config.h"
 #include "crypto.h"
@@ -119,6 +122,12 @@ spawn(enum kind kind, int slot)
 			rc = worker_run(listen_fd, &child_stop);
 		}
 		db_close();
+#ifdef KENPO_SANITIZERS
+		/* _exit() skips LeakSanitizer's atexit check: run it here, so that
+		 * what a worker or the mailer leaked over its life is reported
+		 * (make sanitize-check). A leak makes the child exit non-zero. */
+		__lsan_do_leak_check();
+#endif
 		_exit(rc);
 	}
 	if (nchildren == capchildren) {

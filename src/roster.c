@@ -651,7 +651,9 @@ report_errors(struct imp *im)
 {
 	size_t	 i;
 
-	qsort(im->errs, im->nerrs, sizeof(*im->errs), lerr_cmp);
+	/* qsort's array must not be NULL even for 0 elements (C11 7.22.5). */
+	if (im->nerrs > 0)
+		qsort(im->errs, im->nerrs, sizeof(*im->errs), lerr_cmp);
 	im->ri->errors = 0;
 	for (i = 0; i < im->nerrs; i++) {
 		if (i == 0 || im->errs[i].line != im->errs[i - 1].line)
@@ -730,7 +732,10 @@ cur_load(struct imp *im, int lock)
 	db_res_free(res);
 	if (rc < 0)
 		return rc;
-	qsort(im->cur, im->ncur, sizeof(*im->cur), cur_cmp);
+	/* An insurer without roster rows leaves im->cur NULL: qsort may not
+	 * be given that, even for 0 elements (C11 7.22.5). */
+	if (im->ncur > 0)
+		qsort(im->cur, im->ncur, sizeof(*im->cur), cur_cmp);
 	return 0;
 }
 

@@ -36,10 +36,20 @@ Helpers for pages: csrf(html) -> the value of the hidden csrf input;
 form_fields(html) -> {name: value} of a page's inputs.
 
 Set KENPO_KEEP_TMP=1 to keep the stack's directory (logs, maildir) after the run.
+
+In a build configured with --enable-sanitizers (``make sanitize-check``), every
+ASan/UBSan/LSan report of kenpod, its workers and mailer, and kenpoctl is
+collected (log_path= into the stack's sanitizers/ directory, plus a scan of the
+kenpod logs and of kenpoctl's stderr, where gcc's UBSan writes): a test after
+which a new report appears fails at teardown with the report, and so does the
+session when one appears at the final shutdown (the leak checks run then). A
+worker killed by a report is replaced by the master, so the test that caused it
+could pass: this scan is what makes the run fail.
 """
 
 import atexit
 import email
+import glob
 import email.policy
 import html.parser
 import http.client
@@ -69,6 +79,89 @@ TEST_NGINX_MAX_BODY = 1024 * 1024
 KENPOD_MAX_BODY = 65536
 
 _live = []      # processes to kill at exit if a finaliser did not run
+
+
+# ------------------------------------------------------------------ sanitizers
+
+def _sanitized_build():
+    """True when $KENPO_BUILD was configured with --enable-sanitizers."""
+    try:
+        with open(os.path.join(BUILD, "autoconf.h"), encoding="utf-8") as f:
+            return re.search(r"^#define KENPO_SANITIZERS 1$", f.read(), re.M) is not None
+    except OSError:
+        return False
+
+
+SANITIZED = _sanitized_build()
+# The first line of any sanitizer report (ASan, LSan, UBSan's "file:line:col:
+# runtime error:"), and the summary line every report ends with.
+SANITIZER_REPORT = re.compile(r"==\d+==ERROR: \w+Sanitizer|^SUMMARY: \w+Sanitizer|"
+                              r"^\w+Sanitizer:DEADLYSIGNAL|"
+                              r"^\S+:\d+:\d+: runtime error: ", re.M)
+
+
+class Sanitizers:
+    """
+    Where the sanitizer reports of one test session go and how they are found.
+    Reports from processes that die (a worker hit by a report, a kenpoctl) and
+    the leak checks at exit are written to files DIR/asan.PID (log_path); gcc's
+    UBSan runtime ignores log_path and writes to stderr instead, so the kenpod
+    logs are scanned too, and Stack.ctl() files any report in kenpoctl's stderr.
+    """
+
+    def __init__(self, root):
+        self.dir = os.path.join(root, "sanitizers")
+        self.root = root
+        os.makedirs(self.dir, exist_ok=True)
+        self.seen = set()           # report files already returned
+        self.offsets = {}           # kenpod log -> bytes already scanned
+        supp = os.path.join(SRC, "tests", "lsan.supp")
+        # Options from `make check` (tests/tests.inc) or these defaults, then
+        # the log paths of this session.
+        asan = os.environ.get("ASAN_OPTIONS") or "detect_leaks=1:detect_stack_use_after_return=1"
+        ubsan = os.environ.get("UBSAN_OPTIONS") or "print_stacktrace=1:halt_on_error=1"
+        lsan = os.environ.get("LSAN_OPTIONS") or f"suppressions={supp}:print_suppressions=0"
+        os.environ["ASAN_OPTIONS"] = f"{asan}:log_path={self.dir}/asan"
+        os.environ["UBSAN_OPTIONS"] = f"{ubsan}:log_path={self.dir}/ubsan"
+        os.environ["LSAN_OPTIONS"] = lsan
+
+    def file_report(self, what, text):
+        """Keep a report found in some output (kenpoctl's stderr) as a file."""
+        path = os.path.join(self.dir, f"stderr.{len(os.listdir(self.dir))}")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"{what}\n{text}")
+
+    def new_reports(self):
+        """Reports that appeared since the last call: [(where, text)]."""
+        out = []
+        for name in sorted(os.listdir(self.dir)):
+            path = os.path.join(self.dir, name)
+            if path in self.seen:
+                continue
+            self.seen.add(path)
+            with open(path, encoding="utf-8", errors="replace") as f:
+                out.append((path, f.read()))
+        for log in sorted(glob.glob(os.path.join(self.root, "*", "log", "kenpod.log"))):
+            try:
+                with open(log, "rb") as f:
+                    f.seek(self.offsets.get(log, 0))
+                    chunk = f.read()
+            except OSError:
+                continue
+            self.offsets[log] = self.offsets.get(log, 0) + len(chunk)
+            text = chunk.decode("utf-8", errors="replace")
+            m = SANITIZER_REPORT.search(text)
+            if m:
+                start = text.rfind("\n", 0, max(m.start() - 2000, 0)) + 1
+                out.append((log, text[start:m.start() + 8000]))
+        return out
+
+
+def format_reports(reports):
+    return "\n".join(f"--- {where} ---\n{text[:8000]}" for where, text in reports)
+
+
+_sanitizers = []    # the session's Sanitizers, when the build is sanitized
 
 
 # ------------------------------------------------------------------ utilities
@@ -641,6 +734,10 @@ class Stack:
         self.demo = None            # CompletedProcess of contrib/demo/load.sh
         self._seq = itertools.count(1)
         self.failed = False
+        self.sanitizers = None
+        if SANITIZED:
+            self.sanitizers = Sanitizers(self.dir)
+            _sanitizers[:] = [self.sanitizers]
 
     def base_config(self):
         c = {
@@ -689,6 +786,9 @@ class Stack:
                    KENPO_CONFIG=self.main.conf)
         self.demo = subprocess.run([os.path.join(SRC, "contrib", "demo", "load.sh")],
                                    env=env, capture_output=True, text=True)
+        if self.sanitizers and SANITIZER_REPORT.search(self.demo.stdout + self.demo.stderr):
+            self.sanitizers.file_report("contrib/demo/load.sh",
+                                        self.demo.stdout + self.demo.stderr)
         self.main.start()
         self.frontends.append(self.main)
         return self
@@ -745,9 +845,12 @@ class Stack:
 
     def ctl(self, *args, input=None, timeout=60):
         """Run kenpoctl -c <main config> args; returns CompletedProcess (text)."""
-        return subprocess.run([os.path.join(BUILD, "kenpoctl"), "-c", self.main.conf,
-                               *[str(a) for a in args]],
-                              input=input, capture_output=True, text=True, timeout=timeout)
+        r = subprocess.run([os.path.join(BUILD, "kenpoctl"), "-c", self.main.conf,
+                            *[str(a) for a in args]],
+                           input=input, capture_output=True, text=True, timeout=timeout)
+        if self.sanitizers and SANITIZER_REPORT.search(r.stderr):
+            self.sanitizers.file_report(f"kenpoctl {' '.join(map(str, args))}", r.stderr)
+        return r
 
     def sql(self, query):
         """Run SQL as the database administrator; rows as tuples of str/None."""
@@ -834,10 +937,27 @@ def stack():
                     pytrace=False)
     yield s
     s.stop()
-    if os.environ.get("KENPO_KEEP_TMP") == "1" or s.failed:
+    # The leak checks of kenpod's processes run as they stop, that is now.
+    reports = s.sanitizers.new_reports() if s.sanitizers else []
+    if os.environ.get("KENPO_KEEP_TMP") == "1" or s.failed or reports:
         print(f"\nkenpo test stack kept in {s.dir}")
     else:
         shutil.rmtree(s.dir, ignore_errors=True)
+    if reports:
+        pytest.fail("sanitizer reports at the shutdown of the test stack:\n"
+                    + format_reports(reports), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def no_sanitizer_report():
+    """In a sanitized build: fail the test after which a sanitizer report appeared
+    (a worker it crashed, a kenpoctl it ran, a frontend it stopped)."""
+    yield
+    if _sanitizers:
+        reports = _sanitizers[0].new_reports()
+        if reports:
+            pytest.fail("sanitizer report(s) during this test:\n" + format_reports(reports),
+                        pytrace=False)
 
 
 @pytest.fixture
@@ -848,6 +968,19 @@ def client(stack):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
+    config.addinivalue_line("markers", "valgrind: runs kenpod under valgrind "
+                            "(deselected in a sanitized build)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A sanitized build cannot run under valgrind: leave those tests out (ASan and
+    LSan check the same in every test of that run)."""
+    if not SANITIZED:
+        return
+    out = [i for i in items if i.get_closest_marker("valgrind")]
+    if out:
+        items[:] = [i for i in items if not i.get_closest_marker("valgrind")]
+        config.hook.pytest_deselected(items=out)
 
 
 @pytest.hookimpl(hookwrapper=True)

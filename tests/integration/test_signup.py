@@ -569,8 +569,13 @@ def test_eligibility_outcomes(stack, insurers):
     assert "8桁の数字" in r.text
     r = c.submit(page, "/signup/eligibility", {"insurer_number": bad_check_digit(person["insurer_number"])})
     assert "保険者番号に誤りがあります" in r.text
-    # No test registers an insurer under 0694 (test_roster adds 0699…).
-    r = c.submit(page, "/signup/eligibility", {"insurer_number": insurer_number("0694")})
+    # An unknown number: test_roster.py registers insurers in the same 0699xxxC
+    # range (1,000 numbers), so draw until the number is not stored.
+    known = {row[0] for row in stack.sql("SELECT number FROM insurers")}
+    unknown = insurer_number("0699")
+    while unknown in known:
+        unknown = insurer_number("0699")
+    r = c.submit(page, "/signup/eligibility", {"insurer_number": unknown})
     assert outcome_of(r) == "保険者番号に該当する健康保険組合が見つかりません"
     r = c.submit(page, "/signup/eligibility", {"insurer_number": insurers["not_adopted"]})
     assert outcome_of(r) == "ご加入の健康保険組合は本サービスを導入していません"

@@ -13,8 +13,12 @@ import pytest
 
 from conftest import csrf
 
-pytestmark = pytest.mark.skipif(shutil.which("valgrind") is None,
-                                reason="valgrind is not installed")
+# valgrind cannot run an ASan binary: a sanitized build deselects this module
+# (conftest.py) and checks memory with ASan/LSan instead.
+pytestmark = [
+    pytest.mark.valgrind,
+    pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed"),
+]
 
 ROUNDS = 200        # x 12 requests per round = 2,400 requests
 
