@@ -4,7 +4,7 @@
 // then a login with it. Accounts: test members T0020–T0039 (see login.test.mjs).
 import { test, before, after } from 'node:test';
 import {
-	launch, variants, withSession, assert, makeActiveAccount, waitMail, mailLink,
+	TEST, launch, variants, withSession, assert, makeActiveAccount, waitMail, mailLink,
 } from './lib.mjs';
 
 let browser;
@@ -25,7 +25,7 @@ function pathOf(page) {
 const NEW_PASSWORD = 'Nw8#Tqv-Lzp';
 
 for (const v of variants()) {
-	test(`password reset at ${v.label}`, async () => {
+	test(`password reset at ${v.label}`, TEST, async () => {
 		const acct = makeActiveAccount({ personalId: nextMember() });
 		await withSession(browser, v, 'reset', async (s) => {
 			const page = s.page;
