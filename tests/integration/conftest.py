@@ -303,6 +303,29 @@ class Client:
         return self.post(path, d)
 
 
+def metrics(client):
+    """/metrics as {'name{labels}': value}; the page must answer 200."""
+    r = client.get("/metrics")
+    assert r.status == 200, r.text[:300]
+    out = {}
+    for line in r.text.splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.rsplit(None, 1)
+            out[key] = float(value)
+    return out
+
+
+def wait_metric(client, key, at_least, timeout=10):
+    """Poll /metrics until counter key reaches at_least; its last value. A process
+    other than the one answering (the mailer) may count a moment later."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = metrics(client).get(key)
+        if (value is not None and value >= at_least) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
 class _Inputs(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
