@@ -10,9 +10,11 @@
 #   contrib/dev.sh ctl ARGS run kenpoctl against the dev stack's config
 #   contrib/dev.sh test [--quick]
 #                           install what is missing, build, run `make check`
-#                           (unit + integration + browser, then the unit and
-#                           integration suites again built with ASan+UBSan:
-#                           `make sanitize-check`; --quick: unit tests only)
+#                           (unit, fuzz replay, integration, browser, then the
+#                           unit, fuzz and integration suites again built with
+#                           ASan+UBSan: `make sanitize-check`; --quick: unit and
+#                           fuzz only). A full run fails on any skip not listed
+#                           in tests/allowed-skips.
 #
 # Environment: KENPO_HTTP_PORT (default 8080) is the port of the dev nginx;
 # KENPO_DEMO=0 skips loading the demo insurers and rosters.
@@ -38,12 +40,15 @@ PY=/usr/bin/python3
 # Kept in step with Server.MaxBody in the generated config (nginx refuses first).
 MAX_BODY=65536
 
-# Debian 12 packages needed to build, run and test kenpo.
+# Debian 12 packages needed to build, run and test kenpo. The tests use, besides
+# the build: pytest, aiosmtpd (the SMTP sink), cryptography (opening CAPTCHA
+# challenges), the mariadb client, argon2, openssl (a test certificate) and
+# valgrind. A test never skips for want of one of them: it fails.
 PACKAGES="build-essential autoconf automake pkg-config clearsilver-dev libfcgi-dev
 libgcrypt20-dev libesmtp-dev libmariadb-dev libutf8proc-dev libcsv-dev libgd-dev
 libcurl4-openssl-dev libjansson-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
-python3-pytest argon2 valgrind ca-certificates"
+python3-pytest python3-cryptography argon2 openssl valgrind ca-certificates"
 
 # systemd-analyze, for the exposure score of contrib/systemd/kenpod.service
 # (tests/integration/test_prod_examples.py). Debian's systemd package alone
@@ -110,9 +115,9 @@ need_packages() {
 	apt_install "${missing% }"
 }
 
-# Browser tests need Chromium and Node.js with npm; called by `test` only when
-# tests/browser/run exists. A Node.js installed another way than Debian's
-# package counts as well.
+# Browser tests need Chromium and Node.js (>= 18.19: Debian 12's 18.20 will do)
+# with npm; called by `test` only when tests/browser/run exists. A Node.js
+# installed another way than Debian's package counts as well.
 need_browser() {
 	local missing=""
 	[ -x /usr/bin/chromium ] || missing="chromium"
@@ -586,17 +591,23 @@ do_status() {
 # ---------------------------------------------------------------- test
 
 # One closing line over every suite: test cases of Check and pytest, and one per
-# other test program. Arguments: pairs of a build directory and the prefix of its
-# suites' names (the sanitized run's are "san/...").
+# other test program. Arguments: full|quick, then pairs of a build directory and
+# the prefix of its suites' names (the sanitized run's are "san/...").
+# In a full run a suite that skipped itself (exit 77) or is missing fails the
+# run: only --quick may leave suites out. Exit 1 then.
 summarise() {
 	"$PY" - "$@" <<'EOF'
 import pathlib, re, sys
-runs = [(pathlib.Path(d), pre) for d, pre in zip(sys.argv[1::2], sys.argv[2::2])]
-p = f = s = 0
+full = sys.argv[1] == "full"
+runs = [(pathlib.Path(d), pre) for d, pre in zip(sys.argv[2::2], sys.argv[3::2])]
+p = f = s = x = 0
+suites = set()
 for build, pre, trs in [(b, pre, t) for b, pre in runs
                         for t in sorted(b.glob("tests/**/*.trs"))]:
     log = trs.with_suffix(".log")
     name = pre + str(trs.relative_to(build / "tests").with_suffix(""))
+    short = name[len(pre):]
+    suites.add(pre + (short if short.endswith("/run") else short.split("/", 1)[0]))
     text = log.read_text(errors="replace") if log.exists() else ""
     res = re.search(r"^:test-result: (\w+)", trs.read_text(errors="replace"), re.M)
     res = res.group(1) if res else "ERROR"
@@ -605,9 +616,11 @@ for build, pre, trs in [(b, pre, t) for b, pre in runs
     node = re.search(r"^# pass (\d+)$", text, re.M)
     if node:
         nf = re.search(r"^# fail (\d+)$", text, re.M)
+        nc = re.search(r"^# cancelled (\d+)$", text, re.M)   # node 18: a timeout
         ns = re.search(r"^# skipped (\d+)$", text, re.M)
         nt = re.search(r"^# todo (\d+)$", text, re.M)
-        np_, nf, ns = int(node.group(1)), int(nf.group(1)) if nf else 0, \
+        np_, nf, ns = int(node.group(1)), \
+            (int(nf.group(1)) if nf else 0) + (int(nc.group(1)) if nc else 0), \
             (int(ns.group(1)) if ns else 0) + (int(nt.group(1)) if nt else 0)
         p += np_; f += nf; s += ns
         if res in ("FAIL", "ERROR") and nf == 0:
@@ -621,7 +634,8 @@ for build, pre, trs in [(b, pre, t) for b, pre in runs
         line = pyt[-1]
         for num, word in re.findall(r"(\d+) (passed|failed|skipped|error|errors|xfailed|xpassed)", line):
             num = int(num)
-            if word in ("passed", "xfailed"): p += num
+            if word == "passed": p += num
+            elif word == "xfailed": x += num
             elif word == "skipped": s += num
             else: f += num
         print(f"  {name}: {line}")
@@ -629,10 +643,25 @@ for build, pre, trs in [(b, pre, t) for b, pre in runs
             f += 1
     else:
         print(f"  {name}: {res}")
-        if res in ("PASS", "XFAIL"): p += 1
+        if res == "PASS": p += 1
+        elif res == "XFAIL": x += 1
         elif res == "SKIP": s += 1
         else: f += 1
-print(f"summary: {p} passed, {f} failed, {s} skipped")
+    if full and res == "SKIP":
+        print(f"  {name}: a whole suite skipped in a full run")
+        f += 1
+if full:
+    # The sanitized run leaves the browser suite out (the same kenpod).
+    wants = [pre + w for _, pre in runs for w in
+             (("unit", "fuzz", "integration/run", "browser/run") if pre == ""
+              else ("unit", "fuzz", "integration/run"))]
+    for want in wants:
+        if want not in suites:
+            print(f"  {want}: did not run (a suite of a full run is missing)")
+            f += 1
+print(f"summary: {p} passed, {f} failed, {s} skipped"
+      + (f", {x} expected failures (xfail)" if x else ""))
+sys.exit(1 if full and f else 0)
 EOF
 }
 
@@ -675,17 +704,23 @@ do_test() {
 			fi
 		}
 	fi
+	# One closing line over every suite, printed last. In a full run a suite
+	# that skipped itself or is missing fails the run.
+	local summary sum_rc=0
+	if [ "$quick" -eq 1 ]; then
+		summary=$(summarise quick "$BUILD" "") || true
+	else
+		summary=$(summarise full "$BUILD" "" "$BUILD-san" "san/") || sum_rc=$?
+	fi
 	if [ "$rc" -ne 0 ]; then
 		say "tests FAILED (logs: .dev/build/tests/*/*.log, .dev/build-san/tests/*/*.log)"
+	elif [ "$sum_rc" -ne 0 ]; then
+		say "tests FAILED: a suite was skipped or did not run (see below)"
+		rc=1
 	else
 		say "all tests passed"
 	fi
-	# Last: one closing line over every suite.
-	if [ "$quick" -eq 1 ]; then
-		summarise "$BUILD" "" || true
-	else
-		summarise "$BUILD" "" "$BUILD-san" "san/" || true
-	fi
+	printf '%s\n' "$summary"
 	return "$rc"
 }
 

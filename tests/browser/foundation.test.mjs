@@ -1,14 +1,14 @@
 // Foundation pages in a real browser: the front page, the 404 page and the
 // language switch, at 1280 and 375 px, with JavaScript on and off.
 import { test, before, after } from 'node:test';
-import { launch, variants, withSession, assert } from './lib.mjs';
+import { TEST, launch, variants, withSession, assert } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 for (const v of variants()) {
-	test(`front page, 404 and language switch at ${v.label}`, async () => {
+	test(`front page, 404 and language switch at ${v.label}`, TEST, async () => {
 		await withSession(browser, v, 'foundation', async (s) => {
 			const page = s.page;
 
@@ -58,7 +58,7 @@ for (const v of variants()) {
 // every page). The terms and privacy pages are configuration (Service.TermsURL,
 // Service.PrivacyURL); their default targets must exist in htdocs/.
 // The browser's own request for /favicon.ico must not be a 404 either.
-test('header and footer links resolve, and /favicon.ico', async () => {
+test('header and footer links resolve, and /favicon.ico', TEST, async () => {
 	await withSession(browser, variants()[0], 'foundation', async (s) => {
 		await s.goto('/');
 		const hrefs = await s.page.$$eval('header a[href], footer a[href]',

@@ -51,6 +51,10 @@ export const DEMO = {
 // easily guessed).
 export const PASSWORD = 'Kp7-Mzq!wre';
 
+// Options of every test(): a test fails after 3 minutes. Given per test, since
+// node 18 (Debian 12) has no --test-timeout; the same on every node.
+export const TEST = { timeout: 180_000 };
+
 let seq = 0;
 /** A fresh unique e-mail address for one test. */
 export function newEmail(prefix = 'b') {

@@ -8,7 +8,7 @@
 // uses T0001–T0019, password.test.mjs T0020–T0039.
 import { test, before, after } from 'node:test';
 import {
-	launch, variants, withSession, assert, makeActiveAccount, solveCaptcha, stack, Session,
+	TEST, launch, variants, withSession, assert, makeActiveAccount, solveCaptcha, stack, Session,
 } from './lib.mjs';
 
 let browser;
@@ -28,7 +28,7 @@ function pathOf(page) {
 
 variants().forEach((v, i) => {
 	const remember = i % 2 === 0;	// 1280-js, 375-js tick 次回から自動的にログインする
-	test(`login, ${remember ? 'remember me across a restart, ' : ''}logout at ${v.label}`, async () => {
+	test(`login, ${remember ? 'remember me across a restart, ' : ''}logout at ${v.label}`, TEST, async () => {
 		const acct = makeActiveAccount({ personalId: nextMember() });
 		await withSession(browser, v, 'login', async (s) => {
 			const page = s.page;
@@ -93,7 +93,7 @@ variants().forEach((v, i) => {
 // sealed challenge of the page with the Security.Secret of the stack's config.
 // First a wrong answer (a new challenge comes back), then the right one.
 for (const v of variants().filter((x) => x.label === '1280-js' || x.label === '375-nojs')) {
-	test(`login with the real CAPTCHA at ${v.label}`, async () => {
+	test(`login with the real CAPTCHA at ${v.label}`, TEST, async () => {
 		const acct = makeActiveAccount({ personalId: nextMember() });
 		await withSession(browser, v, 'login-captcha', async (s) => {
 			const page = s.page;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, before, after } from 'node:test';
 import {
-	launch, variants, withSession, assert, makeActiveAccount, ctl, DEMO,
+	TEST, launch, variants, withSession, assert, makeActiveAccount, ctl, DEMO,
 } from './lib.mjs';
 
 let browser;
@@ -52,7 +52,7 @@ function announceOnce() {
 }
 
 for (const v of variants()) {
-	test(`member top page and account settings at ${v.label}`, async () => {
+	test(`member top page and account settings at ${v.label}`, TEST, async () => {
 		announceOnce();
 		await withSession(browser, v, 'member', async (s) => {
 			const page = s.page;

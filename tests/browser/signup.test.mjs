@@ -5,7 +5,7 @@
 // pattern ④, name and birth date), step 4, the completion page and /top.
 import { test, before, after } from 'node:test';
 import {
-	launch, variants, withSession, assert, newEmail, waitMail, mailLink, sql, q,
+	TEST, launch, variants, withSession, assert, newEmail, waitMail, mailLink, sql, q,
 	DEMO, PASSWORD,
 } from './lib.mjs';
 
@@ -40,7 +40,7 @@ function releaseDemoMember() {
 
 variants().forEach((v, i) => {
 	const byLink = i % 3 === 0;	// 1280-js and 375-nojs open the link; the others type the code
-	test(`signup as the demo member at ${v.label} (${byLink ? 'mail link' : 'mail code'})`, async () => {
+	test(`signup as the demo member at ${v.label} (${byLink ? 'mail link' : 'mail code'})`, TEST, async () => {
 		const email = newEmail('signup');
 		try {
 			await withSession(browser, v, 'signup', async (s) => {

@@ -60,6 +60,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -68,6 +69,8 @@ from email.message import EmailMessage
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import skipcheck  # noqa: E402  (tests/skipcheck.py: the allowed skips)
 SRC = os.environ.get("KENPO_SRC") or os.path.abspath(os.path.join(HERE, "..", ".."))
 BUILD = os.environ.get("KENPO_BUILD") or os.path.join(SRC, ".dev", "build")
 PYTHON = "/usr/bin/python3"
@@ -391,6 +394,29 @@ class Client:
         d = dict(data)
         d.setdefault(csrf_field, csrf(text))
         return self.post(path, d)
+
+
+def metrics(client):
+    """/metrics as {'name{labels}': value}; the page must answer 200."""
+    r = client.get("/metrics")
+    assert r.status == 200, r.text[:300]
+    out = {}
+    for line in r.text.splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.rsplit(None, 1)
+            out[key] = float(value)
+    return out
+
+
+def wait_metric(client, key, at_least, timeout=10):
+    """Poll /metrics until counter key reaches at_least; its last value. A process
+    other than the one answering (the mailer) may count a moment later."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = metrics(client).get(key)
+        if (value is not None and value >= at_least) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
 
 
 class _Inputs(html.parser.HTMLParser):
@@ -970,6 +996,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
     config.addinivalue_line("markers", "valgrind: runs kenpod under valgrind "
                             "(deselected in a sanitized build)")
+    # The skips this suite may have (tests/allowed-skips); a list that cannot be
+    # read is an error, not "allow everything".
+    try:
+        config.kenpo_allowed_skips = skipcheck.allowed("integration")
+    except (OSError, skipcheck.ListError) as e:
+        raise pytest.UsageError(f"tests/allowed-skips: {e}")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -983,11 +1015,57 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=out)
 
 
+# ------------------------------------------------------------------ no silent skips
+#
+# A test that skips did not prove anything, and a skip that nobody asked for hides
+# a regression as well as a failure would show it. So a skip (pytest.skip,
+# skipif, importorskip, in the test or its fixtures, or of a whole module) fails
+# the run unless tests/allowed-skips lists the test with a reason; and an xfail
+# that passes (the bug is fixed) fails too, so that its mark is removed.
+
+def _unexpected_skip(config, nodeid, rep):
+    """A failing report's text for a skip that is not allowed, else None."""
+    if not rep.skipped or hasattr(rep, "wasxfail"):
+        return None
+    allowed = getattr(config, "kenpo_allowed_skips", {})
+    # The list names tests from the top of the tree; pytest's ids are relative to
+    # its rootdir, which depends on how it was started. A parametrised test may be
+    # listed without its [params].
+    ids = {nodeid, "tests/integration/" + nodeid.split("tests/integration/", 1)[-1]}
+    ids |= {i.split("[", 1)[0] for i in ids}
+    if ids & set(allowed):
+        return None
+    reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+    return (f"skipped ({reason}), and {nodeid} is not in tests/allowed-skips: "
+            "make the test set up what it needs, or list it there with a reason")
+
+
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """On failure, attach the tail of kenpod's log of the default frontend."""
+def pytest_make_collect_report(collector):
+    """A whole module skipped at import (pytest.skip(allow_module_level=True),
+    importorskip) fails like a skipped test."""
     outcome = yield
     rep = outcome.get_result()
+    msg = _unexpected_skip(collector.config, rep.nodeid, rep)
+    if msg:
+        rep.outcome = "failed"
+        rep.longrepr = msg
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, attach the tail of kenpod's log of the default frontend. A skip
+    not in tests/allowed-skips, and a passing xfail, become failures."""
+    outcome = yield
+    rep = outcome.get_result()
+    msg = _unexpected_skip(item.config, item.nodeid, rep)
+    if msg:
+        rep.outcome = "failed"
+        rep.longrepr = msg
+    elif rep.passed and hasattr(rep, "wasxfail") and rep.when == "call":
+        rep.outcome = "failed"
+        rep.longrepr = (f"expected to fail ({rep.wasxfail}) but passed: the bug is "
+                        "fixed, remove the xfail mark")
     if rep.failed and "stack" in item.fixturenames:
         s = item.funcargs.get("stack")
         if s is not None and s.main is not None:

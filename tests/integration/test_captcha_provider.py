@@ -10,16 +10,13 @@ and the widget's field `g-recaptcha-response` is verified with the fake:
 success -> the login goes on; false -> a form error; a hang -> a "try again" form
 error within the timeout, never a 5xx. Another frontend points at an https://
 fake with a self-signed certificate: refused (certificates are always checked).
-
-Until src/pages/login.c calls captcha_provider_verify() these tests are skipped
-(the module's own behaviour is covered by tests/unit/t_captcha_provider.c).
+The module's own behaviour is covered by tests/unit/t_captcha_provider.c.
 """
 
 import http.server
 import json
 import os
 import re
-import shutil
 import ssl
 import subprocess
 import threading
@@ -28,18 +25,11 @@ import urllib.parse
 
 import pytest
 
-from conftest import SRC, form_fields
+from conftest import form_fields
 
 SITE_KEY = "test-site-key-6LcProvider"
 SECRET = "test-secret-" + os.urandom(8).hex()
 PASSWORD = "Kenpo-Provider-7q"
-
-with open(os.path.join(SRC, "src", "pages", "login.c"), encoding="utf-8") as _f:
-    _INTEGRATED = "captcha_provider_verify" in _f.read()
-
-pytestmark = pytest.mark.skipif(
-    not _INTEGRATED,
-    reason="src/pages/login.c does not use the CAPTCHA provider yet")
 
 
 class FakeSiteverify:
@@ -280,8 +270,6 @@ def test_no_secret_or_token_in_the_log(fe, fake):
 
 @pytest.fixture(scope="module")
 def tls_fake(tmp_path_factory):
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl(1) not installed: cannot make a test certificate")
     d = tmp_path_factory.mktemp("tls")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                     "-keyout", str(d / "key.pem"), "-out", str(d / "cert.pem"),
