@@ -40,25 +40,27 @@ ODD_QUERIES = ["x", "&", "=", "&&", "x&y=1", "=x", "x=", "%", "%zz", "%00", "a=%
                                   "/password/forgot", "/inquiry/new", "/entry"])
 def test_odd_queries_never_kill_a_worker(stack, path):
     before = set(stack.worker_pids())
+    deaths = len(killed_workers(stack))     # other tests kill workers on purpose
     c = stack.client()
     for q in ODD_QUERIES:
         r = c.get(path + "?" + q)
         assert r.status < 500, (path, q, r.status)
         assert r.status in (200, 303, 400, 404), (path, q, r.status)
     assert set(stack.worker_pids()) == before
-    assert killed_workers(stack) == []
+    assert len(killed_workers(stack)) == deaths
 
 
 @pytest.mark.parametrize("body", ["x", "&", "=", "email", "email&password",
                                   "csrf&email=a", "x=%", "%%%", "a" * 60000])
 def test_bodies_without_equals_never_kill_a_worker(stack, body):
     before = set(stack.worker_pids())
+    deaths = len(killed_workers(stack))
     c = stack.client()
     for path in ("/login", "/signup", "/password/forgot", "/inquiry/new"):
         r = c.post(path, raw=body.encode())
         assert r.status in (400, 403), (path, body[:20], r.status)
     assert set(stack.worker_pids()) == before
-    assert killed_workers(stack) == []
+    assert len(killed_workers(stack)) == deaths
 
 
 def test_field_without_value_is_an_empty_field(stack):
@@ -315,7 +317,8 @@ def test_password_forgot_answers_alike_and_mails_only_accounts(stack, insurers):
 def test_workers_killed_by_signals_are_back_within_seconds(stack):
     """Sixteen young workers dying by a signal in a few seconds (what requests
     that crashed them looked like) must not leave the service without workers
-    for long: the back-off of signal deaths is capped at 1 s."""
+    for long: the back-off of signal deaths is capped at 1 s. (SIGKILL, not
+    SIGSEGV: under ASan a SIGSEGV would be reported as a memory error.)"""
     import os
     import signal
     fe = stack.frontend()
@@ -326,7 +329,7 @@ def test_workers_killed_by_signals_are_back_within_seconds(stack):
         while killed < 16 and time.monotonic() < deadline:
             for pid in fe.worker_pids():
                 try:
-                    os.kill(pid, signal.SIGSEGV)
+                    os.kill(pid, signal.SIGKILL)
                     killed += 1
                 except ProcessLookupError:
                     pass
