@@ -423,9 +423,10 @@ activate_in_txn(long long token_id, long long account_id, const char *pw_hash)
 	if ((n = db_exec("DELETE FROM sessions WHERE account_id = ?", "i",
 	    account_id)) < 0)
 		return (int)n;
-	if ((n = db_exec("UPDATE tokens SET superseded_at = NOW(6)"
-	    " WHERE account_id = ? AND purpose = 'remember'"
-	    " AND used_at IS NULL AND superseded_at IS NULL", "i", account_id)) < 0)
+	/* Deleted, not superseded: a superseded pair still opens a session for
+	 * a minute (session.c, REMEMBER_GRACE), enough for whoever holds it to
+	 * keep a session alive through the activation. */
+	if ((n = session_remember_clear_all(account_id)) < 0)
 		return (int)n;
 	return 1;
 }

@@ -311,16 +311,34 @@ failure_txn(void *arg)
 
 struct success {
 	long long	 id;
+	const char	*oldhash;	/* the hash the password was checked against */
 	const char	*newhash;	/* rehash, or NULL */
+	int		 stale;		/* out: the account's hash changed meanwhile */
 };
 
-/* A good login: counters and lock cleared, the new hash stored on a rehash. */
+/*
+ * A good login: counters and lock cleared, the new hash stored on a rehash —
+ * unless the password hash changed since it was read (an activation, a reset
+ * or a password change committed meanwhile): then s->stale, and nothing.
+ */
 static int
 success_txn(void *arg)
 {
 	struct success	*s = arg;
+	char		*h = NULL;
 	long long	 n;
+	int		 st;
 
+	s->stale = 0;
+	if ((st = db_row(&h, 1, "SELECT password_hash FROM accounts WHERE id = ?"
+	    " FOR UPDATE", "i", s->id)) < 0)
+		return st;
+	if (st == 0 || h == NULL || strcmp(h, s->oldhash) != 0) {
+		util_free_secret(h);
+		s->stale = 1;
+		return 0;
+	}
+	util_free_secret(h);
 	if (s->newhash != NULL)
 		n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL,"
 		    " password_hash = ? WHERE id = ?", "si", s->newhash, s->id);
@@ -329,6 +347,27 @@ success_txn(void *arg)
 		    " WHERE id = ? AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
 		    "i", s->id);
 	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * 1 when the account's password hash is still want, 0 when it changed (an
+ * activation of a pending account by its address's owner, a reset), or a
+ * db_status. Checked after the session row exists: an activation that commits
+ * after this read deletes that row itself (activate_in_txn), one that
+ * committed before it is seen here.
+ */
+static int
+hash_unchanged(long long id, const char *want)
+{
+	char	*h = NULL;
+	int	 st;
+
+	if ((st = db_row(&h, 1, "SELECT password_hash FROM accounts WHERE id = ?",
+	    "i", id)) < 0)
+		return st;
+	st = st == 1 && h != NULL && strcmp(h, want) == 0;
+	util_free_secret(h);
+	return st;
 }
 
 /* Re-render after a failed or refused POST: both levels again, as they are now. */
@@ -548,14 +587,35 @@ login_post(struct req *r)
 		log_warn("login: rehash of account %lld failed; keeping the old hash",
 		    a->id);
 	s.id = a->id;
+	s.oldhash = a->password_hash;
 	s.newhash = newhash;
 	if ((st = db_txn(success_txn, &s)) < 0)
 		goto dberr;
+	if (!s.stale) {
+		if ((st = session_remember_clear(r)) < 0 ||
+		    (st = session_start(r, a->id)) < 0)
+			goto dberr;
+		if ((st = hash_unchanged(a->id, newhash != NULL ? newhash :
+		    a->password_hash)) < 0)
+			goto dberr;
+		if (st == 0) {
+			s.stale = 1;
+			if ((st = session_end(r)) < 0)
+				goto dberr;
+		}
+	}
+	if (s.stale) {
+		/* The password proven here stopped being the account's while we
+		 * checked it: it no longer opens the account. */
+		log_warn("login: account %lld changed its password meanwhile", a->id);
+		audit(r, "login.fail", a->id);
+		metrics_add(M_LOGIN_FAIL, 1);
+		req_form_error(r, "login", "Login.Error.Failed");
+		st = again(r, a, addrkey, was_text);
+		goto out;
+	}
 	if (a->locked)
 		audit(r, "login.unlock", a->id);
-	if ((st = session_remember_clear(r)) < 0 ||
-	    (st = session_start(r, a->id)) < 0)
-		goto dberr;
 	if (remember != NULL && remember[0] != '\0' &&
 	    (st = session_remember_issue(r, a->id)) < 0)
 		log_warn("login: remember-me not issued (%d)", st);

@@ -194,6 +194,42 @@ def test_pre_hijacking_never_gives_the_attacker_the_account(stack, insurers, ord
     assert r.status == 303 and r.location.startswith("/login")
 
 
+@pytest.mark.parametrize("how", ["link", "code"])
+def test_remember_me_of_a_pending_account_dies_at_activation(stack, insurers, how):
+    """The attacker pre-registers her address, logs in to the pending account with
+    remember-me, and keeps re-sending his cookie while she activates it (found by
+    an outside probe: a superseded pair opened a session for another minute)."""
+    email = stack.new_email("hr")
+    attacker, victim = stack.client(), stack.client()
+    assert step1(attacker, email, password=ATTACKER_PASSWORD).status == 303
+    activation_mail(stack, email, n=1)
+    page = attacker.get("/login")
+    r = attacker.submit(page, "/login", {"email": email, "password": ATTACKER_PASSWORD,
+                                         "remember": "1"})
+    assert r.status == 303 and r.location == "/signup/sent"
+    assert "remember" in attacker.cookies
+    assert step1(victim, email, password=PASSWORD).status == 303
+    hers = activation_mail(stack, email, n=2)
+    if how == "link":
+        r = victim.get(link_path(hers))
+    else:
+        page = victim.get("/signup/sent")
+        r = victim.submit(page, "/signup/sent", {"code": hers.code})
+    assert r.status == 303 and r.location == "/signup/eligibility"
+    # His session is gone; his remember cookie opens nothing, at once or later.
+    attacker.cookies.pop("sid", None)
+    for path in ("/signup/eligibility", "/top", "/account"):
+        r = attacker.get(path)
+        assert r.status == 303 and "sid" not in attacker.cookies, (path, r.status)
+        assert r.location in ("/signup/sent",) or r.location.startswith("/login"), \
+            (path, r.location)       # his su cookie names the address he typed
+    finish(stack, victim, insurers)
+    attacker.cookies.pop("sid", None)
+    r = attacker.get("/top")
+    assert r.status == 303 and r.location.startswith("/login")
+    assert not try_login(stack, email, ATTACKER_PASSWORD)
+
+
 def test_attackers_mail_opened_by_the_victim_asks_for_her_password(stack, insurers):
     """The victim signed up; a stranger then typed her address with his password,
     so her newest mail carries his. Opening it, even in her own browser, asks her
