@@ -14,7 +14,8 @@
 #                      corpus, minimised (libFuzzer -merge=1 keeps only inputs
 #                      that add coverage); otherwise new inputs stay in the
 #                      scratch corpus BUILDDIR/fuzz-work/<name>/
-#   CC                 the compiler (default clang)
+#   FUZZ_CC            the compiler (default clang; not CC, which make sets to
+#                      the build's compiler)
 # Crash inputs are written to BUILDDIR/fuzz-crashes/<name>-crash-…; the logs to
 # BUILDDIR/fuzz-work/<name>.log; the table to BUILDDIR/fuzz-report.md.
 # Exit status: 0 when no target crashed, 1 otherwise, 2 on a setup problem.
@@ -24,7 +25,7 @@ set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd)
 time=${FUZZ_TIME:-600}
-cc=${CC:-clang}
+cc=${FUZZ_CC:-clang}
 out=$build/fuzz-libfuzzer
 work=$build/fuzz-work
 crashes=$build/fuzz-crashes
@@ -45,7 +46,7 @@ if ! command -v "$cc" >/dev/null 2>&1 ||
 	echo "make fuzz: $cc cannot build libFuzzer binaries with ASan and UBSan." >&2
 	[ -s "$probe/log" ] && sed 's/^/  /' "$probe/log" | head -5 >&2
 	echo "make fuzz: install the Debian packages clang and libclang-rt-14-dev" \
-	    "(apt-get install clang libclang-rt-14-dev), or set CC." >&2
+	    "(apt-get install clang libclang-rt-14-dev), or set FUZZ_CC." >&2
 	exit 2
 fi
 
