@@ -13,6 +13,7 @@
 #include "autoconf.h"
 #include "entry.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #define ENTRY_COOKIE		"entry"
 #define ENTRY_COOKIE_AGE	86400	/* a day: long enough to finish step 1–3 */
 #define ENTRY_VERSION		"1"
+#define ENTRY_SKEW		60	/* seconds a portal's clock may run ahead of ours */
 
 /* base64url(HMAC-SHA256(Security.Secret, "entry|" payload)) into out[44]. 0 or -1. */
 static int
@@ -66,16 +68,12 @@ entry_set_cookie(struct req *r, const char *number, int signed_entry)
 	return 0;
 }
 
-/*
- * Parse and verify the cookie value v into number[9], *signed_entry. 0 when it is
- * genuine and fresh, -1 otherwise.
- */
-static int
-cookie_parse(const char *v, char *number, int *signed_entry)
+int
+entry_cookie_parse(const char *v, int64_t now, char number[9], int *signed_entry)
 {
 	char		 payload[64], want[CRYPTO_TOKEN_LEN + 1];
 	const char	*dot;
-	long long	 issued, now;
+	long long	 issued;
 	size_t		 plen;
 	int		 n, s;
 
@@ -93,8 +91,7 @@ cookie_parse(const char *v, char *number, int *signed_entry)
 	if (sscanf(payload, ENTRY_VERSION ".%8[0-9].%d.%lld%n", number, &s,
 	    &issued, &n) != 3 || (size_t)n != plen || strlen(number) != 8)
 		return -1;
-	now = util_now();
-	if (issued > now + 60 || now - issued > ENTRY_COOKIE_AGE)
+	if (issued < 0 || issued > now + 60 || now - issued > ENTRY_COOKIE_AGE)
 		return -1;
 	*signed_entry = s == 1;
 	return 0;
@@ -108,7 +105,8 @@ entry_context(struct req *r, struct entry_ctx *ctx)
 	int		 s = 0, st;
 
 	memset(ctx, 0, sizeof(*ctx));
-	if (cookie_parse(req_get_cookie(r, ENTRY_COOKIE), number, &s) != 0)
+	if (entry_cookie_parse(req_get_cookie(r, ENTRY_COOKIE), util_now(), number,
+	    &s) != 0)
 		return 0;
 	st = insurer_find(number, &ins);
 	if (st != 1) {
@@ -196,4 +194,36 @@ entry_sign(const char *secret_hex, const char *number, int64_t ts, char out[65])
 		util_hex(mac, sizeof(mac), out);
 	util_wipe(mac, sizeof(mac));
 	return rc;
+}
+
+enum entry_verdict
+entry_check_link(const char *secret_hex, const char *number, const char *ts,
+    const char *sig, int64_t now, long long max_age)
+{
+	char		 want[65], got[65];
+	long long	 t;
+	size_t		 i;
+	int		 same;
+
+	if (ts == NULL && sig == NULL)
+		return ENTRY_PLAIN;
+	if (ts == NULL || sig == NULL || strlen(sig) != 64 ||
+	    util_parse_int(ts, 0, 1LL << 40, &t) != 0 ||
+	    secret_hex == NULL || strlen(secret_hex) != 64)
+		return ENTRY_BAD;
+	for (i = 0; i < 64; i++) {
+		if (!isxdigit((unsigned char)sig[i]))
+			return ENTRY_BAD;
+		got[i] = (char)tolower((unsigned char)sig[i]);
+	}
+	got[64] = '\0';
+	if (entry_sign(secret_hex, number, t, want) != 0)
+		return ENTRY_BAD;
+	same = crypto_streq(got, want);
+	util_wipe(want, sizeof(want));
+	if (!same)
+		return ENTRY_BAD;
+	if (t > now + ENTRY_SKEW || now - t > max_age)
+		return ENTRY_EXPIRED;
+	return ENTRY_OK;
 }

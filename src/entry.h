@@ -62,4 +62,25 @@ int	 entry_is_mobile(struct req *);
 int	 entry_sign(const char *secret_hex, const char *number, int64_t ts,
 	    char out[65]);
 
+/*
+ * Parse and verify the value v of the context cookie (NULL when absent) at time
+ * now: 0 with number[9] and *signed_entry set when it is genuine (its MAC under
+ * Security.Secret) and fresh, -1 otherwise. Untrusted bytes: fuzzed by
+ * tests/fuzz/fuzz_entry.c.
+ */
+int	 entry_cookie_parse(const char *v, int64_t now, char number[9],
+	    int *signed_entry);
+
+/*
+ * The verdict on the ts and sig parameters of an entry link (either may be NULL)
+ * for the insurer number whose entry secret is secret_hex (NULL when it has
+ * none), at time now: ENTRY_PLAIN when neither was sent; ENTRY_OK when sig is
+ * entry_sign(secret_hex, number, ts) in hex (either case) and ts is no older
+ * than max_age seconds and at most 60 s ahead; ENTRY_EXPIRED when genuine but
+ * out of that window; ENTRY_BAD otherwise. Fuzzed by tests/fuzz/fuzz_entry.c.
+ */
+enum entry_verdict { ENTRY_PLAIN, ENTRY_OK, ENTRY_BAD, ENTRY_EXPIRED };
+enum entry_verdict entry_check_link(const char *secret_hex, const char *number,
+	    const char *ts, const char *sig, int64_t now, long long max_age);
+
 #endif

@@ -27,6 +27,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "form.h"
+#include "header.h"
 #include "log.h"
 #include "redirect.h"
 #include "metrics.h"
@@ -552,59 +553,16 @@ client_ip(struct req *r)
 static void
 pick_lang(struct req *r)
 {
-	const char	*c = req_cookie(r, "lang"), *al, *p;
-
-	r->lang = "ja";
-	if (c != NULL && (strcmp(c, "en") == 0 || strcmp(c, "ja") == 0)) {
-		r->lang = strcmp(c, "en") == 0 ? "en" : "ja";
-		return;
-	}
-	if ((al = req_header(r, "Accept-Language")) == NULL)
-		return;
-	for (p = al; *p != '\0'; ) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (strncasecmp(p, "ja", 2) == 0 && (p[2] == '\0' || strchr("-;, ", p[2])))
-			return;
-		if (strncasecmp(p, "en", 2) == 0 && (p[2] == '\0' || strchr("-;, ", p[2]))) {
-			r->lang = "en";
-			return;
-		}
-		while (*p != '\0' && *p != ',')
-			p++;
-	}
+	r->lang = header_pick_lang(req_cookie(r, "lang"),
+	    req_header(r, "Accept-Language"));
 }
 
 /* The Origin (or, without it, the Referer) of a POST must be this site. */
 static int
 origin_ok(struct req *r)
 {
-	const char	*o = req_header(r, "Origin"), *host = req_header(r, "Host");
-	const char	*base = config_str("Service.BaseURL"), *ref, *p;
-	size_t		 blen = strlen(base);
-	char		 self[300];
-
-	while (blen > 0 && base[blen - 1] == '/')
-		blen--;
-	if (host != NULL)
-		snprintf(self, sizeof(self), "%s://%s", r->https ? "https" : "http", host);
-	else
-		self[0] = '\0';
-	if (o != NULL) {
-		if ((strlen(o) == blen && strncmp(o, base, blen) == 0) ||
-		    (self[0] != '\0' && strcmp(o, self) == 0))
-			return 1;
-		return 0;
-	}
-	if ((ref = req_header(r, "Referer")) != NULL) {
-		p = ref;
-		if ((strncmp(p, base, blen) == 0 && (p[blen] == '/' || p[blen] == '\0')) ||
-		    (self[0] != '\0' && strncmp(p, self, strlen(self)) == 0 &&
-		    (p[strlen(self)] == '/' || p[strlen(self)] == '\0')))
-			return 1;
-		return 0;
-	}
-	return 1;	/* neither header: rely on the CSRF token alone */
+	return header_origin_ok(req_header(r, "Origin"), req_header(r, "Referer"),
+	    req_header(r, "Host"), r->https, config_str("Service.BaseURL"));
 }
 
 static void

@@ -577,6 +577,10 @@ check_file(struct imp *im, const char *data, size_t len, int cp932)
 				goto nomem;
 		}
 	}
+	/* The loop left im->line one past the last line; a record that only
+	 * csv_fini ends (after a bare CR, or without a final newline) is on it. */
+	if (im->line > 1)
+		im->line--;
 	if (csv_fini(&p, csv_field, csv_record, im) != 0) {
 		if (im->header_seen)
 			im->ri->rows++;
@@ -884,6 +888,93 @@ imp_free(struct imp *im)
 	util_wipe(im->pepper, sizeof(im->pepper));
 }
 
+/*
+ * The arguments every check needs, in roster_import's order: the encoding and
+ * the insurer number (into *cp932, *number), then (args_finish) the import date
+ * and the pepper. 0, or ROSTER_EARG with the reason recorded.
+ */
+static int
+args_check(struct imp *im, struct roster_import *ri, int *cp932, char **number)
+{
+	if (ri->encoding == NULL || strcasecmp(ri->encoding, "utf-8") == 0 ||
+	    strcasecmp(ri->encoding, "utf8") == 0)
+		*cp932 = 0;
+	else if (strcasecmp(ri->encoding, "cp932") == 0 ||
+	    strcasecmp(ri->encoding, "windows-31j") == 0 ||
+	    strcasecmp(ri->encoding, "ms932") == 0 ||
+	    strcasecmp(ri->encoding, "sjis") == 0 ||
+	    strcasecmp(ri->encoding, "shift_jis") == 0)
+		*cp932 = 1;	/* what Japanese office software calls Shift_JIS */
+	else {
+		err_add(im, 0, "unknown encoding (use utf-8 or cp932)");
+		return ROSTER_EARG;
+	}
+	if ((*number = normalize_digits(ri->insurer_number)) == NULL ||
+	    !insurer_number_valid(*number)) {
+		err_add(im, 0, "not a valid insurer number (8 digits with a "
+		    "check digit)");
+		return ROSTER_EARG;
+	}
+	return 0;
+}
+
+static int
+args_finish(struct imp *im, struct roster_import *ri)
+{
+	if (ri->today != NULL) {
+		if (date_parse(ri->today, im->today) == -1) {
+			err_add(im, 0, "bad import date");
+			return ROSTER_EARG;
+		}
+	} else
+		roster_today(im->today);
+	if (ri->pepper != NULL) {
+		im->pepperlen = ri->pepperlen < sizeof(im->pepper) ?
+		    ri->pepperlen : sizeof(im->pepper);
+		memcpy(im->pepper, ri->pepper, im->pepperlen);
+	} else
+		im->pepperlen = config_secret("Security.Pepper", im->pepper,
+		    sizeof(im->pepper));
+	return 0;
+}
+
+/* Check the whole file: 0 when every line is good, else ROSTER_EINVALID. */
+static int
+check_data(struct imp *im, const char *data, size_t len, int cp932)
+{
+	check_file(im, data, len, cp932);
+	check_duplicates(im);
+	if (im->nerrs == 0 && im->ri->snapshot && im->nrows == 0)
+		err_add(im, 0, "a snapshot without data lines would end every "
+		    "person's qualification: refused");
+	return im->nerrs > 0 ? ROSTER_EINVALID : 0;
+}
+
+int
+roster_check(struct roster_import *ri, int card_pattern, const char *data,
+    size_t len)
+{
+	struct imp	 im;
+	char		*number = NULL;
+	int		 rc, cp932 = 0;
+
+	memset(&im, 0, sizeof(im));
+	im.ri = ri;
+	ri->rows = ri->added = ri->updated = ri->unchanged = ri->lost = 0;
+	ri->errors = 0;
+	if ((rc = args_check(&im, ri, &cp932, &number)) == 0 &&
+	    (rc = args_finish(&im, ri)) == 0) {
+		memcpy(im.ins.number, number, sizeof(im.ins.number));
+		im.ins.card_pattern = card_pattern;
+		rc = check_data(&im, data, len, cp932);
+	}
+	if (rc != 0)
+		report_errors(&im);
+	free(number);
+	imp_free(&im);
+	return rc;
+}
+
 int
 roster_import(struct roster_import *ri)
 {
@@ -891,34 +982,15 @@ roster_import(struct roster_import *ri)
 	struct apply	 a = { NULL, NULL };
 	char		*data = NULL, *number = NULL;
 	size_t		 len, i;
-	int		 rc, cp932;
+	int		 rc, cp932 = 0;
 
 	memset(&im, 0, sizeof(im));
 	im.ri = ri;
 	ri->rows = ri->added = ri->updated = ri->unchanged = ri->lost = 0;
 	ri->errors = 0;
 
-	if (ri->encoding == NULL || strcasecmp(ri->encoding, "utf-8") == 0 ||
-	    strcasecmp(ri->encoding, "utf8") == 0)
-		cp932 = 0;
-	else if (strcasecmp(ri->encoding, "cp932") == 0 ||
-	    strcasecmp(ri->encoding, "windows-31j") == 0 ||
-	    strcasecmp(ri->encoding, "ms932") == 0 ||
-	    strcasecmp(ri->encoding, "sjis") == 0 ||
-	    strcasecmp(ri->encoding, "shift_jis") == 0)
-		cp932 = 1;	/* what Japanese office software calls Shift_JIS */
-	else {
-		err_add(&im, 0, "unknown encoding (use utf-8 or cp932)");
-		rc = ROSTER_EARG;
+	if ((rc = args_check(&im, ri, &cp932, &number)) != 0)
 		goto report;
-	}
-	if ((number = normalize_digits(ri->insurer_number)) == NULL ||
-	    !insurer_number_valid(number)) {
-		err_add(&im, 0, "not a valid insurer number (8 digits with a "
-		    "check digit)");
-		rc = ROSTER_EARG;
-		goto report;
-	}
 	if ((rc = insurer_find(number, &im.ins)) < 0)
 		goto out;
 	if (rc == 0) {
@@ -926,35 +998,15 @@ roster_import(struct roster_import *ri)
 		rc = ROSTER_EINSURER;
 		goto report;
 	}
-	if (ri->today != NULL) {
-		if (date_parse(ri->today, im.today) == -1) {
-			err_add(&im, 0, "bad import date");
-			rc = ROSTER_EARG;
-			goto report;
-		}
-	} else
-		roster_today(im.today);
-	if (ri->pepper != NULL) {
-		im.pepperlen = ri->pepperlen < sizeof(im.pepper) ?
-		    ri->pepperlen : sizeof(im.pepper);
-		memcpy(im.pepper, ri->pepper, im.pepperlen);
-	} else
-		im.pepperlen = config_secret("Security.Pepper", im.pepper,
-		    sizeof(im.pepper));
+	if ((rc = args_finish(&im, ri)) != 0)
+		goto report;
 
 	if (read_file(&im, ri->path, &data, &len) == -1) {
 		rc = ROSTER_EFILE;
 		goto report;
 	}
-	check_file(&im, data, len, cp932);
-	check_duplicates(&im);
-	if (im.nerrs == 0 && ri->snapshot && im.nrows == 0)
-		err_add(&im, 0, "a snapshot without data lines would end every "
-		    "person's qualification: refused");
-	if (im.nerrs > 0) {
-		rc = ROSTER_EINVALID;
+	if ((rc = check_data(&im, data, len, cp932)) != 0)
 		goto report;
-	}
 
 	a.im = &im;
 	a.v = xcalloc(im.nrows + 1, sizeof(*a.v));

@@ -95,4 +95,17 @@ struct roster_import {
 /* 0 on success (counts filled in), or one of the negative values above. */
 int	 roster_import(struct roster_import *);
 
+/*
+ * The checks of roster_import without the database or a file: data (len bytes,
+ * the whole file; need not be NUL-terminated) is checked line by line as
+ * roster_import checks a file of the insurer ri->insurer_number whose card
+ * pattern is card_pattern (1..4). Reads encoding, snapshot, today and pepper of
+ * ri (path and dry_run are ignored); sets rows and errors and reports each
+ * problem through on_error exactly as roster_import would. Returns 0 when every
+ * line is good, ROSTER_EINVALID or ROSTER_EARG. roster_import runs the same
+ * code; untrusted bytes: fuzzed by tests/fuzz/fuzz_roster.c.
+ */
+int	 roster_check(struct roster_import *, int card_pattern, const char *data,
+	    size_t len);
+
 #endif

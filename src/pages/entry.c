@@ -15,7 +15,6 @@
  */
 #include "autoconf.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,49 +28,13 @@
 #include "router.h"
 #include "util.h"
 
-#define ENTRY_SKEW	60	/* seconds a portal's clock may run ahead of ours */
-
-enum verdict { V_PLAIN, V_OK, V_BAD, V_EXPIRED };
-
-/* Check the signature of a signed link; ins has the insurer's secret. */
-static enum verdict
-check_signature(const struct insurer *ins, const char *ts, const char *sig)
-{
-	char		 want[65], got[65];
-	long long	 t, now = util_now();
-	size_t		 i;
-	int		 same;
-
-	if (ts == NULL && sig == NULL)
-		return V_PLAIN;
-	if (ts == NULL || sig == NULL || strlen(sig) != 64 ||
-	    util_parse_int(ts, 0, 1LL << 40, &t) != 0 ||
-	    ins->entry_secret == NULL || strlen(ins->entry_secret) != 64)
-		return V_BAD;
-	for (i = 0; i < 64; i++) {
-		if (!isxdigit((unsigned char)sig[i]))
-			return V_BAD;
-		got[i] = (char)tolower((unsigned char)sig[i]);
-	}
-	got[64] = '\0';
-	if (entry_sign(ins->entry_secret, ins->number, t, want) != 0)
-		return V_BAD;
-	same = crypto_streq(got, want);
-	util_wipe(want, sizeof(want));
-	if (!same)
-		return V_BAD;
-	if (t > now + ENTRY_SKEW || now - t > config_int("Login.EntryMaxAge"))
-		return V_EXPIRED;
-	return V_OK;
-}
-
 /* The route's handler (routes.def); see the top of this file. */
 int
 page_entry(struct req *r)
 {
 	struct insurer	 ins;
 	const char	*number = req_param(r, "insurer"), *next = req_param(r, "next");
-	enum verdict	 v;
+	enum entry_verdict v;
 	int		 st;
 
 	if (next == NULL || (strcmp(next, "/signup") != 0 && strcmp(next, "/login") != 0))
@@ -89,24 +52,25 @@ page_entry(struct req *r)
 		insurer_free(&ins);
 		return req_redirect(r, "%s", next);
 	}
-	v = check_signature(&ins, req_param(r, "ts"), req_param(r, "sig"));
+	v = entry_check_link(ins.entry_secret, ins.number, req_param(r, "ts"),
+	    req_param(r, "sig"), util_now(), config_int("Login.EntryMaxAge"));
 	/* The insurer number is not personal data; the log names it for support. */
 	switch (v) {
-	case V_OK:
+	case ENTRY_OK:
 		audit(r, "entry.ok", 0);
 		break;
-	case V_BAD:
+	case ENTRY_BAD:
 		log_warn("entry: bad signature on a link of insurer %s", ins.number);
 		audit(r, "entry.bad_sig", 0);
 		break;
-	case V_EXPIRED:
+	case ENTRY_EXPIRED:
 		log_info("entry: stale signed link of insurer %s", ins.number);
 		audit(r, "entry.expired", 0);
 		break;
-	case V_PLAIN:
+	case ENTRY_PLAIN:
 		break;
 	}
-	st = entry_set_cookie(r, ins.number, v == V_OK);
+	st = entry_set_cookie(r, ins.number, v == ENTRY_OK);
 	insurer_free(&ins);
 	if (st != 0)
 		return 500;

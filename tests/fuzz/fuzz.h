@@ -52,6 +52,38 @@ fuzz_str(const uint8_t *data, size_t size)
 }
 
 /*
+ * Split the input at NUL bytes into fields v[0..n-1] (malloc'd strings; a field
+ * the input does not reach is NULL, so absent headers get fuzzed too; bytes
+ * after the n-th field are ignored). Free with fuzz_fields_free.
+ */
+static inline void
+fuzz_fields(const uint8_t *data, size_t size, char **v, size_t n)
+{
+	size_t	 i, at = 0, len;
+	const uint8_t *nul;
+
+	for (i = 0; i < n; i++) {
+		if (at > size || (at == size && i > 0)) {
+			v[i] = NULL;
+			continue;
+		}
+		nul = memchr(data + at, '\0', size - at);
+		len = nul != NULL ? (size_t)(nul - (data + at)) : size - at;
+		v[i] = fuzz_str(data + at, len);
+		at += len + 1;
+	}
+}
+
+static inline void
+fuzz_fields_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+}
+
+/*
  * Once per process: libgcrypt, quiet logging, and a configuration with the test
  * secrets and the smallest Argon2 cost (8 KiB, 1 pass, 1 lane), so a hash the
  * fuzzer makes acceptable is cheap to verify.

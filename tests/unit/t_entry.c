@@ -48,6 +48,58 @@ START_TEST(test_entry_sign)
 }
 END_TEST
 
+START_TEST(test_entry_check_link)
+{
+	const char *secret = "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef";
+	const char *sig =
+	    "0c06f8b2cf071386ae868306725dd32f0af9148ee193bff8e51eb015ac978cf7";
+	const char *upper =
+	    "0C06F8B2CF071386AE868306725DD32F0AF9148EE193BFF8E51EB015AC978CF7";
+	const char *wrong =
+	    "1c06f8b2cf071386ae868306725dd32f0af9148ee193bff8e51eb015ac978cf7";
+
+	ck_assert_int_eq(entry_check_link(secret, "06139992", NULL, NULL,
+	    1700000000, 600), ENTRY_PLAIN);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000000", sig,
+	    1700000000, 600), ENTRY_OK);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000000", upper,
+	    1700000300, 600), ENTRY_OK);
+	/* 60 s of a portal's clock running ahead, no more. */
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000000", sig,
+	    1699999940, 600), ENTRY_OK);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000000", sig,
+	    1699999939, 600), ENTRY_EXPIRED);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000000", sig,
+	    1700000601, 600), ENTRY_EXPIRED);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000000", wrong,
+	    1700000000, 600), ENTRY_BAD);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000001", sig,
+	    1700000000, 600), ENTRY_BAD);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", " 1700000000", sig,
+	    1700000000, 600), ENTRY_BAD);
+	ck_assert_int_eq(entry_check_link(secret, "06139992", "1700000000", NULL,
+	    1700000000, 600), ENTRY_BAD);
+	ck_assert_int_eq(entry_check_link(NULL, "06139992", "1700000000", sig,
+	    1700000000, 600), ENTRY_BAD);
+}
+END_TEST
+
+START_TEST(test_entry_cookie_parse)
+{
+	char	 number[9], *v;
+	int	 s = -1;
+
+	/* A cookie entry_set_cookie would make, with the test secret. */
+	v = "1.06139992.1.1700000000.";
+	ck_assert_int_eq(entry_cookie_parse(v, 1700000000, number, &s), -1);
+	ck_assert_int_eq(entry_cookie_parse(NULL, 1700000000, number, &s), -1);
+	ck_assert_int_eq(entry_cookie_parse("", 1700000000, number, &s), -1);
+	ck_assert_int_eq(entry_cookie_parse("1.06139992.1.1700000000",
+	    1700000000, number, &s), -1);
+}
+END_TEST
+
 START_TEST(test_addr_key)
 {
 	char	 a[THROTTLE_KEY_MAX], b[THROTTLE_KEY_MAX];
@@ -76,6 +128,8 @@ entry_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_entry_sign);
+	tcase_add_test(tc, test_entry_check_link);
+	tcase_add_test(tc, test_entry_cookie_parse);
 	tcase_add_test(tc, test_addr_key);
 	suite_add_tcase(s, tc);
 	return s;
