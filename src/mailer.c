@@ -8,10 +8,13 @@
  *   2. send the claimed messages in one SMTP session, outside any transaction;
  *   3. record each result with its own UPDATE: sent_at; or a retry time (back-off)
  *      and last_error; or failed_at and last_error.
- * Nothing is sent twice in normal operation. If the process dies (or the database
- * cannot be reached to record a result) between 2 and 3, the row becomes due again
- * when its lease expires and that message may be delivered a second time; a lost
- * mail is worse than a duplicate. The lease is long enough for the slowest SMTP
+ * Nothing is sent twice in normal operation. If the process dies between 2 and 3,
+ * the row becomes due again when its lease expires and that message may be
+ * delivered a second time; a lost mail is worse than a duplicate. A database outage
+ * between 2 and 3 does not cause that: the mailer holds on to a "sent" result and
+ * keeps trying to record it until shortly before its lease ends (nobody else can
+ * claim the row until then), so only an outage longer than the lease, or a stop
+ * request meanwhile, leaves a duplicate behind (logged). The lease is long enough for the slowest SMTP
  * session the configured timeouts allow, so a live mailer never loses its claim.
  *
  * Outcomes. Accepted by the server (DATA answered 2xx for the recipient): sent.
@@ -34,6 +37,14 @@
  * CRLF here. It encodes nothing: the Subject and the From display name are RFC 2047
  * encoded here (mail_encode_header). All headers are written by us; libesmtp then
  * adds none of its own.
+ *
+ * Message-ID. Every attempt at one outbox row carries the same Message-ID
+ * (mail_message_id), so the copy that a crash between the server's acceptance and
+ * our commit delivers a second time can be recognised — by the receiving side and by
+ * `make soak`, which counts distinct IDs. It is derived, not stored: an HMAC keyed
+ * from Security.Secret over the row's id and created_at (so a database rebuilt from
+ * scratch, whose ids start again at 1, never repeats an ID), cut to 128 bits. It is
+ * unguessable and tells nothing about how many mails were sent.
  *
  * Logs name the outbox id only, never an address; last_error holds the SMTP phase,
  * code and the server's text with any word containing '@' removed.
@@ -70,6 +81,7 @@ struct mail {
 	char			*to;
 	char			*subject;
 	char			*body;
+	char			*created;	/* UNIX_TIMESTAMP(created_at) */
 	long long		 attempts;	/* including this one */
 	int			 expired;	/* older than Mail.GiveUpAfter */
 	char			*text;		/* the RFC 5322 message we send */
@@ -209,6 +221,38 @@ mail_encode_header(const char *utf8)
 	return b.data;
 }
 
+/*
+ * The Message-ID, without the angle brackets, of outbox row id created at created
+ * (its UNIX_TIMESTAMP(created_at) as the database prints it, microseconds
+ * included): "<32 hex>@domain", where the hex is the first 16 bytes of
+ * HMAC-SHA256(K, id "|" created) and K = HMAC-SHA256(Security.Secret,
+ * "kenpo message-id v1"). The same for every attempt at the row (see the top of
+ * this file). Returns a malloc'd string, or NULL when the secret is missing or
+ * libgcrypt fails.
+ */
+char *
+mail_message_id(long long id, const char *created, const char *domain)
+{
+	static const char	 purpose[] = "kenpo message-id v1";
+	unsigned char		 secret[128], key[32], mac[32];
+	char			 hex[33], *msg, *out = NULL;
+	size_t			 n;
+
+	n = config_secret("Security.Secret", secret, sizeof(secret));
+	if (n == 0 || crypto_hmac(secret, n, purpose, strlen(purpose), key) != 0)
+		goto out;
+	msg = xasprintf("%lld|%s", id, created != NULL ? created : "");
+	if (crypto_hmac(key, sizeof(key), msg, strlen(msg), mac) == 0) {
+		util_hex(mac, 16, hex);
+		out = xasprintf("%s@%s", hex, domain);
+	}
+	free(msg);
+out:
+	util_wipe(secret, sizeof(secret));
+	util_wipe(key, sizeof(key));
+	return out;
+}
+
 /* 1 if addr is safe to put in a header and an envelope: printable ASCII without
  * space or <>()\",;, one '@' with text on both sides, at most 254 octets. */
 static int
@@ -341,8 +385,7 @@ mail_build(struct mail *m, int *eightbit)
 {
 	struct buf	 b = { NULL, 0, 0 }, crlf = { NULL, 0, 0 };
 	const char	*from, *domain, *cte;
-	unsigned char	 rnd[16];
-	char		 hex[33], *subj;
+	char		*subj, *msgid;
 	size_t		 i;
 	int		 ascii, longline, base64 = 0;
 
@@ -354,6 +397,11 @@ mail_build(struct mail *m, int *eightbit)
 		return -1;
 	}
 	domain = strchr(from, '@') + 1;
+	if ((msgid = mail_message_id(m->id, m->created, domain)) == NULL) {
+		snprintf(m->reason, sizeof(m->reason), "cannot derive the "
+		    "Message-ID (Security.Secret)");
+		return -1;
+	}
 
 	ascii = body_scan(m->body, &longline);
 	if (ascii && !longline)
@@ -374,9 +422,8 @@ mail_build(struct mail *m, int *eightbit)
 	free(subj);
 	buf_puts(&b, "Date: ");
 	date_header(&b);
-	crypto_random(rnd, sizeof(rnd));
-	util_hex(rnd, sizeof(rnd), hex);
-	buf_printf(&b, "\r\nMessage-ID: <%s.%lld@%s>\r\n", hex, m->id, domain);
+	buf_printf(&b, "\r\nMessage-ID: <%s>\r\n", msgid);
+	free(msgid);
 	buf_puts(&b, "Auto-Submitted: auto-generated\r\n");
 	buf_puts(&b, "MIME-Version: 1.0\r\n");
 	buf_puts(&b, "Content-Type: text/plain; charset=UTF-8\r\n");
@@ -405,6 +452,7 @@ mail_free(struct mail *m)
 	free(m->to);
 	free(m->subject);
 	free(m->body);
+	free(m->created);
 	free(m->text);
 }
 
@@ -437,7 +485,8 @@ claim_txn(void *arg)
 	claim_reset(c);
 	r = db_query(&res,
 	    "SELECT id, to_addr, subject, body, attempts, "
-	    "created_at < NOW(6) - INTERVAL ? SECOND "
+	    "created_at < NOW(6) - INTERVAL ? SECOND, "
+	    "UNIX_TIMESTAMP(created_at) "
 	    "FROM outbox "
 	    "WHERE sent_at IS NULL AND failed_at IS NULL "
 	    "AND next_attempt_at <= NOW(6) "
@@ -455,6 +504,7 @@ claim_txn(void *arg)
 		m->body = xstrdup(db_res_str(res, 3) ? db_res_str(res, 3) : "");
 		m->attempts = db_res_int(res, 4) + 1;
 		m->expired = db_res_int(res, 5) != 0;
+		m->created = xstrdup(db_res_str(res, 6) ? db_res_str(res, 6) : "");
 	}
 	db_res_free(res);
 	if (r < 0)
@@ -494,26 +544,41 @@ backoff(long long attempts)
 	return d < 1 ? 1 : d;
 }
 
+/* Set by mailer_run: record() stops waiting for the database when it turns on. */
+static volatile int	*mailer_stop;
+
 /*
  * Store the outcome of one message. A "sent" result is the one that matters most
- * (losing it means a resend after the lease), so it is tried a few times.
+ * (losing it means a resend after the lease), so it is retried, with a pause that
+ * grows to 5 s, until it is stored or until deadline_ms (monotonic; shortly before
+ * the lease ends) or a stop request. Other results are tried once: a lost one only
+ * delays the next attempt until the lease ends.
  */
 static void
-record(struct mail *m)
+record(struct mail *m, int64_t deadline_ms)
 {
 	long long	 rc = 0, delay;
-	int		 try;
+	long		 pause_ms = 500;
+	int		 tries = 0;
 	char		 err[ERR_TEXT_MAX + 40];
 	const char	*why = m->reason;
 
 	switch (m->outcome) {
 	case MAIL_SENT:
-		for (try = 0; try < 3; try++) {
+		for (;;) {
 			rc = db_exec("UPDATE outbox SET sent_at = NOW(6), "
 			    "last_error = NULL WHERE id = ?", "i", m->id);
-			if (rc >= 0)
+			tries++;
+			if (rc >= 0 || util_mono_ms() + pause_ms >= deadline_ms ||
+			    (mailer_stop != NULL && *mailer_stop))
 				break;
-			nanosleep(&(struct timespec){ 0, 500000000L }, NULL);
+			if (tries == 3)
+				log_warn("mail %lld sent; recording it waits for "
+				    "the database", m->id);
+			nanosleep(&(struct timespec){ pause_ms / 1000,
+			    (pause_ms % 1000) * 1000000L }, NULL);
+			if (pause_ms < 5000)
+				pause_ms *= 2;
 		}
 		if (rc < 0)
 			log_err("mail %lld sent but not recorded; it may be "
@@ -766,6 +831,7 @@ mailer_send_due(int n)
 	struct claim	 c;
 	size_t		 i;
 	long long	 timeout;
+	int64_t		 deadline_ms;
 	int		 r;
 
 	if (n <= 0)
@@ -781,6 +847,8 @@ mailer_send_due(int n)
 	c.lease = 300 + timeout * 4 * ((long long)n + 1);
 
 	r = db_txn(claim_txn, &c);
+	/* The lease runs from the claim's commit: record by well before its end. */
+	deadline_ms = util_mono_ms() + (c.lease - 60) * 1000;
 	if (r < 0) {
 		claim_reset(&c);
 		return r;
@@ -790,7 +858,7 @@ mailer_send_due(int n)
 	if (send_session(&c))
 		(void)send_session(&c);
 	for (i = 0; i < c.n; i++)
-		record(&c.v[i]);
+		record(&c.v[i], deadline_ms);
 	r = (int)c.n;
 out:
 	claim_reset(&c);
@@ -819,6 +887,7 @@ mailer_run(volatile int *stop)
 {
 	int	 r, batch, down = 0;
 
+	mailer_stop = stop;
 	log_info("mailer: started");
 	while (!*stop) {
 		batch = (int)config_int("Mail.Batch");
