@@ -6,11 +6,15 @@
  *      (several mailers never take the same row), push their next_attempt_at one
  *      lease into the future and count the attempt, COMMIT;
  *   2. send the claimed messages in one SMTP session, outside any transaction;
- *   3. record each result with its own UPDATE: sent_at; or a retry time (back-off)
- *      and last_error; or failed_at and last_error.
- * Nothing is sent twice in normal operation. If the process dies between 2 and 3,
- * the row becomes due again when its lease expires and that message may be
- * delivered a second time; a lost mail is worse than a duplicate. A database outage
+ *      each message the server accepts is recorded as sent (UPDATE sent_at) at
+ *      once, from libesmtp's "message sent" event, before the next one goes out;
+ *   3. record every other result with its own UPDATE: a retry time (back-off) and
+ *      last_error, or failed_at and last_error.
+ * Nothing is sent twice in normal operation. If the process dies between the
+ * server's acceptance of a message and that UPDATE, the row becomes due again when
+ * its lease expires and that one message may be delivered a second time; a lost
+ * mail is worse than a duplicate. Recording each message as it is accepted keeps
+ * that window to one message per crash, whatever the batch size. A database outage
  * between 2 and 3 does not cause that: the mailer holds on to a "sent" result and
  * keeps trying to record it until shortly before its lease ends (nobody else can
  * claim the row until then), so only an outage longer than the lease, or a stop
@@ -53,6 +57,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +93,7 @@ struct mail {
 	smtp_message_t		 msg;
 	smtp_recipient_t	 rcpt;
 	enum mail_outcome	 outcome;
+	int			 recorded;	/* sent_at stored during the session */
 	char			 reason[ERR_TEXT_MAX + 1];
 };
 
@@ -565,6 +571,8 @@ record(struct mail *m, int64_t deadline_ms)
 
 	switch (m->outcome) {
 	case MAIL_SENT:
+		if (m->recorded)
+			return;
 		for (;;) {
 			rc = db_exec("UPDATE outbox SET sent_at = NOW(6), "
 			    "last_error = NULL WHERE id = ?", "i", m->id);
@@ -617,15 +625,58 @@ record(struct mail *m, int64_t deadline_ms)
 
 /* ---- SMTP ------------------------------------------------------------------ */
 
-/* libesmtp event callback: notes that a required extension is missing. */
+/* What the libesmtp event callback works on during one session. */
+struct session_state {
+	struct claim	*c;
+	int		 missing_8bitmime;
+};
+
+/* 1 if the server accepted m (recipient and end of DATA answered 2xx). */
+static int
+accepted(struct mail *m)
+{
+	const smtp_status_t	*rc, *tc;
+
+	rc = smtp_recipient_status(m->rcpt);
+	tc = smtp_message_transfer_status(m->msg);
+	return rc != NULL && rc->code / 100 == 2 && tc != NULL && tc->code / 100 == 2;
+}
+
+/*
+ * libesmtp event callback. Notes that a required extension is missing; and when
+ * the server has accepted a message, records it as sent right away (one try: if
+ * the database does not answer, record() tries again, longer, after the session),
+ * so that a crash later in the session cannot make it go out twice.
+ */
 static void
 session_event(smtp_session_t s, int event, void *arg, ...)
 {
-	int	*missing_8bitmime = arg;
+	struct session_state	*st = arg;
+	struct mail		*m;
+	smtp_message_t		 msg;
+	va_list			 ap;
+	size_t			 i;
 
 	(void)s;
 	if (event == SMTP_EV_EXTNA_8BITMIME)
-		*missing_8bitmime = 1;
+		st->missing_8bitmime = 1;
+	if (event != SMTP_EV_MESSAGESENT)
+		return;
+	va_start(ap, arg);
+	msg = va_arg(ap, smtp_message_t);
+	va_end(ap);
+	for (i = 0; i < st->c->n; i++) {
+		m = &st->c->v[i];
+		if (m->msg != msg || m->rcpt == NULL || !accepted(m))
+			continue;
+		if (db_exec("UPDATE outbox SET sent_at = NOW(6), last_error = NULL "
+		    "WHERE id = ?", "i", m->id) >= 0) {
+			m->recorded = 1;
+			log_info("mail %lld sent (attempt %lld)", m->id,
+			    m->attempts);
+		}
+		break;
+	}
 }
 
 /*
@@ -679,8 +730,7 @@ classify(struct mail *m, const char *session_err)
 	rc = smtp_recipient_status(m->rcpt);
 	tc = smtp_message_transfer_status(m->msg);
 
-	if (rc != NULL && rc->code / 100 == 2 &&
-	    tc != NULL && tc->code / 100 == 2) {
+	if (accepted(m)) {
 		m->outcome = MAIL_SENT;
 		return;
 	}
@@ -739,7 +789,8 @@ send_session(struct claim *c)
 	size_t		 i;
 	char		 ebuf[128];
 	const char	*serr = NULL;
-	int		 eightbit, any8 = 0, missing_8bitmime = 0, redo = 0;
+	struct session_state st = { c, 0 };
+	int		 eightbit, any8 = 0, redo = 0;
 
 	for (i = 0; i < c->n; i++) {
 		c->v[i].msg = NULL;
@@ -747,13 +798,14 @@ send_session(struct claim *c)
 		free(c->v[i].text);
 		c->v[i].text = NULL;
 		c->v[i].outcome = MAIL_RETRY;
+		c->v[i].recorded = 0;
 		c->v[i].reason[0] = '\0';
 	}
 	if ((s = smtp_create_session()) == NULL ||
 	    smtp_set_server(s, config_str("Mail.Server")) == 0 ||
 	    session_timeouts(s, (long)config_int("Mail.Timeout") * 1000) != 0 ||
 	    smtp_option_require_all_recipients(s, 1) == 0 ||
-	    smtp_set_eventcb(s, session_event, &missing_8bitmime) == 0) {
+	    smtp_set_eventcb(s, session_event, &st) == 0) {
 		serr = "cannot set up libesmtp session";
 		goto done;
 	}
@@ -781,7 +833,7 @@ send_session(struct claim *c)
 	}
 	if (smtp_start_session(s) == 0)
 		serr = smtp_strerror(smtp_errno(), ebuf, sizeof(ebuf));
-	if (any8 && (missing_8bitmime ||
+	if (any8 && (st.missing_8bitmime ||
 	    smtp_errno() == SMTP_ERR_EXTENSION_NOT_AVAILABLE)) {
 		if (!no_8bitmime)
 			log_warn("mailer: the SMTP server does not offer "
