@@ -20,10 +20,12 @@ Meanwhile it breaks things on a schedule:
   - the SMTP sink is down for a minute (scaled down for runs under 4 minutes);
   - MariaDB is killed (SIGKILL; SOAK_DB_RESTART=clean for a clean shutdown) and
     restarted once;
-  - the mailer is SIGKILLed SOAK_MAILER_KILLS times (default 3), the moment the
-    sink has just stored a message (so kills land between the server's acceptance
-    and the mailer's commit: the one window where a duplicate is allowed); one of
-    them right after the SMTP outage, when the mailer sends its backlog.
+  - the mailer is SIGKILLed SOAK_MAILER_KILLS times (default 3) inside the one
+    window where a duplicate is allowed, between the server's acceptance of a
+    message and the mailer's commit: the sink is told to store the next message
+    but hold its 250 back for a second (smtp_sink.py "data delay"), and the mailer
+    is killed the moment the message is stored. One of the kills comes right
+    after the SMTP outage, when the mailer sends its backlog.
 Then the load stops (flows in progress may finish), everything is up again and the
 outbox must drain (a message claimed by a killed mailer waits for its lease, about
 six minutes with the soak's Mail.Batch and Mail.Timeout; the mailer kills are
@@ -36,9 +38,12 @@ Proved and printed at the end (exit 1 if any check fails):
   2. every outbox row was sent (none failed or left); its Message-ID (stable per
      row, HMAC of Security.Secret over id and created_at, see src/mailer.c) is in
      the sink; the sink holds no other IDs; a message delivered more than once is
-     explained copy by copy by a kill of the mailer that had that copy accepted
-     but had not recorded it ("mail N sent" missing from its log) — at most one
-     extra copy per such kill and message;
+     explained copy by copy by a kill of the mailer that had that copy stored by
+     the sink but had not logged it as sent ("mail N sent"), and no kill leaves
+     more than one such message (the mailer records each message as soon as it
+     is accepted, src/mailer.c). A kill in that window is not always a resend:
+     when the mailer's UPDATE had reached MariaDB, the commit completes without
+     it; the report says how many were sent again;
   3. no 500 outside the database outage; 503 only during it; 502 only for the one
      request a killed worker was serving; no other 5xx, no dropped connection;
   4. no child of kenpod died other than those the soak killed, and those died of
@@ -78,6 +83,7 @@ INSURER_PREFIX = "0697"         # prefecture 97 does not exist: never a real ins
 INSURER_NAME = "ソーク試験健康保険組合"
 ROSTER_SIZE_PER_MINUTE = 400     # persons generated per minute of soak
 WORKER_KILL_EVERY = 30
+HOLD_ACK_MS = 1000               # the sink's delayed 250 around an armed mailer kill
 MAIL_WAIT_BEFORE_RESEND = 50     # s without an activation mail before resending
 FLOW_DEADLINE = 420              # s one signup may take (SMTP outage, mailer lease)
 
@@ -717,34 +723,46 @@ class Soak:
         os.kill(pid, signal.SIGKILL)
 
     def kill_mailer(self, armed):
-        """SIGKILL the mailer; armed: the moment the sink stores a message (within
-        20 s), else at once."""
+        """SIGKILL the mailer; armed: inside the send window — the sink stores the
+        next message but holds its 250 back for HOLD_ACK_MS, and the mailer is killed
+        the moment the message is stored (within 20 s), else at once."""
         new = os.path.join(self.stack.smtp.maildir, "new")
         if armed:
+            # Read before the wait: /proc takes milliseconds.
             pids = self.stack.mailer_pids()
-            before = os.stat(new).st_mtime_ns
-            deadline = now() + 20
-            while now() < deadline and not self.stop_all.is_set():
-                if os.stat(new).st_mtime_ns != before:
-                    break
-                time.sleep(0.001)
-            else:
-                armed = False
-            # pids were read before the wait: reading /proc takes milliseconds,
-            # longer than the window aimed at.
+            self.stack.smtp_mode(f"data delay {HOLD_ACK_MS}")
+            try:
+                before = os.stat(new).st_mtime_ns
+                deadline = now() + 20
+                while now() < deadline and not self.stop_all.is_set():
+                    if os.stat(new).st_mtime_ns != before:
+                        break
+                    time.sleep(0.001)
+                else:
+                    armed = False
+                if pids:
+                    t = now()
+                    try:
+                        os.kill(pids[0], signal.SIGKILL)
+                    except ProcessLookupError:
+                        return
+            finally:
+                self.stack.smtp_mode("ok")
         else:
             pids = self.stack.mailer_pids()
+            if pids:
+                t = now()
+                try:
+                    os.kill(pids[0], signal.SIGKILL)
+                except ProcessLookupError:
+                    return
         if not pids:
-            return
-        t = now()
-        try:
-            os.kill(pids[0], signal.SIGKILL)
-        except ProcessLookupError:
             return
         with self.rec.lock:
             self.rec.mailer_kills.append((t, pids[0], armed))
         print(f"  [{t - self.t0:6.1f}s] mailer {pids[0]} killed"
-              f"{' right after a message was stored' if armed else ''}", flush=True)
+              f"{' after the sink stored a message, before its 250' if armed else ''}",
+              flush=True)
 
     def db_restart(self):
         db = self.stack.db
@@ -962,13 +980,17 @@ class Soak:
                 unexplained.append((oid, len(times), lost_by[oid] + unrecorded[oid]))
         window_kills = [k for k in kills if in_window[k]]
         over = [k for k in kills if len(in_window[k]) > 1]
+        resent = sum(1 for k in kills for oid in in_window[k]
+                     if len(copies.get(next((m for m, i in id_of.items() if i == oid), ""), [])) > 1)
         check(not unexplained and not over,
               f"duplicates: {extra_total} extra copies of "
               f"{sum(1 for t in copies.values() if len(t) > 1)} messages; mailer kills "
-              f"{len(kills)} ({sum(1 for k in kills if k[2])} right after a store), "
-              f"{len(window_kills)} of them between the server's acceptance and the commit, "
-              f"leaving {sum(len(v) for v in in_window.values())} message(s) to resend "
-              f"(at most one per kill: {'yes' if not over else 'NO'}); "
+              f"{len(kills)} ({sum(1 for k in kills if k[2])} with the sink's 250 held back), "
+              f"{len(window_kills)} of them between the server's acceptance and the "
+              f"mailer's commit, with {sum(len(v) for v in in_window.values())} message(s) "
+              f"in that window (at most one per kill: {'yes' if not over else 'NO'}), "
+              f"{resent} of them sent again after the lease (the others' UPDATE had "
+              f"reached the database); "
               f"{sum(unrecorded.values())} 'sent but not recorded' (database); "
               f"unexplained copies: {len(unexplained)}")
         for u in unexplained[:5]:
