@@ -15,11 +15,14 @@
  * its lease expires and that one message may be delivered a second time; a lost
  * mail is worse than a duplicate. Recording each message as it is accepted keeps
  * that window to one message per crash, whatever the batch size. A database outage
- * between 2 and 3 does not cause that: the mailer holds on to a "sent" result and
- * keeps trying to record it until shortly before its lease ends (nobody else can
- * claim the row until then), so only an outage longer than the lease, or a stop
- * request meanwhile, leaves a duplicate behind (logged). The lease is long enough for the slowest SMTP
- * session the configured timeouts allow, so a live mailer never loses its claim.
+ * in that window does not cause a duplicate: the mailer holds on to a "sent"
+ * result and keeps trying to record it until shortly before its lease ends (nobody
+ * else can claim the row until then), so only an outage longer than the lease, or
+ * a stop request meanwhile, leaves one behind (logged). The lease is long enough
+ * for the slowest SMTP session the configured timeouts allow, so a live mailer
+ * never loses its claim. The other side of that: messages a crashed mailer had
+ * claimed but not sent wait for the end of the lease (300 s + 4 × Mail.Timeout ×
+ * (Mail.Batch + 1); 19 minutes with the defaults).
  *
  * Outcomes. Accepted by the server (DATA answered 2xx for the recipient): sent.
  * Recipient or message refused with 5xx: failed at once (retrying cannot help).
