@@ -6,13 +6,23 @@
  *      (several mailers never take the same row), push their next_attempt_at one
  *      lease into the future and count the attempt, COMMIT;
  *   2. send the claimed messages in one SMTP session, outside any transaction;
- *   3. record each result with its own UPDATE: sent_at; or a retry time (back-off)
- *      and last_error; or failed_at and last_error.
- * Nothing is sent twice in normal operation. If the process dies (or the database
- * cannot be reached to record a result) between 2 and 3, the row becomes due again
- * when its lease expires and that message may be delivered a second time; a lost
- * mail is worse than a duplicate. The lease is long enough for the slowest SMTP
- * session the configured timeouts allow, so a live mailer never loses its claim.
+ *      each message the server accepts is recorded as sent (UPDATE sent_at) at
+ *      once, from libesmtp's "message sent" event, before the next one goes out;
+ *   3. record every other result with its own UPDATE: a retry time (back-off) and
+ *      last_error, or failed_at and last_error.
+ * Nothing is sent twice in normal operation. If the process dies between the
+ * server's acceptance of a message and that UPDATE, the row becomes due again when
+ * its lease expires and that one message may be delivered a second time; a lost
+ * mail is worse than a duplicate. Recording each message as it is accepted keeps
+ * that window to one message per crash, whatever the batch size. A database outage
+ * in that window does not cause a duplicate: the mailer holds on to a "sent"
+ * result and keeps trying to record it until shortly before its lease ends (nobody
+ * else can claim the row until then), so only an outage longer than the lease, or
+ * a stop request meanwhile, leaves one behind (logged). The lease is long enough
+ * for the slowest SMTP session the configured timeouts allow, so a live mailer
+ * never loses its claim. The other side of that: messages a crashed mailer had
+ * claimed but not sent wait for the end of the lease (300 s + 4 × Mail.Timeout ×
+ * (Mail.Batch + 1); 19 minutes with the defaults).
  *
  * Outcomes. Accepted by the server (DATA answered 2xx for the recipient): sent.
  * Recipient or message refused with 5xx: failed at once (retrying cannot help).
@@ -35,6 +45,14 @@
  * encoded here (mail_encode_header). All headers are written by us; libesmtp then
  * adds none of its own.
  *
+ * Message-ID. Every attempt at one outbox row carries the same Message-ID
+ * (mail_message_id), so the copy that a crash between the server's acceptance and
+ * our commit delivers a second time can be recognised — by the receiving side and by
+ * `make soak`, which counts distinct IDs. It is derived, not stored: an HMAC keyed
+ * from Security.Secret over the row's id and created_at (so a database rebuilt from
+ * scratch, whose ids start again at 1, never repeats an ID), cut to 128 bits. It is
+ * unguessable and tells nothing about how many mails were sent.
+ *
  * Logs name the outbox id only, never an address; last_error holds the SMTP phase,
  * code and the server's text with any word containing '@' removed.
  */
@@ -42,6 +60,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +91,14 @@ struct mail {
 	char			*to;
 	char			*subject;
 	char			*body;
+	char			*created;	/* UNIX_TIMESTAMP(created_at) */
 	long long		 attempts;	/* including this one */
 	int			 expired;	/* older than Mail.GiveUpAfter */
 	char			*text;		/* the RFC 5322 message we send */
 	smtp_message_t		 msg;
 	smtp_recipient_t	 rcpt;
 	enum mail_outcome	 outcome;
+	int			 recorded;	/* sent_at stored during the session */
 	char			 reason[ERR_TEXT_MAX + 1];
 };
 
@@ -209,6 +230,38 @@ mail_encode_header(const char *utf8)
 	}
 	free(s);
 	return b.data;
+}
+
+/*
+ * The Message-ID, without the angle brackets, of outbox row id created at created
+ * (its UNIX_TIMESTAMP(created_at) as the database prints it, microseconds
+ * included): "<32 hex>@domain", where the hex is the first 16 bytes of
+ * HMAC-SHA256(K, id "|" created) and K = HMAC-SHA256(Security.Secret,
+ * "kenpo message-id v1"). The same for every attempt at the row (see the top of
+ * this file). Returns a malloc'd string, or NULL when the secret is missing or
+ * libgcrypt fails.
+ */
+char *
+mail_message_id(long long id, const char *created, const char *domain)
+{
+	static const char	 purpose[] = "kenpo message-id v1";
+	unsigned char		 secret[128], key[32], mac[32];
+	char			 hex[33], *msg, *out = NULL;
+	size_t			 n;
+
+	n = config_secret("Security.Secret", secret, sizeof(secret));
+	if (n == 0 || crypto_hmac(secret, n, purpose, strlen(purpose), key) != 0)
+		goto out;
+	msg = xasprintf("%lld|%s", id, created != NULL ? created : "");
+	if (crypto_hmac(key, sizeof(key), msg, strlen(msg), mac) == 0) {
+		util_hex(mac, 16, hex);
+		out = xasprintf("%s@%s", hex, domain);
+	}
+	free(msg);
+out:
+	util_wipe(secret, sizeof(secret));
+	util_wipe(key, sizeof(key));
+	return out;
 }
 
 /* 1 if addr is safe to put in a header and an envelope: printable ASCII without
@@ -343,8 +396,7 @@ mail_build(struct mail *m, int *eightbit)
 {
 	struct buf	 b = { NULL, 0, 0 }, crlf = { NULL, 0, 0 };
 	const char	*from, *domain, *cte;
-	unsigned char	 rnd[16];
-	char		 hex[33], *subj;
+	char		*subj, *msgid;
 	size_t		 i;
 	int		 ascii, longline, base64 = 0;
 
@@ -356,6 +408,11 @@ mail_build(struct mail *m, int *eightbit)
 		return -1;
 	}
 	domain = strchr(from, '@') + 1;
+	if ((msgid = mail_message_id(m->id, m->created, domain)) == NULL) {
+		snprintf(m->reason, sizeof(m->reason), "cannot derive the "
+		    "Message-ID (Security.Secret)");
+		return -1;
+	}
 
 	ascii = body_scan(m->body, &longline);
 	if (ascii && !longline)
@@ -376,9 +433,8 @@ mail_build(struct mail *m, int *eightbit)
 	free(subj);
 	buf_puts(&b, "Date: ");
 	date_header(&b);
-	crypto_random(rnd, sizeof(rnd));
-	util_hex(rnd, sizeof(rnd), hex);
-	buf_printf(&b, "\r\nMessage-ID: <%s.%lld@%s>\r\n", hex, m->id, domain);
+	buf_printf(&b, "\r\nMessage-ID: <%s>\r\n", msgid);
+	free(msgid);
 	buf_puts(&b, "Auto-Submitted: auto-generated\r\n");
 	buf_puts(&b, "MIME-Version: 1.0\r\n");
 	buf_puts(&b, "Content-Type: text/plain; charset=UTF-8\r\n");
@@ -407,6 +463,7 @@ mail_free(struct mail *m)
 	free(m->to);
 	free(m->subject);
 	free(m->body);
+	free(m->created);
 	free(m->text);
 }
 
@@ -439,7 +496,8 @@ claim_txn(void *arg)
 	claim_reset(c);
 	r = db_query(&res,
 	    "SELECT id, to_addr, subject, body, attempts, "
-	    "created_at < NOW(6) - INTERVAL ? SECOND "
+	    "created_at < NOW(6) - INTERVAL ? SECOND, "
+	    "UNIX_TIMESTAMP(created_at) "
 	    "FROM outbox "
 	    "WHERE sent_at IS NULL AND failed_at IS NULL "
 	    "AND next_attempt_at <= NOW(6) "
@@ -457,6 +515,7 @@ claim_txn(void *arg)
 		m->body = xstrdup(db_res_str(res, 3) ? db_res_str(res, 3) : "");
 		m->attempts = db_res_int(res, 4) + 1;
 		m->expired = db_res_int(res, 5) != 0;
+		m->created = xstrdup(db_res_str(res, 6) ? db_res_str(res, 6) : "");
 	}
 	db_res_free(res);
 	if (r < 0)
@@ -496,26 +555,43 @@ backoff(long long attempts)
 	return d < 1 ? 1 : d;
 }
 
+/* Set by mailer_run: record() stops waiting for the database when it turns on. */
+static volatile int	*mailer_stop;
+
 /*
  * Store the outcome of one message. A "sent" result is the one that matters most
- * (losing it means a resend after the lease), so it is tried a few times.
+ * (losing it means a resend after the lease), so it is retried, with a pause that
+ * grows to 5 s, until it is stored or until deadline_ms (monotonic; shortly before
+ * the lease ends) or a stop request. Other results are tried once: a lost one only
+ * delays the next attempt until the lease ends.
  */
 static void
-record(struct mail *m)
+record(struct mail *m, int64_t deadline_ms)
 {
 	long long	 rc = 0, delay;
-	int		 try;
+	long		 pause_ms = 500;
+	int		 tries = 0;
 	char		 err[ERR_TEXT_MAX + 40];
 	const char	*why = m->reason;
 
 	switch (m->outcome) {
 	case MAIL_SENT:
-		for (try = 0; try < 3; try++) {
+		if (m->recorded)
+			return;
+		for (;;) {
 			rc = db_exec("UPDATE outbox SET sent_at = NOW(6), "
 			    "last_error = NULL WHERE id = ?", "i", m->id);
-			if (rc >= 0)
+			tries++;
+			if (rc >= 0 || util_mono_ms() + pause_ms >= deadline_ms ||
+			    (mailer_stop != NULL && *mailer_stop))
 				break;
-			nanosleep(&(struct timespec){ 0, 500000000L }, NULL);
+			if (tries == 3)
+				log_warn("mail %lld sent; recording it waits for "
+				    "the database", m->id);
+			nanosleep(&(struct timespec){ pause_ms / 1000,
+			    (pause_ms % 1000) * 1000000L }, NULL);
+			if (pause_ms < 5000)
+				pause_ms *= 2;
 		}
 		if (rc < 0)
 			log_err("mail %lld sent but not recorded; it may be "
@@ -557,15 +633,58 @@ record(struct mail *m)
 
 /* ---- SMTP ------------------------------------------------------------------ */
 
-/* libesmtp event callback: notes that a required extension is missing. */
+/* What the libesmtp event callback works on during one session. */
+struct session_state {
+	struct claim	*c;
+	int		 missing_8bitmime;
+};
+
+/* 1 if the server accepted m (recipient and end of DATA answered 2xx). */
+static int
+accepted(struct mail *m)
+{
+	const smtp_status_t	*rc, *tc;
+
+	rc = smtp_recipient_status(m->rcpt);
+	tc = smtp_message_transfer_status(m->msg);
+	return rc != NULL && rc->code / 100 == 2 && tc != NULL && tc->code / 100 == 2;
+}
+
+/*
+ * libesmtp event callback. Notes that a required extension is missing; and when
+ * the server has accepted a message, records it as sent right away (one try: if
+ * the database does not answer, record() tries again, longer, after the session),
+ * so that a crash later in the session cannot make it go out twice.
+ */
 static void
 session_event(smtp_session_t s, int event, void *arg, ...)
 {
-	int	*missing_8bitmime = arg;
+	struct session_state	*st = arg;
+	struct mail		*m;
+	smtp_message_t		 msg;
+	va_list			 ap;
+	size_t			 i;
 
 	(void)s;
 	if (event == SMTP_EV_EXTNA_8BITMIME)
-		*missing_8bitmime = 1;
+		st->missing_8bitmime = 1;
+	if (event != SMTP_EV_MESSAGESENT)
+		return;
+	va_start(ap, arg);
+	msg = va_arg(ap, smtp_message_t);
+	va_end(ap);
+	for (i = 0; i < st->c->n; i++) {
+		m = &st->c->v[i];
+		if (m->msg != msg || m->rcpt == NULL || !accepted(m))
+			continue;
+		if (db_exec("UPDATE outbox SET sent_at = NOW(6), last_error = NULL "
+		    "WHERE id = ?", "i", m->id) >= 0) {
+			m->recorded = 1;
+			log_info("mail %lld sent (attempt %lld)", m->id,
+			    m->attempts);
+		}
+		break;
+	}
 }
 
 /*
@@ -619,8 +738,7 @@ classify(struct mail *m, const char *session_err)
 	rc = smtp_recipient_status(m->rcpt);
 	tc = smtp_message_transfer_status(m->msg);
 
-	if (rc != NULL && rc->code / 100 == 2 &&
-	    tc != NULL && tc->code / 100 == 2) {
+	if (accepted(m)) {
 		m->outcome = MAIL_SENT;
 		return;
 	}
@@ -679,7 +797,8 @@ send_session(struct claim *c)
 	size_t		 i;
 	char		 ebuf[128];
 	const char	*serr = NULL;
-	int		 eightbit, any8 = 0, missing_8bitmime = 0, redo = 0;
+	struct session_state st = { c, 0 };
+	int		 eightbit, any8 = 0, redo = 0;
 
 	for (i = 0; i < c->n; i++) {
 		c->v[i].msg = NULL;
@@ -687,13 +806,14 @@ send_session(struct claim *c)
 		free(c->v[i].text);
 		c->v[i].text = NULL;
 		c->v[i].outcome = MAIL_RETRY;
+		c->v[i].recorded = 0;
 		c->v[i].reason[0] = '\0';
 	}
 	if ((s = smtp_create_session()) == NULL ||
 	    smtp_set_server(s, config_str("Mail.Server")) == 0 ||
 	    session_timeouts(s, (long)config_int("Mail.Timeout") * 1000) != 0 ||
 	    smtp_option_require_all_recipients(s, 1) == 0 ||
-	    smtp_set_eventcb(s, session_event, &missing_8bitmime) == 0) {
+	    smtp_set_eventcb(s, session_event, &st) == 0) {
 		serr = "cannot set up libesmtp session";
 		goto done;
 	}
@@ -721,7 +841,7 @@ send_session(struct claim *c)
 	}
 	if (smtp_start_session(s) == 0)
 		serr = smtp_strerror(smtp_errno(), ebuf, sizeof(ebuf));
-	if (any8 && (missing_8bitmime ||
+	if (any8 && (st.missing_8bitmime ||
 	    smtp_errno() == SMTP_ERR_EXTENSION_NOT_AVAILABLE)) {
 		if (!no_8bitmime)
 			log_warn("mailer: the SMTP server does not offer "
@@ -771,6 +891,7 @@ mailer_send_due(int n)
 	struct claim	 c;
 	size_t		 i;
 	long long	 timeout;
+	int64_t		 deadline_ms;
 	int		 r;
 
 	if (n <= 0)
@@ -788,6 +909,8 @@ mailer_send_due(int n)
 	/* Password-reset requests become mail here (reset.h). */
 	(void)reset_request_run(n);
 	r = db_txn(claim_txn, &c);
+	/* The lease runs from the claim's commit: record by well before its end. */
+	deadline_ms = util_mono_ms() + (c.lease - 60) * 1000;
 	if (r < 0) {
 		claim_reset(&c);
 		return r;
@@ -797,7 +920,7 @@ mailer_send_due(int n)
 	if (send_session(&c))
 		(void)send_session(&c);
 	for (i = 0; i < c.n; i++)
-		record(&c.v[i]);
+		record(&c.v[i], deadline_ms);
 	r = (int)c.n;
 out:
 	claim_reset(&c);
@@ -826,6 +949,7 @@ mailer_run(volatile int *stop)
 {
 	int	 r, batch, down = 0;
 
+	mailer_stop = stop;
 	log_info("mailer: started");
 	while (!*stop) {
 		batch = (int)config_int("Mail.Batch");

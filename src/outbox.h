@@ -23,6 +23,12 @@ int		 mailer_run(volatile int *stop);
 /* Send at most n due messages once (used by the loop and by kenpoctl mail send). */
 int		 mailer_send_due(int n);
 
+/* The Message-ID (without <>) of outbox row id, created at created (its
+ * UNIX_TIMESTAMP(created_at) text): the same for every attempt. malloc'd, or NULL
+ * when Security.Secret is missing. See mailer.c. */
+char		*mail_message_id(long long id, const char *created,
+		    const char *domain);
+
 /* RFC 2047 encode a header value ("=?UTF-8?B?…?="; ASCII left as is). malloc'd. */
 char		*mail_encode_header(const char *utf8);
 

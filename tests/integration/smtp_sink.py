@@ -20,6 +20,14 @@ line that is not blank or a #comment says what to do:
                                      with this code (the message is not stored)
     data hang                        accept the envelope, then never answer the end
                                      of DATA (for client timeouts); nothing stored
+    data store-hang                  store the message, then never answer the end of
+                                     DATA: the server has the mail, the client never
+                                     learns it (its retry delivers a second copy)
+    data delay MS                    store the message, then answer the end of DATA
+                                     with 250 only MS milliseconds later (a window
+                                     in which the message is stored but the client
+                                     has not heard so: tests/soak/run.py kills the
+                                     mailer there)
     451                              a bare code means "rcpt 451"
 
 --no-8bitmime makes the EHLO answer omit 8BITMIME (to test a client's fallback).
@@ -67,8 +75,10 @@ def parse_control(path):
                   file=sys.stderr, flush=True)
             return None
         code = words[1].lower()
-        if code == "hang":
-            return (phase, "hang", "")
+        if code in ("hang", "store-hang"):
+            return (phase, code, "")
+        if code == "delay" and len(words) > 2 and words[2].isdigit():
+            return (phase, "delay", words[2])
         if not (len(code) == 3 and code.isdigit() and code[0] in "45"):
             print(f"smtp_sink: ignoring bad control code: {line!r}",
                   file=sys.stderr, flush=True)
@@ -120,7 +130,7 @@ class Handler:
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         mode = self._mode("mail")
-        if mode is not None and mode[1] != "hang":
+        if mode is not None and mode[1] not in ("hang", "store-hang", "delay"):
             print(f"smtp_sink: refused MAIL with {mode[1]}",
                   file=sys.stderr, flush=True)
             return f"{mode[1]} {mode[2]}"
@@ -130,7 +140,7 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         mode = self._mode("rcpt")
-        if mode is not None and mode[1] != "hang":
+        if mode is not None and mode[1] not in ("hang", "store-hang", "delay"):
             print(f"smtp_sink: refused RCPT with {mode[1]}",
                   file=sys.stderr, flush=True)
             return f"{mode[1]} {mode[2]}"
@@ -145,6 +155,24 @@ class Handler:
                   flush=True)
             await asyncio.sleep(3600)
             return "451 Timed out"
+        if mode is not None and mode[1] == "store-hang":
+            content = envelope.original_content or envelope.content
+            if isinstance(content, str):
+                content = content.encode("utf-8", "surrogateescape")
+            name = self.maildir.store(content)
+            print(f"smtp_sink: stored {name}, then hanging at end of DATA",
+                  file=sys.stderr, flush=True)
+            await asyncio.sleep(3600)
+            return "451 Timed out"
+        if mode is not None and mode[1] == "delay":
+            content = envelope.original_content or envelope.content
+            if isinstance(content, str):
+                content = content.encode("utf-8", "surrogateescape")
+            name = self.maildir.store(content)
+            print(f"smtp_sink: stored {name}, answering in {mode[2]} ms",
+                  file=sys.stderr, flush=True)
+            await asyncio.sleep(int(mode[2]) / 1000)
+            return "250 Message accepted for delivery"
         if mode is not None:
             print(f"smtp_sink: refused DATA with {mode[1]}",
                   file=sys.stderr, flush=True)

@@ -4,6 +4,8 @@ behaves as DESIGN.md says under normal requests, hostile input, crashes, outages
 shutdown and reload. Fixtures: conftest.py.
 """
 
+import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -326,6 +328,48 @@ def test_mail_queued_while_smtp_down_arrives_once(stack):
     assert len(stack.mails(to)) == 1, "the mail arrived more than once"
     sent = stack.sql(f"SELECT sent_at FROM outbox WHERE id = {oid}")[0][0]
     assert sent is not None
+
+
+def expected_message_id(stack, oid):
+    """The Message-ID mailer.c derives for outbox row oid (see mail_message_id)."""
+    (created,), = stack.sql(f"SELECT UNIX_TIMESTAMP(created_at) FROM outbox WHERE id = {oid}")
+    key = hmac.new(bytes.fromhex(stack.secret), b"kenpo message-id v1", hashlib.sha256).digest()
+    mac = hmac.new(key, f"{oid}|{created}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"<{mac}@example.invalid>"
+
+
+def test_mail_accepted_but_unacknowledged_is_resent_with_the_same_message_id(stack):
+    """The SMTP server stores the mail but its answer never comes (as when the
+    mailer dies between the server's acceptance and its commit): the retry delivers
+    a second copy, with the same Message-ID, so the receiver can drop it."""
+    to = stack.new_email("msgid")
+    stack.smtp_mode("data store-hang")
+    try:
+        stack.sql("INSERT INTO outbox (to_addr, subject, body, template) VALUES "
+                  f"('{to}', 'Message-ID test', 'body', 'test')")
+        (oid,), = stack.sql(f"SELECT id FROM outbox WHERE to_addr = '{to}'")
+        stack.wait_mail(to, timeout=20)
+        # The mailer times out (Mail.Timeout 5 s) and records a retry.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            (err,), = stack.sql(f"SELECT last_error FROM outbox WHERE id = {oid}")
+            if err:
+                break
+            time.sleep(0.2)
+        assert err, "the mailer recorded no error for the unanswered DATA"
+    finally:
+        stack.smtp_mode("ok")
+    second = stack.wait_mail(to, n=2, timeout=30)
+    first = stack.mails(to)[0]
+    assert first["Message-ID"] == second["Message-ID"] == expected_message_id(stack, oid)
+    assert stack.sql(f"SELECT sent_at IS NOT NULL, attempts FROM outbox WHERE id = {oid}") \
+        == [("1", "2")]
+    # Another row, another ID.
+    to2 = stack.new_email("msgid")
+    stack.sql("INSERT INTO outbox (to_addr, subject, body, template) VALUES "
+              f"('{to2}', 'Message-ID test 2', 'body', 'test')")
+    other = stack.wait_mail(to2)
+    assert other["Message-ID"] != first["Message-ID"]
 
 
 def test_kenpoctl_mail_test(stack):
