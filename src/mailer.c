@@ -576,6 +576,7 @@ record(struct mail *m, int64_t deadline_ms)
 
 	switch (m->outcome) {
 	case MAIL_SENT:
+		metrics_add(M_MAIL_SENT, 1);
 		if (m->recorded)
 			return;
 		for (;;) {
@@ -599,7 +600,6 @@ record(struct mail *m, int64_t deadline_ms)
 		else
 			log_info("mail %lld sent (attempt %lld)", m->id,
 			    m->attempts);
-		metrics_add(M_MAIL_SENT, 1);
 		return;
 	case MAIL_RETRY:
 		if (!m->expired) {
