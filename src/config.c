@@ -149,18 +149,6 @@ key_find(const char *name)
 	return NULL;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Check one value against its key; returns NULL or a reason. */
 static const char *
 key_check(const struct ckey *k, const char *v)
@@ -195,7 +183,7 @@ key_check(const struct ckey *k, const char *v)
 		if (len % 2 != 0 || (long long)len / 2 < k->min)
 			return "must be at least 32 bytes as hex (64 hex digits)";
 		for (i = 0; i < len; i++)
-			if (hexval((unsigned char)v[i]) < 0)
+			if (util_hexval((unsigned char)v[i]) < 0)
 				return "must be hex digits only";
 		return NULL;
 	case C_ENUM:
@@ -395,8 +383,8 @@ config_secret(const char *key, unsigned char *buf, size_t buflen)
 	size_t		 n = 0;
 
 	while (v[0] != '\0' && v[1] != '\0' && n < buflen) {
-		buf[n++] = (unsigned char)(hexval((unsigned char)v[0]) << 4 |
-		    hexval((unsigned char)v[1]));
+		buf[n++] = (unsigned char)(util_hexval((unsigned char)v[0]) << 4 |
+		    util_hexval((unsigned char)v[1]));
 		v += 2;
 	}
 	return n;

@@ -14,18 +14,6 @@
 
 #include "util.h"
 
-static int
-hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 form_url_decode(char *s, size_t *len)
 {
@@ -37,8 +25,8 @@ form_url_decode(char *s, size_t *len)
 			*w++ = ' ';
 			r++;
 		} else if (*r == '%') {
-			if ((h = hexdig((unsigned char)r[1])) < 0 ||
-			    (l = hexdig((unsigned char)r[2])) < 0)
+			if ((h = util_hexval((unsigned char)r[1])) < 0 ||
+			    (l = util_hexval((unsigned char)r[2])) < 0)
 				return -1;
 			if (h == 0 && l == 0)
 				return -1;

@@ -46,6 +46,8 @@ int	 util_utf8_valid(const char *s, size_t len);
 size_t	 util_utf8_len(const char *s);
 /* Strict decimal parse of a whole string into [min,max]; 0 on success, -1 otherwise. */
 int	 util_parse_int(const char *s, long long min, long long max, long long *out);
+/* The value of hex digit c (either case), or -1. */
+int	 util_hexval(int c);
 /* Hex encode n bytes into out (2n+1 bytes). */
 void	 util_hex(const unsigned char *in, size_t n, char *out);
 /* Current time in seconds (wall clock) and monotonic milliseconds. */

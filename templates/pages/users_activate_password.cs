@@ -2,6 +2,7 @@
   (src/pages/users_activate.c): the opener sets the password before the address
   is confirmed. The form has no action: it posts back to the page's address.
   signup.js adds the show-password toggle and the strength meter. ?>
+<?cs include:"password_field.cs" ?>
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Signup.ActivatePw.Title ?></h1>
@@ -15,31 +16,7 @@
       <?cs # For password managers and the strength meter: the account. ?>
       <input type="hidden" id="email" name="username" value="<?cs var:Activate.Email ?>" autocomplete="username">
     </div>
-    <div class="field<?cs if:Form.Errors.password ?> field--error<?cs /if ?>">
-      <label class="field__label" for="password"><?cs var:L.Signup.Password ?> <span class="field__badge"><?cs var:L.Common.Required ?></span></label>
-      <input type="password" id="password" name="password" autocomplete="new-password" autocapitalize="off" spellcheck="false" required aria-describedby="password-rules<?cs if:Form.Errors.password ?> password-error<?cs /if ?>" data-min="<?cs var:Password.MinLength ?>" data-max="<?cs var:Password.MaxLength ?>" data-kinds="<?cs var:Password.MinClasses ?>">
-      <label class="check js-only" hidden><input type="checkbox" id="password-show" data-toggle-password="password"><span><?cs var:L.Signup.Show ?></span></label>
-      <div class="strength js-only" id="password-strength" hidden aria-live="polite">
-        <span class="strength__label"><?cs var:L.Signup.Strength ?></span>
-        <meter class="strength__meter" id="password-meter" min="0" max="4" low="2" high="3" optimum="4" value="0"></meter>
-        <span class="strength__text" id="password-strength-text" data-levels="<?cs var:L.Signup.StrengthLevel.0 ?>|<?cs var:L.Signup.StrengthLevel.1 ?>|<?cs var:L.Signup.StrengthLevel.2 ?>|<?cs var:L.Signup.StrengthLevel.3 ?>|<?cs var:L.Signup.StrengthLevel.4 ?>"><?cs var:L.Signup.StrengthLevel.0 ?></span>
-      </div>
-      <div class="rules" id="password-rules">
-        <p class="rules__title"><?cs var:L.Signup.RulesTitle ?></p>
-        <ul class="rules__list">
-          <li data-rule="length" class="<?cs if:Form.Password.TooShort || Form.Password.TooLong || Form.Password.Missing ?>rule--unmet<?cs /if ?>"><?cs var:Password.RuleLength ?></li>
-          <li data-rule="kinds" class="<?cs if:Form.Password.FewKinds ?>rule--unmet<?cs /if ?>"><?cs var:Password.RuleKinds ?></li>
-          <li data-rule="chars" class="<?cs if:Form.Password.BadChars ?>rule--unmet<?cs /if ?>"><?cs var:L.Signup.Rule.Chars ?></li>
-          <li data-rule="guess" class="<?cs if:Form.Password.Sequence || Form.Password.Email || Form.Password.Common ?>rule--unmet<?cs /if ?>"><?cs var:L.Signup.Rule.Guess ?></li>
-        </ul>
-      </div>
-      <?cs if:Form.Errors.password ?>
-      <div class="field__error" id="password-error">
-        <p class="field__error-title"><?cs var:L.Signup.Unmet ?></p>
-        <ul><?cs each:e = Form.ErrorList ?><?cs if:e.field == "password" ?><li><?cs var:e.text ?></li><?cs /if ?><?cs /each ?></ul>
-      </div>
-      <?cs /if ?>
-    </div>
+    <?cs call:password_new_field("") ?>
     <div class="actions">
       <button class="button" type="submit"><?cs var:L.Signup.ActivatePw.Submit ?></button>
     </div>
