@@ -48,8 +48,6 @@ static int
 password_form(struct req *r, long long account_id)
 {
 	struct account	*a = NULL;
-	char		 min[24], max[24], kinds[24], *t;
-	const char	*vars[] = { "min", min, "max", max, "kinds", kinds, NULL };
 	int		 st;
 
 	if ((st = account_find_id(account_id, &a)) < 0)
@@ -57,13 +55,7 @@ password_form(struct req *r, long long account_id)
 	if (a != NULL)
 		req_set(r, "Activate.Email", a->email);
 	account_free(a);
-	password_rule_set(r);
-	snprintf(min, sizeof(min), "%lld", config_int("Password.MinLength"));
-	snprintf(max, sizeof(max), "%lld", config_int("Password.MaxLength"));
-	snprintf(kinds, sizeof(kinds), "%lld", config_int("Password.MinClasses"));
-	t = signup_text_vars(r, "Reset.Rule", vars);
-	req_set(r, "Activate.Rule", t);
-	free(t);
+	password_rule_set(r);	/* the rules the field lists (password_field.cs) */
 	signup_page(r, "users_activate_password", 2, NULL);
 	return 200;
 }
