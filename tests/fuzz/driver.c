@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct input {
@@ -299,18 +301,6 @@ replay(const char *path, int optional)
 	return count;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Load a libFuzzer/AFL++ dictionary: lines `name="value"` or `"value"`, with \\,
  * \" and \xNN escapes; # comments. Bad lines are skipped. A missing file is fine.
@@ -332,8 +322,8 @@ load_dict(const char *path)
 			continue;
 		for (p++, n = 0; *p != '\0' && *p != '"' && n < sizeof(tok); p++) {
 			if (*p == '\\' && p[1] == 'x' &&
-			    (hi = hexval((unsigned char)p[2])) >= 0 &&
-			    (lo = hexval((unsigned char)p[3])) >= 0) {
+			    (hi = util_hexval((unsigned char)p[2])) >= 0 &&
+			    (lo = util_hexval((unsigned char)p[3])) >= 0) {
 				tok[n++] = (unsigned char)(hi << 4 | lo);
 				p += 3;
 			} else if (*p == '\\' && (p[1] == '\\' || p[1] == '"'))
