@@ -40,26 +40,40 @@ enum text_op { OP_ADD = 1, OP_SUB = 2, OP_ADDSUB = 3 };
 
 /*
  * The sealing key: HMAC-SHA256(Security.Secret, "captcha-key"), so a challenge can
- * never be confused with a box sealed for another purpose. 0 or -1 (logged).
+ * never be confused with a box sealed for another purpose. Derived once per
+ * configuration (every login page seals a challenge). 0 or -1 (logged).
  */
 static int
 captcha_key(unsigned char key[32])
 {
+	static unsigned char derived[32];
+	static unsigned	 gen;
+	static int	 have;
 	unsigned char	 secret[256];
 	size_t		 n;
 	int		 rc;
 
+	if (have && gen == config_generation()) {
+		memcpy(key, derived, sizeof(derived));
+		return 0;
+	}
+	have = 0;
 	n = config_secret("Security.Secret", secret, sizeof(secret));
 	if (n < 32) {
 		log_err("captcha: Security.Secret is missing or too short");
 		util_wipe(secret, sizeof(secret));
 		return -1;
 	}
-	rc = crypto_hmac(secret, n, "captcha-key", 11, key);
+	rc = crypto_hmac(secret, n, "captcha-key", 11, derived);
 	util_wipe(secret, sizeof(secret));
-	if (rc != 0)
+	if (rc != 0) {
 		log_err("captcha: cannot derive the challenge key");
-	return rc;
+		return rc;
+	}
+	have = 1;
+	gen = config_generation();
+	memcpy(key, derived, sizeof(derived));
+	return 0;
 }
 
 /* Seal box into a base64url string in out. 0 or -1. */

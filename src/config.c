@@ -46,6 +46,8 @@ static const struct ckey keys[] = {
 	{ "Server.SocketGroup",		C_STR,	"",				0, 64, NULL },
 	{ "Server.Backlog",		C_INT,	"128",				1, 65535, NULL },
 	{ "Server.Workers",		C_INT,	"4",				1, 256, NULL },
+	{ "Server.HashWorkers",		C_INT,	"0",				0, 256, NULL },
+	{ "Server.HashQueue",		C_INT,	"0",				0, 256, NULL },
 	{ "Server.User",		C_STR,	"",				0, 64, NULL },
 	{ "Server.PidFile",		C_STR,	"",				0, 200, NULL },
 	{ "Server.Templates",		C_STR,	PKGDATADIR "/templates",	1, 200, NULL },
@@ -317,12 +319,21 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 	return 0;
 }
 
+static unsigned	 generation;
+
 void
 config_set(HDF *cfg)
 {
 	if (current != NULL && current != cfg)
 		hdf_destroy(&current);
 	current = cfg;
+	generation++;
+}
+
+unsigned
+config_generation(void)
+{
+	return generation;
 }
 
 HDF *

@@ -11,6 +11,7 @@
 #include "autoconf.h"
 #include "crypto.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 #include <string.h>
 
 #include <gcrypt.h>
+#include <pthread.h>
+#include <sys/random.h>
 
 #include "config.h"
 #include "log.h"
@@ -89,11 +92,70 @@ crypto_init(void)
 	return 0;
 }
 
-/* Fill buf with n bytes from libgcrypt's strong generator (fork-safe). */
+/*
+ * Randomness: the kernel's generator (getrandom(2)), read RANDOM_BUF bytes at a
+ * time into a per-process buffer, so that a page's dozen small draws (request
+ * id, CSRF binding, CAPTCHA id and characters, seal nonce) cost one system call
+ * instead of one entropy poll each. Bytes handed out are wiped from the buffer;
+ * a forked child starts with an empty one (pthread_atfork), so no two processes
+ * ever share a byte.
+ */
+#define RANDOM_BUF	512
+
+static unsigned char	 rbuf[RANDOM_BUF];
+static size_t		 rleft;		/* unread bytes at the end of rbuf */
+static int		 forget_at_fork;
+
+static void
+random_forget(void)
+{
+	util_wipe(rbuf, sizeof(rbuf));
+	rleft = 0;
+}
+
+/* Fill p with n bytes straight from the kernel. */
+static void
+random_kernel(unsigned char *p, size_t n)
+{
+	ssize_t	 got;
+
+	while (n > 0) {
+		if ((got = getrandom(p, n, 0)) < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Without randomness nothing here is safe: stop. */
+			log_err("crypto: getrandom: %s", strerror(errno));
+			abort();
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+}
+
 void
 crypto_random(void *buf, size_t n)
 {
-	gcry_randomize(buf, n, GCRY_STRONG_RANDOM);
+	unsigned char	*at;
+
+	if (n > RANDOM_BUF / 4) {
+		random_kernel(buf, n);
+		return;
+	}
+	if (n > rleft) {
+		if (!forget_at_fork) {
+			if (pthread_atfork(NULL, NULL, random_forget) != 0) {
+				random_kernel(buf, n);	/* no buffer then */
+				return;
+			}
+			forget_at_fork = 1;
+		}
+		random_kernel(rbuf, sizeof(rbuf));
+		rleft = sizeof(rbuf);
+	}
+	at = rbuf + sizeof(rbuf) - rleft;
+	memcpy(buf, at, n);
+	util_wipe(at, n);
+	rleft -= n;
 }
 
 /* Uniform in [0, bound) by rejection sampling; 0 when bound < 2. */
@@ -384,10 +446,30 @@ crypto_open(const unsigned char key[32], const unsigned char *in, size_t n,
 	return rc;
 }
 
-/* Argon2id (version 0x13) of pw into tag. 0, or -1 (logged). */
+static crypto_kdf_fn	 kdf_offload;
+
+void
+crypto_argon2id_offload(crypto_kdf_fn fn)
+{
+	kdf_offload = fn;
+}
+
+/* Argon2id (version 0x13) of pw into tag, here or in the pool. 0, -1 or CRYPTO_BUSY. */
 static int
 argon2id(const char *pw, size_t pwlen, const unsigned char *salt, size_t saltlen,
     unsigned m, unsigned t, unsigned p, unsigned char *tag, size_t taglen)
+{
+	if (pwlen > CRYPTO_PASSWORD_MAX)
+		pwlen = CRYPTO_PASSWORD_MAX;
+	if (kdf_offload != NULL)
+		return kdf_offload(pw, pwlen, salt, saltlen, m, t, p, tag, taglen);
+	return crypto_argon2id(pw, pwlen, salt, saltlen, m, t, p, tag, taglen);
+}
+
+int
+crypto_argon2id(const char *pw, size_t pwlen, const unsigned char *salt,
+    size_t saltlen, unsigned m, unsigned t, unsigned p, unsigned char *tag,
+    size_t taglen)
 {
 	gcry_kdf_hd_t	 h = NULL;
 	gcry_error_t	 err;
@@ -530,7 +612,9 @@ crypto_password_hash_cost(const char *password, unsigned m_kib, unsigned t,
 	char		 salt64[(SALT_BYTES + 2) / 3 * 4 + 1];
 	char		 tag64[(TAG_BYTES + 2) / 3 * 4 + 1];
 	char		*phc = NULL;
+	int		 rc;
 
+	errno = 0;
 	if (password == NULL || password[0] == '\0') {
 		log_err("crypto: refusing to hash an empty password");
 		return NULL;
@@ -540,10 +624,18 @@ crypto_password_hash_cost(const char *password, unsigned m_kib, unsigned t,
 		    m_kib, t, p);
 		return NULL;
 	}
+	if (strlen(password) > CRYPTO_PASSWORD_MAX) {
+		log_err("crypto: refusing to hash a password over %d bytes",
+		    CRYPTO_PASSWORD_MAX);
+		return NULL;
+	}
 	crypto_random(salt, sizeof(salt));
-	if (argon2id(password, strlen(password), salt, sizeof(salt), m_kib, t, p,
-	    tag, sizeof(tag)) != 0)
+	if ((rc = argon2id(password, strlen(password), salt, sizeof(salt), m_kib,
+	    t, p, tag, sizeof(tag))) != 0) {
+		if (rc == CRYPTO_BUSY)
+			errno = EAGAIN;
 		goto out;
+	}
 	b64_encode(b64_std, salt, sizeof(salt), salt64);
 	b64_encode(b64_std, tag, sizeof(tag), tag64);
 	phc = xasprintf(PHC_PREFIX "m=%u,t=%u,p=%u$%s$%s", m_kib, t, p, salt64,
@@ -581,10 +673,15 @@ crypto_password_verify(const char *password, const char *phc, int *rehash)
 		rc = 0;
 		goto out;
 	}
-	if (argon2id(password, strlen(password), h.salt, h.saltlen, h.m, h.t, h.p,
-	    tag, h.taglen) != 0)
+	if ((rc = argon2id(password, strlen(password), h.salt, h.saltlen, h.m, h.t,
+	    h.p, tag, h.taglen)) != 0) {
+		if (rc != CRYPTO_BUSY)
+			rc = -1;
 		goto out;
-	rc = crypto_equal(tag, h.tag, h.taglen);
+	}
+	/* A longer password was checked by its first bytes: it cannot be ours. */
+	rc = crypto_equal(tag, h.tag, h.taglen) &&
+	    strlen(password) <= CRYPTO_PASSWORD_MAX;
  out:
 	util_wipe(tag, sizeof(tag));
 	util_wipe(&h, sizeof(h));
@@ -595,21 +692,23 @@ crypto_password_verify(const char *password, const char *phc, int *rehash)
  * Spend the time of a verification at the configured cost (for unknown accounts,
  * so a failed login takes as long whether or not the address exists).
  */
-void
+int
 crypto_password_dummy(const char *password)
 {
 	static const unsigned char salt[SALT_BYTES] = "kenpo-dummy-salt";
 	unsigned char	 tag[TAG_BYTES];
 	unsigned	 m, t, p;
+	int		 rc;
 
 	if (password == NULL || password[0] == '\0')
-		return;
+		return 0;
 	m = (unsigned)config_int("Security.Argon2.MemoryKiB");
 	t = (unsigned)config_int("Security.Argon2.Time");
 	p = (unsigned)config_int("Security.Argon2.Lanes");
 	if (!cost_ok(m, t, p))
-		return;
-	(void)argon2id(password, strlen(password), salt, sizeof(salt), m, t, p,
+		return -1;
+	rc = argon2id(password, strlen(password), salt, sizeof(salt), m, t, p,
 	    tag, sizeof(tag));
 	util_wipe(tag, sizeof(tag));
+	return rc;
 }

@@ -54,15 +54,39 @@ long	 crypto_open(const unsigned char key[32], const unsigned char *in, size_t n
  * ($argon2id$v=19$m=19456,t=2,p=1$<salt b64>$<hash b64>, standard base64 without
  * padding, as the reference argon2 tool writes). Cost from Security.Argon2.* config,
  * or the explicit values in crypto_password_hash_cost.
- * hash: returns a malloc'd string or NULL (logged).
- * verify: 1 match, 0 no match, -1 malformed hash or error. *rehash (may be NULL) is
- * set to 1 when the hash's cost differs from the configured one.
+ * hash: returns a malloc'd string or NULL (logged; errno EAGAIN when the pool
+ * is busy, see below).
+ * verify: 1 match, 0 no match, -1 malformed hash or error, CRYPTO_BUSY (below).
+ * *rehash (may be NULL) is set to 1 when the hash's cost differs from the
+ * configured one.
  */
 char	*crypto_password_hash(const char *password);
 char	*crypto_password_hash_cost(const char *password, unsigned m_kib,
 	    unsigned t, unsigned p);
 int	 crypto_password_verify(const char *password, const char *phc, int *rehash);
-/* Spend the time of one verification without a hash (unknown accounts). */
-void	 crypto_password_dummy(const char *password);
+/* Spend the time of one verification without a hash (unknown accounts). 0, or
+ * CRYPTO_BUSY, or -1. */
+int	 crypto_password_dummy(const char *password);
+
+/*
+ * In kenpod's page workers every Argon2 computation goes to the hashing pool
+ * (hashpool.h), which may refuse a job when too many wait: then verify and dummy
+ * return CRYPTO_BUSY and hash returns NULL with errno EAGAIN. Such a request
+ * should answer 503 (req_busy), not count as a failed login.
+ */
+#define CRYPTO_BUSY	(-2)
+/* Longer passwords cannot match (Password.MaxLength is at most 128 characters):
+ * they are checked, for the time it takes, by their first CRYPTO_PASSWORD_MAX bytes. */
+#define CRYPTO_PASSWORD_MAX	1024
+
+/* Raw Argon2id (version 0x13) here, in this process. 0 or -1 (logged). */
+int	 crypto_argon2id(const char *pw, size_t pwlen, const unsigned char *salt,
+	    size_t saltlen, unsigned m, unsigned t, unsigned p, unsigned char *tag,
+	    size_t taglen);
+/* Route every Argon2 computation of this process through fn (same contract as
+ * crypto_argon2id, plus CRYPTO_BUSY); NULL computes here again. */
+typedef int (*crypto_kdf_fn)(const char *, size_t, const unsigned char *, size_t,
+	    unsigned, unsigned, unsigned, unsigned char *, size_t);
+void	 crypto_argon2id_offload(crypto_kdf_fn fn);
 
 #endif

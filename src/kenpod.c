@@ -14,6 +14,7 @@
  */
 #include "autoconf.h"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,6 +38,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "hashpool.h"
 #include "log.h"
 #include "metrics.h"
 #include "outbox.h"
@@ -44,7 +46,11 @@
 #include "util.h"
 #include "worker.h"
 
-enum kind { K_WORKER, K_MAILER };
+enum kind { K_WORKER, K_MAILER, K_HASH };
+
+static const char *const kind_name[] = {
+	[K_WORKER] = "worker", [K_MAILER] = "mailer", [K_HASH] = "hash",
+};
 
 struct child {
 	pid_t		 pid;
@@ -62,6 +68,8 @@ static char		*socket_path;		/* unlinked at exit when we made it */
 static volatile int	 child_stop;
 static int64_t		 backoff_ms;		/* current respawn delay */
 static int64_t		 respawn_at_ms;		/* 0: nothing pending */
+static char		*title;			/* argv's strings: ps shows them */
+static size_t		 titlecap;
 
 static void
 usage(void)
@@ -101,11 +109,28 @@ child_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/*
+ * Name a child for ps and top: "kenpod-worker" (the process name, 15 bytes at
+ * most; also the log ident) and "kenpod: worker" in place of the command line,
+ * as nginx does.
+ */
+static void
+name_child(enum kind kind, char comm[16])
+{
+	snprintf(comm, 16, "kenpod-%s", kind_name[kind]);
+	prctl(PR_SET_NAME, comm, 0, 0, 0);
+	if (title != NULL && titlecap > 1) {
+		memset(title, 0, titlecap);
+		snprintf(title, titlecap, "kenpod: %s", kind_name[kind]);
+	}
+}
+
 static pid_t
 spawn(enum kind kind, int slot)
 {
 	pid_t		 pid;
 	int		 rc;
+	char		 comm[16];
 
 	if ((pid = fork()) < 0) {
 		log_err("fork: %s", strerror(errno));
@@ -113,12 +138,17 @@ spawn(enum kind kind, int slot)
 	}
 	if (pid == 0) {
 		child_signals();
+		name_child(kind, comm);
+		log_open(comm, config_bool("Server.Syslog"));
 		if (kind == K_MAILER) {
 			close(listen_fd);
-			log_open("kenpod-mailer", config_bool("Server.Syslog"));
+			hashpool_close();
 			rc = mailer_run(&child_stop);
+		} else if (kind == K_HASH) {
+			close(listen_fd);
+			rc = hashpool_run(&child_stop);
 		} else {
-			log_open("kenpod-worker", config_bool("Server.Syslog"));
+			hashpool_client();
 			rc = worker_run(listen_fd, &child_stop);
 		}
 		db_close();
@@ -144,24 +174,39 @@ spawn(enum kind kind, int slot)
 	return pid;
 }
 
-/* Start whatever the current generation lacks: workers 0..N-1 and the mailer. */
+/* 1 when the current generation has a child of that kind in that slot. */
+static int
+have(enum kind kind, long long slot)
+{
+	size_t	 i;
+
+	for (i = 0; i < nchildren; i++)
+		if (children[i].gen == generation && children[i].kind == kind &&
+		    children[i].slot == slot)
+			return 1;
+	return 0;
+}
+
+/*
+ * Start whatever the current generation lacks: the mailer, the hashing pool
+ * (slots 0..HashWorkers-1) and the page workers (0..Workers-1).
+ */
 static void
 fill(void)
 {
-	long long	 n = config_int("Server.Workers"), s;
-	size_t		 i;
-	int		 have;
+	long long	 n = config_int("Server.Workers"), h = hashpool_size(), s;
 
-	for (s = -1; s < n; s++) {
-		have = 0;
-		for (i = 0; i < nchildren; i++)
-			if (children[i].gen == generation && children[i].slot == s)
-				have = 1;
-		if (!have && spawn(s < 0 ? K_MAILER : K_WORKER, (int)s) < 0) {
-			respawn_at_ms = util_mono_ms() + 1000;
-			return;
-		}
-	}
+	if (!have(K_MAILER, -1) && spawn(K_MAILER, -1) < 0)
+		goto later;
+	for (s = 0; s < h; s++)
+		if (!have(K_HASH, s) && spawn(K_HASH, (int)s) < 0)
+			goto later;
+	for (s = 0; s < n; s++)
+		if (!have(K_WORKER, s) && spawn(K_WORKER, (int)s) < 0)
+			goto later;
+	return;
+ later:
+	respawn_at_ms = util_mono_ms() + 1000;
 }
 
 static void
@@ -189,17 +234,18 @@ reap(int stopping)
 				break;
 		if (i == nchildren)
 			continue;
+		hashpool_forget(pid);	/* a worker killed while it waited */
 		now = util_mono_ms();
 		if (!stopping && children[i].gen == generation) {
 			metrics_add(M_WORKER_DEATHS, 1);
 			if (WIFSIGNALED(status))
 				log_err("%s %ld killed by signal %d; replacing it",
-				    children[i].kind == K_MAILER ? "mailer" : "worker",
-				    (long)pid, WTERMSIG(status));
+				    kind_name[children[i].kind], (long)pid,
+				    WTERMSIG(status));
 			else
 				log_err("%s %ld exited with status %d; replacing it",
-				    children[i].kind == K_MAILER ? "mailer" : "worker",
-				    (long)pid, WEXITSTATUS(status));
+				    kind_name[children[i].kind], (long)pid,
+				    WEXITSTATUS(status));
 			/* Exiting young means something is wrong (no config, no
 			 * socket): back off exponentially up to 30 s; a healthy life
 			 * resets it. A young death by a signal is more likely a request
@@ -413,6 +459,9 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	/* argv's strings lie end to end: the children write their role there. */
+	title = argv[0];
+	titlecap = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
 	if (path == NULL)
 		path = config_default_path();
 	log_open("kenpod", 0);
@@ -443,6 +492,8 @@ main(int argc, char *argv[])
 	}
 	if (metrics_init() != 0)
 		log_warn("metrics disabled: cannot map shared memory");
+	if (hashpool_init() != 0)
+		return 1;
 	if ((listen_fd = open_listener()) < 0)
 		return 1;
 	if (drop_privileges() != 0)
@@ -457,8 +508,8 @@ main(int argc, char *argv[])
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	log_info("kenpod started: %lld workers on %s", config_int("Server.Workers"),
-	    config_str("Server.Socket"));
+	log_info("kenpod started: %lld workers and %d hashing processes on %s",
+	    config_int("Server.Workers"), hashpool_size(), config_str("Server.Socket"));
 	fill();
 	for (;;) {
 		ts.tv_sec = 0;

@@ -136,6 +136,8 @@ member_password_check(struct req *r, const struct member *m, const char *field)
 	ok = crypto_password_verify(pw, m->password_hash, NULL);
 	if (ok == 1)
 		return MEMBER_PW_OK;
+	if (ok == CRYPTO_BUSY)
+		return MEMBER_PW_BUSY;
 	if (ok < 0) {
 		log_err("member: account %lld has a malformed password hash", m->id);
 		return DB_ERR;

@@ -51,6 +51,7 @@ enum member_pw {
 	MEMBER_PW_WRONG = 0,	/* missing or wrong: a form error is recorded */
 	MEMBER_PW_OK = 1,
 	MEMBER_PW_LIMIT = 2,	/* too many wrong ones this hour: form error, not checked */
+	MEMBER_PW_BUSY = 3,	/* the hashing pool is full: not checked (req_busy) */
 };
 /*
  * Check the current password typed in field against m's hash (Argon2id). A

@@ -25,6 +25,7 @@ static const struct {
 	[M_LOGIN_OK] = { "kenpo_logins_total", "Login attempts by outcome", "result=\"ok\"" },
 	[M_LOGIN_FAIL] = { "kenpo_logins_total", NULL, "result=\"fail\"" },
 	[M_SIGNUP_COMPLETE] = { "kenpo_signups_completed_total", "Signups completed", NULL },
+	[M_HASH_BUSY] = { "kenpo_hash_busy_total", "Password hashes refused because the hashing pool was full (answered 503)", NULL },
 };
 
 int

@@ -14,6 +14,7 @@ enum metric {
 	M_WORKER_STARTS, M_WORKER_DEATHS,
 	M_MAIL_SENT, M_MAIL_RETRY, M_MAIL_FAILED,
 	M_LOGIN_OK, M_LOGIN_FAIL, M_SIGNUP_COMPLETE,
+	M_HASH_BUSY,		/* password hashes refused: the pool was full */
 	M__MAX
 };
 

@@ -13,6 +13,7 @@
 #include "request.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,6 +374,19 @@ req_db_error(struct req *r, int st)
 	return st == DB_DOWN ? 503 : 500;
 }
 
+int
+req_busy(struct req *r)
+{
+	r->retry_after = 5;
+	return req_error(r, 503, "Busy");
+}
+
+int
+req_hash_failed(struct req *r)
+{
+	return errno == EAGAIN ? req_busy(r) : 500;
+}
+
 /* ---- response ---- */
 
 static const char *
@@ -489,8 +503,11 @@ send_error(struct req *r, int status)
 		req_add_header(r, "Allow", rt != NULL && (rt->flags & R_POST) ?
 		    ((rt->flags & R_GET) ? "GET, HEAD, POST" : "POST") : "GET, HEAD");
 	}
-	if (status == 503)
-		req_add_header(r, "Retry-After", "30");
+	if (status == 503) {
+		snprintf(key, sizeof(key), "%d", r->retry_after > 0 ?
+		    r->retry_after : 30);
+		req_add_header(r, "Retry-After", key);
+	}
 	if (tmpl_render("error", r->hdf, r->lang, &out) != 0) {
 		response_open(r, status, "text/html; charset=utf-8", sizeof(fallback_html) - 1);
 		FCGX_PutStr(fallback_html, sizeof(fallback_html) - 1, cur->out);

@@ -47,6 +47,7 @@ struct req {
 	struct buf	 body;		/* for REQ_RAW */
 	const char	*content_type;	/* for REQ_RAW */
 	int		 nostore;	/* Cache-Control: no-store (member pages) */
+	int		 retry_after;	/* seconds, for a 503 (0: the default) */
 	int		 nerrors;	/* form errors recorded */
 };
 
@@ -95,5 +96,11 @@ int		 req_redirect(struct req *, const char *path_fmt, ...)
 int		 req_error(struct req *, int status, const char *key);
 /* Map a db_status to the right HTTP outcome (503 for DB_DOWN, 500 otherwise). */
 int		 req_db_error(struct req *, int dbstatus);
+/* The hashing pool is full (CRYPTO_BUSY): 503 with a short Retry-After and a
+ * message asking to send the form again in a moment. */
+int		 req_busy(struct req *);
+/* After crypto_password_hash returned NULL: req_busy when the pool was full
+ * (errno EAGAIN), else 500. */
+int		 req_hash_failed(struct req *);
 
 #endif

@@ -138,6 +138,10 @@ request_post(struct req *r, const struct member *m)
 		st = req_db_error(r, pw);
 		goto out;
 	}
+	if (pw == MEMBER_PW_BUSY) {
+		st = req_busy(r);
+		goto out;
+	}
 	if (r->nerrors > 0) {
 		st = 200;
 		goto out;

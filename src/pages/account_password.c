@@ -88,13 +88,15 @@ change_post(struct req *r, const struct member *m)
 	memset(&c, 0, sizeof(c));
 	if ((st = member_password_check(r, m, "current_password")) < 0)
 		return req_db_error(r, st);
+	if (st == MEMBER_PW_BUSY)
+		return req_busy(r);
 	if (password_check_form(r, "password", pw, m->email) == 0 &&
 	    st == MEMBER_PW_OK && strcmp(pw, cur) == 0)
 		req_form_error(r, "password", "Member.Error.PasswordSame");
 	if (r->nerrors > 0)
 		return 200;
 	if ((hash = crypto_password_hash(pw)) == NULL)
-		return 500;
+		return req_hash_failed(r);
 	memcpy(keep, r->sess->id_hash, sizeof(keep));
 	c.id = m->id;
 	c.hash = hash;

@@ -21,7 +21,8 @@
  *     looked at;
  *  4. verify the password (Argon2id; crypto_password_dummy for unknown and
  *     withdrawn addresses, so both take the same time); the message of a failure
- *     never says which part was wrong;
+ *     never says which part was wrong; when the hashing pool is full the answer
+ *     is 503 (req_busy) and nothing counts as a failure;
  *  5. a failure of a known account counts in accounts.failed_logins; reaching
  *     Login.LockAfterFailures locks it for Login.LockMinutes and mails its owner,
  *     once per lock. The lock ends by itself; before that, the hard image
@@ -541,17 +542,23 @@ login_post(struct req *r)
 
 	/* Step 4: the password, in the same time whether or not the address exists. */
 	if (!known) {
-		crypto_password_dummy(password);
-		ok = 0;
+		ok = crypto_password_dummy(password);
+		if (ok != CRYPTO_BUSY)
+			ok = 0;
 	} else {
 		ok = crypto_password_verify(password, a->password_hash, &rehash);
-		if (ok < 0) {
+		if (ok < 0 && ok != CRYPTO_BUSY) {
 			log_err("login: stored hash of account %lld is malformed", a->id);
 			ok = 0;
 		}
 		/* Without the CAPTCHA (tests) nothing lifts a lock but time. */
-		if (a->locked && !captcha_on())
+		if (a->locked && !captcha_on() && ok == 1)
 			ok = 0;
+	}
+	if (ok == CRYPTO_BUSY) {
+		/* The hashing pool is full: neither a success nor a failure. */
+		st = req_busy(r);
+		goto out;
 	}
 
 	if (!ok) {

@@ -168,7 +168,7 @@ reset_post(struct req *r, struct reset_token *t)
 	if (password_check_form(r, "password", pw, t->email) != 0)
 		return 200;
 	if ((hash = crypto_password_hash(pw)) == NULL)
-		return 500;
+		return req_hash_failed(r);
 	c.t = t;
 	c.hash = hash;
 	if ((c.vars = changed_vars()) == NULL) {

@@ -208,7 +208,7 @@ page_signup(struct req *r)
 
 	/* Before the transaction, and always: the same cost for every address. */
 	if ((hash = crypto_password_hash(pw)) == NULL) {
-		st = 500;
+		st = req_hash_failed(r);
 		goto out;
 	}
 	memset(&s, 0, sizeof(s));

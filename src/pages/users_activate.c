@@ -78,7 +78,7 @@ activate_post(struct req *r, long long account_id)
 	}
 	account_free(a);
 	if ((hash = crypto_password_hash(pw)) == NULL)
-		return 500;
+		return req_hash_failed(r);
 	res = signup_activate_link(r->arg, NULL, hash, &id);
 	util_free_secret(hash);
 	if (res < 0)

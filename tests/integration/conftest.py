@@ -20,7 +20,7 @@ What a test gets (see class Stack and class Frontend below):
     stack.stop_db() / start_db()   MariaDB outage
     stack.stop_smtp() / start_smtp()  SMTP outage (same port)
     stack.smtp_mode("rcpt 451")    make the sink refuse (see smtp_sink.py); "ok" again
-    stack.kenpod_pid, stack.worker_pids(), stack.mailer_pids()
+    stack.kenpod_pid, stack.worker_pids(), stack.mailer_pids(), stack.hash_pids()
     stack.log_lines()              kenpod's log (stderr) lines
     stack.frontend(config={...}, max_body=...)  a second kenpod + nginx with
                                    extra config keys (e.g. {"Login.Captcha": "on"})
@@ -273,23 +273,6 @@ def children_of(pid):
         ppid = int(stat[stat.rindex(")") + 2:].split()[1])
         if ppid == pid:
             out.append((int(d), comm, cmd))
-    return out
-
-
-def _socket_inodes(pid):
-    """The set of socket inodes among the open files of pid."""
-    out = set()
-    try:
-        fds = os.listdir(f"/proc/{pid}/fd")
-    except OSError:
-        return out
-    for fd in fds:
-        try:
-            link = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if link.startswith("socket:["):
-            out.add(link[8:-1])
     return out
 
 
@@ -721,21 +704,19 @@ class Frontend:
     def children(self):
         return children_of(self.kenpod_pid) if self.kenpod else []
 
-    def _listen_inodes(self):
-        """Socket inodes the master holds: its listening socket."""
-        return _socket_inodes(self.kenpod_pid)
+    def _children_named(self, comm):
+        return [p for p, c, cmd in self.children() if c == comm and pid_alive(p)]
 
     def worker_pids(self):
-        """Live children of the master that share its listening socket (the mailer
-        closes it)."""
-        listen = self._listen_inodes()
-        return [p for p, comm, cmd in self.children()
-                if pid_alive(p) and _socket_inodes(p) & listen]
+        """The page workers: children named kenpod-worker (kenpod.c names them)."""
+        return self._children_named("kenpod-worker")
 
     def mailer_pids(self):
-        listen = self._listen_inodes()
-        return [p for p, comm, cmd in self.children()
-                if pid_alive(p) and not (_socket_inodes(p) & listen)]
+        return self._children_named("kenpod-mailer")
+
+    def hash_pids(self):
+        """The password-hashing pool (hashpool.h)."""
+        return self._children_named("kenpod-hash")
 
     def log_lines(self):
         with open(self.log, encoding="utf-8", errors="replace") as f:
@@ -767,7 +748,7 @@ class Stack:
 
     def base_config(self):
         c = {
-            "Server.Workers": "2",
+            "Server.Workers": "4",
             "Server.Migrations": os.path.join(SRC, "sql"),
             "Server.MaxBody": str(KENPOD_MAX_BODY),
             "Server.LogLevel": "info",
@@ -847,6 +828,9 @@ class Stack:
 
     def mailer_pids(self):
         return self.main.mailer_pids()
+
+    def hash_pids(self):
+        return self.main.hash_pids()
 
     def log_lines(self):
         return self.main.log_lines()
