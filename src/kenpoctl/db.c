@@ -4,8 +4,8 @@
  *   db migrate [--dir DIR]   apply the sql/NNNN_*.sql files not yet applied
  *   db status [--dir DIR]    list applied, incomplete and pending migrations
  *
- * DIR defaults to Server.Migrations. See db_migrate() in src/db.c for how the
- * files are run and how two concurrent migrators are kept apart.
+ * DIR defaults to Server.Migrations. See src/migrate.c for how the files are run
+ * and how two concurrent migrators are kept apart.
  */
 #include "autoconf.h"
 
@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "migrate.h"
 #include "util.h"
 #include "kenpoctl.h"
 
@@ -54,8 +55,8 @@ cmd_migrate(int argc, char **argv)
 
 	if ((rc = parse_dir(argc, argv, USAGE_MIGRATE, &dir)) != CTL_OK)
 		return rc;
-	/* db_migrate prints "applied NNNN_x.sql" lines itself unless --json. */
-	if ((rc = db_migrate(dir, !ctl_json)) < 0)
+	/* migrate_apply prints "applied NNNN_x.sql" lines itself unless --json. */
+	if ((rc = migrate_apply(dir, !ctl_json)) < 0)
 		return ctl_db_error(rc, "db migrate");
 	if (ctl_json) {
 		ctl_rec_begin();
