@@ -14,6 +14,10 @@
  *   REQ_RAW      the handler filled r->body and r->content_type itself (images, text)
  *
  * A handler never writes to the client directly and never exits the process.
+ *
+ * The functions below (req.c) only read and write struct req. The modules the
+ * pipeline calls (session.c) use them as handlers do; none of them calls back
+ * into request.c, whose only entry is request_handle (worker.h).
  */
 #ifndef KENPO_REQUEST_H
 #define KENPO_REQUEST_H
@@ -29,6 +33,7 @@ struct session;
 struct req {
 	CGI		*cgi;
 	HDF		*hdf;		/* request data: CGI.*, Query.*, Cookie.*, page data */
+	char		**envp;		/* FastCGI params (HTTP_* headers): req_header */
 	const struct route *route;
 	char		 id[17];	/* request id, 16 hex digits */
 	const char	*method;
