@@ -20,6 +20,7 @@
 #include "db.h"
 #include "log.h"
 #include "template.h"
+#include "util.h"
 
 /* ---- input ---- */
 
@@ -152,11 +153,51 @@ req_text(struct req *r, const char *key)
 	return t;
 }
 
-void
-req_form_error(struct req *r, const char *field, const char *key)
+char *
+req_text_vars(struct req *r, const char *key, const char *const *vars)
 {
-	char		 k[128];
-	const char	*text = req_text(r, key);
+	const char	*t = req_text(r, key), *p, *e;
+	struct buf	 b = { 0 };
+	size_t		 i, n;
+	int		 done;
+
+	for (p = t; *p != '\0'; ) {
+		done = 0;
+		if (*p == '{' && (e = strchr(p, '}')) != NULL && vars != NULL) {
+			n = (size_t)(e - p - 1);
+			for (i = 0; vars[i] != NULL && vars[i + 1] != NULL; i += 2) {
+				if (strlen(vars[i]) == n &&
+				    strncmp(p + 1, vars[i], n) == 0) {
+					buf_puts(&b, vars[i + 1]);
+					p = e + 1;
+					done = 1;
+					break;
+				}
+			}
+		}
+		if (!done)
+			buf_append(&b, p++, 1);
+	}
+	if (b.data == NULL)
+		return xstrdup("");
+	return b.data;
+}
+
+void
+req_set_text(struct req *r, const char *key, const char *textkey,
+    const char *const *vars)
+{
+	char	*t = req_text_vars(r, textkey, vars);
+
+	req_set(r, key, t);
+	free(t);
+}
+
+/* Record text as the form error of field (req_form_error, req_form_error_vars). */
+static void
+form_error_set(struct req *r, const char *field, const char *text)
+{
+	char	 k[128];
 
 	snprintf(k, sizeof(k), "Form.Errors.%s", field);
 	if (hdf_get_value(r->hdf, k, NULL) == NULL)
@@ -167,6 +208,22 @@ req_form_error(struct req *r, const char *field, const char *key)
 	req_set(r, k, text);
 	r->nerrors++;
 	req_set_int(r, "Form.ErrorCount", r->nerrors);
+}
+
+void
+req_form_error(struct req *r, const char *field, const char *key)
+{
+	form_error_set(r, field, req_text(r, key));
+}
+
+void
+req_form_error_vars(struct req *r, const char *field, const char *key,
+    const char *const *vars)
+{
+	char	*text = req_text_vars(r, key, vars);
+
+	form_error_set(r, field, text);
+	free(text);
 }
 
 void

@@ -74,12 +74,23 @@ void		 req_set_int(struct req *, const char *key, long long value);
 /* The UI text for key (e.g. "Signup.Title") in the request's language. Never NULL:
  * a missing key yields the key itself and a warning in the log. */
 const char	*req_text(struct req *, const char *key);
+/*
+ * req_text with "{name}" placeholders replaced from vars (name, value, …, NULL;
+ * an unknown name stays as it is). malloc'd, never NULL.
+ */
+char		*req_text_vars(struct req *, const char *key, const char *const *vars);
+/* Template data key = req_text_vars(textkey, vars). */
+void		 req_set_text(struct req *, const char *key, const char *textkey,
+		    const char *const *vars);
 
 /*
  * Record a form error for field (shown next to it and in the summary at the top):
  * Form.Errors.<field> = text of L.<key>; also appended to Form.ErrorList.
  */
 void		 req_form_error(struct req *, const char *field, const char *key);
+/* req_form_error with the placeholders of req_text_vars filled in. */
+void		 req_form_error_vars(struct req *, const char *field, const char *key,
+		    const char *const *vars);
 
 /* Set a response header line ("Name: value"); value must not contain CR/LF. */
 void		 req_add_header(struct req *, const char *name, const char *value);
