@@ -65,9 +65,8 @@ static const char *const mig_table =
 	" created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
 
-/* 1 when name is NNNN_<letters, digits, _ - .>.sql */
-static int
-mig_name_ok(const char *name)
+int
+migrate_name_ok(const char *name)
 {
 	size_t	 len = strlen(name), i;
 
@@ -119,7 +118,7 @@ mig_list(const char *dir, struct mig_file **out, size_t *nout)
 		return DB_ERR;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (!mig_name_ok(de->d_name))
+		if (!migrate_name_ok(de->d_name))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;

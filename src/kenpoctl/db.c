@@ -67,20 +67,6 @@ cmd_migrate(int argc, char **argv)
 	return CTL_OK;
 }
 
-/* 1 when name looks like a migration file (NNNN_….sql). */
-static int
-is_migration(const char *name)
-{
-	size_t	 len = strlen(name), i;
-
-	if (len < 10 || strcmp(name + len - 4, ".sql") != 0 || name[4] != '_')
-		return 0;
-	for (i = 0; i < 4; i++)
-		if (name[i] < '0' || name[i] > '9')
-			return 0;
-	return 1;
-}
-
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -114,7 +100,7 @@ cmd_status(int argc, char **argv)
 		    "not shown\n", dir, strerror(errno));
 	else {
 		while ((de = readdir(d)) != NULL) {
-			if (!is_migration(de->d_name))
+			if (!migrate_name_ok(de->d_name))
 				continue;
 			if (nfiles == cap) {
 				cap = cap ? cap * 2 : 16;
