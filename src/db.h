@@ -78,8 +78,4 @@ int		 db_txn(db_txn_fn fn, void *arg);
 /* 1 while inside db_txn. */
 int		 db_in_txn(void);
 
-/* Apply sql/NNNN_*.sql from dir not yet in schema_migrations; prints what it does.
- * Returns the number applied (>= 0) or a db_status. */
-int		 db_migrate(const char *dir, int verbose);
-
 #endif

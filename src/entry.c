@@ -23,7 +23,6 @@
 #include "insurer.h"
 #include "log.h"
 #include "request.h"
-#include "signup.h"
 #include "util.h"
 
 #define ENTRY_COOKIE		"entry"
@@ -136,7 +135,7 @@ entry_refuse(struct req *r, const char *insurer_name)
 
 	vars[1] = insurer_name != NULL ? insurer_name :
 	    req_text(r, "Entry.TheInsurer");
-	text = signup_text_vars(r, "Entry.RequiredText", vars);
+	text = req_text_vars(r, "Entry.RequiredText", vars);
 	req_set(r, "Entry.RequiredText", text);
 	free(text);
 	r->template = "entry_required";

@@ -17,7 +17,6 @@
 #include "request.h"
 #include "roster.h"
 #include "session.h"
-#include "signup.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -246,7 +245,7 @@ member_announcements(struct req *r, const struct member *m, const char *q,
 			    date + 5 + (ja && date[5] == '0'));
 			snprintf(d, sizeof(d), "%.*s", ja && date[8] == '0' ? 1 : 2,
 			    date + 8 + (ja && date[8] == '0'));
-			text = signup_text_vars(r, "Member.Date", vars);
+			text = req_text_vars(r, "Member.Date", vars);
 			snprintf(key, sizeof(key), "%s.%d.DateText", prefix, row);
 			req_set(r, key, text);
 			free(text);

@@ -23,7 +23,6 @@
 #include "config.h"
 #include "password_common.h"
 #include "request.h"
-#include "signup.h"
 #include "util.h"
 
 #define NCOMMON		(sizeof(password_common) / sizeof(password_common[0]))
@@ -317,7 +316,7 @@ password_check_form(struct req *r, const char *field, const char *pw,
 	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
 		if (!(p & msgs[i].bit))
 			continue;
-		signup_form_error_vars(r, field, msgs[i].key, vars);
+		req_form_error_vars(r, field, msgs[i].key, vars);
 		snprintf(key, sizeof(key), "Form.Password.%s", msgs[i].flag);
 		req_set(r, key, "1");
 	}
@@ -336,6 +335,6 @@ password_rule_set(struct req *r)
 	req_set(r, "Password.MinLength", min);
 	req_set(r, "Password.MaxLength", max);
 	req_set(r, "Password.MinClasses", kinds);
-	signup_set_text(r, "Password.RuleLength", "Signup.Rule.Length", vars);
-	signup_set_text(r, "Password.RuleKinds", "Signup.Rule.Kinds", vars);
+	req_set_text(r, "Password.RuleLength", "Signup.Rule.Length", vars);
+	req_set_text(r, "Password.RuleKinds", "Signup.Rule.Kinds", vars);
 }

@@ -14,6 +14,10 @@
  *   REQ_RAW      the handler filled r->body and r->content_type itself (images, text)
  *
  * A handler never writes to the client directly and never exits the process.
+ *
+ * The functions below (req.c) only read and write struct req. The modules the
+ * pipeline calls (session.c) use them as handlers do; none of them calls back
+ * into request.c, whose only entry is request_handle (worker.h).
  */
 #ifndef KENPO_REQUEST_H
 #define KENPO_REQUEST_H
@@ -29,6 +33,7 @@ struct session;
 struct req {
 	CGI		*cgi;
 	HDF		*hdf;		/* request data: CGI.*, Query.*, Cookie.*, page data */
+	char		**envp;		/* FastCGI params (HTTP_* headers): req_header */
 	const struct route *route;
 	char		 id[17];	/* request id, 16 hex digits */
 	const char	*method;
@@ -70,12 +75,23 @@ void		 req_set_int(struct req *, const char *key, long long value);
 /* The UI text for key (e.g. "Signup.Title") in the request's language. Never NULL:
  * a missing key yields the key itself and a warning in the log. */
 const char	*req_text(struct req *, const char *key);
+/*
+ * req_text with "{name}" placeholders replaced from vars (name, value, …, NULL;
+ * an unknown name stays as it is). malloc'd, never NULL.
+ */
+char		*req_text_vars(struct req *, const char *key, const char *const *vars);
+/* Template data key = req_text_vars(textkey, vars). */
+void		 req_set_text(struct req *, const char *key, const char *textkey,
+		    const char *const *vars);
 
 /*
  * Record a form error for field (shown next to it and in the summary at the top):
  * Form.Errors.<field> = text of L.<key>; also appended to Form.ErrorList.
  */
 void		 req_form_error(struct req *, const char *field, const char *key);
+/* req_form_error with the placeholders of req_text_vars filled in. */
+void		 req_form_error_vars(struct req *, const char *field, const char *key,
+		    const char *const *vars);
 
 /* Set a response header line ("Name: value"); value must not contain CR/LF. */
 void		 req_add_header(struct req *, const char *name, const char *value);

@@ -639,66 +639,7 @@ signup_activated(struct req *r, long long account_id)
 	return 0;
 }
 
-/* ---- texts ---- */
-
-char *
-signup_text_vars(struct req *r, const char *key, const char *const *vars)
-{
-	const char	*t = req_text(r, key), *p, *e;
-	struct buf	 b = { 0 };
-	size_t		 i, n;
-	int		 done;
-
-	for (p = t; *p != '\0'; ) {
-		done = 0;
-		if (*p == '{' && (e = strchr(p, '}')) != NULL && vars != NULL) {
-			n = (size_t)(e - p - 1);
-			for (i = 0; vars[i] != NULL && vars[i + 1] != NULL; i += 2) {
-				if (strlen(vars[i]) == n &&
-				    strncmp(p + 1, vars[i], n) == 0) {
-					buf_puts(&b, vars[i + 1]);
-					p = e + 1;
-					done = 1;
-					break;
-				}
-			}
-		}
-		if (!done)
-			buf_append(&b, p++, 1);
-	}
-	if (b.data == NULL)
-		return xstrdup("");
-	return b.data;
-}
-
-void
-signup_set_text(struct req *r, const char *key, const char *textkey,
-    const char *const *vars)
-{
-	char	*t = signup_text_vars(r, textkey, vars);
-
-	req_set(r, key, t);
-	free(t);
-}
-
-void
-signup_form_error_vars(struct req *r, const char *field, const char *key,
-    const char *const *vars)
-{
-	char	*text = signup_text_vars(r, key, vars), k[128];
-
-	/* As req_form_error, with a text of our own. */
-	snprintf(k, sizeof(k), "Form.Errors.%s", field);
-	if (hdf_get_value(r->hdf, k, NULL) == NULL)
-		req_set(r, k, text);
-	snprintf(k, sizeof(k), "Form.ErrorList.%d.field", r->nerrors);
-	req_set(r, k, field);
-	snprintf(k, sizeof(k), "Form.ErrorList.%d.text", r->nerrors);
-	req_set(r, k, text);
-	r->nerrors++;
-	req_set_int(r, "Form.ErrorCount", r->nerrors);
-	free(text);
-}
+/* ---- pages ---- */
 
 void
 signup_page(struct req *r, const char *template, int step,

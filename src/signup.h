@@ -1,8 +1,8 @@
 /*
  * signup.h — what the signup pages (src/pages/signup*.c, users_activate.c) share:
  * the step an account belongs on, the short-lived "su" cookie of step 2,
- * activation tokens and mail codes, the signup mails, and form-error texts with
- * placeholders.
+ * activation tokens and mail codes, the signup mails, and the start of a signup
+ * page.
  *
  * The states (accounts.state) and where each continues:
  *   pending    step 1 done, address not yet proven        → /signup/sent
@@ -162,19 +162,8 @@ int	 signup_activate_code(long long account_id, long long token_id, int newest,
  * cleared, audit. Returns 0 or a db_status. */
 int	 signup_activated(struct req *, long long account_id);
 
-/* ---- texts ---- */
+/* ---- pages ---- */
 
-/*
- * L.<key> with "{name}" placeholders replaced from vars (name, value, …, NULL).
- * malloc'd, never NULL.
- */
-char	*signup_text_vars(struct req *, const char *key, const char *const *vars);
-/* Page data key = signup_text_vars(key of L, vars). */
-void	 signup_set_text(struct req *, const char *key, const char *textkey,
-	    const char *const *vars);
-/* req_form_error with the placeholders of signup_text_vars filled in. */
-void	 signup_form_error_vars(struct req *, const char *field, const char *key,
-	    const char *const *vars);
 /*
  * Start a signup page: r->template, Page.Step (0: no progress bar), the script
  * signup.js, and the insurer context of an entry link (提供：…), returned in

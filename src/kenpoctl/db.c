@@ -4,8 +4,8 @@
  *   db migrate [--dir DIR]   apply the sql/NNNN_*.sql files not yet applied
  *   db status [--dir DIR]    list applied, incomplete and pending migrations
  *
- * DIR defaults to Server.Migrations. See db_migrate() in src/db.c for how the
- * files are run and how two concurrent migrators are kept apart.
+ * DIR defaults to Server.Migrations. See src/migrate.c for how the files are run
+ * and how two concurrent migrators are kept apart.
  */
 #include "autoconf.h"
 
@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "migrate.h"
 #include "util.h"
 #include "kenpoctl.h"
 
@@ -54,8 +55,8 @@ cmd_migrate(int argc, char **argv)
 
 	if ((rc = parse_dir(argc, argv, USAGE_MIGRATE, &dir)) != CTL_OK)
 		return rc;
-	/* db_migrate prints "applied NNNN_x.sql" lines itself unless --json. */
-	if ((rc = db_migrate(dir, !ctl_json)) < 0)
+	/* migrate_apply prints "applied NNNN_x.sql" lines itself unless --json. */
+	if ((rc = migrate_apply(dir, !ctl_json)) < 0)
 		return ctl_db_error(rc, "db migrate");
 	if (ctl_json) {
 		ctl_rec_begin();
@@ -64,20 +65,6 @@ cmd_migrate(int argc, char **argv)
 	} else if (rc == 0)
 		ctl_say("nothing to apply: the schema is up to date");
 	return CTL_OK;
-}
-
-/* 1 when name looks like a migration file (NNNN_….sql). */
-static int
-is_migration(const char *name)
-{
-	size_t	 len = strlen(name), i;
-
-	if (len < 10 || strcmp(name + len - 4, ".sql") != 0 || name[4] != '_')
-		return 0;
-	for (i = 0; i < 4; i++)
-		if (name[i] < '0' || name[i] > '9')
-			return 0;
-	return 1;
 }
 
 static int
@@ -113,7 +100,7 @@ cmd_status(int argc, char **argv)
 		    "not shown\n", dir, strerror(errno));
 	else {
 		while ((de = readdir(d)) != NULL) {
-			if (!is_migration(de->d_name))
+			if (!migrate_name_ok(de->d_name))
 				continue;
 			if (nfiles == cap) {
 				cap = cap ? cap * 2 : 16;

@@ -17,7 +17,6 @@
 #include "member.h"
 #include "request.h"
 #include "router.h"
-#include "signup.h"
 
 int
 page_account(struct req *r)
@@ -54,7 +53,7 @@ page_account(struct req *r)
 	for (i = 0; done != NULL && i < sizeof(dones) / sizeof(dones[0]); i++)
 		if (strcmp(done, dones[i]) == 0) {
 			snprintf(key, sizeof(key), "Member.Done.%s", dones[i]);
-			signup_set_text(r, "Account.Done", key, vars);
+			req_set_text(r, "Account.Done", key, vars);
 		}
 	return 200;
 }

@@ -36,7 +36,6 @@
 #include "member.h"
 #include "request.h"
 #include "router.h"
-#include "signup.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -216,7 +215,7 @@ page_account_email(struct req *r)
 	r->template = "account_email";
 	req_set(r, "Account.Email", m.email);
 	snprintf(hours, sizeof(hours), "%lld", config_int("Member.EmailChangeHours"));
-	signup_set_text(r, "Account.PendingHint", "Member.Email.PendingHint", vars);
+	req_set_text(r, "Account.PendingHint", "Member.Email.PendingHint", vars);
 	st = db_row(&pending, 1, "SELECT data FROM tokens WHERE account_id = ?"
 	    " AND purpose = 'email_change' AND used_at IS NULL"
 	    " AND superseded_at IS NULL AND expires_at > NOW(6)"

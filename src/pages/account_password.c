@@ -27,7 +27,6 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
-#include "signup.h"
 #include "util.h"
 
 struct change {
@@ -72,7 +71,7 @@ rule_text(struct req *r)
 	snprintf(min, sizeof(min), "%lld", config_int("Password.MinLength"));
 	snprintf(max, sizeof(max), "%lld", config_int("Password.MaxLength"));
 	snprintf(kinds, sizeof(kinds), "%lld", config_int("Password.MinClasses"));
-	signup_set_text(r, "Member.Password.RuleText", "Member.Password.Rule", vars);
+	req_set_text(r, "Member.Password.RuleText", "Member.Password.Rule", vars);
 }
 
 /* POST: 200 with form errors, 303 when changed, or an error status. */

@@ -20,7 +20,6 @@
 #include "member.h"
 #include "request.h"
 #include "router.h"
-#include "signup.h"
 #include "util.h"
 
 #define ANNOUNCE_PAGE	10
@@ -72,7 +71,7 @@ page_announcements(struct req *r)
 		snprintf(n1, sizeof(n1), "%lld", total);
 		snprintf(n2, sizeof(n2), "%lld", (page - 1) * ANNOUNCE_PAGE + 1);
 		snprintf(n3, sizeof(n3), "%lld", (page - 1) * ANNOUNCE_PAGE + rows);
-		signup_set_text(r, "Announcements.CountText", "Announcements.Count",
+		req_set_text(r, "Announcements.CountText", "Announcements.Count",
 		    vars);
 	}
 	return 200;

@@ -25,7 +25,6 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
-#include "signup.h"
 #include "template.h"
 #include "throttle.h"
 #include "util.h"
@@ -72,7 +71,7 @@ form_set(struct req *r, const char *chosen)
 		req_set(r, "Inquiry.Chosen", chosen);
 	req_set_int(r, "Inquiry.BodyMax", BODY_MAX_CHARS);
 	snprintf(max, sizeof(max), "%d", BODY_MAX_CHARS);
-	hint = signup_text_vars(r, "Inquiry.BodyHint", vars);
+	hint = req_text_vars(r, "Inquiry.BodyHint", vars);
 	req_set(r, "Inquiry.BodyHint", hint);
 	free(hint);
 	r->template = "inquiry_new";

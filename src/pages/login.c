@@ -57,7 +57,6 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
-#include "signup.h"
 #include "template.h"
 #include "throttle.h"
 #include "util.h"
@@ -188,7 +187,7 @@ show_form(struct req *r, const struct need *n)
 	if (days > 0) {
 		snprintf(daystr, sizeof(daystr), "%lld", days);
 		vars[1] = daystr;
-		hint = signup_text_vars(r, "Login.RememberHint", vars);
+		hint = req_text_vars(r, "Login.RememberHint", vars);
 		req_set(r, "Login.RememberHint", hint);
 		free(hint);
 	}

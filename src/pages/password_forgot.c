@@ -30,7 +30,6 @@
 #include "reset.h"
 #include "request.h"
 #include "router.h"
-#include "signup.h"
 #include "template.h"
 #include "throttle.h"
 #include "util.h"
@@ -46,10 +45,10 @@ sent_texts(struct req *r, const char *typed)
 	const char	*v2[] = { "minutes", mins, NULL };
 
 	snprintf(mins, sizeof(mins), "%lld", config_int("Login.ResetMinutes"));
-	t = signup_text_vars(r, "Forgot.SentText", v1);
+	t = req_text_vars(r, "Forgot.SentText", v1);
 	req_set(r, "Forgot.SentText", t);
 	free(t);
-	t = signup_text_vars(r, "Forgot.SentMinutes", v2);
+	t = req_text_vars(r, "Forgot.SentMinutes", v2);
 	req_set(r, "Forgot.SentMinutes", t);
 	free(t);
 }

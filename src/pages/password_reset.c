@@ -29,7 +29,6 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
-#include "signup.h"
 #include "util.h"
 
 struct reset_token {
@@ -207,7 +206,7 @@ rule_text(struct req *r)
 	snprintf(min, sizeof(min), "%lld", config_int("Password.MinLength"));
 	snprintf(max, sizeof(max), "%lld", config_int("Password.MaxLength"));
 	snprintf(kinds, sizeof(kinds), "%lld", config_int("Password.MinClasses"));
-	t = signup_text_vars(r, "Reset.Rule", vars);
+	t = req_text_vars(r, "Reset.Rule", vars);
 	req_set(r, "Reset.Rule", t);
 	free(t);
 }

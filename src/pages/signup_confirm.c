@@ -114,7 +114,7 @@ show(struct req *r)
 			vars[3]++;
 		if (strcmp(r->lang, "ja") == 0 && vars[5][0] == '0')
 			vars[5]++;
-		signup_set_text(r, "Confirm.BirthText", "Signup.Confirm.BirthDate",
+		req_set_text(r, "Confirm.BirthText", "Signup.Confirm.BirthDate",
 		    vars);
 	}
 	req_set(r, "Confirm.Insurer", c[2]);

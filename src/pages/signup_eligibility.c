@@ -106,7 +106,7 @@ set_locked(struct req *r, long long hours)
 
 	snprintf(h, sizeof(h), "%lld", hours > 0 ? hours : 1);
 	req_set(r, "Elig.Locked", "1");
-	signup_set_text(r, "Elig.LockText", "Signup.Elig.LockText", vars);
+	req_set_text(r, "Elig.LockText", "Signup.Elig.LockText", vars);
 }
 
 /*
@@ -363,7 +363,7 @@ failed(struct req *r, long long account_id, const char *outcome)
 		snprintf(n, sizeof(n), "%lld",
 		    config_int("Signup.EligibilityTries") - a.failures);
 		snprintf(h, sizeof(h), "%lld", config_int("Signup.EligibilityHours"));
-		signup_set_text(r, "Elig.TriesLeftText", "Signup.Elig.TriesLeft",
+		req_set_text(r, "Elig.TriesLeftText", "Signup.Elig.TriesLeft",
 		    vars);
 	}
 	elig_account_free(&a);

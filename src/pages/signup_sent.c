@@ -44,9 +44,9 @@ set_texts(struct req *r, const char *email)
 	snprintf(hours, sizeof(hours), "%lld", config_int("Signup.ActivateHours"));
 	snprintf(minutes, sizeof(minutes), "%lld", config_int("Signup.CodeMinutes"));
 	req_set(r, "Sent.Email", email);
-	signup_set_text(r, "Sent.ToText", "Signup.Sent.To", v1);
-	signup_set_text(r, "Sent.NextText", "Signup.Sent.Next", v2);
-	signup_set_text(r, "Sent.Check3Text", "Signup.Sent.Check3", v3);
+	req_set_text(r, "Sent.ToText", "Signup.Sent.To", v1);
+	req_set_text(r, "Sent.NextText", "Signup.Sent.Next", v2);
+	req_set_text(r, "Sent.Check3Text", "Signup.Sent.Check3", v3);
 }
 
 /* The notices a redirect may ask for (?notice=…): fixed keys only. */

@@ -24,7 +24,6 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
-#include "signup.h"
 
 #define TOP_NEWS	10
 
@@ -113,10 +112,10 @@ set_insurer(struct req *r, const struct member *m)
 	req_set(r, "Top.InsurerBox", "1");
 	if (url_ok(m->terms_url)) {
 		req_set(r, "Top.TermsURL", m->terms_url);
-		signup_set_text(r, "Top.TermsText", "Top.InsurerTerms", vars);
+		req_set_text(r, "Top.TermsText", "Top.InsurerTerms", vars);
 	}
 	if (m->points_name != NULL && m->points_name[0] != '\0')
-		signup_set_text(r, "Top.PointsText", "Top.InsurerPoints", vars);
+		req_set_text(r, "Top.PointsText", "Top.InsurerPoints", vars);
 }
 
 int
@@ -136,7 +135,7 @@ page_top(struct req *r)
 		const char *vars[] = { "name", m.name_kana, NULL };
 
 		req_set(r, "Top.Name", m.name_kana);
-		signup_set_text(r, "Top.HelloText", "Top.Hello", vars);
+		req_set_text(r, "Top.HelloText", "Top.Hello", vars);
 	}
 	if (m.insurer_name != NULL)
 		req_set(r, "Top.Insurer", m.insurer_name);

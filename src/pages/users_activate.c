@@ -135,7 +135,7 @@ page_users_activate(struct req *r)
 		snprintf(hours, sizeof(hours), "%lld",
 		    config_int("Signup.ActivateHours"));
 		req_set(r, "Activate.Result", "expired");
-		signup_set_text(r, "Activate.ExpiredText",
+		req_set_text(r, "Activate.ExpiredText",
 		    "Signup.Activate.expired.Text", vars);
 		break;
 	}
