@@ -109,6 +109,7 @@ static const struct ckey keys[] = {
 	/* Login, CAPTCHA, throttling, lockout, recovery. */
 	{ "Login.Captcha",		C_ENUM,	"on",				0, 0, "on|off" },
 	{ "Login.CaptchaMinutes",	C_INT,	"10",				1, 1440, NULL },
+	{ "Login.ViewCacheSeconds",	C_INT,	"3",				0, 60, NULL },
 	{ "Login.CaptchaProvider",	C_ENUM,	"builtin",			0, 0, "builtin|recaptcha" },
 	{ "Login.RecaptchaSiteKey",	C_STR,	"",				0, 200, NULL },
 	{ "Login.RecaptchaSecret",	C_STR,	"",				0, 200, NULL },

@@ -303,46 +303,127 @@ insurer_cidr_parse(const char *text, char *canon, size_t canonlen)
 	return 0;
 }
 
-int
-insurer_cidr_match(const char *ip, const char *cidr)
+/* 1 when the parsed address a lies in the parsed block net. */
+static int
+cidr_contains(const struct cidr *net, const struct cidr *a)
 {
-	struct cidr	 a, net;
 	int		 full, rest;
 
-	if (ip == NULL || addr_parse(ip, &a, 1) == -1 ||
-	    cidr_parse(cidr, &net) == -1)
+	if (a->af != net->af)
 		return 0;
-	if (a.af != net.af)
-		return 0;
-	full = net.bits / 8;
-	rest = net.bits % 8;
-	if (memcmp(a.a, net.a, (size_t)full) != 0)
+	full = net->bits / 8;
+	rest = net->bits % 8;
+	if (memcmp(a->a, net->a, (size_t)full) != 0)
 		return 0;
 	if (rest != 0 &&
-	    ((a.a[full] ^ net.a[full]) & (unsigned char)(0xff << (8 - rest))) != 0)
+	    ((a->a[full] ^ net->a[full]) & (unsigned char)(0xff << (8 - rest))) != 0)
 		return 0;
 	return 1;
 }
 
 int
-insurer_ip_allowlisted(const char *ip, long long *insurer_id)
+insurer_cidr_match(const char *ip, const char *cidr)
+{
+	struct cidr	 a, net;
+
+	if (ip == NULL || addr_parse(ip, &a, 1) == -1 ||
+	    cidr_parse(cidr, &net) == -1)
+		return 0;
+	return cidr_contains(&net, &a);
+}
+
+/*
+ * The allowlist as this process last read it, parsed once. A POST /login reads
+ * the table (insurer_ip_allowlisted) and leaves what it read here; a page view
+ * (insurer_ip_allowlisted_view) answers from this copy while it is younger than
+ * Login.ViewCacheSeconds and reads the table again when it is older.
+ */
+static struct {
+	struct cidr	*net;
+	long long	*insurer;
+	size_t		 n;
+	int64_t		 at_ms;		/* when it was read; 0: never */
+	unsigned	 gen;		/* config_generation() then */
+} al;
+
+/* Read the whole table into al. 0 or a db_status (al unchanged). */
+static int
+allowlist_read(void)
 {
 	struct db_res	*res = NULL;
-	int		 rc, found = 0;
+	struct cidr	*net = NULL, c;
+	long long	*ins = NULL;
+	size_t		 n = 0, cap = 0;
+	int		 rc;
 
 	if ((rc = db_query(&res, "SELECT insurer_id, cidr FROM insurer_allowlist"
 	    " ORDER BY id", "")) != 0)
 		return rc;
 	while ((rc = db_res_next(res)) == 1) {
-		if (insurer_cidr_match(ip, db_res_str(res, 1))) {
-			if (insurer_id != NULL)
-				*insurer_id = db_res_int(res, 0);
-			found = 1;
-			break;
+		if (cidr_parse(db_res_str(res, 1), &c) != 0)
+			continue;	/* kenpoctl stores canonical blocks only */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			net = xrealloc(net, cap * sizeof(*net));
+			ins = xrealloc(ins, cap * sizeof(*ins));
 		}
+		net[n] = c;
+		ins[n++] = db_res_int(res, 0);
 	}
 	db_res_free(res);
-	if (rc < 0 && !found)
+	if (rc < 0) {
+		free(net);
+		free(ins);
 		return rc;
-	return found;
+	}
+	free(al.net);
+	free(al.insurer);
+	al.net = net;
+	al.insurer = ins;
+	al.n = n;
+	al.at_ms = util_mono_ms();
+	al.gen = config_generation();
+	return 0;
+}
+
+/* Look ip up in al: 1 (and *insurer_id) or 0. */
+static int
+allowlist_find(const char *ip, long long *insurer_id)
+{
+	struct cidr	 a;
+	size_t		 i;
+
+	if (ip == NULL || addr_parse(ip, &a, 1) == -1)
+		return 0;
+	for (i = 0; i < al.n; i++)
+		if (cidr_contains(&al.net[i], &a)) {
+			if (insurer_id != NULL)
+				*insurer_id = al.insurer[i];
+			return 1;
+		}
+	return 0;
+}
+
+int
+insurer_ip_allowlisted(const char *ip, long long *insurer_id)
+{
+	int	 rc;
+
+	if ((rc = allowlist_read()) < 0)
+		return rc;
+	return allowlist_find(ip, insurer_id);
+}
+
+int
+insurer_ip_allowlisted_view(const char *ip)
+{
+	int64_t	 ttl = 1000 * config_int("Login.ViewCacheSeconds");
+	int	 rc;
+
+	if (al.at_ms == 0 || al.gen != config_generation() ||
+	    util_mono_ms() - al.at_ms >= ttl) {
+		if ((rc = allowlist_read()) < 0)
+			return rc;
+	}
+	return allowlist_find(ip, NULL);
 }

@@ -108,5 +108,11 @@ int	 insurer_cidr_match(const char *ip, const char *cidr);
  * Returns 1 yes (and sets *insurer_id when not NULL), 0 no, or a db_status.
  */
 int	 insurer_ip_allowlisted(const char *ip, long long *insurer_id);
+/*
+ * The same for a page view, which makes no database round trip: from this
+ * process's copy of the allowlist, read again when it is older than
+ * Login.ViewCacheSeconds (0: every time). 1, 0 or a db_status.
+ */
+int	 insurer_ip_allowlisted_view(const char *ip);
 
 #endif

@@ -14,12 +14,14 @@ static const char	*log_ident = "kenpo";
 static int		 log_syslog;
 static enum log_level	 log_max = LOG_LVL_INFO;
 static char		 log_reqid[32] = "-";
+static long		 log_pid;		/* set by log_open (after fork) */
 
 void
 log_open(const char *ident, int use_syslog)
 {
 	log_ident = ident;
 	log_syslog = use_syslog;
+	log_pid = (long)getpid();
 	if (use_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -51,7 +53,9 @@ log_vlog(enum log_level l, const char *fmt, va_list ap)
 {
 	static const char *names[] = { "error", "warn", "info", "debug" };
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	char		 msg[2048], line[2300], ts[32];
+	static char	 ts[32];		/* the time stamp of second ts_at */
+	static time_t	 ts_at = -1;
+	char		 msg[2048], line[2300];
 	struct tm	 tm;
 	time_t		 t;
 	size_t		 i;
@@ -67,11 +71,13 @@ log_vlog(enum log_level l, const char *fmt, va_list ap)
 		syslog(prio[l], "[%s] %s", log_reqid, msg);
 		return;
 	}
-	t = time(NULL);
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if ((t = time(NULL)) != ts_at) {
+		gmtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		ts_at = t;
+	}
 	n = snprintf(line, sizeof(line), "%s %s[%ld] %s [%s] %s\n", ts, log_ident,
-	    (long)getpid(), names[l], log_reqid, msg);
+	    log_pid != 0 ? log_pid : (long)getpid(), names[l], log_reqid, msg);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(line))

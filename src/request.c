@@ -23,6 +23,7 @@
 #include "captcha_provider.h"
 #include "clientip.h"
 #include "config.h"
+#include "cookie.h"
 #include "crypto.h"
 #include "form.h"
 #include "header.h"
@@ -36,64 +37,6 @@
 
 /* The FastCGI request being served (one per process at a time). */
 static FCGX_Request	*cur;
-
-/* ---- cgiwrap emulation: ClearSilver's CGI kit reads the FastCGI params ---- */
-
-static int
-emu_read(void *data, char *buf, int n)
-{
-	return FCGX_GetStr(buf, n, cur->in);
-}
-
-/* Must return 0 on success (STACK-NOTES: a byte count leaks inside cgi_output). */
-static int
-emu_writef(void *data, const char *fmt, va_list ap)
-{
-	return FCGX_VFPrintF(cur->out, fmt, ap) < 0 ? -1 : 0;
-}
-
-static int
-emu_write(void *data, const char *buf, int n)
-{
-	return FCGX_PutStr(buf, n, cur->out);
-}
-
-static char *
-emu_getenv(void *data, const char *name)
-{
-	const char	*v;
-
-	/* We parse the query string ourselves (strict validation, see form_parse). */
-	if (strcmp(name, "QUERY_STRING") == 0)
-		return NULL;
-	if ((v = FCGX_GetParam(name, cur->envp)) == NULL)
-		return NULL;
-	return strdup(v);	/* cgiwrap frees it */
-}
-
-static int
-emu_putenv(void *data, const char *k, const char *v)
-{
-	return -1;
-}
-
-static int
-emu_iterenv(void *data, int n, char **k, char **v)
-{
-	char	**e = cur->envp, *eq;
-	int	 i;
-
-	*k = *v = NULL;
-	for (i = 0; e[i] != NULL && i < n; i++)
-		;
-	if (e[i] == NULL)
-		return 0;
-	if ((eq = strchr(e[i], '=')) == NULL)
-		return 0;
-	*k = strndup(e[i], (size_t)(eq - e[i]));
-	*v = strdup(eq + 1);
-	return 0;
-}
 
 /* ---- input ---- */
 
@@ -453,7 +396,6 @@ void
 request_handle(FCGX_Request *fr)
 {
 	struct req	 r;
-	HDF		*hdf = NULL;
 	NEOERR		*err;
 	int64_t		 t0 = util_mono_ms();
 	const char	*https;
@@ -474,22 +416,19 @@ request_handle(FCGX_Request *fr)
 		r.https = https != NULL && strcasecmp(https, "on") == 0;
 	client_ip(&r);
 
-	cgiwrap_init_emu(NULL, emu_read, emu_writef, emu_write, emu_getenv,
-	    emu_putenv, emu_iterenv);
-	if ((err = hdf_init(&hdf)) != STATUS_OK ||
-	    (err = cgi_init(&r.cgi, hdf)) != STATUS_OK) {
+	if ((err = hdf_init(&r.hdf)) != STATUS_OK) {
 		nerr_ignore(&err);
-		if (r.cgi == NULL && hdf != NULL)
-			hdf_destroy(&hdf);
 		r.hdf = NULL;
+	}
+	if (r.hdf == NULL ||
+	    cookie_parse(r.hdf, FCGX_GetParam("HTTP_COOKIE", fr->envp)) != 0) {
 		/* Without an HDF we cannot render; send the static page. */
 		r.lang = "ja";
-		response_open(&r, 400, "text/html; charset=utf-8", sizeof(fallback_html) - 1);
+		response_open(&r, 500, "text/html; charset=utf-8", sizeof(fallback_html) - 1);
 		FCGX_PutStr(fallback_html, sizeof(fallback_html) - 1, fr->out);
-		log_warn("%s - 400 (cgi_init failed)", r.method);
+		log_err("%s - 500 (no memory for the request data)", r.method);
 		goto out;
 	}
-	r.hdf = r.cgi->hdf;
 	pick_lang(&r);
 	req_set(&r, "Page.Lang", r.lang);
 	req_set(&r, "Page.RequestId", r.id);
@@ -521,8 +460,8 @@ request_handle(FCGX_Request *fr)
 	log_info("%s %s %d %lldms", r.method, r.route ? r.route->name : "-", st,
 	    (long long)(util_mono_ms() - t0));
 out:
-	if (r.cgi != NULL)
-		cgi_destroy(&r.cgi);	/* also destroys the HDF */
+	if (r.hdf != NULL)
+		hdf_destroy(&r.hdf);
 	if (r.sess != NULL)
 		session_free(r.sess);
 	free(r.arg);

@@ -31,8 +31,7 @@ struct route;
 struct session;
 
 struct req {
-	CGI		*cgi;
-	HDF		*hdf;		/* request data: CGI.*, Query.*, Cookie.*, page data */
+	HDF		*hdf;		/* request data: Query.*, Cookie.*, page data */
 	char		**envp;		/* FastCGI params (HTTP_* headers): req_header */
 	const struct route *route;
 	char		 id[17];	/* request id, 16 hex digits */

@@ -420,6 +420,150 @@ throttle_login_read(const char *ip, struct throttle_login *c)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The page views' copy: every login counter of the current window whose count
+ * can matter, i.e. reaches the smallest bound of throttle_captcha_level (a row
+ * below it leaves the level at 1, and an allowlisted address exempt). At most
+ * HOT_MAX rows are kept, sorted by key; when there were more, a key not found
+ * there is looked up in the table.
+ */
+#define HOT_MAX		2000
+
+struct hot_row {
+	char		*k;
+	long long	 count;
+};
+
+static struct {
+	struct hot_row	*row;
+	size_t		 n;
+	int		 partial;
+	int64_t		 at_ms;		/* when it was read; 0: never */
+	unsigned	 gen;		/* config_generation() then */
+} hot;
+
+/* The smallest count that can change a level (throttle_captcha_level). */
+static long long
+hot_bound(void)
+{
+	long long	 f = config_int("Login.HardAfterFailures");
+	long long	 r = config_int("Login.HardAfterRequests");
+	long long	 a = config_int("Login.AllowlistFailures");
+	long long	 t = (f + 1) / 2;
+
+	if ((r + 1) / 2 < t)
+		t = (r + 1) / 2;
+	if (a > 0 && a < t)
+		t = a;
+	return t < 1 ? 1 : t;
+}
+
+static void
+hot_rows_free(struct hot_row *row, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(row[i].k);
+	free(row);
+}
+
+static int
+hot_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hot_row *)a)->k, ((const struct hot_row *)b)->k);
+}
+
+/* Read the copy. 0 or a db_status (the old copy is then kept). */
+static int
+hot_read(void)
+{
+	struct db_res	*res = NULL;
+	struct hot_row	*row;
+	char		 like[32];
+	long long	 w = login_window();
+	size_t		 n = 0;
+	int		 rc;
+
+	snprintf(like, sizeof(like), "login%%#%lld", w);
+	if ((rc = db_query(&res, "SELECT k, count FROM throttle WHERE k LIKE ? AND "
+	    "window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?) AND "
+	    "count >= ? LIMIT ?", "siiii", like, w, w, hot_bound(),
+	    (long long)HOT_MAX + 1)) != 0)
+		return rc;
+	row = xcalloc(HOT_MAX + 1, sizeof(*row));
+	while ((rc = db_res_next(res)) == 1 && n <= HOT_MAX) {
+		if (db_res_str(res, 0) == NULL)
+			continue;
+		row[n].k = xstrdup(db_res_str(res, 0));
+		row[n++].count = db_res_int(res, 1);
+	}
+	db_res_free(res);
+	if (rc < 0) {
+		hot_rows_free(row, n);
+		return rc;
+	}
+	hot_rows_free(hot.row, hot.n);
+	if ((hot.partial = n > HOT_MAX))
+		free(row[--n].k);
+	qsort(row, n, sizeof(*row), hot_cmp);
+	hot.row = row;
+	hot.n = n;
+	hot.at_ms = util_mono_ms();
+	hot.gen = config_generation();
+	return 0;
+}
+
+/* The count of row key k in the copy: 1 found, 0 not there. */
+static int
+hot_find(const char *k, long long *count)
+{
+	size_t	 lo = 0, hi = hot.n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(k, hot.row[mid].k)) == 0) {
+			*count = hot.row[mid].count;
+			return 1;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+int
+throttle_login_view(const char *ip, struct throttle_login *c)
+{
+	struct login_keys k;
+	char		 rk[3][ROWKEY_MAX];
+	long long	*out[3], w = login_window();
+	int64_t		 ttl = 1000 * config_int("Login.ViewCacheSeconds");
+	int		 i, rc;
+
+	memset(c, 0, sizeof(*c));
+	if (hot.at_ms == 0 || hot.gen != config_generation() ||
+	    util_mono_ms() - hot.at_ms >= ttl) {
+		if ((rc = hot_read()) < 0)
+			return rc;
+	}
+	login_keys(ip, &k);
+	if (row_key(rk[0], sizeof(rk[0]), k.ip, (int)w) != 0 ||
+	    row_key(rk[1], sizeof(rk[1]), k.net, (int)w) != 0 ||
+	    row_key(rk[2], sizeof(rk[2]), k.fail, (int)w) != 0)
+		return DB_ERR;
+	out[0] = &c->ip_requests;
+	out[1] = &c->net_requests;
+	out[2] = &c->ip_failures;
+	for (i = 0; i < 3; i++)
+		if (!hot_find(rk[i], out[i]) && hot.partial)
+			return throttle_login_read(ip, c);
+	return 0;
+}
+
 int
 throttle_login_attempt(const char *ip, struct throttle_login *c)
 {

@@ -92,6 +92,15 @@ struct throttle_login {
 /* Read the login counts of ip (GET /login). Read only. 0 or a db_status. */
 int		 throttle_login_read(const char *ip, struct throttle_login *);
 /*
+ * The same counts for a page view, which makes no database round trip: from
+ * this process's copy of the current window's login counters that can change a
+ * CAPTCHA level, read again when it is older than Login.ViewCacheSeconds (0:
+ * every time). At most that old, so the level a page shows may be too low for
+ * a few seconds; the POST decides on the table and asks again (see
+ * docs/login-security.md). 0 or a db_status.
+ */
+int		 throttle_login_view(const char *ip, struct throttle_login *);
+/*
  * Count a login attempt (POST /login) from ip. *c receives the counts as they were
  * before this attempt — the same numbers the login page saw — so the CAPTCHA level
  * required of this POST is the level of the challenge the page showed (unless other

@@ -3,8 +3,11 @@
  * CAPTCHA and "次回から自動的にログインする". The policy is explained in
  * docs/login-security.md; in short:
  *
- * GET writes nothing: the CAPTCHA level comes from read-only counters
- * (throttle_login_read) and the challenge is sealed, not stored.
+ * GET writes nothing and makes no database round trip: the CAPTCHA level comes
+ * from what this worker keeps of the counters and the allowlist (at most
+ * Login.ViewCacheSeconds old: throttle_login_view, insurer_ip_allowlisted_view)
+ * and the challenge is sealed, not stored. A page that asked too little is
+ * caught by the POST, which decides on the table (step 3).
  *
  * POST, in this order:
  *  1. count the attempt (address and its /24 or /64) and take the CAPTCHA level
@@ -149,16 +152,22 @@ address_need(const struct account *a, long long addr_failures, struct need *n)
 		n->level = n->image_only = 0;
 }
 
-/* The level of the client address (read only). 0 or a db_status. */
+/*
+ * The level of the client address (read only): from the table after a POST,
+ * from what this worker keeps for a page view (at most Login.ViewCacheSeconds
+ * old). 0 or a db_status.
+ */
 static int
-client_level(struct req *r, int *level)
+client_level(struct req *r, int view, int *level)
 {
 	struct throttle_login c;
 	int		 st, allow;
 
-	if ((st = throttle_login_read(r->ip, &c)) < 0)
+	if ((st = view ? throttle_login_view(r->ip, &c) :
+	    throttle_login_read(r->ip, &c)) < 0)
 		return st;
-	if ((allow = insurer_ip_allowlisted(r->ip, NULL)) < 0)
+	if ((allow = view ? insurer_ip_allowlisted_view(r->ip) :
+	    insurer_ip_allowlisted(r->ip, NULL)) < 0)
 		return allow;
 	*level = throttle_captcha_level(&c, allow);
 	return 0;
@@ -233,7 +242,7 @@ login_get(struct req *r)
 	if (r->sess != NULL && r->sess->state != NULL &&
 	    strcmp(r->sess->state, "withdrawn") != 0)
 		return go_on(r, r->sess->state, req_param(r, "next"));
-	if ((st = client_level(r, &n.level)) < 0)
+	if ((st = client_level(r, 1, &n.level)) < 0)
 		return req_db_error(r, st);
 	n.text = cap != NULL && strcmp(cap, "text") == 0;
 	if (done != NULL && (strcmp(done, "logout") == 0 ||
@@ -378,7 +387,7 @@ again(struct req *r, const struct account *a, const char *addrkey, int was_text)
 	long long	 af = 0;
 	int		 st;
 
-	if ((st = client_level(r, &n.level)) < 0)
+	if ((st = client_level(r, 0, &n.level)) < 0)
 		return req_db_error(r, st);
 	if (a == NULL && addrkey != NULL && captcha_on() &&
 	    (af = throttle_count(addrkey, lock_window())) < 0)
