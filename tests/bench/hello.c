@@ -94,6 +94,7 @@ int
 main(int argc, char *argv[])
 {
 	struct sigaction sa;
+	sigset_t	 stopsigs, old;
 	pid_t		*pids;
 	int		 fd, flags, n, backlog, i, status;
 
@@ -126,6 +127,12 @@ main(int argc, char *argv[])
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Blocked until the master waits in sigsuspend (no lost wake-up); each
+	 * worker unblocks them at once. */
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &stopsigs, &old);
 
 	if ((pids = calloc((size_t)n, sizeof(*pids))) == NULL)
 		return 1;
@@ -135,11 +142,13 @@ main(int argc, char *argv[])
 			stop = 1;
 			break;
 		}
-		if (pids[i] == 0)
+		if (pids[i] == 0) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			_exit(worker(fd));
+		}
 	}
 	while (!stop)
-		pause();
+		sigsuspend(&old);
 	for (i = 0; i < n; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
