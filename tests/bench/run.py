@@ -55,6 +55,7 @@ import collections
 import datetime
 import email.parser
 import email.policy
+import email.utils
 import http.client
 import os
 import platform
@@ -452,7 +453,7 @@ def _maildir_scan(maildir, seen, found):
             stored = float(name.split(".P", 1)[0])   # the sink's time.time()
         except ValueError:
             stored = os.stat(os.path.join(d, name)).st_mtime
-        found.append((stored, str(h.get("To", "")).strip().lower(),
+        found.append((stored, email.utils.parseaddr(str(h.get("To", "")))[1].lower(),
                       str(h.get("Subject", ""))))
 
 
