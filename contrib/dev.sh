@@ -50,6 +50,10 @@ libcurl4-openssl-dev libjansson-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest python3-cryptography argon2 openssl valgrind ca-certificates"
 
+# wrk, for `make bench` (tests/bench/run.py; it also compiles a bare libfcgi
+# hello and an Argon2id loop with cc against libfcgi-dev and libgcrypt20-dev).
+PACKAGES="$PACKAGES wrk"
+
 # systemd-analyze, for the exposure score of contrib/systemd/kenpod.service
 # (tests/integration/test_prod_examples.py). Debian's systemd package alone
 # only adds the tools (systemd-sysv is what makes it init); nothing starts.
