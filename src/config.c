@@ -141,14 +141,42 @@ static const struct ckey keys[] = {
 static HDF	*current;
 static char	*current_path;
 
+/*
+ * Lookups are on every request's path (dozens per page): keys are found by
+ * binary search over an index sorted once, and the values of the current
+ * configuration are taken out of its HDF once, at config_set.
+ */
+static size_t		 order[NKEYS];	/* indices into keys, sorted by name */
+static int		 ordered;
+static const char	*values[NKEYS];	/* of the current configuration */
+
+static int
+order_cmp(const void *a, const void *b)
+{
+	return strcmp(keys[*(const size_t *)a].key, keys[*(const size_t *)b].key);
+}
+
 static const struct ckey *
 key_find(const char *name)
 {
-	size_t	 i;
+	size_t	 lo = 0, hi = NKEYS, mid, i;
+	int	 c;
 
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].key, name) == 0)
-			return &keys[i];
+	if (!ordered) {
+		for (i = 0; i < NKEYS; i++)
+			order[i] = i;
+		qsort(order, NKEYS, sizeof(order[0]), order_cmp);
+		ordered = 1;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(name, keys[order[mid]].key)) == 0)
+			return &keys[order[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 
@@ -325,10 +353,30 @@ static unsigned	 generation;
 void
 config_set(HDF *cfg)
 {
+	size_t	 i;
+
 	if (current != NULL && current != cfg)
 		hdf_destroy(&current);
 	current = cfg;
 	generation++;
+	for (i = 0; i < NKEYS; i++)
+		values[i] = current != NULL ?
+		    hdf_get_value(current, keys[i].key, NULL) : NULL;
+}
+
+int
+config_put(const char *key, const char *value)
+{
+	NEOERR	*err;
+
+	if (current == NULL || key_find(key) == NULL)
+		return -1;
+	if ((err = hdf_set_value(current, key, value)) != STATUS_OK) {
+		nerr_ignore(&err);
+		return -1;
+	}
+	config_set(current);	/* the values and the generation again */
+	return 0;
 }
 
 unsigned
@@ -365,7 +413,7 @@ const char *
 config_str(const char *key)
 {
 	const struct ckey *k = key_must(key);
-	const char	*v = current ? hdf_get_value(current, key, NULL) : NULL;
+	const char	*v = values[k - keys];
 
 	return v != NULL ? v : (k->def != NULL ? k->def : "");
 }

@@ -22,6 +22,8 @@ int		 config_load(const char *path, HDF **out, char *err, size_t errlen);
 
 /* Make cfg the process's current configuration (the previous one is freed). */
 void		 config_set(HDF *cfg);
+/* Change one value of the current configuration (tests). 0 or -1. */
+int		 config_put(const char *key, const char *value);
 /* Changes with every config_set: what a module derives from the configuration
  * (a key, a parsed list) is kept until the generation moves on. */
 unsigned	 config_generation(void);

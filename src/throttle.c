@@ -1,6 +1,6 @@
 /*
- * throttle.c — fixed-window counters in MariaDB, address keys, the insurer
- * allowlist and the login CAPTCHA policy. See throttle.h.
+ * throttle.c — fixed-window counters in MariaDB, address keys and the login
+ * CAPTCHA policy. See throttle.h.
  */
 #include "autoconf.h"
 #include "throttle.h"
@@ -152,12 +152,6 @@ addr_parse(const char *s, struct addr *a)
 	return -1;
 }
 
-static int
-addr_bits(const struct addr *a)
-{
-	return a->af == AF_INET ? 32 : 128;
-}
-
 /* Clear the bits after the first plen. */
 static void
 addr_mask(struct addr *a, int plen)
@@ -211,80 +205,6 @@ throttle_addr_net(const char *ip, char *out, size_t cap)
 		return -1;
 	n = snprintf(out, cap, "%s/%d", t, plen);
 	return (n < 0 || (size_t)n >= cap) ? -1 : 0;
-}
-
-/* Parse "addr" or "addr/plen". 0 or -1. */
-static int
-cidr_parse(const char *s, struct addr *a, int *plen)
-{
-	char		 tmp[INET6_ADDRSTRLEN + 8];
-	const char	*slash;
-	long long	 n;
-
-	if (s == NULL || strlen(s) >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, s, strlen(s) + 1);
-	if ((slash = strchr(s, '/')) != NULL)
-		tmp[slash - s] = '\0';
-	/* A mapped address with a v6 prefix would be ambiguous: refuse it. */
-	if (addr_parse(tmp, a) != 0 ||
-	    (a->af == AF_INET && strchr(tmp, ':') != NULL && slash != NULL))
-		return -1;
-	if (slash == NULL)
-		n = addr_bits(a);
-	else if (util_parse_int(slash + 1, 0, addr_bits(a), &n) != 0)
-		return -1;
-	*plen = (int)n;
-	return 0;
-}
-
-int
-throttle_cidr_canon(const char *cidr, char *out, size_t cap)
-{
-	struct addr	 a;
-	char		 t[INET6_ADDRSTRLEN];
-	int		 plen, n;
-
-	if (cidr_parse(cidr, &a, &plen) != 0)
-		return -1;
-	addr_mask(&a, plen);
-	if (addr_text(&a, t, sizeof(t)) != 0)
-		return -1;
-	n = snprintf(out, cap, "%s/%d", t, plen);
-	return (n < 0 || (size_t)n >= cap) ? -1 : 0;
-}
-
-int
-throttle_cidr_match(const char *cidr, const char *ip)
-{
-	struct addr	 net, a;
-	int		 plen;
-
-	if (cidr_parse(cidr, &net, &plen) != 0 || addr_parse(ip, &a) != 0)
-		return -1;
-	if (net.af != a.af)
-		return 0;
-	addr_mask(&net, plen);
-	addr_mask(&a, plen);
-	return memcmp(net.b, a.b, sizeof(a.b)) == 0;
-}
-
-int
-throttle_allowlisted(const char *ip)
-{
-	struct db_res	*res = NULL;
-	int		 rc, found = 0;
-
-	if ((rc = db_query(&res, "SELECT cidr FROM insurer_allowlist", "")) < 0)
-		return rc;
-	while ((rc = db_res_next(res)) == 1) {
-		if (throttle_cidr_match(db_res_str(res, 0), ip) == 1) {
-			found = 1;
-			break;
-		}
-	}
-	db_res_free(res);
-	return rc < 0 ? rc : found;
 }
 
 /* ---------------------------------------------------------------- keys */

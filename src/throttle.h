@@ -69,18 +69,12 @@ void		 throttle_key_addr(char *out, size_t cap, const char *purpose,
 
 /*
  * Addresses. canon: canonical text of an IPv4/IPv6 address (IPv4-mapped IPv6
- * becomes IPv4). net: its /24 or /64 network as CIDR. cidr_canon: a CIDR ("a.b.c.d",
- * "a.b.c.d/n", "x::/n") with its host bits cleared, "/n" always written — the form
- * stored in insurer_allowlist.cidr. All return 0, or -1 when the input does not
- * parse or out is too small (THROTTLE_ADDR_MAX is enough).
+ * becomes IPv4). net: its /24 or /64 network as CIDR. Both return 0, or -1 when
+ * the input does not parse or out is too small (THROTTLE_ADDR_MAX is enough).
+ * (Allowlist blocks are insurer.h's: insurer_cidr_parse, insurer_ip_allowlisted.)
  */
 int		 throttle_addr_canon(const char *ip, char *out, size_t cap);
 int		 throttle_addr_net(const char *ip, char *out, size_t cap);
-int		 throttle_cidr_canon(const char *cidr, char *out, size_t cap);
-/* 1 when ip lies in cidr, 0 when not, -1 when either does not parse. */
-int		 throttle_cidr_match(const char *cidr, const char *ip);
-/* 1 when ip is in any insurer's allowlist, 0 when not, or a db_status. Read only. */
-int		 throttle_allowlisted(const char *ip);
 
 /* The login counts of one client address in the current Login.WindowMinutes. */
 struct throttle_login {

@@ -214,7 +214,7 @@ START_TEST(test_expiry)
 	ck_assert_int_eq(captcha_kind(ch), -1);
 	ck_assert_int_eq(captcha_verify(ch, "AAAA", 1), CAPTCHA_INVALID);
 	/* Login.CaptchaMinutes is honoured. */
-	hdf_set_value(config_hdf(), "Login.CaptchaMinutes", "1");
+	config_put("Login.CaptchaMinutes", "1");
 	ck_assert_int_eq(captcha_new_at(CAPTCHA_TEXT, 1, NOW, ch, sizeof(ch)), 0);
 	ck_assert_int_eq(captcha_open_at(ch, NOW + 59, &box), 0);
 	ck_assert_int_eq(captcha_open_at(ch, NOW + 60, &box), -1);

@@ -414,23 +414,23 @@ START_TEST(test_config_check)
 	ck_assert_int_eq(verify(), CAPTCHA_PROVIDER_UNAVAILABLE);
 
 	config_for(NULL);
-	hdf_set_value(config_hdf(), "Login.RecaptchaSecret", "");
+	config_put("Login.RecaptchaSecret", "");
 	ck_assert_int_eq(captcha_provider_check(err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "Login.RecaptchaSecret"));
 	ck_assert_int_eq(verify(), CAPTCHA_PROVIDER_UNAVAILABLE);
 	config_for(NULL);
-	hdf_set_value(config_hdf(), "Login.RecaptchaSiteKey", "");
+	config_put("Login.RecaptchaSiteKey", "");
 	ck_assert_int_eq(captcha_provider_check(err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "Login.RecaptchaSiteKey"));
 	ck_assert_int_eq(fake.requests, 0);
 
 	/* Off: the built-in CAPTCHA, or no CAPTCHA at all. */
 	config_for("http://www.google.com/");
-	hdf_set_value(config_hdf(), "Login.CaptchaProvider", "builtin");
+	config_put("Login.CaptchaProvider", "builtin");
 	ck_assert_int_eq(captcha_provider_enabled(), 0);
 	ck_assert_int_eq(captcha_provider_check(err, sizeof(err)), 0);
 	config_for(NULL);
-	hdf_set_value(config_hdf(), "Login.Captcha", "off");
+	config_put("Login.Captcha", "off");
 	ck_assert_int_eq(captcha_provider_enabled(), 0);
 	config_for(NULL);
 	ck_assert_int_eq(captcha_provider_enabled(), 1);
