@@ -213,22 +213,47 @@ int
 crypto_hmac(const void *key, size_t keylen, const void *msg, size_t len,
     unsigned char out[32])
 {
-	gcry_mac_hd_t	 h;
+	/* The last key's handle is kept: a page computes several MACs, nearly
+	 * all with Security.Secret, and opening and keying a handle costs more
+	 * than the MAC of a short message. */
+	static gcry_mac_hd_t h;
+	static unsigned char last[128];
+	static size_t	 lastlen;
 	gcry_error_t	 err;
 	size_t		 outlen = 32;
 
-	if ((err = gcry_mac_open(&h, GCRY_MAC_HMAC_SHA256, 0, NULL)) != 0) {
-		log_err("crypto: hmac open: %s", gcry_strerror(err));
-		return -1;
+	if (h != NULL && keylen == lastlen && memcmp(key, last, keylen) == 0)
+		err = gcry_mac_reset(h);
+	else {
+		if (h != NULL)
+			gcry_mac_close(h);
+		h = NULL;
+		util_wipe(last, sizeof(last));
+		lastlen = 0;
+		if ((err = gcry_mac_open(&h, GCRY_MAC_HMAC_SHA256, 0, NULL)) != 0) {
+			log_err("crypto: hmac open: %s", gcry_strerror(err));
+			h = NULL;
+			return -1;
+		}
+		err = gcry_mac_setkey(h, key, keylen);
+		if (err == 0 && keylen <= sizeof(last)) {
+			memcpy(last, key, keylen);
+			lastlen = keylen;
+		}
 	}
-	if ((err = gcry_mac_setkey(h, key, keylen)) != 0 ||
-	    (err = gcry_mac_write(h, msg, len)) != 0 ||
+	if (err != 0 || (err = gcry_mac_write(h, msg, len)) != 0 ||
 	    (err = gcry_mac_read(h, out, &outlen)) != 0) {
 		log_err("crypto: hmac: %s", gcry_strerror(err));
 		gcry_mac_close(h);
+		h = NULL;
+		util_wipe(last, sizeof(last));
+		lastlen = 0;
 		return -1;
 	}
-	gcry_mac_close(h);
+	if (lastlen == 0) {	/* a key too long to remember */
+		gcry_mac_close(h);
+		h = NULL;
+	}
 	return outlen == 32 ? 0 : -1;
 }
 
@@ -360,21 +385,36 @@ static int
 gcm_open(gcry_cipher_hd_t *h, const unsigned char key[32],
     const unsigned char *nonce)
 {
+	/* As crypto_hmac: the last key's handle is kept (the CAPTCHA key). */
+	static gcry_cipher_hd_t kept;
+	static unsigned char last[32];
 	gcry_error_t	 err;
 
-	if ((err = gcry_cipher_open(h, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM,
-	    0)) != 0) {
-		log_err("crypto: cipher open: %s", gcry_strerror(err));
-		*h = NULL;
-		return -1;
+	*h = NULL;
+	if (kept != NULL && memcmp(key, last, 32) == 0)
+		err = gcry_cipher_reset(kept);
+	else {
+		if (kept != NULL)
+			gcry_cipher_close(kept);
+		kept = NULL;
+		util_wipe(last, sizeof(last));
+		if ((err = gcry_cipher_open(&kept, GCRY_CIPHER_AES256,
+		    GCRY_CIPHER_MODE_GCM, 0)) != 0) {
+			log_err("crypto: cipher open: %s", gcry_strerror(err));
+			kept = NULL;
+			return -1;
+		}
+		if ((err = gcry_cipher_setkey(kept, key, 32)) == 0)
+			memcpy(last, key, 32);
 	}
-	if ((err = gcry_cipher_setkey(*h, key, 32)) != 0 ||
-	    (err = gcry_cipher_setiv(*h, nonce, GCM_NONCE)) != 0) {
+	if (err != 0 || (err = gcry_cipher_setiv(kept, nonce, GCM_NONCE)) != 0) {
 		log_err("crypto: cipher setup: %s", gcry_strerror(err));
-		gcry_cipher_close(*h);
-		*h = NULL;
+		gcry_cipher_close(kept);
+		kept = NULL;
+		util_wipe(last, sizeof(last));
 		return -1;
 	}
+	*h = kept;
 	return 0;
 }
 
@@ -405,8 +445,7 @@ crypto_seal(const unsigned char key[32], const void *in, size_t n,
 	}
 	rc = (long)(n + GCM_NONCE + GCM_TAG);
  out:
-	gcry_cipher_close(h);
-	return rc;
+	return rc;	/* h stays open for the next box (gcm_open) */
 }
 
 /*
@@ -442,8 +481,7 @@ crypto_open(const unsigned char key[32], const unsigned char *in, size_t n,
 	}
 	rc = (long)len;
  out:
-	gcry_cipher_close(h);
-	return rc;
+	return rc;	/* h stays open for the next box (gcm_open) */
 }
 
 static crypto_kdf_fn	 kdf_offload;

@@ -35,6 +35,9 @@
 #include "template.h"
 #include "worker.h"
 
+/* A request that takes this long is logged whatever its status. */
+#define SLOW_MS		1000
+
 /* The FastCGI request being served (one per process at a time). */
 static FCGX_Request	*cur;
 
@@ -397,7 +400,7 @@ request_handle(FCGX_Request *fr)
 {
 	struct req	 r;
 	NEOERR		*err;
-	int64_t		 t0 = util_mono_ms();
+	int64_t		 t0 = util_mono_ms(), ms;
 	const char	*https;
 	int		 st;
 
@@ -456,9 +459,12 @@ request_handle(FCGX_Request *fr)
 	}
 	metrics_add(st >= 500 ? M_REQ_5XX : st >= 400 ? M_REQ_4XX : st >= 300 ?
 	    M_REQ_3XX : M_REQ_2XX, 1);
-	metrics_add(M_REQ_MS, util_mono_ms() - t0);
-	log_info("%s %s %d %lldms", r.method, r.route ? r.route->name : "-", st,
-	    (long long)(util_mono_ms() - t0));
+	ms = util_mono_ms() - t0;
+	metrics_add(M_REQ_MS, ms);
+	/* nginx's access log has a line per request, with this request id; here
+	 * only the requests worth a look, unless Server.LogLevel is debug. */
+	(st >= 400 || ms >= SLOW_MS ? log_info : log_debug)("%s %s %d %lldms",
+	    r.method, r.route ? r.route->name : "-", st, (long long)ms);
 out:
 	if (r.hdf != NULL)
 		hdf_destroy(&r.hdf);
