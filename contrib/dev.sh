@@ -449,7 +449,7 @@ write_config() {
 # Every key is documented in contrib/kenpo.hdf.sample.
 Service.BaseURL = http://127.0.0.1:$HTTP_PORT
 Server.Socket = $RUN/kenpod.sock
-Server.Workers = 2
+Server.Workers = 4
 Server.Templates = $ROOT/templates
 Server.Htdocs = $ROOT/htdocs
 Server.Migrations = $ROOT/sql
