@@ -170,11 +170,20 @@ path_carries_secret(const struct req *r)
 static void
 response_open(struct req *r, int status, const char *ctype, size_t len)
 {
-	FCGX_FPrintF(cur->out, "Status: %d %s\r\n", status, status_text(status));
-	FCGX_FPrintF(cur->out, "Content-Type: %s\r\n", ctype);
-	if (len != (size_t)-1)
-		/* libfcgi's own printf knows no %zu. */
-		FCGX_FPrintF(cur->out, "Content-Length: %lu\r\n", (unsigned long)len);
+	char	 head[256];
+	int	 n;
+
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\nContent-Type: %s\r\n"
+	    "X-Request-Id: %s\r\n", status, status_text(status), ctype, r->id);
+	if (n > 0 && (size_t)n < sizeof(head) && len != (size_t)-1)
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Content-Length: %zu\r\n", len);
+	if (n < 0 || (size_t)n >= sizeof(head)) {
+		log_err("response headers too long");	/* ctype is ours */
+		n = snprintf(head, sizeof(head), "Status: 500 %s\r\n",
+		    status_text(500));
+	}
+	FCGX_PutStr(head, n, cur->out);
 	/* The login page of an operator who chose a reCAPTCHA-compatible provider
 	 * loads its widget (captcha_provider.h); every other page stays strict. */
 	if (r->route != NULL && strcmp(r->route->name, "login") == 0 &&
@@ -201,7 +210,6 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 		FCGX_PutS("Cache-Control: no-store\r\n", cur->out);
 	else
 		FCGX_PutS("Cache-Control: private, no-cache\r\n", cur->out);
-	FCGX_FPrintF(cur->out, "X-Request-Id: %s\r\n", r->id);
 	if (r->headers.len > 0)
 		FCGX_PutStr(r->headers.data, (int)r->headers.len, cur->out);
 	FCGX_PutS("\r\n", cur->out);
