@@ -844,12 +844,12 @@ def login_rounds(a, fe, log, tools, tmp, pool, queue, cost):
     check_login_post(fe, pre, token)
     out = {"post": [], "probe": [], "ceiling": [], "counted": [],
            "flood": None, "flood_probe": None, "flood_counted": None,
+           "flood_ceiling": None,
            "pool": pool, "queue": queue}
     threads = max(1, min(a.threads, queue))
     for rnd in range(1, a.rounds + 1):
         rate = hashbound(tools["hashbound"], pool, a.duration, cost)
-        if rate is not None:
-            out["ceiling"].append(rate)
+        out["ceiling"].append(rate)
         p, q, counted = login_run(a, fe, log, tmp, pre, token, queue, threads)
         out["post"].append(p)
         out["probe"].append(q)
@@ -860,9 +860,11 @@ def login_rounds(a, fe, log, tools, tmp, pool, queue, cost):
             f"meanwhile p99 {q.p99 or 0:.0f} ms; kenpod counted {counted['fail']} "
             f"failures, {counted['busy']} busy ({fmt_statuses(p.statuses)})")
     threads = max(1, min(a.threads, a.connections))
+    rate = hashbound(tools["hashbound"], pool, a.duration, cost)
     p, q, counted = login_run(a, fe, log, tmp, pre, token, a.connections, threads)
-    out.update(flood=p, flood_probe=q, flood_counted=counted)
-    say(f"flood: POST /login -c{a.connections}: {p.rate('200') or 0:.1f} answered 200/s, "
+    out.update(flood=p, flood_probe=q, flood_counted=counted, flood_ceiling=rate)
+    say(f"flood: ceiling {rate or 0:.1f} hashes/s; POST /login -c{a.connections}: "
+        f"{p.rate('200') or 0:.1f} answered 200/s, "
         f"{p.rate('503') or 0:.1f} 503/s, p99 {p.p99 or 0:.0f} ms; GET /login meanwhile "
         f"p99 {q.p99 or 0:.0f} ms; kenpod counted {counted['fail']} failures, "
         f"{counted['busy']} busy ({fmt_statuses(p.statuses)})")
@@ -898,6 +900,11 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
         "round(s), medians; every case through nginx from contrib/nginx/dev.conf.in")
     if conftest.SANITIZED:
         add("NOTE:    this build has sanitizers (--enable-sanitizers): figures mean little")
+    if max(m["load"], os.getloadavg()[0]) > m["cpus"] / 2:
+        add("NOTE:    the machine was busy with other work (load average above): each "
+            "figure shares the CPUs with it,")
+        add("         and a ratio of two runs (x hello, x ceiling) may swing from round to "
+            "round; see the rounds")
     add("")
     add(f"{'GET page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} "
         f"{'p99/hello':>9} {'not 200':>8}  req/s per round")
@@ -935,53 +942,61 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
     else:
         add(f"  logins kenpod: hash pool {login['pool']} ({info['login_pool_src']});")
         add(f"  at most {login['queue']} POSTs wait for it ({info['login_queue_src']}).")
-        add("  x ceiling = 200/s over the hash-bound ceiling measured in the same run. "
-            "GET /login paced:")
-        add(f"  {PROBE_TEXT} (wrk's delay(), not in the latency): a probe, not a load.")
+        add("  x ceiling: 200/s over the hash-bound ceiling measured just before, median "
+            "over the rounds.")
+        add(f"  GET /login paced: {PROBE_TEXT}")
+        add("  (wrk's delay(), not in the latency): a probe of page latency, not a load.")
         posts, probes, ceil = login["post"], login["probe"], login["ceiling"]
-        c = med(ceil)
         add(f"{'':34} {'200/s':>8} {'503/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'x ceiling':>9} {'other':>6}  per round (200/s)")
+            f"{'x ceiling':>9} {'other':>6}  per round")
 
         def other(rs):
             return sum(n for r in rs for (m, st), n in r.statuses.items()
                        if st not in ("200", "499", "503"))
 
-        def line(label, rs, ceiling=True, method="POST", rounds=True):
+        def ratio(r, ceiling):
+            ok = r.rate("200")
+            return ok / ceiling if ok is not None and ceiling else None
+
+        def line(label, rs, ceilings=None, method="POST", rounds=True):
+            """ceilings: each run's own hash-bound ceiling; x ceiling is the
+            median of the runs' 200/s over their ceiling."""
             ok = med(r.rate("200", method) for r in rs)
             busy = med(r.rate("503", method) for r in rs)
+            x = med(ratio(r, cl) for r, cl in zip(rs, ceilings)) if ceilings else None
             bad = other(rs)
             text = (f"{label:34} {f0(ok, 8, 1)} {f0(busy, 8, 1)} "
                     f"{f0(med(r.p50 for r in rs), 8, 1)} {f0(med(r.p99 for r in rs), 8, 1)} "
-                    f"{f0(ok / c if ceiling and ok is not None and c else None, 9, 2)} "
-                    f"{bad:6d}  "
-                    + (" ".join(f"{r.rate('200', method) or 0:.1f}" for r in rs)
-                       if rounds else ""))
+                    f"{f0(x, 9, 2)} {bad:6d}  ")
+            if rounds and ceilings:
+                text += " ".join(f"{r.rate('200') or 0:.1f}"
+                                 + (f" ({ratio(r, cl):.2f})" if ratio(r, cl) is not None
+                                    else "") for r, cl in zip(rs, ceilings)) + " 200/s"
+            elif rounds:
+                text += " ".join(f"{r.rate('200', method) or 0:.1f}" for r in rs) + " 200/s"
             if bad:
                 text += "  NOT 200/503: " + fmt_statuses(
                     sum((r.statuses for r in rs), collections.Counter()))
             errs = sum(r.socket_errors() for r in rs)
             if errs:
                 text += f"  socket errors: {errs}"
-            n499 = sum(cut(r.statuses) for r in rs)
-            return text, n499
+            return text
 
         q = login["queue"]
-        text, n499 = line(f"POST /login -c{q} (= HashQueue)", posts)
-        add(text)
-        add(f"{'hash-bound ceiling (' + str(login['pool']) + ' procs)':34} {f0(c, 8, 1)}"
-            f" {'hashes/s (bare C loop, same parameters)':43}  "
-            + " ".join(f"{x:.1f}" for x in ceil))
-        add(line("GET /login meanwhile, paced", probes, ceiling=False,
-                 method="GET")[0] + "  (page latency under hash load; not a target)")
+        add(line(f"POST /login -c{q} (= HashQueue)", posts, ceilings=ceil))
+        fc = login["flood_ceiling"]
+        add(f"{'hash-bound ceiling (' + str(login['pool']) + ' procs)':34} "
+            f"{f0(med(ceil), 8, 1)} {'hashes/s (bare C loop, same parameters)':43}  "
+            + " ".join(f"{x:.1f}" if x is not None else "failed" for x in ceil)
+            + (f"; before the flood {fc:.1f}" if fc is not None else ""))
+        add(line("GET /login meanwhile, paced", probes, method="GET")
+            + "  (page latency under hash load; not a target)")
         flood = login["flood"]
         if flood is not None:
-            text, _ = line(f"POST /login flood -c{a.connections} (1 round)", [flood],
-                           rounds=False)
-            add(text)
+            add(line(f"POST /login flood -c{a.connections} (1 round)", [flood],
+                     ceilings=[fc], rounds=False))
             add(line("GET /login in the flood, paced", [login["flood_probe"]],
-                     ceiling=False, method="GET", rounds=False)[0]
-                + "  (pages stay served; not a target)")
+                     method="GET", rounds=False) + "  (pages stay served? not a target)")
             parts = []
             for st, what in (("200", "hashed (200)"), ("503", "refused (503)")):
                 t = flood.times.get(("POST", st))
