@@ -901,10 +901,11 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
     if conftest.SANITIZED:
         add("NOTE:    this build has sanitizers (--enable-sanitizers): figures mean little")
     if max(m["load"], os.getloadavg()[0]) > m["cpus"] / 2:
-        add("NOTE:    the machine was busy with other work (load average above): each "
-            "figure shares the CPUs with it,")
-        add("         and a ratio of two runs (x hello, x ceiling) may swing from round to "
-            "round; see the rounds")
+        add("NOTE:    load average above half the CPUs (a minute's average: it may "
+            "also be the tail of earlier")
+        add("         work): figures may share the CPUs with other work, and a ratio of "
+            "two runs (x hello,")
+        add("         x ceiling) may swing from round to round; see the rounds")
     add("")
     add(f"{'GET page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} "
         f"{'p99/hello':>9} {'not 200':>8}  req/s per round")
