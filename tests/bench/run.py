@@ -20,22 +20,34 @@ What it does (issue 9, item 4):
     median req/s, p50 and p99 and the ratios to the hello. Every response's status
     is read from nginx's access log: anything but 200 is counted and shown.
  4. Signup burst: N step-1 POSTs (fresh addresses, a valid password and CSRF
-    token) from a pool of client threads, then waits until every activation mail
-    is in the sink; reports the time of the posts, the time until the last mail,
-    mails/s, and whether every address got exactly one mail.
+    token) from a pool of client threads. A POST answered 503 (the hashing pool
+    is full: kenpod stored nothing) is sent again after its Retry-After, at most
+    1 s, as a member's browser would, until it is answered; the 503s are counted.
+    Then waits until every activation mail is in the sink; reports the time of
+    the posts, the time until the last mail, mails/s, and whether every address
+    got exactly one mail (a 503 that stored something would show as a second one).
  5. POST /login: a second kenpod ("logins", Login.Captcha = off: with the CAPTCHA
     on, failures from one client address raise the CAPTCHA level and the password
     is never hashed) gets wrk POSTs with a wrong password and a fresh unknown
     address each, which costs exactly one Argon2id hash (crypto_password_dummy).
-    Its rounds interleave with the hash-bound ceiling: hashbound with P processes
-    (P = Server.HashWorkers, else the number of online CPUs) and kenpod's Argon2
-    parameters. A second small wrk measures GET /login latency meanwhile. The
-    number of login failures kenpod counted (/metrics) is compared with wrk's.
+    Its hash pool P is counted (its kenpod-hash processes, checked against the
+    start log line); Q, the number of POSTs kenpod lets wait for the pool, is
+    Server.HashQueue, else min(2P, Server.Workers - 1), at least 1 (hashpool.c).
+    The measured rounds run wrk at -c Q, so every POST is hashed; they interleave
+    with the hash-bound ceiling: hashbound with P processes and kenpod's Argon2
+    parameters. "x ceiling" is the POSTs answered 200 (read from nginx's access
+    log: each one was hashed) per second over the ceiling. Then one flood round
+    at -c --connections: how many are hashed (200) and how many refused at once
+    (503 busy, Retry-After), and how fast. A second small wrk measures GET /login
+    latency meanwhile, in both; it is paced (4 connections, 40 ms between an
+    answer and the next request) so as not to take the CPU the POSTs need. The
+    login failures and the busy answers kenpod counted (/metrics) are compared
+    with nginx's 200s and 503s.
  6. Private memory (Private_Clean + Private_Dirty from /proc/PID/smaps_rollup) of
     every kenpod process by role (comm kenpod, kenpod-worker, kenpod-mailer,
-    kenpod-hash; without those names the workers and the mailer are told apart by
-    the listening socket) before the load and after everything, and of the
-    hello's workers.
+    kenpod-hash; a kenpod that names none of its children has its page workers
+    told apart by the listening socket) before the load and after everything, and
+    of the hello's workers.
  7. Prints one table with the machine it ran on.
 
 Exit status: 0 whatever the figures; 1 when the stack or the hello could not
@@ -57,6 +69,7 @@ import email.parser
 import email.policy
 import email.utils
 import http.client
+import math
 import os
 import platform
 import re
@@ -84,6 +97,11 @@ LOGIN_FAILED = ("メールアドレスまたはパスワードが正しくあり
 LOGIN_FAIL_METRIC = 'kenpo_logins_total{result="fail"}'
 # The signup throttle of the bench's kenpod (one client address posts the burst).
 SIGNUP_PER_HOUR = "1000000"
+# A step-1 POST answered 503 (busy) is sent again after its Retry-After, at most
+# this long, as a member's browser would; an address still refused after
+# RETRY_GIVE_UP_S is given up.
+RETRY_CAP_S = 1.0
+RETRY_GIVE_UP_S = 120.0
 WORKER_LIMIT_KIB = 4096     # issue 9: a page worker holds at most 4 MiB private
 
 # comm (/proc/PID/comm) of kenpod's processes -> role.
@@ -173,8 +191,10 @@ class WrkResult:
         self.out = out
         m = re.search(r"Requests/sec:\s+([\d.]+)", out)
         self.rps = float(m.group(1)) if m else None
-        m = re.search(r"(\d+) requests in", out)
+        m = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)
         self.requests = int(m.group(1)) if m else 0
+        self.seconds = (float(m.group(2)) * {"ms": 0.001, "s": 1, "m": 60}[m.group(3)]
+                        if m else None)
         self.p50 = _ms(out, "50%")
         self.p99 = _ms(out, "99%")
         m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -184,6 +204,12 @@ class WrkResult:
         self.errors = dict(zip(("connect", "read", "write", "timeout"),
                                map(int, m.groups()))) if m else {}
         self.statuses = collections.Counter()   # from nginx's access log
+        self.times = {}                         # (method, status) -> [ms], idem
+
+    def rate(self, status, method="POST"):
+        """Answers with status per second of wrk's run (from the access log)."""
+        n = self.statuses.get((method, status), 0)
+        return n / self.seconds if self.seconds else None
 
     def socket_errors(self):
         return sum(self.errors.values())
@@ -206,18 +232,21 @@ def wrk(url, duration, conns, threads, script=None, timeout=None):
 
 class AccessLog:
     """Statuses of the requests an nginx logged since the last take(). The log is
-    emptied after each take (nginx appends with O_APPEND, so that is safe)."""
+    emptied after each take (nginx appends with O_APPEND, so that is safe). The
+    bench's own GET /metrics polls are left out."""
 
     def __init__(self, fe):
         self.path = os.path.join(fe.dir, "nginx", "access.log")
+        self.times = {}
 
     def reset(self):
         if os.path.exists(self.path):
             os.truncate(self.path, 0)
 
     def take(self):
-        """Counter of (method, status) since the last take()."""
-        c = collections.Counter()
+        """Counter of (method, status) since the last take(); self.times gets
+        {(method, status): [$request_time in ms]} of the same requests."""
+        c, times = collections.Counter(), collections.defaultdict(list)
         try:
             with open(self.path, encoding="utf-8", errors="replace") as f:
                 for line in f:
@@ -225,14 +254,29 @@ class AccessLog:
                     q = line.rfind('"')
                     if q < 0:
                         continue
-                    method = line[line.rfind('"', 0, q) + 1:q].split(" ", 1)[0]
+                    request = line[line.rfind('"', 0, q) + 1:q].split(" ")
+                    if len(request) > 1 and request[1] == "/metrics":
+                        continue
                     rest = line[q + 1:].split()
                     if rest:
-                        c[(method, rest[0])] += 1
+                        c[(request[0], rest[0])] += 1
+                        try:
+                            times[(request[0], rest[0])].append(float(rest[2]) * 1000)
+                        except (IndexError, ValueError):
+                            pass
         except OSError:
             pass
         self.reset()
+        self.times = dict(times)
         return c
+
+
+def pct(values, q):
+    """The q-th percentile (nearest rank) of values, or None."""
+    if not values:
+        return None
+    v = sorted(values)
+    return v[max(0, math.ceil(q / 100 * len(v)) - 1)]
 
 
 def non200(statuses):
@@ -306,24 +350,51 @@ def descendants(pid):
     return out
 
 
+def _listener_inode(path):
+    """The inode of the listening unix socket bound to path, or None."""
+    try:
+        with open("/proc/net/unix") as f:
+            next(f)
+            for line in f:
+                cols = line.split()
+                if len(cols) >= 8 and cols[7] == path:
+                    return cols[6]
+    except (OSError, StopIteration):
+        pass
+    return None
+
+
+def _holds_socket(pid, inode):
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]":
+                    return True
+            except OSError:
+                continue
+    except OSError:
+        pass
+    return False
+
+
 def kenpod_roles(fe):
-    """({pid: role}, named) for one frontend's kenpod; named is False when the roles
-    had to be guessed from the listening socket (kenpod does not name them)."""
+    """({pid: role}, named) for one frontend's kenpod. The roles come from the
+    children's names (kenpod.c: kenpod-worker, kenpod-mailer, kenpod-hash); a
+    child not yet renamed (just forked) is "other". Only when no child carries a
+    name (named False) are the page workers told apart by the listening socket
+    they share; the others are then "other"."""
     master = fe.kenpod_pid
     if master is None:
         return {}, True
-    roles, named = {master: "master"}, True
-    workers = mailers = None
-    for pid, comm in descendants(master):
-        if comm in ROLES and comm != "kenpod":
-            roles[pid] = ROLES[comm]
-            continue
-        if comm == "kenpod":
-            if workers is None:
-                workers, mailers = set(fe.worker_pids()), set(fe.mailer_pids())
-            named = False
-            roles[pid] = ("page worker" if pid in workers else
-                          "mailer" if pid in mailers else "other")
+    kids = descendants(master)
+    roles = {master: "master"}
+    named = not kids or any(comm in ROLES and comm != "kenpod" for _, comm in kids)
+    inode = None if named else _listener_inode(fe.socket)
+    for pid, comm in kids:
+        if named:
+            roles[pid] = ROLES.get(comm, "other") if comm != "kenpod" else "other"
+        elif comm == "kenpod" and inode and _holds_socket(pid, inode):
+            roles[pid] = "page worker"
         else:
             roles[pid] = "other"
     return roles, named
@@ -345,6 +416,60 @@ def memory_snapshot(frontends, hello=None):
             if kib is not None:
                 snap[("hello", "worker")].append(kib)
     return snap, named_all
+
+
+# ------------------------------------------------------------------ the hash pool
+
+START_LINE = re.compile(r"kenpod started: (\d+) workers and (\d+) hashing processes")
+
+
+def hash_pool(fe, cpus):
+    """(P, how it was found) for one frontend's kenpod: the number of its
+    kenpod-hash children, checked against its start log line ("kenpod started: N
+    workers and M hashing processes"); without named children, the log line,
+    else Server.HashWorkers or the online CPUs as hashpool.c counts."""
+    logged = None
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            for line in fe.log_lines():
+                m = START_LINE.search(line)
+                if m:
+                    logged = int(m.group(2))
+        except OSError:
+            pass
+        counted = len(fe.hash_pids())
+        if (logged is not None and counted == logged) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if counted:
+        if logged is None:
+            return counted, f"{counted} kenpod-hash processes; no start log line"
+        if logged == counted:
+            return counted, f"{counted} kenpod-hash processes, as its start log says"
+        return counted, (f"{counted} kenpod-hash processes, but its start log says "
+                         f"{logged}: MISMATCH")
+    if logged is not None:
+        return logged, "its start log line (no kenpod-hash process found)"
+    n = int(fe.config.get("Server.HashWorkers", "0") or 0)
+    if n > 0:
+        return n, "Server.HashWorkers (no kenpod-hash process, no start log line)"
+    return cpus, "online CPUs (no kenpod-hash process, no start log line)"
+
+
+def hash_queue(fe, pool):
+    """(Q, how): how many page workers kenpod lets wait for the pool at once
+    (hashpool.c queue_size): Server.HashQueue, else min(2 x pool, Server.Workers
+    - 1), at least 1; at most 256."""
+    n = int(fe.config.get("Server.HashQueue", "0") or 0)
+    workers = int(fe.config.get("Server.Workers", "4"))
+    if n > 0:
+        how = "Server.HashQueue"
+    else:
+        n = max(1, min(2 * pool, workers - 1))
+        how = (f"Server.HashQueue {'0' if 'Server.HashQueue' in fe.config else 'unset'}: "
+               f"min(2 x pool, Server.Workers {workers} - 1)")
+    return min(n, 256), how
 
 
 # ------------------------------------------------------------------ the hello
@@ -464,18 +589,20 @@ def signup_burst(a, stack, fe):
     u = urllib.parse.urlsplit(fe.base_url)
     nonce = os.urandom(4).hex()
     addrs = [f"burst-{nonce}-{i}@example.com" for i in range(n)]
-    statuses = collections.Counter()
+    statuses = collections.Counter()        # every answer, the 503s included
     accepted, lock = set(), threading.Lock()
+    waited = [0.0]                          # seconds slept on Retry-After
     maildir = stack.smtp.maildir
     seen, found = set(), []
     _maildir_scan(maildir, seen, found)      # what is there before: not ours
     found.clear()
 
-    def post(addr, check=False):
+    def post_once(addr):
+        """One step-1 POST: (status text, accepted, Retry-After seconds or None)."""
         body = urllib.parse.urlencode({
             "email": addr, "password": PASSWORD, "agree_terms": "1",
             "agree_privacy": "1", "csrf": token}).encode()
-        # One connection per POST, as conftest.Client: nothing is ever re-sent.
+        # One connection per POST, as conftest.Client: http.client never re-sends.
         conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
         try:
             conn.request("POST", "/signup", body=body, headers={
@@ -484,31 +611,57 @@ def signup_burst(a, stack, fe):
                 "Accept-Language": "ja", "User-Agent": "kenpo-bench"})
             r = conn.getresponse()
             r.read()
-            st = str(r.status)
             ok = r.status == 303 and r.getheader("Location", "").endswith("/signup/sent")
+            retry = None
+            if r.status == 503:
+                try:
+                    retry = float(r.getheader("Retry-After", "1"))
+                except ValueError:
+                    retry = 1.0
+            return str(r.status), ok, retry
         except (OSError, http.client.HTTPException) as e:
-            st, ok = f"error ({type(e).__name__})", False
+            return f"error ({type(e).__name__})", False, None
         finally:
             conn.close()
-        if check:
-            return st, ok
-        with lock:
-            statuses[st] += 1
-            if ok:
+
+    def post(addr, record=True):
+        """POST addr until it is answered other than 503, as a member's browser
+        would: a 503 (the hashing pool is full) is sent again after its
+        Retry-After, at most RETRY_CAP_S, for RETRY_GIVE_UP_S at most."""
+        give_up = time.monotonic() + RETRY_GIVE_UP_S
+        while True:
+            st, ok, retry = post_once(addr)
+            if record:
+                with lock:
+                    statuses[st] += 1
+            if retry is None:
+                break
+            if time.monotonic() > give_up:
+                st = "503 (gave up)"
+                break
+            pause = min(max(retry, 0.0), RETRY_CAP_S)
+            if record:
+                with lock:
+                    waited[0] += pause
+            time.sleep(pause)
+        if record and ok:
+            with lock:
                 accepted.add(addr)
+        return st, ok
 
     # One POST like the burst's first: it must be accepted (303 to /signup/sent).
-    st, ok = post(f"burst-{nonce}-check@example.com", check=True)
+    st, ok = post(f"burst-{nonce}-check@example.com", record=False)
     if not ok:
         raise NotMeasured(f"a step-1 POST answered {st}, not 303 to /signup/sent "
                           "(a form error or the signup throttle?)")
-    say(f"signup burst: {n} step-1 POSTs from {a.signup_clients} clients ...")
+    say(f"signup burst: {n} step-1 POSTs from {a.signup_clients} clients, a 503 sent "
+        f"again after its Retry-After (at most {RETRY_CAP_S:g} s) ...")
     t0 = time.time()
     with ThreadPoolExecutor(a.signup_clients) as pool:
-        list(pool.map(post, addrs))
+        finals = collections.Counter(st for st, ok in pool.map(post, addrs))
     t_posts = time.time() - t0
-    say(f"  posts done in {t_posts:.1f} s ({fmt_counter(statuses)}); "
-        "waiting for the mails ...")
+    say(f"  posts done in {t_posts:.1f} s (answers {fmt_counter(statuses)}; final "
+        f"{fmt_counter(finals)}); waiting for the mails ...")
 
     want = set(x.lower() for x in addrs)
     deadline = time.monotonic() + a.mail_timeout
@@ -538,7 +691,8 @@ def signup_burst(a, stack, fe):
     subjects = collections.Counter(s for _, to, s in found if to in want)
     return {
         "n": n, "clients": a.signup_clients, "t_posts": t_posts,
-        "statuses": statuses, "accepted": len(accepted),
+        "statuses": statuses, "finals": finals, "accepted": len(accepted),
+        "busy": statuses.get("503", 0), "waited": waited[0],
         "mails": len(ours),
         "t_last": (ours[-1] - t0) if ours else None,
         "t_first": (ours[0] - t0) if ours else None,
@@ -592,6 +746,24 @@ def login_script(tmp, fe, pre, token):
     return path
 
 
+# The GET /login probe beside the POSTs: PROBE_CONNS connections, each sending
+# its next request PROBE_GAP_MS after an answer (wrk's delay(), not counted in
+# the latency). Unpaced, it would be a load of its own: on 2 CPUs it takes half
+# of the CPU the hash pool needs and halves the POSTs measured.
+PROBE_CONNS = 4
+PROBE_GAP_MS = 40
+PROBE_TEXT = (f"{PROBE_CONNS} connections, {PROBE_GAP_MS} ms between an answer "
+              "and the next request")
+
+
+def probe_script(tmp):
+    path = os.path.join(tmp, "probe.lua")
+    with open(path, "w") as f:
+        f.write("-- GET /login, paced (written by tests/bench/run.py)\n"
+                f"function delay() return {PROBE_GAP_MS} end\n")
+    return path
+
+
 def check_login_post(fe, pre, token):
     """One POST like wrk's: it must answer 200 with the form and the failure
     message, and kenpod must count one more login failure. NotMeasured."""
@@ -621,45 +793,81 @@ def hashbound(binary, procs, duration, cost):
     return float(m.group(1))
 
 
-def login_rounds(a, fe, log, tools, tmp, procs, cost):
+BUSY_METRIC = "kenpo_hash_busy_total"
+
+
+def settled_counters(c, keys, quiet=1.0, limit=30):
+    """/metrics values of keys once they have stood still for quiet seconds (the
+    requests in flight when wrk stopped are still answered and counted), at most
+    limit seconds."""
+    def read():
+        m = conftest.metrics(c)
+        return tuple(m.get(k, 0) for k in keys)
+    now, still, end = read(), time.monotonic(), time.monotonic() + limit
+    while time.monotonic() - still < quiet and time.monotonic() < end:
+        time.sleep(0.25)
+        v = read()
+        if v != now:
+            now, still = v, time.monotonic()
+    return dict(zip(keys, now))
+
+
+def login_run(a, fe, log, tmp, pre, token, conns, threads):
+    """wrk POST /login at -c conns, and the paced GET /login probe meanwhile:
+    (post WrkResult, probe WrkResult, counted) where counted has what kenpod
+    counted meanwhile: login failures (hashed) and busy answers (503)."""
+    script = login_script(tmp, fe, pre, token)      # fresh addresses each run
+    c = fe.client()
+    keys = (LOGIN_FAIL_METRIC, BUSY_METRIC)
+    before = settled_counters(c, keys, quiet=0)
+    log.reset()
+    post = subprocess.Popen(wrk_argv(fe.base_url + "/login", a.duration, conns,
+                                     threads, script, timeout=60),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    probe = subprocess.Popen(wrk_argv(fe.base_url + "/login", a.duration, PROBE_CONNS,
+                                      1, probe_script(tmp), timeout=60),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = WrkResult(post.communicate()[0])
+    q = WrkResult(probe.communicate()[0])
+    after = settled_counters(c, keys)
+    st = log.take()
+    for r, method in ((p, "POST"), (q, "GET")):
+        r.statuses = collections.Counter({k: v for k, v in st.items() if k[0] == method})
+        r.times = {k: v for k, v in log.times.items() if k[0] == method}
+    counted = {"fail": int(after[keys[0]] - before[keys[0]]),
+               "busy": int(after[keys[1]] - before[keys[1]])}
+    return p, q, counted
+
+
+def login_rounds(a, fe, log, tools, tmp, pool, queue, cost):
     pre, token = pre_and_csrf(fe, "/login")
     check_login_post(fe, pre, token)
-    script = login_script(tmp, fe, pre, token)
-    c = fe.client()
-    out = {"post": [], "probe": [], "ceiling": [], "fail_delta": 0, "wrk_requests": 0}
+    out = {"post": [], "probe": [], "ceiling": [], "counted": [],
+           "flood": None, "flood_probe": None, "flood_counted": None,
+           "flood_ceiling": None,
+           "pool": pool, "queue": queue}
+    threads = max(1, min(a.threads, queue))
     for rnd in range(1, a.rounds + 1):
-        rate = hashbound(tools["hashbound"], procs, a.duration, cost)
-        if rate is not None:
-            out["ceiling"].append(rate)
-        before = conftest.metrics(c).get(LOGIN_FAIL_METRIC, 0)
-        log.reset()
-        post = subprocess.Popen(wrk_argv(fe.base_url + "/login", a.duration,
-                                         a.connections, a.threads, script, timeout=60),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        probe = subprocess.Popen(wrk_argv(fe.base_url + "/login", a.duration, 4, 1,
-                                          timeout=60),
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        p = WrkResult(post.communicate()[0])
-        q = WrkResult(probe.communicate()[0])
-        # The requests in flight when wrk stopped are still answered (and
-        # counted): wait until the counter stands still for a second.
-        after, still = conftest.metrics(c).get(LOGIN_FAIL_METRIC, 0), time.monotonic()
-        while time.monotonic() - still < 1.0 and time.monotonic() - still < 30:
-            time.sleep(0.25)
-            now = conftest.metrics(c).get(LOGIN_FAIL_METRIC, 0)
-            if now != after:
-                after, still = now, time.monotonic()
-        st = log.take()
-        p.statuses = collections.Counter({k: v for k, v in st.items() if k[0] == "POST"})
-        q.statuses = collections.Counter({k: v for k, v in st.items() if k[0] == "GET"})
-        out["fail_delta"] += int(after - before)
-        out["wrk_requests"] += p.requests
+        rate = hashbound(tools["hashbound"], pool, a.duration, cost)
+        out["ceiling"].append(rate)
+        p, q, counted = login_run(a, fe, log, tmp, pre, token, queue, threads)
         out["post"].append(p)
         out["probe"].append(q)
+        out["counted"].append(counted)
         say(f"round {rnd}/{a.rounds}: ceiling {rate or 0:.1f} hashes/s; POST /login "
-            f"{p.rps or 0:.1f}/s p99 {p.p99 or 0:.0f} ms ({non200(p.statuses)} not 200); "
-            f"GET /login meanwhile p99 {q.p99 or 0:.0f} ms; failures counted "
-            f"+{int(after - before)} (wrk: {p.requests})")
+            f"-c{queue}: {p.rate('200') or 0:.1f} answered 200/s, "
+            f"{p.rate('503') or 0:.1f} 503/s, p99 {p.p99 or 0:.0f} ms; GET /login "
+            f"meanwhile p99 {q.p99 or 0:.0f} ms; kenpod counted {counted['fail']} "
+            f"failures, {counted['busy']} busy ({fmt_statuses(p.statuses)})")
+    threads = max(1, min(a.threads, a.connections))
+    rate = hashbound(tools["hashbound"], pool, a.duration, cost)
+    p, q, counted = login_run(a, fe, log, tmp, pre, token, a.connections, threads)
+    out.update(flood=p, flood_probe=q, flood_counted=counted, flood_ceiling=rate)
+    say(f"flood: ceiling {rate or 0:.1f} hashes/s; POST /login -c{a.connections}: "
+        f"{p.rate('200') or 0:.1f} answered 200/s, "
+        f"{p.rate('503') or 0:.1f} 503/s, p99 {p.p99 or 0:.0f} ms; GET /login meanwhile "
+        f"p99 {q.p99 or 0:.0f} ms; kenpod counted {counted['fail']} failures, "
+        f"{counted['busy']} busy ({fmt_statuses(p.statuses)})")
     return out
 
 
@@ -686,11 +894,18 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
     add(f"kenpod:  {info['workers']} page workers (Server.Workers), Server.LogLevel "
         f"{info['loglevel']}; Argon2id m={info['cost'][0]} KiB t={info['cost'][1]} "
         f"p={info['cost'][2]}; hash pool {info['procs']} ({info['pool_src']})")
-    add(f"load:    wrk -t{a.threads} -c{a.connections} -d{a.duration}s, {a.rounds} "
-        f"interleaved round(s), medians; every case through nginx from "
-        "contrib/nginx/dev.conf.in")
+    add(f"load:    wrk -t{a.threads} -c{a.connections} -d{a.duration}s for the GET pages, "
+        f"-c the HashQueue for POST /login, then one")
+    add(f"         POST /login flood at -c{a.connections}; {a.rounds} interleaved "
+        "round(s), medians; every case through nginx from contrib/nginx/dev.conf.in")
     if conftest.SANITIZED:
         add("NOTE:    this build has sanitizers (--enable-sanitizers): figures mean little")
+    if max(m["load"], os.getloadavg()[0]) > m["cpus"] / 2:
+        add("NOTE:    load average above half the CPUs (a minute's average: it may "
+            "also be the tail of earlier")
+        add("         work): figures may share the CPUs with other work, and a ratio of "
+            "two runs (x hello,")
+        add("         x ceiling) may swing from round to round; see the rounds")
     add("")
     add(f"{'GET page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} "
         f"{'p99/hello':>9} {'not 200':>8}  req/s per round")
@@ -716,42 +931,104 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
             f"{f0(p99r, 9, 2)} {bad:8d}  " + " ".join(f"{r.rps or 0:.0f}" for r in rs) + note)
     add("")
     add("POST /login: wrong password, a fresh unknown address each (one Argon2id hash "
-        "each), on a kenpod with")
-    add("  Login.Captcha = off: with it on, failures from one client address raise the "
+        "each), on a second kenpod")
+    add("  (Login.Captcha = off: with it on, failures from one client address raise the "
         "CAPTCHA level and the")
-    add("  password is never hashed.")
+    add("  password is never hashed). 200/s and 503/s: answers per second of wrk's run, "
+        "from nginx's access log;")
+    add("  a 200 was hashed, a 503 (busy, Retry-After) was refused at once because the "
+        "pool was full.")
     if isinstance(login, str):
         add(f"  NOT MEASURED: {login}")
     else:
+        add(f"  logins kenpod: hash pool {login['pool']} ({info['login_pool_src']});")
+        add(f"  at most {login['queue']} POSTs wait for it ({info['login_queue_src']}).")
+        add("  x ceiling: 200/s over the hash-bound ceiling measured just before, median "
+            "over the rounds.")
+        add(f"  GET /login paced: {PROBE_TEXT}")
+        add("  (wrk's delay(), not in the latency): a probe of page latency, not a load.")
         posts, probes, ceil = login["post"], login["probe"], login["ceiling"]
-        rps = med(r.rps for r in posts)
-        c = med(ceil)
-        add(f"{'':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x ceiling':>9} "
-            f"{'not 200':>8}  per round")
-        bad = sum(non200(r.statuses) for r in posts)
-        add(f"{'POST /login':34} {f0(rps, 8, 1)} {f0(med(r.p50 for r in posts), 8, 0)} "
-            f"{f0(med(r.p99 for r in posts), 8, 0)} "
-            f"{f0(rps / c if rps and c else None, 9, 2)} {bad:8d}  "
-            + " ".join(f"{r.rps or 0:.1f}" for r in posts)
-            + (f"  NOT 200: {fmt_statuses(sum((r.statuses for r in posts), collections.Counter()))}"
-               if bad else ""))
-        add(f"{'hash-bound ceiling (' + str(info['procs']) + ' procs)':34} {f0(c, 8, 1)}"
-            f" hashes/s (bare C loop, same parameters){'':12}  "
-            + " ".join(f"{x:.1f}" for x in ceil))
-        bad = sum(non200(r.statuses) for r in probes)
-        add(f"{'GET /login meanwhile (-t1 -c4)':34} {f0(med(r.rps for r in probes), 8, 1)} "
-            f"{f0(med(r.p50 for r in probes), 8, 0)} {f0(med(r.p99 for r in probes), 8, 0)}"
-            f" {'':9} {bad:8d}  (page latency under hash load; not a target)")
-        delta, req = login["fail_delta"], login["wrk_requests"]
-        ok = abs(delta - req) <= max(a.connections * a.rounds, req // 20)
-        add(f"  login failures counted by kenpod (/metrics): +{delta}; POSTs wrk saw "
-            f"answered: {req} (those in flight when wrk stops, up to {a.connections} a "
-            "round, are answered after it)" + ("" if ok else
-                                               "  MISMATCH: not every POST reached the "
-                                               "password check, or wrk lost many"))
-        errs = sum(r.socket_errors() for r in posts)
-        if errs:
-            add(f"  POST socket errors: {errs}")
+        add(f"{'':34} {'200/s':>8} {'503/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+            f"{'x ceiling':>9} {'other':>6}  per round")
+
+        def other(rs):
+            return sum(n for r in rs for (m, st), n in r.statuses.items()
+                       if st not in ("200", "499", "503"))
+
+        def ratio(r, ceiling):
+            ok = r.rate("200")
+            return ok / ceiling if ok is not None and ceiling else None
+
+        def line(label, rs, ceilings=None, method="POST", rounds=True):
+            """ceilings: each run's own hash-bound ceiling; x ceiling is the
+            median of the runs' 200/s over their ceiling."""
+            ok = med(r.rate("200", method) for r in rs)
+            busy = med(r.rate("503", method) for r in rs)
+            x = med(ratio(r, cl) for r, cl in zip(rs, ceilings)) if ceilings else None
+            bad = other(rs)
+            text = (f"{label:34} {f0(ok, 8, 1)} {f0(busy, 8, 1)} "
+                    f"{f0(med(r.p50 for r in rs), 8, 1)} {f0(med(r.p99 for r in rs), 8, 1)} "
+                    f"{f0(x, 9, 2)} {bad:6d}  ")
+            if rounds and ceilings:
+                text += " ".join(f"{r.rate('200') or 0:.1f}"
+                                 + (f" ({ratio(r, cl):.2f})" if ratio(r, cl) is not None
+                                    else "") for r, cl in zip(rs, ceilings)) + " 200/s"
+            elif rounds:
+                text += " ".join(f"{r.rate('200', method) or 0:.1f}" for r in rs) + " 200/s"
+            if bad:
+                text += "  NOT 200/503: " + fmt_statuses(
+                    sum((r.statuses for r in rs), collections.Counter()))
+            errs = sum(r.socket_errors() for r in rs)
+            if errs:
+                text += f"  socket errors: {errs}"
+            return text
+
+        q = login["queue"]
+        add(line(f"POST /login -c{q} (= HashQueue)", posts, ceilings=ceil))
+        fc = login["flood_ceiling"]
+        add(f"{'hash-bound ceiling (' + str(login['pool']) + ' procs)':34} "
+            f"{f0(med(ceil), 8, 1)} {'hashes/s (bare C loop, same parameters)':43}  "
+            + " ".join(f"{x:.1f}" if x is not None else "failed" for x in ceil)
+            + (f"; before the flood {fc:.1f}" if fc is not None else ""))
+        add(line("GET /login meanwhile, paced", probes, method="GET")
+            + "  (page latency under hash load; not a target)")
+        flood = login["flood"]
+        if flood is not None:
+            add(line(f"POST /login flood -c{a.connections} (1 round)", [flood],
+                     ceilings=[fc], rounds=False))
+            add(line("GET /login in the flood, paced", [login["flood_probe"]],
+                     method="GET", rounds=False) + "  (pages stay served? not a target)")
+            parts = []
+            for st, what in (("200", "hashed (200)"), ("503", "refused (503)")):
+                t = flood.times.get(("POST", st))
+                if t:
+                    parts.append(f"{what} {len(t)}: p50 {pct(t, 50):.0f} ms, "
+                                 f"p99 {pct(t, 99):.0f} ms")
+            if parts:
+                add("  flood answers by status (nginx $request_time): " + "; ".join(parts))
+
+        def agree(runs):
+            """kenpod's counts against nginx's: (text, ok)."""
+            n200 = sum(r.statuses.get(("POST", "200"), 0) for r, _ in runs)
+            n503 = sum(r.statuses.get(("POST", "503"), 0) for r, _ in runs)
+            n499 = sum(cut(r.statuses) for r, _ in runs)
+            fail = sum(k["fail"] for _, k in runs)
+            busy = sum(k["busy"] for _, k in runs)
+            ok = fail >= n200 and busy >= n503 and (fail - n200) + (busy - n503) <= n499
+            return (f"{fail} failures for {n200} answered 200, {busy} busy for {n503} "
+                    f"answered 503 ({n499} cut: 499)"), ok
+
+        runs = list(zip(posts, login["counted"]))
+        t1, ok1 = agree(runs)
+        add(f"  kenpod counted (/metrics): -c{q}: {t1}")
+        ok2 = True
+        if flood is not None:
+            t2, ok2 = agree([(flood, login["flood_counted"])])
+            add(f"{'':28}flood: {t2}")
+        add("  (the difference may only be the POSTs wrk left in flight, which nginx "
+            "logs 499 and kenpod still answers)"
+            + ("" if ok1 and ok2 else
+               "  MISMATCH: kenpod's counters and nginx's statuses disagree"))
     add("")
     if burst is None:
         add("signup burst: not run (--signups 0)")
@@ -759,10 +1036,17 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
         add(f"signup burst: NOT MEASURED: {burst}")
     else:
         b = burst
-        add(f"signup burst: {b['n']} step-1 POSTs (a fresh address each) from {b['clients']} "
-            f"client threads; Signup.StartPerHour raised to {SIGNUP_PER_HOUR} for the bench")
-        add(f"  posts:     {b['t_posts']:.1f} s, {b['n'] / b['t_posts']:.1f}/s; statuses "
-            f"{fmt_counter(b['statuses'])}")
+        add(f"signup burst: {b['n']} addresses, a step-1 POST each, from {b['clients']} "
+            f"client threads; Signup.StartPerHour raised to {SIGNUP_PER_HOUR};")
+        add(f"  a POST answered 503 (busy) is sent again after its Retry-After, capped "
+            f"at {RETRY_CAP_S:g} s, as a browser would")
+        posts = sum(b["statuses"].values())
+        add(f"  posts:     {b['t_posts']:.1f} s until every address was answered: "
+            f"{b['n'] / b['t_posts']:.1f} addresses/s; {b['busy']} answers 503 (busy, "
+            f"sent again), {posts} POSTs in all")
+        add(f"             answers {fmt_counter(b['statuses'])}; final "
+            f"{fmt_counter(b['finals'])}; {b['waited']:.0f} s slept on Retry-After "
+            "over all clients")
         if b["t_last"] is not None:
             add(f"  mail:      {b['mails']} in the sink, the last {b['t_last']:.1f} s after "
                 f"the first post: {b['mails'] / b['t_last']:.1f} mails/s end to end")
@@ -801,8 +1085,9 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
             f"{(max(b) if b else '-'):>11} {(max(after) if after else '-'):>10} "
             f"{(sum(after) if after else '-'):>10}{note}")
     if not named:
-        add("  (kenpod does not name its processes yet: page workers are the children "
-            "sharing the listening socket, the mailer the one that closed it)")
+        add("  (kenpod names none of its children: page workers are the children "
+            "sharing the listening socket; the others, mailer and hash pool, are "
+            "\"other\")")
     add("=" * 100)
     say("\n".join(w))
 
@@ -854,12 +1139,7 @@ def main():
         main_fe = stack.main
         cfg = main_fe.config
         workers = int(cfg.get("Server.Workers", "4"))
-        pool = cfg.get("Server.HashWorkers")
-        if pool and int(pool) > 0:
-            procs, pool_src = int(pool), "Server.HashWorkers"
-        else:
-            procs = m["cpus"]
-            pool_src = "online CPUs: Server.HashWorkers " + ("0" if pool else "unset")
+        procs, pool_src = hash_pool(main_fe, m["cpus"])
         cost = (int(cfg.get("Security.Argon2.MemoryKiB", "19456")),
                 int(cfg.get("Security.Argon2.Time", "2")),
                 int(cfg.get("Security.Argon2.Lanes", "1")))
@@ -923,8 +1203,13 @@ def main():
             raise SetupError(f"the logins frontend did not start: {e}")
         lb, named2 = memory_snapshot([("logins", login_fe)])
         mem_before.update(lb)
+        lpool, info["login_pool_src"] = hash_pool(login_fe, m["cpus"])
+        lqueue, info["login_queue_src"] = hash_queue(login_fe, lpool)
+        say(f"logins kenpod: hash pool {lpool} ({info['login_pool_src']}), "
+            f"HashQueue {lqueue} ({info['login_queue_src']})")
         try:
-            login = login_rounds(a, login_fe, AccessLog(login_fe), tools, tmp, procs, cost)
+            login = login_rounds(a, login_fe, AccessLog(login_fe), tools, tmp, lpool,
+                                 lqueue, cost)
         except NotMeasured as e:
             say(f"POST /login: not measured: {e}")
             login, rc = str(e), 1
