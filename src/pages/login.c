@@ -153,21 +153,18 @@ address_need(const struct account *a, long long addr_failures, struct need *n)
 }
 
 /*
- * The level of the client address (read only): from the table after a POST,
- * from what this worker keeps for a page view (at most Login.ViewCacheSeconds
- * old). 0 or a db_status.
+ * The level of the client address for a page view: from what this worker keeps
+ * (at most Login.ViewCacheSeconds old; no round trip). 0 or a db_status.
  */
 static int
-client_level(struct req *r, int view, int *level)
+view_level(struct req *r, int *level)
 {
 	struct throttle_login c;
 	int		 st, allow;
 
-	if ((st = view ? throttle_login_view(r->ip, &c) :
-	    throttle_login_read(r->ip, &c)) < 0)
+	if ((st = throttle_login_view(r->ip, &c)) < 0)
 		return st;
-	if ((allow = view ? insurer_ip_allowlisted_view(r->ip) :
-	    insurer_ip_allowlisted(r->ip, NULL)) < 0)
+	if ((allow = insurer_ip_allowlisted_view(r->ip)) < 0)
 		return allow;
 	*level = throttle_captcha_level(&c, allow);
 	return 0;
@@ -242,7 +239,7 @@ login_get(struct req *r)
 	if (r->sess != NULL && r->sess->state != NULL &&
 	    strcmp(r->sess->state, "withdrawn") != 0)
 		return go_on(r, r->sess->state, req_param(r, "next"));
-	if ((st = client_level(r, 1, &n.level)) < 0)
+	if ((st = view_level(r, &n.level)) < 0)
 		return req_db_error(r, st);
 	n.text = cap != NULL && strcmp(cap, "text") == 0;
 	if (done != NULL && (strcmp(done, "logout") == 0 ||
@@ -379,25 +376,45 @@ hash_unchanged(long long id, const char *want)
 	return st;
 }
 
-/* Re-render after a failed or refused POST: both levels again, as they are now. */
+/*
+ * What this POST read from the database and counted since: the client address's
+ * counters (this attempt and any failure included), whether it is allowlisted,
+ * and the failures of an unknown e-mail address.
+ */
+struct seen {
+	struct throttle_login c;
+	int		 allow;
+	long long	 af;
+};
+
+/*
+ * Re-render after a failed or refused POST with both levels as they are now —
+ * from what this request read and counted (no second round trip; a parallel
+ * request's counts show on the next POST, which decides on the table).
+ */
 static int
-again(struct req *r, const struct account *a, const char *addrkey, int was_text)
+again(struct req *r, const struct seen *sn, const struct account *a, int was_text)
 {
 	struct need	 n = { 0, 0, 0 }, an;
-	long long	 af = 0;
-	int		 st;
 
-	if ((st = client_level(r, 0, &n.level)) < 0)
-		return req_db_error(r, st);
-	if (a == NULL && addrkey != NULL && captcha_on() &&
-	    (af = throttle_count(addrkey, lock_window())) < 0)
-		return req_db_error(r, (int)af);
-	address_need(a, af, &an);
+	n.level = throttle_captcha_level(&sn->c, sn->allow);
+	address_need(a, sn->af, &an);
 	if (an.level > n.level)
 		n.level = an.level;
 	n.image_only = an.image_only;
 	n.text = was_text;
 	return show_form(r, &n);
+}
+
+/* Count a failure of the client address (a failed count is not fatal here:
+ * the failure is still answered as one). */
+static void
+failed_here(struct req *r, struct seen *sn)
+{
+	long long	 n;
+
+	if ((n = throttle_login_failed(r->ip)) >= 0)
+		sn->c.ip_failures = n;
 }
 
 /*
@@ -407,7 +424,7 @@ again(struct req *r, const struct account *a, const char *addrkey, int was_text)
  * address); or a db_status.
  */
 static int
-captcha_check(struct req *r, int need, int image_only, int was_text)
+captcha_check(struct req *r, struct seen *sn, int need, int image_only, int was_text)
 {
 	struct captcha_box box;
 	const char	*challenge = req_param(r, "captcha_challenge");
@@ -424,7 +441,7 @@ captcha_check(struct req *r, int need, int image_only, int was_text)
 			req_form_error(r, "captcha", "Login.Error.ProviderUnavailable");
 			return 0;
 		}
-		(void)throttle_login_failed(r->ip);
+		failed_here(r, sn);
 		audit(r, "login.captcha_fail", 0);
 		req_form_error(r, "captcha", "Login.Error.ProviderRefused");
 		return 0;
@@ -437,7 +454,7 @@ captcha_check(struct req *r, int need, int image_only, int was_text)
 	if (captcha_open_at(challenge, util_now(), &box) != 0) {
 		/* Forged, damaged or expired. */
 		util_wipe(&box, sizeof(box));
-		(void)throttle_login_failed(r->ip);
+		failed_here(r, sn);
 		audit(r, "login.captcha_fail", 0);
 		req_form_error(r, "captcha", "Captcha.Error.Expired");
 		return 0;
@@ -459,7 +476,7 @@ captcha_check(struct req *r, int need, int image_only, int was_text)
 		return DB_DOWN;
 	if (verdict == CAPTCHA_RIGHT)
 		return 1;
-	(void)throttle_login_failed(r->ip);
+	failed_here(r, sn);
 	audit(r, "login.captcha_fail", 0);
 	req_form_error(r, "captcha", verdict == CAPTCHA_INVALID ?
 	    "Captcha.Error.Expired" : was_text ?
@@ -471,7 +488,7 @@ captcha_check(struct req *r, int need, int image_only, int was_text)
 static int
 login_post(struct req *r)
 {
-	struct throttle_login c;
+	struct seen	 sn;
 	struct account	*a = NULL;
 	struct need	 an;
 	struct failure	 f;
@@ -480,19 +497,22 @@ login_post(struct req *r)
 	const char	*challenge = req_param(r, "captcha_challenge");
 	const char	*raw = req_param(r, "email"), *remember = req_param(r, "remember");
 	char		 addrkey[THROTTLE_KEY_MAX], *email = NULL, *newhash = NULL;
-	long long	 af = 0, n;
-	int		 st, allow, need, ok, rehash = 0, was_text = 0, known;
+	long long	 n;
+	int		 st, need, ok, rehash = 0, was_text = 0, known;
 
 	addrkey[0] = '\0';
+	memset(&sn, 0, sizeof(sn));
 	if (raw != NULL)
 		req_set(r, "Login.Email", raw);
 	if (remember != NULL && remember[0] != '\0')
 		req_set(r, "Login.Remember", "1");
-	if ((st = throttle_login_attempt(r->ip, &c)) < 0)
+	if ((st = throttle_login_attempt(r->ip, &sn.c)) < 0)
 		return req_db_error(r, st);
-	if ((allow = insurer_ip_allowlisted(r->ip, NULL)) < 0)
-		return req_db_error(r, allow);
-	need = throttle_captcha_level(&c, allow);
+	if ((sn.allow = insurer_ip_allowlisted(r->ip, NULL)) < 0)
+		return req_db_error(r, sn.allow);
+	need = throttle_captcha_level(&sn.c, sn.allow);
+	sn.c.ip_requests++;	/* this attempt, counted */
+	sn.c.net_requests++;
 	if (challenge != NULL && captcha_kind(challenge) == CAPTCHA_TEXT)
 		was_text = 1;
 
@@ -504,7 +524,7 @@ login_post(struct req *r)
 	if (password == NULL || password[0] == '\0')
 		req_form_error(r, "password", "Login.Error.PasswordRequired");
 	if (r->nerrors > 0) {
-		st = again(r, NULL, NULL, was_text);
+		st = again(r, &sn, NULL, was_text);
 		goto out;
 	}
 
@@ -518,8 +538,9 @@ login_post(struct req *r)
 	known = a != NULL;
 	if (!known) {
 		throttle_key_addr(addrkey, sizeof(addrkey), "login", email);
-		if (captcha_on() && (af = throttle_count(addrkey, lock_window())) < 0) {
-			st = (int)af;
+		if (captcha_on() &&
+		    (sn.af = throttle_count(addrkey, lock_window())) < 0) {
+			st = (int)sn.af;
 			goto dberr;
 		}
 	} else if (!a->locked &&
@@ -536,15 +557,16 @@ login_post(struct req *r)
 			audit(r, "login.unlock", a->id);
 		a->failed_logins = 0;
 	}
-	address_need(a, af, &an);
+	address_need(a, sn.af, &an);
 	if (an.level > need)
 		need = an.level;
 
 	/* Step 3: the CAPTCHA, before the password is even looked at. */
-	if (need > 0 && (st = captcha_check(r, need, an.image_only, was_text)) != 1) {
+	if (need > 0 &&
+	    (st = captcha_check(r, &sn, need, an.image_only, was_text)) != 1) {
 		if (st < 0)
 			goto dberr;
-		st = again(r, a, addrkey, was_text);
+		st = again(r, &sn, a, was_text);
 		goto out;
 	}
 
@@ -575,11 +597,13 @@ login_post(struct req *r)
 			st = (int)n;
 			goto dberr;
 		}
+		sn.c.ip_failures = n;
 		if (!known) {
 			if ((n = throttle_hit(addrkey, lock_window())) < 0) {
 				st = (int)n;
 				goto dberr;
 			}
+			sn.af = n;
 		} else {
 			f.a = a;
 			if ((st = db_txn(failure_txn, &f)) < 0)
@@ -593,7 +617,7 @@ login_post(struct req *r)
 		audit(r, "login.fail", known ? a->id : 0);
 		metrics_add(M_LOGIN_FAIL, 1);
 		req_form_error(r, "login", "Login.Error.Failed");
-		st = again(r, a, addrkey, was_text);
+		st = again(r, &sn, a, was_text);
 		goto out;
 	}
 
@@ -626,7 +650,7 @@ login_post(struct req *r)
 		audit(r, "login.fail", a->id);
 		metrics_add(M_LOGIN_FAIL, 1);
 		req_form_error(r, "login", "Login.Error.Failed");
-		st = again(r, a, addrkey, was_text);
+		st = again(r, &sn, a, was_text);
 		goto out;
 	}
 	if (a->locked)
