@@ -45,7 +45,7 @@ static const struct ckey keys[] = {
 	{ "Server.SocketMode",		C_INT,	"432" /* 0660 */,		0, 511, NULL },
 	{ "Server.SocketGroup",		C_STR,	"",				0, 64, NULL },
 	{ "Server.Backlog",		C_INT,	"128",				1, 65535, NULL },
-	{ "Server.Workers",		C_INT,	"4",				1, 256, NULL },
+	{ "Server.Workers",		C_INT,	"8",				1, 256, NULL },
 	{ "Server.HashWorkers",		C_INT,	"0",				0, 256, NULL },
 	{ "Server.HashQueue",		C_INT,	"0",				0, 256, NULL },
 	{ "Server.User",		C_STR,	"",				0, 64, NULL },

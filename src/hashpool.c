@@ -238,6 +238,22 @@ slot_take(void)
 	return -1;
 }
 
+int
+hashpool_full(void)
+{
+	int	 i, n;
+
+	if (slots == NULL || chan[1] >= 0)	/* not a page worker's view */
+		return 0;
+	n = queue_size();
+	for (i = 0; i < n; i++)
+		if (__atomic_load_n(&slots[i], __ATOMIC_RELAXED) == 0)
+			return 0;
+	metrics_add(M_HASH_BUSY, 1);
+	log_warn("hash pool: %d requests already wait; answering busy", n);
+	return 1;
+}
+
 static void
 slot_give(int i)
 {

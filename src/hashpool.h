@@ -33,6 +33,13 @@ int	 hashpool_size(void);
 void	 hashpool_client(void);
 /* In a pool process: serve jobs until *stop. Returns the exit status. */
 int	 hashpool_run(volatile int *stop);
+/*
+ * In a page worker: 1 when Server.HashQueue requests already wait for the pool,
+ * so that a form that would hash can answer 503 before any other work (a flood
+ * is then refused at the cost of a shared-memory read). The room may be gone by
+ * the time the hash is asked for: that still answers CRYPTO_BUSY. 0 elsewhere.
+ */
+int	 hashpool_full(void);
 /* Master: pid has died; free a waiting slot it may have held. */
 void	 hashpool_forget(pid_t);
 /* In a child that does neither (the mailer): close the channel. */

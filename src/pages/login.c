@@ -52,6 +52,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "entry.h"
+#include "hashpool.h"
 #include "insurer.h"
 #include "log.h"
 #include "metrics.h"
@@ -502,6 +503,8 @@ login_post(struct req *r)
 
 	addrkey[0] = '\0';
 	memset(&sn, 0, sizeof(sn));
+	if (hashpool_full())
+		return req_busy(r);	/* before any work: nothing is counted */
 	if (raw != NULL)
 		req_set(r, "Login.Email", raw);
 	if (remember != NULL && remember[0] != '\0')

@@ -37,6 +37,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "entry.h"
+#include "hashpool.h"
 #include "insurer.h"
 #include "log.h"
 #include "member.h"
@@ -192,6 +193,10 @@ page_signup(struct req *r)
 		req_form_error(r, "agree_privacy", "Signup.Agree.Privacy");
 	if (r->nerrors > 0) {
 		st = 200;
+		goto out;
+	}
+	if (hashpool_full()) {
+		st = req_busy(r);	/* before any work: nothing is counted */
 		goto out;
 	}
 

@@ -1101,7 +1101,8 @@ def main():
     ap.add_argument("--connections", type=int, default=64, help="wrk -c (64)")
     ap.add_argument("--threads", type=int, default=2, help="wrk -t (2)")
     ap.add_argument("--warmup", type=int, default=2, help="seconds of wrk per case first (2)")
-    ap.add_argument("--workers", type=int, help="Server.Workers (default: the harness's)")
+    ap.add_argument("--workers", type=int, default=8,
+                    help="Server.Workers, and the hello's (8: kenpod's default)")
     ap.add_argument("--signups", type=int, default=5000, help="step-1 POSTs (5000)")
     ap.add_argument("--signup-clients", type=int, default=16, help="client threads (16)")
     ap.add_argument("--mail-timeout", type=int, default=600,
