@@ -173,10 +173,16 @@ hashpool_run(volatile int *stop)
 
 	close(chan[0]);
 	chan[0] = -1;
-	/* Keep the Argon2 area in the heap between hashes: handing 19 MiB back to
-	 * the kernel and faulting it in again would cost a tenth of each hash. */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+	/*
+	 * Keep the Argon2 area (19 MiB at the default cost) in the heap between
+	 * hashes: glibc would map each one afresh and unmap it after, and the
+	 * page faults and the kernel's freeing cost a fifth of each hash. No
+	 * mmap at all (M_MMAP_THRESHOLD cannot exceed 32 MiB, an operator's cost
+	 * may), and no trimming of the heap's top.
+	 */
+	if (mallopt(M_MMAP_MAX, 0) != 1 ||
+	    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024) != 1)
+		log_warn("hash pool: mallopt failed; each hash maps its own memory");
 	for (;;) {
 		/*
 		 * Asked to stop, serve what page workers still send while they

@@ -75,7 +75,8 @@ throttle_hit(const char *key, int window_seconds)
 		log_err("throttle: counter did not report its value");
 		return DB_ERR;
 	}
-	if (crypto_random_uniform(100) == 0)
+	/* Not inside a caller's transaction: a failed prune would end it. */
+	if (!db_in_txn() && crypto_random_uniform(100) == 0)
 		prune();
 	return rc;
 }
@@ -484,19 +485,29 @@ throttle_login_view(const char *ip, struct throttle_login *c)
 	return 0;
 }
 
+static int
+attempt_txn(void *arg)
+{
+	struct login_keys *k = arg;
+	long long	 rc;
+	int		 w = login_window();
+
+	if ((rc = throttle_hit(k->ip, w)) < 0 || (rc = throttle_hit(k->net, w)) < 0)
+		return (int)rc;
+	return 0;
+}
+
 int
 throttle_login_attempt(const char *ip, struct throttle_login *c)
 {
 	struct login_keys k;
 	long long	 rc;
-	int		 w = login_window();
 
 	if ((rc = throttle_login_read(ip, c)) < 0)
 		return (int)rc;
 	login_keys(ip, &k);
-	if ((rc = throttle_hit(k.ip, w)) < 0 || (rc = throttle_hit(k.net, w)) < 0)
-		return (int)rc;
-	return 0;
+	/* Both counters in one transaction: one commit. */
+	return db_txn(attempt_txn, &k);
 }
 
 long long

@@ -74,6 +74,17 @@ struct need {
 	int	 text;		/* show the text question instead of the image */
 };
 
+/*
+ * What this POST read from the database and counted since: the client address's
+ * counters (this attempt and any failure included), whether it is allowlisted,
+ * and the failures of an unknown e-mail address.
+ */
+struct seen {
+	struct throttle_login c;
+	int		 allow;
+	long long	 af;
+};
+
 /* 0 only in test configurations (Login.Captcha = off). */
 static int
 captcha_on(void)
@@ -316,6 +327,34 @@ failure_txn(void *arg)
 	return n < 0 ? (int)n : 0;
 }
 
+/* A failed password, counted in one transaction (step 5). */
+struct failed {
+	struct req	*r;
+	struct seen	*sn;
+	const char	*addrkey;	/* an unknown address's counter, or NULL */
+	struct failure	 f;		/* a known account (f.a) */
+};
+
+static int
+failed_txn(void *arg)
+{
+	struct failed	*fl = arg;
+	long long	 n;
+	int		 st;
+
+	if ((n = throttle_login_failed(fl->r->ip)) < 0)
+		return (int)n;
+	fl->sn->c.ip_failures = n;
+	if (fl->addrkey != NULL) {
+		if ((n = throttle_hit(fl->addrkey, lock_window())) < 0)
+			return (int)n;
+		fl->sn->af = n;
+	} else if ((st = failure_txn(&fl->f)) < 0)
+		return st;
+	audit(fl->r, "login.fail", fl->addrkey != NULL ? 0 : fl->f.a->id);
+	return 0;
+}
+
 struct success {
 	long long	 id;
 	const char	*oldhash;	/* the hash the password was checked against */
@@ -376,17 +415,6 @@ hash_unchanged(long long id, const char *want)
 	util_free_secret(h);
 	return st;
 }
-
-/*
- * What this POST read from the database and counted since: the client address's
- * counters (this attempt and any failure included), whether it is allowlisted,
- * and the failures of an unknown e-mail address.
- */
-struct seen {
-	struct throttle_login c;
-	int		 allow;
-	long long	 af;
-};
 
 /*
  * Re-render after a failed or refused POST with both levels as they are now —
@@ -492,7 +520,7 @@ login_post(struct req *r)
 	struct seen	 sn;
 	struct account	*a = NULL;
 	struct need	 an;
-	struct failure	 f;
+	struct failed	 fl;
 	struct success	 s;
 	const char	*password = req_param(r, "password");
 	const char	*challenge = req_param(r, "captcha_challenge");
@@ -595,29 +623,22 @@ login_post(struct req *r)
 	}
 
 	if (!ok) {
-		/* Step 5. */
-		if ((n = throttle_login_failed(r->ip)) < 0) {
-			st = (int)n;
+		/* Step 5, in one transaction (one commit for the counters, the
+		 * account and the audit row). */
+		memset(&fl, 0, sizeof(fl));
+		fl.r = r;
+		fl.sn = &sn;
+		fl.addrkey = known ? NULL : addrkey;
+		fl.f.a = a;
+		if ((st = db_txn(failed_txn, &fl)) < 0)
 			goto dberr;
-		}
-		sn.c.ip_failures = n;
-		if (!known) {
-			if ((n = throttle_hit(addrkey, lock_window())) < 0) {
-				st = (int)n;
-				goto dberr;
-			}
-			sn.af = n;
-		} else {
-			f.a = a;
-			if ((st = db_txn(failure_txn, &f)) < 0)
-				goto dberr;
+		if (known) {
 			a->failed_logins++;
-			if (f.locked_now) {
+			if (fl.f.locked_now) {
 				a->locked = 1;
 				audit(r, "login.locked", a->id);
 			}
 		}
-		audit(r, "login.fail", known ? a->id : 0);
 		metrics_add(M_LOGIN_FAIL, 1);
 		req_form_error(r, "login", "Login.Error.Failed");
 		st = again(r, &sn, a, was_text);
