@@ -485,29 +485,26 @@ throttle_login_view(const char *ip, struct throttle_login *c)
 	return 0;
 }
 
-static int
-attempt_txn(void *arg)
-{
-	struct login_keys *k = arg;
-	long long	 rc;
-	int		 w = login_window();
-
-	if ((rc = throttle_hit(k->ip, w)) < 0 || (rc = throttle_hit(k->net, w)) < 0)
-		return (int)rc;
-	return 0;
-}
-
 int
 throttle_login_attempt(const char *ip, struct throttle_login *c)
 {
 	struct login_keys k;
-	long long	 rc;
+	char		 rk[2][ROWKEY_MAX];
+	long long	 rc, w = login_window();
 
 	if ((rc = throttle_login_read(ip, c)) < 0)
 		return (int)rc;
 	login_keys(ip, &k);
-	/* Both counters in one transaction: one commit. */
-	return db_txn(attempt_txn, &k);
+	if (row_key(rk[0], sizeof(rk[0]), k.ip, (int)w) != 0 ||
+	    row_key(rk[1], sizeof(rk[1]), k.net, (int)w) != 0)
+		return DB_ERR;
+	/* Both counters in one statement: one round trip, one commit. */
+	rc = db_exec("INSERT INTO throttle (k, window_start, count) VALUES "
+	    "(?, FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), 1), "
+	    "(?, FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), 1) "
+	    "ON DUPLICATE KEY UPDATE count = count + 1", "siisii",
+	    rk[0], w, w, rk[1], w, w);
+	return rc < 0 ? (int)rc : 0;
 }
 
 long long
