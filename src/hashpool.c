@@ -342,12 +342,14 @@ answer_wait(int fd, uint32_t want, unsigned char *tag, size_t taglen)
 			log_err("hash pool: a malformed answer");
 			return -1;
 		}
-		if (a.status == 0)
+		/* Read the status before the wipe: after it, it always reads 0. */
+		rc = a.status == 0 ? 0 : -1;
+		if (rc == 0)
 			memcpy(tag, a.tag, taglen);
 		else
 			log_err("hash pool: the pool could not compute a hash");
 		util_wipe(&a, sizeof(a));
-		return a.status == 0 ? 0 : -1;
+		return rc;
 	}
 }
 

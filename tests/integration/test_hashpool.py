@@ -8,6 +8,7 @@ failure; a pool process that dies with a job does not lose the request.
 
 import os
 import signal
+import subprocess
 import threading
 import time
 
@@ -149,5 +150,27 @@ def test_a_pool_process_killed_mid_hash_loses_no_request(stack):
         wait_until(lambda: len([1 for p, comm, cmd in fe.children()
                                 if comm == "kenpod-hash"]) == 1, 10,
                    "the pool process was not replaced")
+    finally:
+        stack.stop_frontend(fe)
+
+
+def test_a_pool_process_that_cannot_hash_stores_no_hash(stack):
+    """A pool process whose Argon2 fails (here: no memory) answers status -1;
+    that must reach the page worker as a failure, not as a hash of whatever
+    the tag buffer held (answer_wait once read the status after wiping it)."""
+    fe = stack.frontend(config={"Server.HashWorkers": "1", "Server.Workers": "3"})
+    try:
+        (pid,) = fe.hash_pids()
+        # Too little address space for the Argon2 area (19 MiB at the default cost).
+        subprocess.run(["prlimit", f"--pid={pid}", "--as=60000000"], check=True)
+        email = stack.new_email("nohash")
+        c = fe.client()
+        page = c.get("/signup")
+        r = c.submit(page, "/signup", {"email": email, "password": "Tq7$vL9!mZ",
+                                       "agree_terms": "1", "agree_privacy": "1"})
+        assert r.status >= 500, r.status
+        rows = stack.sql(f"SELECT password_hash FROM accounts WHERE email = '{email}'")
+        assert rows == [], rows
+        assert "the pool could not compute a hash" in "\n".join(fe.log_lines())
     finally:
         stack.stop_frontend(fe)
