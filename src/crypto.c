@@ -711,10 +711,10 @@ crypto_password_verify(const char *password, const char *phc, int *rehash)
 		rc = 0;
 		goto out;
 	}
-	if ((rc = argon2id(password, strlen(password), h.salt, h.saltlen, h.m, h.t,
-	    h.p, tag, h.taglen)) != 0) {
-		if (rc != CRYPTO_BUSY)
-			rc = -1;
+	if (argon2id(password, strlen(password), h.salt, h.saltlen, h.m, h.t,
+	    h.p, tag, h.taglen) != 0) {
+		/* Not computed (the pool is full, or it failed): not checked. */
+		rc = CRYPTO_BUSY;
 		goto out;
 	}
 	/* A longer password was checked by its first bytes: it cannot be ours. */
@@ -748,5 +748,5 @@ crypto_password_dummy(const char *password)
 	rc = argon2id(password, strlen(password), salt, sizeof(salt), m, t, p,
 	    tag, sizeof(tag));
 	util_wipe(tag, sizeof(tag));
-	return rc;
+	return rc == 0 ? 0 : CRYPTO_BUSY;
 }

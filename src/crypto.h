@@ -56,7 +56,8 @@ long	 crypto_open(const unsigned char key[32], const unsigned char *in, size_t n
  * or the explicit values in crypto_password_hash_cost.
  * hash: returns a malloc'd string or NULL (logged; errno EAGAIN when the pool
  * is busy, see below).
- * verify: 1 match, 0 no match, -1 malformed hash or error, CRYPTO_BUSY (below).
+ * verify: 1 match, 0 no match, -1 a malformed or unacceptable stored hash,
+ * CRYPTO_BUSY not checked now (below).
  * *rehash (may be NULL) is set to 1 when the hash's cost differs from the
  * configured one.
  */
@@ -71,8 +72,10 @@ int	 crypto_password_dummy(const char *password);
 /*
  * In kenpod's page workers every Argon2 computation goes to the hashing pool
  * (hashpool.h), which may refuse a job when too many wait: then verify and dummy
- * return CRYPTO_BUSY and hash returns NULL with errno EAGAIN. Such a request
- * should answer 503 (req_busy), not count as a failed login.
+ * return CRYPTO_BUSY and hash returns NULL with errno EAGAIN. verify and dummy
+ * also return CRYPTO_BUSY when the hash could not be computed (a pool process
+ * out of memory): the password was not checked. Such a request answers 503
+ * (req_busy) and never counts as a failed login.
  */
 #define CRYPTO_BUSY	(-2)
 /* Longer passwords cannot match (Password.MaxLength is at most 128 characters):

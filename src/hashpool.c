@@ -228,6 +228,32 @@ hashpool_run(volatile int *stop)
 
 /* ---------------------------------------------------------------- page workers */
 
+/*
+ * A refusal: counted in kenpo_hash_busy_total every time, logged at most once a
+ * second per worker with the number refused since (a flood must not fill the
+ * disk with one line per refused request).
+ */
+static void
+busy(const char *why)
+{
+	static int64_t	 last;
+	static long	 quiet;
+	int64_t		 now = util_mono_ms();
+
+	metrics_add(M_HASH_BUSY, 1);
+	if (last != 0 && now - last < 1000) {
+		quiet++;
+		return;
+	}
+	if (quiet > 0)
+		log_warn("hash pool: %s; answering busy (and %ld more since the last "
+		    "line)", why, quiet);
+	else
+		log_warn("hash pool: %s; answering busy", why);
+	last = now;
+	quiet = 0;
+}
+
 /* Take a free waiting slot: its index, or -1 when HashQueue workers wait. */
 static int
 slot_take(void)
@@ -255,8 +281,7 @@ hashpool_full(void)
 	for (i = 0; i < n; i++)
 		if (__atomic_load_n(&slots[i], __ATOMIC_RELAXED) == 0)
 			return 0;
-	metrics_add(M_HASH_BUSY, 1);
-	log_warn("hash pool: %d requests already wait; answering busy", n);
+	busy("every waiting place is taken");
 	return 1;
 }
 
@@ -292,7 +317,7 @@ job_send(struct job *j, int fd)
 	if (sendmsg(chan[0], &msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
 		return 0;
 	if (errno == EAGAIN || errno == ENOBUFS) {
-		log_warn("hash pool: the job channel is full; answering busy");
+		busy("the job channel is full");
 		return CRYPTO_BUSY;
 	}
 	log_err("hash pool: sendmsg: %s", strerror(errno));
@@ -316,6 +341,7 @@ answer_wait(int fd, uint32_t want, unsigned char *tag, size_t taglen)
 	for (;;) {
 		if ((left = end - util_mono_ms()) <= 0) {
 			log_err("hash pool: no answer in %d s", WAIT_MS / 1000);
+			metrics_add(M_HASH_BUSY, 1);
 			return CRYPTO_BUSY;
 		}
 		pfd.fd = fd;
@@ -387,9 +413,7 @@ pool_argon2id(const char *pw, size_t pwlen, const unsigned char *salt,
 	if (saltlen > SALT_MAX || taglen > TAG_MAX || pwlen > CRYPTO_PASSWORD_MAX)
 		return -1;
 	if ((slot = slot_take()) < 0) {
-		log_warn("hash pool: %d requests already wait; answering busy",
-		    queue_size());
-		metrics_add(M_HASH_BUSY, 1);
+		busy("every waiting place is taken");
 		return CRYPTO_BUSY;
 	}
 	memset(&j, 0, offsetof(struct job, pw));
@@ -409,8 +433,6 @@ pool_argon2id(const char *pw, size_t pwlen, const unsigned char *salt,
 		}
 	}
 	util_wipe(&j, sizeof(j));
-	if (rc == CRYPTO_BUSY)
-		metrics_add(M_HASH_BUSY, 1);
 	slot_give(slot);
 	return rc;
 }
