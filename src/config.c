@@ -379,6 +379,13 @@ config_put(const char *key, const char *value)
 	return 0;
 }
 
+int
+config_view_fresh(int64_t read_ms, unsigned gen)
+{
+	return read_ms != 0 && gen == generation && util_mono_ms() - read_ms <
+	    1000 * config_int("Login.ViewCacheSeconds");
+}
+
 unsigned
 config_generation(void)
 {

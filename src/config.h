@@ -12,6 +12,8 @@
 #ifndef KENPO_CONFIG_H
 #define KENPO_CONFIG_H
 
+#include <stdint.h>
+
 #include <ClearSilver.h>
 
 /*
@@ -28,6 +30,13 @@ int		 config_put(const char *key, const char *value);
  * (a key, a parsed list) is kept until the generation moves on. */
 unsigned	 config_generation(void);
 HDF		*config_hdf(void);
+/*
+ * 1 while a copy of shared data that a page view may use (the allowlist, the
+ * login counters), read at read_ms (util_mono_ms) under configuration
+ * generation gen, is younger than Login.ViewCacheSeconds; 0 when it must be
+ * read again (never read: read_ms 0).
+ */
+int		 config_view_fresh(int64_t read_ms, unsigned gen);
 const char	*config_path(void);
 
 const char	*config_str(const char *key);

@@ -417,13 +417,9 @@ insurer_ip_allowlisted(const char *ip, long long *insurer_id)
 int
 insurer_ip_allowlisted_view(const char *ip)
 {
-	int64_t	 ttl = 1000 * config_int("Login.ViewCacheSeconds");
 	int	 rc;
 
-	if (al.at_ms == 0 || al.gen != config_generation() ||
-	    util_mono_ms() - al.at_ms >= ttl) {
-		if ((rc = allowlist_read()) < 0)
-			return rc;
-	}
+	if (!config_view_fresh(al.at_ms, al.gen) && (rc = allowlist_read()) < 0)
+		return rc;
 	return allowlist_find(ip, NULL);
 }

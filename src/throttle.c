@@ -462,15 +462,11 @@ throttle_login_view(const char *ip, struct throttle_login *c)
 	struct login_keys k;
 	char		 rk[3][ROWKEY_MAX];
 	long long	*out[3], w = login_window();
-	int64_t		 ttl = 1000 * config_int("Login.ViewCacheSeconds");
 	int		 i, rc;
 
 	memset(c, 0, sizeof(*c));
-	if (hot.at_ms == 0 || hot.gen != config_generation() ||
-	    util_mono_ms() - hot.at_ms >= ttl) {
-		if ((rc = hot_read()) < 0)
-			return rc;
-	}
+	if (!config_view_fresh(hot.at_ms, hot.gen) && (rc = hot_read()) < 0)
+		return rc;
 	login_keys(ip, &k);
 	if (row_key(rk[0], sizeof(rk[0]), k.ip, (int)w) != 0 ||
 	    row_key(rk[1], sizeof(rk[1]), k.net, (int)w) != 0 ||
