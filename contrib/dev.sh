@@ -379,10 +379,12 @@ start_mariadb() {
 		# The bootstrap has been seen to crash (SIGSEGV) now and then on a loaded
 		# machine: try a clean datadir up to three times.
 		local try ok=0
+		mkdir -p "$DEV/mysql-tmp"
 		for try in 1 2 3; do
 			rm -rf "$DEV/mysql"
 			if mariadb-install-db --no-defaults --user="$(id -un)" \
-			    --datadir="$DEV/mysql" --auth-root-authentication-method=socket \
+			    --datadir="$DEV/mysql" --tmpdir="$DEV/mysql-tmp" \
+			    --auth-root-authentication-method=socket \
 			    --skip-test-db --force >>"$LOGDIR/mariadb.log" 2>&1; then
 				ok=1
 				break
@@ -392,8 +394,12 @@ start_mariadb() {
 		[ "$ok" -eq 1 ] || die "mariadb-install-db failed (see .dev/log/mariadb.log)"
 	fi
 	say "starting MariaDB (socket .dev/run/mysql.sock, no TCP)"
+	# Temporary files in .dev/mysql-tmp: in the shared /tmp, a server with the
+	# same pid in another PID namespace would collide with ours.
+	mkdir -p "$DEV/mysql-tmp"
 	spawn mariadb "$LOGDIR/mariadb.log" mariadbd --no-defaults --user="$(id -un)" \
-	    --datadir="$DEV/mysql" --socket="$RUN/mysql.sock" --skip-networking \
+	    --datadir="$DEV/mysql" --tmpdir="$DEV/mysql-tmp" \
+	    --socket="$RUN/mysql.sock" --skip-networking \
 	    --pid-file="$DEV/mysql/mariadbd.pid" --log-error="$LOGDIR/mariadb.log" \
 	    --skip-name-resolve --innodb-buffer-pool-size=64M \
 	    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci

@@ -480,6 +480,10 @@ class MariaDB:
         self.datadir = os.path.join(root, "mysql")
         self.socket = os.path.join(root, "run", "mysql.sock")
         self.log = os.path.join(root, "log", "mariadb.log")
+        # MariaDB's temporary files (#sql-temptable-<pid>-…) in a directory of
+        # this stack's own: in the shared /tmp two servers with the same pid in
+        # different PID namespaces (a fresh-host run beside this one) collide.
+        self.tmpdir = os.path.join(root, "mysql-tmp")
         self.user = _whoami()
         self.proc = None
 
@@ -487,11 +491,13 @@ class MariaDB:
         # mariadbd's bootstrap has been seen to die with SIGSEGV now and then on a
         # loaded machine (a MariaDB bug, not ours): start over in a clean datadir,
         # up to three times, before giving up with its output.
+        os.makedirs(self.tmpdir, exist_ok=True)
         for attempt in range(3):
             shutil.rmtree(self.datadir, ignore_errors=True)
             r = subprocess.run(
                 ["mariadb-install-db", "--no-defaults", f"--user={self.user}",
-                 f"--datadir={self.datadir}", "--auth-root-authentication-method=socket",
+                 f"--datadir={self.datadir}", f"--tmpdir={self.tmpdir}",
+                 "--auth-root-authentication-method=socket",
                  # --force: no host name lookup (a minimal machine may not resolve
                  # its own name; only the unix socket is used).
                  "--skip-test-db", "--force"], capture_output=True, text=True)
@@ -504,7 +510,7 @@ class MariaDB:
     def start(self):
         self.proc = spawn(
             ["mariadbd", "--no-defaults", f"--user={self.user}", f"--datadir={self.datadir}",
-             f"--socket={self.socket}", "--skip-networking",
+             f"--tmpdir={self.tmpdir}", f"--socket={self.socket}", "--skip-networking",
              f"--pid-file={os.path.join(self.datadir, 'mariadbd.pid')}",
              f"--log-error={self.log}", "--skip-name-resolve",
              "--innodb-buffer-pool-size=64M", "--character-set-server=utf8mb4",
