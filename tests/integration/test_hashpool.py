@@ -134,14 +134,20 @@ def test_a_pool_process_killed_mid_hash_loses_no_request(stack):
         result = []
         t = threading.Thread(target=lambda: result.append(
             post_login(fe, stack.new_email())))
-        t.start()
-        # Wait until the one pool process is busy with the job, then kill it.
+        # Wait until the one pool process is busy with the job (it has spent
+        # 50 ms of CPU since: a hash here takes several times that; an idle
+        # pool process spends none), then kill it.
         (pid,) = [p for p, comm, cmd in fe.children() if comm == "kenpod-hash"]
 
-        def hashing():
+        def cpu_ticks():
             with open(f"/proc/{pid}/stat") as f:
-                return f.read().rsplit(")", 1)[1].split()[0] == "R"
-        wait_until(hashing, 20, "the pool process never started hashing")
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])
+        idle = cpu_ticks()
+        t.start()
+        tick = os.sysconf("SC_CLK_TCK")
+        wait_until(lambda: cpu_ticks() - idle >= 0.05 * tick, 20,
+                   "the pool process never started hashing")
         os.kill(pid, signal.SIGKILL)
         t.join(60)
         assert result and result[0].status == 200, result
