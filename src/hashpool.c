@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <malloc.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -169,7 +168,6 @@ hashpool_run(volatile int *stop)
 	struct job	 j;
 	struct answer	 a;
 	struct pollfd	 pfd;
-	struct sched_param sp = { 0 };
 	int64_t		 stop_at = 0;
 	int		 fd, rc;
 
@@ -182,10 +180,6 @@ hashpool_run(volatile int *stop)
 	 * mmap at all (M_MMAP_THRESHOLD cannot exceed 32 MiB, an operator's cost
 	 * may), and no trimming of the heap's top.
 	 */
-	/* CPU-bound work: a page worker that wakes up goes first (the unit's
-	 * system call filter may refuse this; nothing else changes then). */
-	if (sched_setscheduler(0, SCHED_BATCH, &sp) != 0)
-		log_debug("hash pool: SCHED_BATCH: %s", strerror(errno));
 	if (mallopt(M_MMAP_MAX, 0) != 1 ||
 	    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024) != 1)
 		log_warn("hash pool: mallopt failed; each hash maps its own memory");
