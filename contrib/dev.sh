@@ -45,7 +45,7 @@ MAX_BODY=65536
 # challenges), the mariadb client, argon2, openssl (a test certificate) and
 # valgrind. A test never skips for want of one of them: it fails.
 PACKAGES="build-essential autoconf automake pkg-config clearsilver-dev libfcgi-dev
-libgcrypt20-dev libesmtp-dev libmariadb-dev libutf8proc-dev libcsv-dev libgd-dev
+libgcrypt20-dev libesmtp-dev libssl-dev libmariadb-dev libutf8proc-dev libcsv-dev libgd-dev
 libcurl4-openssl-dev libjansson-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest python3-cryptography argon2 openssl valgrind ca-certificates"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "clientip.h"
 #include "log.h"
@@ -80,6 +81,10 @@ static const struct ckey keys[] = {
 	{ "Mail.GiveUpAfter",		C_INT,	"172800",			60, 2592000, NULL },
 	{ "Mail.Poll",			C_INT,	"2",				1, 3600, NULL },
 	{ "Mail.Batch",			C_INT,	"20",				1, 1000, NULL },
+	{ "Mail.StartTLS",		C_ENUM,	"optional",			0, 0, "off|optional|required" },
+	{ "Mail.CAFile",		C_STR,	"",				0, 300, NULL },
+	{ "Mail.User",			C_STR,	"",				0, 200, NULL },
+	{ "Mail.Password",		C_STR,	"",				0, 200, NULL },
 
 	/* Secrets: hex strings. Pepper keys the roster card_key; Secret signs CSRF,
 	 * CAPTCHA challenges and other stateless tokens. */
@@ -283,6 +288,7 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 	NEOERR		*nerr;
 	STRING		 s;
 	size_t		 i;
+	const char	*v;
 
 	*out = NULL;
 	if ((nerr = hdf_init(&hdf)) != STATUS_OK) {
@@ -309,7 +315,7 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < NKEYS; i++) {
-		const char *v = hdf_get_value(hdf, keys[i].key, NULL);
+		v = hdf_get_value(hdf, keys[i].key, NULL);
 
 		/* A copy of the sample with its secrets left as they are would run
 		 * with keys anyone can read in the source: refuse it. */
@@ -335,6 +341,22 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 			hdf_destroy(&hdf);
 			return -1;
 		}
+	}
+	/* SMTP AUTH sends the password: only over TLS with a verified server. */
+	if (hdf_get_value(hdf, "Mail.User", "")[0] != '\0' &&
+	    (strcmp(hdf_get_value(hdf, "Mail.StartTLS", ""), "required") != 0 ||
+	    hdf_get_value(hdf, "Mail.Password", "")[0] == '\0')) {
+		snprintf(err, errlen, "%s: Mail.User needs Mail.Password and "
+		    "Mail.StartTLS = required (the password goes only to a "
+		    "verified server over TLS)", path);
+		hdf_destroy(&hdf);
+		return -1;
+	}
+	v = hdf_get_value(hdf, "Mail.CAFile", "");
+	if (v[0] != '\0' && access(v, R_OK) != 0) {
+		snprintf(err, errlen, "%s: Mail.CAFile %s: %s", path, v, strerror(errno));
+		hdf_destroy(&hdf);
+		return -1;
 	}
 	if (!clientip_list_valid(hdf_get_value(hdf, "Server.TrustedProxies", ""))) {
 		snprintf(err, errlen, "%s: Server.TrustedProxies must list IP addresses "

@@ -53,6 +53,22 @@
  * scratch, whose ids start again at 1, never repeats an ID), cut to 128 bits. It is
  * unguessable and tells nothing about how many mails were sent.
  *
+ * TLS and AUTH (Mail.StartTLS, Mail.CAFile, Mail.User, Mail.Password). libesmtp
+ * speaks STARTTLS with an OpenSSL context made here once per mailer process (a
+ * reload starts a new mailer): TLS 1.2 at least, the system's CA store or
+ * Mail.CAFile. The handshake itself never fails on the certificate; libesmtp then
+ * checks the verification result and the host name of Mail.Server and asks us
+ * (session_event): "required" refuses a certificate that does not verify or match,
+ * "optional" takes any (encryption against a passive listener only). AUTH uses
+ * libesmtp's SASL client (PLAIN, LOGIN or CRAM-MD5 as the server offers) and is
+ * allowed only over verified TLS (config.c refuses Mail.User without
+ * Mail.StartTLS = required). libesmtp goes on to MAIL FROM when AUTH fails, and
+ * the server's refusal of the unauthenticated envelope would look permanent; so
+ * the protocol monitor (session_monitor) follows the AUTH exchange and a failed or
+ * missing AUTH makes the whole session a retry with the server's answer kept
+ * ("AUTH 535 5.7.8 …"). TLS failures are kept the same way ("STARTTLS: …").
+ * Neither the password nor what goes over the wire is logged.
+ *
  * Logs name the outbox id only, never an address; last_error holds the SMTP phase,
  * code and the server's text with any word containing '@' removed.
  */
@@ -66,6 +82,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <auth-client.h>
 #include <libesmtp.h>
 
 #include "config.h"
@@ -637,6 +658,16 @@ record(struct mail *m, int64_t deadline_ms)
 struct session_state {
 	struct claim	*c;
 	int		 missing_8bitmime;
+	int		 tls_required;
+	int		 tls_ok;		/* handshake done, certificate accepted */
+	char		 fatal[ERR_TEXT_MAX + 1];  /* TLS or AUTH: the session's error */
+	/* STARTTLS and AUTH as session_monitor sees them. */
+	enum { WAIT_NONE, WAIT_STARTTLS, WAIT_AUTH } waiting;	/* a final answer */
+	int		 tls_started;		/* STARTTLS answered 220 */
+	int		 auth_sent;		/* an AUTH command went out */
+	int		 auth_ok;		/* 235 */
+	char		 line[512];		/* the server's line being read */
+	size_t		 linelen;
 };
 
 /* 1 if the server accepted m (recipient and end of DATA answered 2xx). */
@@ -650,29 +681,33 @@ accepted(struct mail *m)
 	return rc != NULL && rc->code / 100 == 2 && tc != NULL && tc->code / 100 == 2;
 }
 
-/*
- * libesmtp event callback. Notes that a required extension is missing; and when
- * the server has accepted a message, records it as sent right away (one try: if
- * the database does not answer, record() tries again, longer, after the session),
- * so that a crash later in the session cannot make it go out twice.
- */
-static void
-session_event(smtp_session_t s, int event, void *arg, ...)
-{
-	struct session_state	*st = arg;
-	struct mail		*m;
-	smtp_message_t		 msg;
-	va_list			 ap;
-	size_t			 i;
+static void	status_reason(char *, size_t, const char *, const smtp_status_t *);
 
-	(void)s;
-	if (event == SMTP_EV_EXTNA_8BITMIME)
-		st->missing_8bitmime = 1;
-	if (event != SMTP_EV_MESSAGESENT)
+/* Keep the first session-level error (TLS, AUTH), printable ASCII only. */
+static void
+session_fatal(struct session_state *st, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 i;
+
+	if (st->fatal[0] != '\0')
 		return;
-	va_start(ap, arg);
-	msg = va_arg(ap, smtp_message_t);
+	va_start(ap, fmt);
+	vsnprintf(st->fatal, sizeof(st->fatal), fmt, ap);
 	va_end(ap);
+	for (i = 0; st->fatal[i] != '\0'; i++)
+		if ((unsigned char)st->fatal[i] < 0x20 ||
+		    (unsigned char)st->fatal[i] >= 0x7f)
+			st->fatal[i] = '?';
+}
+
+/* Record a message the server accepted as sent, now (see the top comment). */
+static void
+record_accepted(struct session_state *st, smtp_message_t msg)
+{
+	struct mail	*m;
+	size_t		 i;
+
 	for (i = 0; i < st->c->n; i++) {
 		m = &st->c->v[i];
 		if (m->msg != msg || m->rcpt == NULL || !accepted(m))
@@ -685,6 +720,244 @@ session_event(smtp_session_t s, int event, void *arg, ...)
 		}
 		break;
 	}
+}
+
+/*
+ * libesmtp event callback. Notes that a required extension is missing; decides
+ * on the server's certificate (Mail.StartTLS); and when the server has accepted a
+ * message, records it as sent right away (one try: if the database does not
+ * answer, record() tries again, longer, after the session), so that a crash later
+ * in the session cannot make it go out twice.
+ */
+static void
+session_event(smtp_session_t s, int event, void *arg, ...)
+{
+	struct session_state	*st = arg;
+	va_list			 ap;
+	long			 vfy;
+	int			*ok;
+	const char		*name;
+
+	(void)s;
+	va_start(ap, arg);
+	switch (event) {
+	case SMTP_EV_EXTNA_8BITMIME:
+		st->missing_8bitmime = 1;
+		break;
+	case SMTP_EV_EXTNA_STARTTLS:
+		session_fatal(st, "STARTTLS: not offered by the server "
+		    "(Mail.StartTLS = required)");
+		break;
+	case SMTP_EV_INVALID_PEER_CERTIFICATE:
+		vfy = va_arg(ap, long);
+		ok = va_arg(ap, int *);
+		*ok = !st->tls_required;
+		if (!*ok)
+			session_fatal(st, "STARTTLS: the server's certificate is "
+			    "not trusted: %s", X509_verify_cert_error_string(vfy));
+		break;
+	case SMTP_EV_NO_PEER_CERTIFICATE:
+		ok = va_arg(ap, int *);
+		*ok = !st->tls_required;
+		if (!*ok)
+			session_fatal(st, "STARTTLS: the server sent no certificate");
+		break;
+	case SMTP_EV_WRONG_PEER_CERTIFICATE:
+		ok = va_arg(ap, int *);
+		name = va_arg(ap, const char *);
+		*ok = !st->tls_required;
+		if (!*ok)
+			session_fatal(st, "STARTTLS: the server's certificate is "
+			    "for %.80s, not the host of Mail.Server",
+			    name != NULL && name[0] != '\0' ? name : "another name");
+		break;
+	case SMTP_EV_WEAK_CIPHER:
+		(void)va_arg(ap, int);
+		ok = va_arg(ap, int *);
+		*ok = 0;
+		session_fatal(st, "STARTTLS: the server chose a weak cipher");
+		break;
+	case SMTP_EV_STARTTLS_OK:
+		st->tls_ok = 1;
+		break;
+	case SMTP_EV_MESSAGESENT:
+		record_accepted(st, va_arg(ap, smtp_message_t));
+		break;
+	default:
+		break;
+	}
+	va_end(ap);
+}
+
+/*
+ * Protocol monitor: follows the STARTTLS and AUTH commands only (libesmtp reports
+ * neither outcome to the application, and its error code is sticky across
+ * sessions). A written chunk that starts one of them opens it; the server's next
+ * final line closes it. STARTTLS: 220 means the handshake comes next (tls_started).
+ * AUTH: 235 is success, 4xx/5xx a refusal, kept as the session's error (libesmtp
+ * may try another mechanism, which opens it again). Nothing seen here is logged.
+ */
+static void
+session_monitor(const char *buf, int len, int writing, void *arg)
+{
+	struct session_state	*st = arg;
+	smtp_status_t		 status;
+	int			 i, code;
+
+	if (len <= 0)
+		return;
+	if (writing == SMTP_CB_WRITING) {
+		if (len >= 8 && strncasecmp(buf, "STARTTLS", 8) == 0)
+			st->waiting = WAIT_STARTTLS;
+		else if (len >= 5 && strncasecmp(buf, "AUTH ", 5) == 0) {
+			st->auth_sent = 1;
+			st->waiting = WAIT_AUTH;
+		}
+		st->linelen = 0;
+		return;
+	}
+	if (writing != SMTP_CB_READING || st->waiting == WAIT_NONE)
+		return;
+	for (i = 0; i < len; i++) {
+		if (buf[i] != '\n') {
+			if (st->linelen < sizeof(st->line) - 1)
+				st->line[st->linelen++] = buf[i];
+			continue;
+		}
+		st->line[st->linelen] = '\0';
+		st->linelen = 0;
+		if (strlen(st->line) < 3 || st->line[3] == '-')
+			continue;	/* a continuation line */
+		code = atoi(st->line);
+		if (st->waiting == WAIT_STARTTLS) {
+			st->tls_started = code == 220;
+			st->waiting = WAIT_NONE;
+			continue;
+		}
+		if (code / 100 == 3)
+			continue;	/* a SASL challenge; the answer follows */
+		st->waiting = WAIT_NONE;
+		if (code == 235) {
+			st->auth_ok = 1;
+			st->fatal[0] = '\0';	/* an earlier mechanism's refusal */
+			continue;
+		}
+		if (code / 100 != 4 && code / 100 != 5)
+			continue;
+		memset(&status, 0, sizeof(status));
+		status.code = code;
+		status.text = st->line + (st->line[3] != '\0' ? 4 : 3);
+		if (sscanf(status.text, "%d.%d.%d", &status.enh_class,
+		    &status.enh_subject, &status.enh_detail) != 3)
+			status.enh_class = 0;
+		st->fatal[0] = '\0';
+		status_reason(st->fatal, sizeof(st->fatal), "AUTH", &status);
+	}
+}
+
+/*
+ * The process's TLS context for STARTTLS (NULL: none could be made; logged) and
+ * its SASL context. Made once: a reload starts a new mailer process.
+ */
+static SSL_CTX		*tls_ctx;
+static auth_context_t	 auth_ctx;
+static int		 tls_tried, auth_tried;
+static char		*auth_user, *auth_pass, auth_realm[1];	/* for libesmtp */
+
+static SSL_CTX *
+tls_context(void)
+{
+	const char	*cafile = config_str("Mail.CAFile");
+	char		 ebuf[160];
+
+	if (tls_tried)
+		return tls_ctx;
+	tls_tried = 1;
+	if ((tls_ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION) != 1)
+		goto fail;
+	/* Verified by libesmtp after the handshake (session_event). */
+	SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
+	if (cafile[0] != '\0' ?
+	    SSL_CTX_load_verify_locations(tls_ctx, cafile, NULL) != 1 :
+	    SSL_CTX_set_default_verify_paths(tls_ctx) != 1)
+		goto fail;
+	return tls_ctx;
+fail:
+	ERR_error_string_n(ERR_get_error(), ebuf, sizeof(ebuf));
+	log_err("mailer: cannot set up TLS%s%s: %s",
+	    cafile[0] != '\0' ? " with Mail.CAFile " : "", cafile, ebuf);
+	SSL_CTX_free(tls_ctx);
+	tls_ctx = NULL;
+	return NULL;
+}
+
+/* SASL: libesmtp asks for the user and the password. */
+static int
+auth_interact(auth_client_request_t req, char **result, int fields, void *arg)
+{
+	int	 i;
+
+	(void)arg;
+	for (i = 0; i < fields; i++) {
+		if (req[i].flags & AUTH_USER)
+			result[i] = auth_user;
+		else if (req[i].flags & AUTH_PASS)
+			result[i] = auth_pass;
+		else if (req[i].flags & AUTH_REALM)
+			result[i] = auth_realm;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+static auth_context_t
+auth_context(void)
+{
+	if (auth_tried)
+		return auth_ctx;
+	auth_tried = 1;
+	auth_user = xstrdup(config_str("Mail.User"));
+	auth_pass = xstrdup(config_str("Mail.Password"));
+	auth_client_init();
+	if ((auth_ctx = auth_create_context()) == NULL ||
+	    auth_set_mechanism_flags(auth_ctx, AUTH_PLUGIN_PLAIN, 0) == 0 ||
+	    auth_set_interact_cb(auth_ctx, auth_interact, NULL) == 0) {
+		log_err("mailer: cannot set up SMTP AUTH");
+		if (auth_ctx != NULL)
+			auth_destroy_context(auth_ctx);
+		auth_ctx = NULL;
+	}
+	return auth_ctx;
+}
+
+/* STARTTLS and AUTH for session s as configured; an error text, or NULL. */
+static const char *
+session_security(smtp_session_t s, struct session_state *st)
+{
+	const char	*mode = config_str("Mail.StartTLS");
+	SSL_CTX		*ctx;
+	auth_context_t	 ac;
+
+	if (strcmp(mode, "off") == 0)
+		return smtp_starttls_enable(s, Starttls_DISABLED) ? NULL :
+		    "cannot set up libesmtp session";
+	st->tls_required = strcmp(mode, "required") == 0;
+	if ((ctx = tls_context()) == NULL)
+		return "STARTTLS: no TLS context (see the log)";
+	if (smtp_starttls_set_ctx(s, ctx) == 0 ||
+	    smtp_starttls_enable(s, st->tls_required ? Starttls_REQUIRED :
+	    Starttls_ENABLED) == 0 ||
+	    smtp_set_monitorcb(s, session_monitor, st, 0) == 0)
+		return "cannot set up libesmtp session";
+	if (config_str("Mail.User")[0] == '\0')
+		return NULL;
+	if ((ac = auth_context()) == NULL)
+		return "AUTH: no SASL context (see the log)";
+	if (smtp_auth_set_context(s, ac) == 0)
+		return "cannot set up libesmtp session";
+	return NULL;
 }
 
 /*
@@ -728,9 +1001,13 @@ status_reason(char *out, size_t outlen, const char *phase,
 	buf_free(&b);
 }
 
-/* Decide the outcome of m from its libesmtp statuses after the session. */
+/*
+ * Decide the outcome of m from its libesmtp statuses after the session. A
+ * session-level error (fatal: TLS or AUTH) decides for every message the server
+ * did not accept: the refusals that followed it say nothing about the message.
+ */
 static void
-classify(struct mail *m, const char *session_err)
+classify(struct mail *m, const char *fatal, const char *session_err)
 {
 	const smtp_status_t	*rp, *rc, *tc;
 
@@ -742,7 +1019,10 @@ classify(struct mail *m, const char *session_err)
 		m->outcome = MAIL_SENT;
 		return;
 	}
-	if (rc != NULL && rc->code / 100 == 5) {
+	if (fatal != NULL && fatal[0] != '\0') {
+		m->outcome = MAIL_RETRY;
+		snprintf(m->reason, sizeof(m->reason), "%s", fatal);
+	} else if (rc != NULL && rc->code / 100 == 5) {
 		m->outcome = MAIL_FAIL;
 		status_reason(m->reason, sizeof(m->reason), "RCPT", rc);
 	} else if (rc != NULL && rc->code / 100 == 4) {
@@ -797,7 +1077,7 @@ send_session(struct claim *c)
 	size_t		 i;
 	char		 ebuf[128];
 	const char	*serr = NULL;
-	struct session_state st = { c, 0 };
+	struct session_state st;
 	int		 eightbit, any8 = 0, redo = 0;
 
 	for (i = 0; i < c->n; i++) {
@@ -809,6 +1089,8 @@ send_session(struct claim *c)
 		c->v[i].recorded = 0;
 		c->v[i].reason[0] = '\0';
 	}
+	memset(&st, 0, sizeof(st));
+	st.c = c;
 	if ((s = smtp_create_session()) == NULL ||
 	    smtp_set_server(s, config_str("Mail.Server")) == 0 ||
 	    session_timeouts(s, (long)config_int("Mail.Timeout") * 1000) != 0 ||
@@ -817,6 +1099,8 @@ send_session(struct claim *c)
 		serr = "cannot set up libesmtp session";
 		goto done;
 	}
+	if ((serr = session_security(s, &st)) != NULL)
+		goto done;
 	for (i = 0; i < c->n; i++) {
 		m = &c->v[i];
 		if (!addr_ok(m->to)) {
@@ -839,10 +1123,22 @@ send_session(struct claim *c)
 		}
 		any8 |= eightbit;
 	}
+	ERR_clear_error();
 	if (smtp_start_session(s) == 0)
 		serr = smtp_strerror(smtp_errno(), ebuf, sizeof(ebuf));
-	if (any8 && (st.missing_8bitmime ||
-	    smtp_errno() == SMTP_ERR_EXTENSION_NOT_AVAILABLE)) {
+	if (st.tls_started && !st.tls_ok) {
+		/* The handshake failed, or the certificate was refused (then
+		 * session_event has kept why, and that stays). */
+		if (ERR_peek_error() != 0)
+			ERR_error_string_n(ERR_get_error(), ebuf, sizeof(ebuf));
+		else
+			snprintf(ebuf, sizeof(ebuf), "connection closed");
+		session_fatal(&st, "STARTTLS: handshake failed: %s", ebuf);
+	} else if (st.tls_ok && config_str("Mail.User")[0] != '\0' && !st.auth_ok)
+		session_fatal(&st, "AUTH: %s", st.auth_sent ? "refused" :
+		    "the server offered no mechanism kenpo can use after STARTTLS");
+	ERR_clear_error();
+	if (any8 && st.missing_8bitmime) {
 		if (!no_8bitmime)
 			log_warn("mailer: the SMTP server does not offer "
 			    "8BITMIME; sending base64 bodies from now on");
@@ -859,7 +1155,7 @@ done:
 				    serr != NULL ? serr : "not sent");
 			continue;
 		}
-		classify(m, serr);
+		classify(m, st.fatal, serr);
 	}
 	if (s != NULL && smtp_destroy_session(s) == 0)
 		log_warn("mailer: smtp_destroy_session failed");

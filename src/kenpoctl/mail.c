@@ -2,7 +2,8 @@
  * kenpoctl mail — the outbox.
  *
  *   mail status                   counts: queued, due now, retrying, sent, failed,
- *                                 and the age of the oldest queued message
+ *                                 the age of the oldest queued message, and the
+ *                                 latest error of a queued message
  *   mail retry ID | --all-failed  put failed mail back in the queue (due at once,
  *                                 attempts counted from zero)
  *   mail send [--limit N]         one mailer round now: send up to N due messages
@@ -31,8 +32,8 @@
 static int
 cmd_status(int argc, char **argv)
 {
-	struct db_res	*res = NULL;
-	int		 r;
+	struct db_res	*res = NULL, *err = NULL;
+	int		 r, e;
 
 	if (argc != 1)
 		return ctl_usage(USAGE_STATUS, NULL);
@@ -52,6 +53,17 @@ cmd_status(int argc, char **argv)
 		db_res_free(res);
 		return ctl_db_error(r < 0 ? r : DB_ERR, "mail status");
 	}
+	/* Why queued mail is not going out: the latest error of a message still
+	 * in the queue (a relay down, a refused password, an untrusted
+	 * certificate). last_error never holds an address (mailer.c). */
+	e = db_query(&err, "SELECT id, attempts, last_error FROM outbox "
+	    "WHERE sent_at IS NULL AND failed_at IS NULL AND last_error IS NOT NULL "
+	    "ORDER BY next_attempt_at DESC, id DESC LIMIT 1", "");
+	if (e < 0 || (e = db_res_next(err)) < 0) {
+		db_res_free(err);
+		db_res_free(res);
+		return ctl_db_error(e, "mail status");
+	}
 	ctl_rec_begin();
 	ctl_rec_int("queued", db_res_int(res, 0));
 	ctl_rec_int("due", db_res_int(res, 1));
@@ -62,7 +74,17 @@ cmd_status(int argc, char **argv)
 		ctl_rec_str("oldest_queued_seconds", NULL);
 	else
 		ctl_rec_int("oldest_queued_seconds", db_res_int(res, 5));
+	if (e == 1) {
+		ctl_rec_int("last_error_id", db_res_int(err, 0));
+		ctl_rec_int("last_error_attempts", db_res_int(err, 1));
+		ctl_rec_str("last_error", db_res_str(err, 2));
+	} else {
+		ctl_rec_str("last_error_id", NULL);
+		ctl_rec_str("last_error_attempts", NULL);
+		ctl_rec_str("last_error", NULL);
+	}
 	ctl_rec_end();
+	db_res_free(err);
 	db_res_free(res);
 	return CTL_OK;
 }

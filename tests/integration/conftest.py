@@ -563,12 +563,17 @@ def _whoami():
 
 
 class SmtpSink:
-    def __init__(self, root):
+    """tests/integration/smtp_sink.py on a free port; args: its extra options
+    (e.g. --tls-cert, --auth)."""
+
+    def __init__(self, root, args=()):
         self.maildir = os.path.join(root, "mail")
         self.log = os.path.join(root, "log", "smtp.log")
         self.port = free_port()
         self.control = os.path.join(root, "smtp-control")
+        self.args = [str(a) for a in args]
         self.proc = None
+        os.makedirs(os.path.join(root, "log"), exist_ok=True)
         for d in ("new", "cur", "tmp"):
             os.makedirs(os.path.join(self.maildir, d), exist_ok=True)
 
@@ -576,7 +581,7 @@ class SmtpSink:
         sink = os.path.join(SRC, "tests", "integration", "smtp_sink.py")
         if os.path.exists(sink):
             argv = [PYTHON, sink, "--maildir", self.maildir, "--port", str(self.port),
-                    "--control", self.control]
+                    "--control", self.control, *self.args]
         else:
             argv = [PYTHON, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
                     "-c", "aiosmtpd.handlers.Mailbox", self.maildir]

@@ -3,7 +3,8 @@
 Maildir, one file per message, and can be told to refuse mail.
 
     /usr/bin/python3 tests/integration/smtp_sink.py --maildir DIR --port PORT \
-        [--host 127.0.0.1] [--control FILE] [--no-8bitmime] [--pidfile FILE]
+        [--host 127.0.0.1] [--control FILE] [--no-8bitmime] [--pidfile FILE] \
+        [--tls-cert PEM --tls-key PEM [--require-tls]] [--auth USER:PASSWORD]
 
 Messages are stored as received (raw RFC 5322, dot-unstuffed) under DIR/new/, with
 LF line ends as an MDA would write them; DIR/tmp, DIR/new and DIR/cur are created
@@ -31,19 +32,26 @@ line that is not blank or a #comment says what to do:
     451                              a bare code means "rcpt 451"
 
 --no-8bitmime makes the EHLO answer omit 8BITMIME (to test a client's fallback).
+--tls-cert/--tls-key offer STARTTLS with that certificate (--require-tls: MAIL
+before STARTTLS is refused with 530). --auth offers AUTH PLAIN and LOGIN, over TLS
+only, and refuses MAIL before a successful AUTH with 530 5.7.0, as a submission
+server does; each AUTH is logged to stderr as "smtp_sink: AUTH ok USER" or
+"smtp_sink: AUTH refused USER" (never the password).
 SIGTERM or SIGINT stops the server. One line per stored or refused message goes to
 stderr; "smtp_sink: listening on HOST:PORT" is printed to stdout once ready.
 """
 
 import argparse
 import asyncio
+import hmac
 import os
 import signal
 import socket
+import ssl
 import sys
 import time
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 DEFAULT_TEXT = {
     "4": "Requested action not taken: try again later",
@@ -136,6 +144,9 @@ class Handler:
             return f"{mode[1]} {mode[2]}"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
+        if server.tls_context is not None:
+            print(f"smtp_sink: MAIL over {'TLS' if session.ssl else 'plain text'}",
+                  file=sys.stderr, flush=True)
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -185,6 +196,24 @@ class Handler:
         return "250 Message accepted for delivery"
 
 
+class Authenticator:
+    """Accept one user and password (PLAIN or LOGIN)."""
+
+    def __init__(self, user, password):
+        self.user = user.encode()
+        self.password = password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        ok = (hmac.compare_digest(auth_data.login, self.user) and
+              hmac.compare_digest(auth_data.password, self.password))
+        who = auth_data.login.decode("utf-8", "replace")
+        print(f"smtp_sink: AUTH {'ok' if ok else 'refused'} {who} ({mechanism})",
+              file=sys.stderr, flush=True)
+        return AuthResult(success=ok, handled=False)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--maildir", required=True, help="Maildir to store mail in")
@@ -194,7 +223,24 @@ def main():
     ap.add_argument("--no-8bitmime", action="store_true",
                     help="do not offer 8BITMIME in the EHLO answer")
     ap.add_argument("--pidfile", help="write the process id here")
+    ap.add_argument("--tls-cert", help="offer STARTTLS with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
+    ap.add_argument("--require-tls", action="store_true",
+                    help="refuse MAIL before STARTTLS")
+    ap.add_argument("--auth", metavar="USER:PASSWORD",
+                    help="require AUTH (PLAIN or LOGIN, over TLS) with these")
     args = ap.parse_args()
+    tls = None
+    if args.tls_cert:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+    extra = {}
+    if tls is not None:
+        extra.update(tls_context=tls, require_starttls=args.require_tls)
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+        extra.update(authenticator=Authenticator(user, password),
+                     auth_required=True, auth_require_tls=True)
 
     handler = Handler(Maildir(args.maildir), args.control,
                       not args.no_8bitmime)
@@ -203,7 +249,7 @@ def main():
 
     def factory():
         return SMTP(handler, hostname="kenpo-test-sink", decode_data=False,
-                    loop=loop)
+                    loop=loop, **extra)
 
     server = loop.run_until_complete(
         loop.create_server(factory, host=args.host, port=args.port,
