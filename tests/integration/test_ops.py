@@ -12,6 +12,8 @@ addresses, insurer and roster persons (fictional numbers "0696…").
 import json
 import os
 import re
+import tempfile
+import time
 import urllib.parse
 
 import pytest
@@ -465,3 +467,53 @@ def test_usage_errors_and_help(stack):
         assert line in r.stdout, line
     assert ctl(stack, "account", "show", "999999999").returncode == 1
     assert ctl(stack, "account", "unlock", "999999999").returncode == 1
+
+
+# ------------------------------------------------------------------ syslog
+
+def test_syslog_carries_levels_and_request_ids(stack):
+    """Server.Syslog = 1: every line goes to syslog(3) (facility daemon, the
+    level as its priority, the request id in front), none to stderr. kenpod runs
+    in a mount namespace of its own whose /dev/log is a socket of this test."""
+    import socket as so
+    d = tempfile.mkdtemp(dir=stack.dir, prefix="syslog-")
+    sock = os.path.join(d, "log.sock")
+    rx = so.socket(so.AF_UNIX, so.SOCK_DGRAM)
+    rx.bind(sock)
+    os.chmod(sock, 0o666)
+    rx.settimeout(0.2)
+    olddev = os.path.join(d, "olddev")
+    os.mkdir(olddev)
+    script = ('mount --bind /dev "$2" && mount -t tmpfs -o mode=755 tmpfs /dev && '
+              'for n in null zero urandom random full; do '
+              'touch /dev/$n && mount --bind "$2/$n" /dev/$n || exit 1; done && '
+              'touch /dev/log && mount --bind "$1" /dev/log && shift 2 && exec "$@"')
+    wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+               "sh", sock, olddev]
+    fe = stack.frontend(config={"Server.Syslog": "1"}, wrapper=wrapper)
+    got = []
+
+    def drain():
+        try:
+            while True:
+                got.append(rx.recv(8192).decode("utf-8", "replace"))
+        except OSError:
+            pass
+    try:
+        r = fe.client().get("/no-such-page-syslog")
+        assert r.status == 404
+        rid = r.headers.get("X-Request-Id")
+        assert rid
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(f"[{rid}]" in g for g in got):
+            drain()
+        line = next((g for g in got if f"[{rid}]" in g), None)
+        assert line is not None, got[-10:]
+        # <30> = facility daemon (3) * 8 + info (6); ident and pid of the worker.
+        assert line.startswith("<30>"), line
+        assert re.search(r"kenpod-worker\[\d+\]: \[" + rid + r"\] GET - 404", line), line
+        assert any(g.startswith("<30>") and "kenpod started" in g for g in got), got[:5]
+        assert not [l for l in fe.log_lines() if "kenpod-worker" in l], fe.log_lines()[-5:]
+    finally:
+        stack.stop_frontend(fe)
+        rx.close()
