@@ -35,6 +35,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "captcha_provider.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -487,6 +488,11 @@ main(int argc, char *argv[])
 
 		if (socket_group(&gid) != 0)	/* logged, naming the key */
 			return 1;
+		/* Running, such a provider would refuse every login (logged). */
+		if (captcha_provider_check(err, sizeof(err)) != 0) {
+			fprintf(stderr, "kenpod: %s: %s\n", path, err);
+			return 1;
+		}
 		printf("kenpod: %s is valid\n", path);
 		return 0;
 	}

@@ -299,6 +299,9 @@ def test_starttls_off_sends_in_plain_text(relay, pki):
     ({"Mail.User": USER, "Mail.StartTLS": "required"}, "Mail.User needs Mail.Password"),
     ({"Mail.CAFile": "/nonexistent/ca.pem"}, "Mail.CAFile /nonexistent/ca.pem"),
     ({"Mail.StartTLS": "yes"}, "Mail.StartTLS"),
+    # Not mail, but the same check: a provider that would refuse every login.
+    ({"Login.Captcha": "on", "Login.CaptchaProvider": "recaptcha",
+      "Login.RecaptchaSiteKey": "site"}, "Login.RecaptchaSecret must be set"),
 ])
 def test_config_check_refuses_unsafe_mail_settings(stack, keys, message):
     conf = os.path.join(tempfile.mkdtemp(dir=stack.dir), "kenpo.hdf")
