@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import BUILD, Frontend, SmtpSink, wait_until
+from conftest import BUILD, SRC, Frontend, SmtpSink, wait_until
 
 USER, PASSWORD = "kenpo-relay", "s3cret-" + os.urandom(6).hex()
 _seq = itertools.count(1)
@@ -306,6 +306,7 @@ def test_starttls_off_sends_in_plain_text(relay, pki):
 def test_config_check_refuses_unsafe_mail_settings(stack, keys, message):
     conf = os.path.join(tempfile.mkdtemp(dir=stack.dir), "kenpo.hdf")
     c = stack.base_config()
+    c["Server.Templates"] = os.path.join(SRC, "templates")
     c.update(keys)
     with open(conf, "w", encoding="utf-8") as f:
         for k, v in c.items():
