@@ -666,6 +666,7 @@ struct session_state {
 	int		 tls_started;		/* STARTTLS answered 220 */
 	int		 auth_sent;		/* an AUTH command went out */
 	int		 auth_ok;		/* 235 */
+	int		 mail_sent;		/* a MAIL command went out */
 	char		 line[512];		/* the server's line being read */
 	size_t		 linelen;
 };
@@ -790,7 +791,7 @@ session_event(smtp_session_t s, int event, void *arg, ...)
 }
 
 /*
- * Protocol monitor: follows the STARTTLS and AUTH commands only (libesmtp reports
+ * Protocol monitor: follows the STARTTLS, AUTH and MAIL commands only (libesmtp reports
  * neither outcome to the application, and its error code is sticky across
  * sessions). A written chunk that starts one of them opens it; the server's next
  * final line closes it. STARTTLS: 220 means the handshake comes next (tls_started).
@@ -812,7 +813,8 @@ session_monitor(const char *buf, int len, int writing, void *arg)
 		else if (len >= 5 && strncasecmp(buf, "AUTH ", 5) == 0) {
 			st->auth_sent = 1;
 			st->waiting = WAIT_AUTH;
-		}
+		} else if (len >= 10 && strncasecmp(buf, "MAIL FROM:", 10) == 0)
+			st->mail_sent = 1;	/* past AUTH, done or skipped */
 		st->linelen = 0;
 		return;
 	}
@@ -1134,7 +1136,11 @@ send_session(struct claim *c)
 		else
 			snprintf(ebuf, sizeof(ebuf), "connection closed");
 		session_fatal(&st, "STARTTLS: handshake failed: %s", ebuf);
-	} else if (st.tls_ok && config_str("Mail.User")[0] != '\0' && !st.auth_ok)
+	} else if (st.tls_ok && config_str("Mail.User")[0] != '\0' && !st.auth_ok &&
+	    (st.auth_sent || st.mail_sent))
+		/* AUTH refused (the server's answer is kept already), or libesmtp
+		 * went on to MAIL without it. A session that ended before either
+		 * (a timeout, a dropped connection) says so through classify(). */
 		session_fatal(&st, "AUTH: %s", st.auth_sent ? "refused" :
 		    "the server offered no mechanism kenpo can use after STARTTLS");
 	ERR_clear_error();
