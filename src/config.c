@@ -2,8 +2,8 @@
  * config.c — load and validate the HDF configuration file.
  *
  * The table below is the single list of configuration keys. Each entry gives the
- * type, the default (NULL: required) and limits. contrib/kenpo.hdf.sample documents
- * every key; keep the two in step.
+ * type, the default (NULL: required) and limits. contrib/kenpo.hdf.sample.in
+ * documents every key; keep the two in step.
  */
 #include "autoconf.h"
 #include "config.h"
@@ -139,7 +139,7 @@ static const struct ckey keys[] = {
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
-/* The placeholder secrets of contrib/kenpo.hdf.sample (refused, see below). */
+/* The placeholder secrets of contrib/kenpo.hdf.sample.in (refused, see below). */
 #define SAMPLE_PEPPER	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define SAMPLE_SECRET	"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
