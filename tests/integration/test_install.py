@@ -26,6 +26,7 @@ EXPECTED = [
     "share/kenpo/sql/0001_schema.sql",
     "man8/kenpod.8", "man8/kenpoctl.8",
     "doc/kenpo/README.md", "doc/kenpo/entry-links.md", "doc/kenpo/login-security.md",
+    "doc/kenpo/operations.md",
     "doc/kenpo/examples/nginx/kenpo.conf",
     "doc/kenpo/examples/systemd/kenpod.service.d/ip-restrict.conf",
 ]
