@@ -2,8 +2,8 @@
  * config.c — load and validate the HDF configuration file.
  *
  * The table below is the single list of configuration keys. Each entry gives the
- * type, the default (NULL: required) and limits. contrib/kenpo.hdf.sample documents
- * every key; keep the two in step.
+ * type, the default (NULL: required) and limits. contrib/kenpo.hdf.sample.in
+ * documents every key; keep the two in step.
  */
 #include "autoconf.h"
 #include "config.h"
@@ -139,7 +139,7 @@ static const struct ckey keys[] = {
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
-/* The placeholder secrets of contrib/kenpo.hdf.sample (refused, see below). */
+/* The placeholder secrets of contrib/kenpo.hdf.sample.in (refused, see below). */
 #define SAMPLE_PEPPER	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define SAMPLE_SECRET	"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
@@ -281,6 +281,40 @@ walk(HDF *node, const char *prefix, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The sample's placeholder secrets are public (they are in the source), so a
+ * site that kept them would sign and key with values anyone can read. `make
+ * install` and the Debian package install the sample as the configuration, so
+ * this refusal is the first thing `kenpod -t` tells an administrator: it names
+ * every key still to set and how to make a value. Returns 0, or -1 with err set.
+ */
+static int
+placeholder_check(HDF *hdf, const char *path, char *err, size_t errlen)
+{
+	const char	*left[NKEYS];
+	size_t		 i, n = 0;
+
+	for (i = 0; i < NKEYS; i++) {
+		const char *v = hdf_get_value(hdf, keys[i].key, NULL);
+
+		if (v != NULL && keys[i].type == C_SECRET &&
+		    (strcasecmp(v, SAMPLE_PEPPER) == 0 || strcasecmp(v, SAMPLE_SECRET) == 0))
+			left[n++] = keys[i].key;
+	}
+	if (n == 0)
+		return 0;
+	if (n == 1)
+		snprintf(err, errlen, "%s: %s is still the sample's placeholder: "
+		    "set it to a secret of your own, 64 random hex digits made with: "
+		    "od -An -tx1 -N32 /dev/urandom | tr -d ' \\n'", path, left[0]);
+	else
+		snprintf(err, errlen, "%s: %s and %s are still the sample's "
+		    "placeholders: set each to a secret of its own, 64 random hex "
+		    "digits made with: od -An -tx1 -N32 /dev/urandom | tr -d ' \\n'",
+		    path, left[0], left[1]);
+	return -1;
+}
+
 int
 config_load(const char *path, HDF **out, char *err, size_t errlen)
 {
@@ -314,19 +348,13 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 		hdf_destroy(&hdf);
 		return -1;
 	}
+	if (placeholder_check(hdf, path, err, errlen) != 0) {
+		hdf_destroy(&hdf);
+		return -1;
+	}
 	for (i = 0; i < NKEYS; i++) {
 		v = hdf_get_value(hdf, keys[i].key, NULL);
 
-		/* A copy of the sample with its secrets left as they are would run
-		 * with keys anyone can read in the source: refuse it. */
-		if (v != NULL && keys[i].type == C_SECRET &&
-		    (strcasecmp(v, SAMPLE_PEPPER) == 0 || strcasecmp(v, SAMPLE_SECRET) == 0)) {
-			snprintf(err, errlen, "%s: %s is the sample's placeholder; generate "
-			    "one with: od -An -tx1 -N32 /dev/urandom | tr -d ' \\n'",
-			    path, keys[i].key);
-			hdf_destroy(&hdf);
-			return -1;
-		}
 		if (v != NULL)
 			continue;
 		if (keys[i].def == NULL) {

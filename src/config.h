@@ -1,7 +1,7 @@
 /*
  * config.h — the one configuration file (ClearSilver HDF), validated against the
  * table of known keys in config.c: every key has a type, limits and a default, and
- * every key is documented in contrib/kenpo.hdf.sample.
+ * every key is documented in contrib/kenpo.hdf.sample.in.
  *
  * config_load() refuses a file with an unknown key, a value of the wrong type or out
  * of range, or a missing required key, and names the key in its message. After a

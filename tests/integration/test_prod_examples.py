@@ -2,13 +2,14 @@
 The production examples of contrib/ (issue 8 item 6) hold what their comments
 promise. Needs no running stack.
 
-- contrib/nginx/kenpo.conf passes `nginx -t` (rendered with temporary paths and a
-  throw-away self-signed certificate), offers only forward-secret AEAD suites on
+- contrib/nginx/kenpo.conf(.in) passes `nginx -t` (rendered with temporary paths
+  and a throw-away self-signed certificate), offers only forward-secret AEAD suites on
   TLS 1.2 and 1.3, sends HSTS once, drops unknown hosts and keeps every path that
   carries a secret out of nginx's error log — as contrib/nginx/dev.conf.in does.
-- contrib/systemd/kenpod.service scores 2.0 or less on
-  `systemd-analyze security --offline=true` (systemd-analyze comes with Debian's
-  systemd package, which contrib/dev.sh installs; it does not become init).
+- contrib/systemd/kenpod.service (made by make from its .in, in the build
+  directory) scores 2.0 or less on `systemd-analyze security --offline=true`
+  (systemd-analyze comes with Debian's systemd package, which contrib/dev.sh
+  installs; it does not become init).
 """
 
 import os
@@ -18,11 +19,12 @@ import subprocess
 
 import pytest
 
-from conftest import SRC
+from conftest import BUILD, SRC
 
-NGINX_CONF = os.path.join(SRC, "contrib", "nginx", "kenpo.conf")
+NGINX_CONF = os.path.join(SRC, "contrib", "nginx", "kenpo.conf.in")
 DEV_CONF = os.path.join(SRC, "contrib", "nginx", "dev.conf.in")
-UNIT_DIR = os.path.join(SRC, "contrib", "systemd")
+DROPIN_DIR = os.path.join(SRC, "contrib", "systemd", "kenpod.service.d")
+UNIT = os.path.join(BUILD, "contrib", "systemd", "kenpod.service")     # made by make
 MAX_EXPOSURE = 2.0
 
 
@@ -49,10 +51,12 @@ def render_kenpo_conf(tmp):
     for old, new in (("/etc/ssl/kenpo/fullchain.pem", cert),
                      ("/etc/ssl/kenpo/privkey.pem", key),
                      ("/var/log/nginx/", os.path.join(tmp, "log") + "/"),
-                     ("/usr/local/share/kenpo/htdocs", os.path.join(SRC, "htdocs")),
+                     ("@pkgdatadir@/htdocs", os.path.join(SRC, "htdocs")),
                      ("/run/kenpo/kenpod.sock", os.path.join(tmp, "kenpod.sock"))):
         assert old in site, f"kenpo.conf no longer mentions {old}: update this test"
         site = site.replace(old, new)
+    left = re.findall(r"@[a-z_]+@", re.sub(r"#[^\n]*", "", site))
+    assert not left, f"kenpo.conf.in: substitutions this test does not make: {left}"
     with open(os.path.join(tmp, "kenpo.conf"), "w", encoding="utf-8") as f:
         f.write(site)
     shutil.copy("/etc/nginx/fastcgi_params", os.path.join(tmp, "fastcgi_params"))
@@ -175,10 +179,12 @@ def test_systemd_unit_exposure(tmp_path):
     if shutil.which("systemd-analyze") is None:
         pytest.skip("systemd-analyze not installed (Debian package systemd; "
                     "contrib/dev.sh test installs it)")
+    if not os.path.exists(UNIT):
+        pytest.fail(f"{UNIT} not made (make in {BUILD})")
     # The unit alone (offline analysis also reads kenpod.service.d/ beside it).
     alone = tmp_path / "alone"
     alone.mkdir()
-    shutil.copy(os.path.join(UNIT_DIR, "kenpod.service"), alone)
+    shutil.copy(UNIT, alone)
     score, out = exposure(str(alone))
     print(f"kenpod.service: {score}")
     assert score <= MAX_EXPOSURE, out
@@ -189,10 +195,14 @@ def test_systemd_unit_exposure(tmp_path):
                 and setting in ln]
         assert rows, setting
         assert all(r.lstrip().startswith("✓") for r in rows), rows
-    unit = directives(os.path.join(UNIT_DIR, "kenpod.service"))
+    unit = directives(UNIT)
     assert re.search(r"^DevicePolicy=closed$", unit, re.M)
     assert re.search(r"^UMask=0077$", unit, re.M)
     # With the documented IP address drop-in: better still.
-    score_ip, out = exposure(UNIT_DIR)
+    both = tmp_path / "with-dropin"
+    both.mkdir()
+    shutil.copy(UNIT, both)
+    shutil.copytree(DROPIN_DIR, both / "kenpod.service.d")
+    score_ip, out = exposure(str(both))
     print(f"kenpod.service + ip-restrict.conf: {score_ip}")
     assert score_ip < score, out
