@@ -216,6 +216,7 @@ hashpool_run(volatile int *stop)
 		a.status = crypto_argon2id(j.pw, j.pwlen, j.salt, j.saltlen, j.m, j.t,
 		    j.p, a.tag, j.taglen) == 0 ? 0 : -1;
 		util_wipe(&j, sizeof(j));
+		metrics_add(M_HASH_DONE, 1);
 		/* The worker may have given up and gone: that is its business. */
 		if (send(fd, &a, sizeof(a), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
 		    errno != EPIPE && errno != ECONNRESET && errno != EAGAIN)

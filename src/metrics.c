@@ -26,6 +26,7 @@ static const struct {
 	[M_LOGIN_FAIL] = { "kenpo_logins_total", NULL, "result=\"fail\"" },
 	[M_SIGNUP_COMPLETE] = { "kenpo_signups_completed_total", "Signups completed", NULL },
 	[M_HASH_BUSY] = { "kenpo_hash_busy_total", "Password hashes refused because the hashing pool was full (answered 503)", NULL },
+	[M_HASH_DONE] = { "kenpo_password_hashes_total", "Argon2id hashes computed by the hashing pool (logins, signups, password changes)", NULL },
 };
 
 int

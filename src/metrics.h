@@ -15,6 +15,7 @@ enum metric {
 	M_MAIL_SENT, M_MAIL_RETRY, M_MAIL_FAILED,
 	M_LOGIN_OK, M_LOGIN_FAIL, M_SIGNUP_COMPLETE,
 	M_HASH_BUSY,		/* password hashes refused: the pool was full */
+	M_HASH_DONE,		/* password hashes computed by the pool */
 	M__MAX
 };
 

@@ -19,7 +19,6 @@ import hmac
 import itertools
 import os
 import re
-import statistics
 import subprocess
 import time
 import urllib.parse
@@ -729,30 +728,30 @@ def test_forged_reset_links(client):
 
 # ------------------------------------------------------------------ timing
 
-def test_login_timing_same_for_known_and_unknown(stack):
+def test_login_costs_the_same_for_known_and_unknown(stack):
+    """A wrong password for an unknown address costs what it costs for a known
+    one: exactly one Argon2id hash each (kenpo_password_hashes_total counts the
+    pool's hashes), so response times do not tell whether an address exists.
+    Counted, not timed: timings on a shared machine say little (make bench)."""
     email, acct = make_account(stack)
     c = stack.client()
     page = c.get("/login")
 
     def once(addr):
         d = {"csrf": csrf(page), "email": addr, "password": "wrong-password-1"}
+        before = metrics(c).get("kenpo_password_hashes_total", 0)
         t = time.monotonic()
         r = c.post("/login", d)
         dt = time.monotonic() - t
         assert r.status == 200
-        return dt
-    for _ in range(2):                                   # warm both paths up
-        once(email)
-        once(stack.new_email("nobody"))
-    known, unknown = [], []
-    for _ in range(10):
+        assert "メールアドレスまたはパスワードが正しくありません" in r.text
+        return metrics(c).get("kenpo_password_hashes_total", 0) - before, dt
+    for _ in range(5):
         stack.sql(f"UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = {acct}")
-        known.append(once(email))
-        unknown.append(once(stack.new_email("nobody")))
-    k, u = statistics.median(known), statistics.median(unknown)
-    assert 0.5 < k / u < 2.0, (known, unknown)
-    # Both really hash: far above a bare request.
-    assert min(k, u) > 0.005
+        (hk, tk), (hu, tu) = once(email), once(stack.new_email("nobody"))
+        assert hk == 1 and hu == 1, (hk, hu)
+        # Both really hash: far above a bare request, however busy the host.
+        assert min(tk, tu) > 0.005, (tk, tu)
 
 
 # ------------------------------------------------------------------ inquiries
