@@ -308,6 +308,9 @@ cmd_withdraw(int argc, char **argv)
 		else if (strcmp(state, "withdrawn") == 0)
 			r = ctl_refuse("account withdraw: account %lld is withdrawn "
 			    "already", id);
+		else if (strcmp(state, "closed") == 0)
+			r = ctl_refuse("account withdraw: account %lld is closed "
+			    "(its personal data erased)", id);
 		else
 			r = ctl_refuse("account withdraw: account %lld is %s: its "
 			    "address was never confirmed; use account delete", id,

@@ -359,6 +359,8 @@ def test_after_100_days_the_job_closes_and_frees_address_and_person(stack, ins):
     erase_checks(stack, aid, email, person)
     assert events(stack, aid, "account.closed") == 1
     assert show(stack, aid)["state"] == "closed"
+    r = stack.ctl("account", "withdraw", str(aid))
+    assert r.returncode == 1 and "closed" in r.stderr
     assert stack.ctl("account", "show", email).returncode == 1
     # The old browser is out (session and remember-me gone).
     r = c.get("/top")
