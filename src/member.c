@@ -21,7 +21,7 @@
 #include "throttle.h"
 #include "util.h"
 
-#define MEMBER_COLS	13
+#define MEMBER_COLS	14
 #define LIKE_MAX	200	/* bytes of a search term, escaped: enough for 50 characters */
 
 void
@@ -64,7 +64,7 @@ member_load(struct req *r, struct member *m)
 	    " i.terms_url, i.points_name, r.name_kana,"
 	    " r.id IS NOT NULL AND r.qualified_until IS NOT NULL"
 	    " AND r.qualified_until <= ?,"
-	    " COALESCE(a.lost_on + INTERVAL ? DAY > ?, 1)"
+	    " COALESCE(a.lost_on + INTERVAL ? DAY > ?, 1), a.lost_on"
 	    " FROM accounts a LEFT JOIN insurers i ON i.id = a.insurer_id"
 	    " LEFT JOIN roster r ON r.id = a.roster_id"
 	    " WHERE a.id = ? AND a.state = 'active'", "sisi", today,
@@ -101,11 +101,22 @@ member_load(struct req *r, struct member *m)
 		st = lifecycle_account_sync(m->id, today);
 		if (st < 0)
 			goto out;
-		if (st == LIFECYCLE_UNAFFILIATED)
+		if (st == LIFECYCLE_UNAFFILIATED) {
 			m->unaffiliated = 1;
-		else if (st == LIFECYCLE_REAFFILIATED)
+			/* lost_on is the roster's loss date now. */
+			free(c[13]);
+			c[13] = NULL;
+			if (db_row(&c[13], 1, "SELECT lost_on FROM accounts"
+			    " WHERE id = ?", "i", m->id) != 1)
+				c[13] = NULL;
+		} else if (st == LIFECYCLE_REAFFILIATED) {
 			m->unaffiliated = 0;
+			free(c[13]);
+			c[13] = NULL;
+		}
 	}
+	if (m->unaffiliated && c[13] != NULL)
+		snprintf(m->lost_on, sizeof(m->lost_on), "%s", c[13]);
 	if (m->insurer_name != NULL)
 		req_set(r, "Insurer.Name", m->insurer_name);
 	st = 1;

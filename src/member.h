@@ -30,6 +30,7 @@ struct member {
 	int		 level;		/* 0 none, 1 insurer-ID, 2 identity, 3 sensitive */
 	int		 notify;	/* accounts.notify: notification mail wanted */
 	int		 unaffiliated;	/* 未所属: the roster person lost qualification */
+	char		 lost_on[11];	/* accounts.lost_on, YYYY-MM-DD; "" if none */
 	long long	 insurer_id;	/* 0 if none */
 	char		*insurer_name;	/* NULL if none */
 	char		*terms_url;	/* insurers.terms_url, NULL if none */

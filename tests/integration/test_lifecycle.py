@@ -222,6 +222,9 @@ def test_loss_is_immediate_and_rejoin_gives_the_same_account_back(stack, ins):
     assert s["closes_on"] == plus100(lost_on) and s["level"] == 2
     top = c.get("/top")
     assert top.status == 200 and UNAFFILIATED in top.text
+    dates = re.search(r'id="top-unaffiliated-dates">([^<]*)<', top.text).group(1)
+    assert ja_date(lost_on) in dates and ja_date(plus100(lost_on)) in dates
+    assert ja_date(day(-10 + 99)) in dates
     assert events(stack, aid, "account.unaffiliated") == 1
     m = stack.wait_mail(email, subject=UNAFFILIATED)
     assert ja_date(lost_on) in m.body
@@ -460,3 +463,4 @@ def test_usage(stack):
     assert stack.ctl("lifecycle", "stop").returncode == 2
     r = stack.ctl("lifecycle", "run")
     assert r.returncode == 0 and "lifecycle as of" in r.stdout
+    assert "lifecycle run [--as-of YYYY-MM-DD]" in stack.ctl("--help").stdout
