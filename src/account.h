@@ -10,7 +10,7 @@ struct account {
 	long long	 id;
 	char		*email;
 	char		*password_hash;
-	char		*state;		/* pending|verified|active|withdrawn */
+	char		*state;		/* pending|verified|active|withdrawn|closed */
 	int		 level;		/* 0 none, 1 insurer-ID, 2 identity, 3 sensitive */
 	long long	 insurer_id;	/* 0 if none */
 	long long	 roster_id;	/* 0 if none */
@@ -46,5 +46,14 @@ int	 account_delete_unfinished(long long id);
  * 1 withdrawn, 0 nothing done (no such account, pending, or withdrawn already),
  * or a db_status. See account_withdraw.c. */
 int	 account_withdraw(long long id, const char *ip);
+
+/*
+ * Inside db_txn: erase the personal data of account id and leave its row as a
+ * tombstone in state (e.g. "closed"; closed_at set). See account_erase.c for
+ * what goes. The caller locks the row first, queues any mail to the old
+ * address after this call (this deletes the outbox rows to it) and audits.
+ * Returns 1 erased, 0 no such account, or a db_status.
+ */
+int	 account_erase(long long id, const char *state);
 
 #endif

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "outbox.h"
 #include "request.h"
@@ -20,7 +21,7 @@
 #include "throttle.h"
 #include "util.h"
 
-#define MEMBER_COLS	12
+#define MEMBER_COLS	14
 #define LIKE_MAX	200	/* bytes of a search term, escaped: enough for 50 characters */
 
 void
@@ -52,8 +53,7 @@ int
 member_load(struct req *r, struct member *m)
 {
 	char		*c[MEMBER_COLS] = { NULL }, today[ROSTER_DATE_LEN + 1];
-	long long	 n;
-	int		 st, i, lost;
+	int		 st, i, lost, within;
 
 	memset(m, 0, sizeof(*m));
 	if (r->sess == NULL)
@@ -63,11 +63,12 @@ member_load(struct req *r, struct member *m)
 	    " a.level, a.notify, a.unaffiliated, a.insurer_id, i.name,"
 	    " i.terms_url, i.points_name, r.name_kana,"
 	    " r.id IS NOT NULL AND r.qualified_until IS NOT NULL"
-	    " AND r.qualified_until <= ?"
+	    " AND r.qualified_until <= ?,"
+	    " COALESCE(a.lost_on + INTERVAL ? DAY > ?, 1), a.lost_on"
 	    " FROM accounts a LEFT JOIN insurers i ON i.id = a.insurer_id"
 	    " LEFT JOIN roster r ON r.id = a.roster_id"
-	    " WHERE a.id = ? AND a.state = 'active'", "si", today,
-	    r->sess->account_id);
+	    " WHERE a.id = ? AND a.state = 'active'", "sisi", today,
+	    (long long)LIFECYCLE_DAYS, today, r->sess->account_id);
 	if (st <= 0)
 		goto out;
 	m->id = r->sess->account_id;
@@ -87,19 +88,35 @@ member_load(struct req *r, struct member *m)
 		goto out;
 	}
 
-	/* 未所属: follow the roster (only when the account is bound to a person). */
+	/*
+	 * 未所属: a roster import and the daily job keep it in step with the
+	 * roster (lifecycle.h). This is the safety net for the hours between the
+	 * start of the day a loss date given in advance arrives and the job's
+	 * run: the same rule, in its own transaction, with its audit and mail.
+	 */
 	lost = c[11] != NULL && atoi(c[11]) != 0;
-	if (m->name_kana != NULL && lost != m->unaffiliated) {
-		n = db_exec("UPDATE accounts SET unaffiliated = ? WHERE id = ?", "ii",
-		    (long long)lost, m->id);
-		if (n < 0) {
-			st = (int)n;
+	within = c[12] != NULL && atoi(c[12]) != 0;
+	if (m->name_kana != NULL && !db_in_txn() &&
+	    ((lost && !m->unaffiliated) || (!lost && m->unaffiliated && within))) {
+		st = lifecycle_account_sync(m->id, today);
+		if (st < 0)
 			goto out;
+		if (st == LIFECYCLE_UNAFFILIATED) {
+			m->unaffiliated = 1;
+			/* lost_on is the roster's loss date now. */
+			free(c[13]);
+			c[13] = NULL;
+			if (db_row(&c[13], 1, "SELECT lost_on FROM accounts"
+			    " WHERE id = ?", "i", m->id) != 1)
+				c[13] = NULL;
+		} else if (st == LIFECYCLE_REAFFILIATED) {
+			m->unaffiliated = 0;
+			free(c[13]);
+			c[13] = NULL;
 		}
-		log_info("member: account %lld is %s", m->id, lost ?
-		    "unaffiliated now (qualification lost)" : "affiliated again");
-		m->unaffiliated = lost;
 	}
+	if (m->unaffiliated && c[13] != NULL)
+		snprintf(m->lost_on, sizeof(m->lost_on), "%s", c[13]);
 	if (m->insurer_name != NULL)
 		req_set(r, "Insurer.Name", m->insurer_name);
 	st = 1;

@@ -5,8 +5,8 @@
  *
  *   struct member            the session's account with its insurer and roster
  *                            person, loaded once per request by member_load,
- *                            which also keeps accounts.unaffiliated (未所属) in
- *                            step with the roster;
+ *                            which also re-checks accounts.unaffiliated
+ *                            (未所属) against the roster (lifecycle.h);
  *   member_password_check    the current password of the settings forms,
  *                            counted per account (Member.PasswordTries an hour);
  *   member_announcements     the announcements a member may read, newest first;
@@ -30,6 +30,7 @@ struct member {
 	int		 level;		/* 0 none, 1 insurer-ID, 2 identity, 3 sensitive */
 	int		 notify;	/* accounts.notify: notification mail wanted */
 	int		 unaffiliated;	/* 未所属: the roster person lost qualification */
+	char		 lost_on[11];	/* accounts.lost_on, YYYY-MM-DD; "" if none */
 	long long	 insurer_id;	/* 0 if none */
 	char		*insurer_name;	/* NULL if none */
 	char		*terms_url;	/* insurers.terms_url, NULL if none */
@@ -38,10 +39,12 @@ struct member {
 };
 
 /*
- * Load the account of the request's session into m and refresh its 未所属 state:
- * the bound roster person's qualified_until on or before today (Japan time; the
- * day qualification ended, as roster.h defines it) sets accounts.unaffiliated,
- * a later or no end clears it. Also sets Insurer.Name for the layout's "提供：…".
+ * Load the account of the request's session into m and re-check its 未所属
+ * state: when the bound roster person's qualified_until (on or before today,
+ * Japan time: the day qualification ended, as roster.h defines it) disagrees
+ * with accounts.unaffiliated, lifecycle_account_sync applies the rules of
+ * lifecycle.h (loss; rejoin within 100 days) as the import and the daily job
+ * would. Also sets Insurer.Name for the layout's "提供：…".
  * Returns 1 loaded, 0 no such active account, or a db_status.
  */
 int	 member_load(struct req *, struct member *m);

@@ -93,7 +93,8 @@ one_txn(void *arg)
 	if ((st = account_find_email(c[1], &a)) < 0)
 		goto out;
 	st = 0;
-	if (a == NULL || strcmp(a->state, "withdrawn") == 0)
+	if (a == NULL || strcmp(a->state, "withdrawn") == 0 ||
+	    strcmp(a->state, "closed") == 0)
 		goto out;
 	o->account_id = a->id;
 	crypto_token(token);

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "db.h"
 #include "insurer.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "normalize.h"
 #include "util.h"
@@ -865,7 +866,17 @@ apply_txn(void *arg)
 		return ROSTER_EINSURER;
 	if ((rc = cur_load(a->im, 1)) < 0)
 		return rc;
-	return merge(a->im, a->v, 0);
+	if ((rc = merge(a->im, a->v, 0)) < 0)
+		return rc;
+	/*
+	 * The accounts of persons who lost qualification become 未所属 now, and
+	 * those of persons qualified again within 100 days come back, in this
+	 * transaction (lifecycle.h): no member sees the old state after the
+	 * import committed.
+	 */
+	a->im->ri->unaffiliated = a->im->ri->reaffiliated = 0;
+	return lifecycle_sync_insurer(a->im->ins.id, a->im->today,
+	    &a->im->ri->unaffiliated, &a->im->ri->reaffiliated);
 }
 
 /* Free everything of an import (secrets wiped). */
@@ -987,6 +998,7 @@ roster_import(struct roster_import *ri)
 	memset(&im, 0, sizeof(im));
 	im.ri = ri;
 	ri->rows = ri->added = ri->updated = ri->unchanged = ri->lost = 0;
+	ri->unaffiliated = ri->reaffiliated = 0;
 	ri->errors = 0;
 
 	if ((rc = args_check(&im, ri, &cp932, &number)) != 0)
@@ -1022,8 +1034,10 @@ roster_import(struct roster_import *ri)
 		rc = 0;
 	if (rc == 0)
 		log_info("roster import: insurer %s: %ld rows, %ld added, "
-		    "%ld updated, %ld unchanged, %ld lost%s", im.ins.number,
+		    "%ld updated, %ld unchanged, %ld lost; accounts: %ld "
+		    "unaffiliated, %ld reaffiliated%s", im.ins.number,
 		    ri->rows, ri->added, ri->updated, ri->unchanged, ri->lost,
+		    ri->unaffiliated, ri->reaffiliated,
 		    ri->dry_run ? " (dry run)" : "");
 	goto out;
 report:

@@ -63,8 +63,11 @@ int	 roster_match(long long insurer_id, const char *card_key,
  * every line is good. Then, in one transaction, each person is inserted or updated
  * by (insurer, personal_id) (re-importing the same file changes nothing); with
  * snapshot, persons of the insurer missing from the file get qualified_until = the
- * import date unless it is already earlier. dry_run checks and counts but writes
- * nothing. A snapshot without data lines is refused (it would end everyone's
+ * import date unless it is already earlier. In the same transaction the
+ * accounts bound to the insurer's persons follow the roster (lifecycle.h): a
+ * person whose qualified_until is on or before the import date makes the
+ * account 未所属, one qualified again within 100 days of the loss gets it back.
+ * dry_run checks and counts but writes nothing (the account counts stay 0). A snapshot without data lines is refused (it would end everyone's
  * qualification; that is never what an operator means).
  */
 struct roster_import {
@@ -83,6 +86,7 @@ struct roster_import {
 	/* Out. */
 	long		 rows;			/* data lines */
 	long		 added, updated, unchanged, lost;
+	long		 unaffiliated, reaffiliated;	/* accounts (lifecycle.h) */
 	long		 errors;		/* bad lines */
 };
 

@@ -606,7 +606,8 @@ session_remember_restore(struct req *r)
 		st = st < 0 ? st : 0;
 		goto out;
 	}
-	if (state == NULL || strcmp(state, "withdrawn") == 0) {
+	if (state == NULL || strcmp(state, "withdrawn") == 0 ||
+	    strcmp(state, "closed") == 0) {
 		req_set_cookie(r, REMEMBER_COOKIE, "", 0);
 		st = session_remember_clear_all(account_id);
 		goto out;

@@ -26,6 +26,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "entry.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "outbox.h"
 #include "request.h"
@@ -322,18 +323,33 @@ signup_mail_activate(const char *email, const char *lang,
 }
 
 int
-signup_mail_exists(const char *email, const char *lang, const char *state)
+signup_mail_exists(const char *email, const char *lang, const char *state,
+    const char *lost_on)
 {
 	HDF	*vars = NULL;
 	NEOERR	*err;
-	int	 rc;
+	char	 reuse[ROSTER_DATE_LEN + 1], text[32];
+	int	 rc, y, m, d;
 
 	if ((err = hdf_init(&vars)) != STATUS_OK) {
 		nerr_ignore(&err);
 		return DB_ERR;
 	}
-	rc = vars_set(vars, "Mail.State", state) != 0 ? DB_ERR :
-	    mail_send(email, lang, "signup_exists", vars);
+	rc = vars_set(vars, "Mail.State", state);
+	/* 未所属: the address is free for a new signup from lost_on + 100 days. */
+	if (rc == 0 && lost_on != NULL) {
+		if (lifecycle_date_add(lost_on, LIFECYCLE_DAYS, reuse) != 0 ||
+		    sscanf(reuse, "%4d-%2d-%2d", &y, &m, &d) != 3)
+			rc = -1;
+		else {
+			if (lang != NULL && strcmp(lang, "en") == 0)
+				snprintf(text, sizeof(text), "%s", reuse);
+			else
+				snprintf(text, sizeof(text), "%d年%d月%d日", y, m, d);
+			rc = vars_set(vars, "Mail.ReuseOn", text);
+		}
+	}
+	rc = rc != 0 ? DB_ERR : mail_send(email, lang, "signup_exists", vars);
 	hdf_destroy(&vars);
 	return rc;
 }
@@ -345,14 +361,15 @@ resend_fn(void *arg)
 {
 	struct signup_resend	*s = arg;
 	struct signup_token	 tok;
-	char			*c[3] = { NULL }, *hash = NULL;
+	char			*c[4] = { NULL }, *hash = NULL;
 	int			 st, i;
 
 	s->token_id = 0;
 	s->state[0] = '\0';
 	memset(&tok, 0, sizeof(tok));
-	st = db_row(c, 3, "SELECT state, email, lang FROM accounts WHERE id = ?"
-	    " FOR UPDATE", "i", s->account_id);
+	st = db_row(c, 4, "SELECT state, email, lang,"
+	    " IF(state = 'active' AND unaffiliated = 1, lost_on, NULL)"
+	    " FROM accounts WHERE id = ? FOR UPDATE", "i", s->account_id);
 	if (st <= 0)
 		return st;	/* gone (cancelled): nothing to send */
 	snprintf(s->state, sizeof(s->state), "%s", c[0]);
@@ -369,13 +386,13 @@ resend_fn(void *arg)
 		s->token_id = tok.id;
 		st = signup_mail_activate(c[1], c[2], &tok, s->again);
 	} else if (s->exists_mail)
-		st = signup_mail_exists(c[1], c[2], c[0]);
+		st = signup_mail_exists(c[1], c[2], c[0], c[3]);
 	else
 		st = 0;
  out:
 	util_wipe(&tok, sizeof(tok));
 	util_free_secret(hash);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		free(c[i]);
 	return st;
 }

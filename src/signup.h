@@ -85,8 +85,11 @@ int	 signup_token_issue(long long account_id, const char *pw_hash,
 int	 signup_mail_activate(const char *email, const char *lang,
 	    const struct signup_token *tok, int again);
 /* Inside db_txn: enqueue the "this address already has an account" mail.
- * state: the account's state. 0 or a db_status. */
-int	 signup_mail_exists(const char *email, const char *lang, const char *state);
+ * state: the account's state; lost_on: the loss date (YYYY-MM-DD) of a 未所属
+ * account, whose mail names the day the address is free for a new signup
+ * (lost_on + LIFECYCLE_DAYS), else NULL. 0 or a db_status. */
+int	 signup_mail_exists(const char *email, const char *lang, const char *state,
+	    const char *lost_on);
 
 /*
  * "仮登録メールの再送信" without a request (the /signup/resend page and kenpoctl

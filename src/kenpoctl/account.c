@@ -29,6 +29,7 @@
 #include "account.h"
 #include "audit.h"
 #include "db.h"
+#include "lifecycle.h"
 #include "signup.h"
 #include "util.h"
 #include "kenpoctl.h"
@@ -77,11 +78,12 @@ cmd_show(int argc, char **argv)
 	    " a.locked_until IS NOT NULL AND a.locked_until > NOW(6), "
 	    " (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id "
 	    "  AND s.idle_expires_at > NOW(6) AND s.absolute_expires_at > NOW(6)), "
-	    " a.created_at, a.activated_at, a.withdrawn_at "
+	    " a.created_at, a.activated_at, a.withdrawn_at, a.lost_on, a.closed_at, "
+	    " DATE_ADD(a.lost_on, INTERVAL ? DAY) "
 	    "FROM accounts a "
 	    "LEFT JOIN insurers i ON i.id = a.insurer_id "
 	    "LEFT JOIN roster r ON r.id = a.roster_id "
-	    "WHERE a.id = ?", "i", id);
+	    "WHERE a.id = ?", "ii", (long long)LIFECYCLE_DAYS, id);
 	if (r < 0)
 		return ctl_db_error(r, "account show");
 	if ((r = db_res_next(res)) != 1) {
@@ -110,6 +112,11 @@ cmd_show(int argc, char **argv)
 	ctl_rec_str("created_at", db_res_str(res, 17));
 	ctl_rec_str("activated_at", db_res_str(res, 18));
 	ctl_rec_str("withdrawn_at", db_res_str(res, 19));
+	/* 未所属: since when, and the day the daily job closes it (lifecycle.h). */
+	ctl_rec_str("lost_on", db_res_str(res, 20));
+	ctl_rec_str("closes_on", db_res_int(res, 4) == 0 ||
+	    db_res_isnull(res, 20) ? NULL : db_res_str(res, 22));
+	ctl_rec_str("closed_at", db_res_str(res, 21));
 	ctl_rec_end();
 	db_res_free(res);
 	return CTL_OK;
@@ -301,6 +308,9 @@ cmd_withdraw(int argc, char **argv)
 		else if (strcmp(state, "withdrawn") == 0)
 			r = ctl_refuse("account withdraw: account %lld is withdrawn "
 			    "already", id);
+		else if (strcmp(state, "closed") == 0)
+			r = ctl_refuse("account withdraw: account %lld is closed "
+			    "(its personal data erased)", id);
 		else
 			r = ctl_refuse("account withdraw: account %lld is %s: its "
 			    "address was never confirmed; use account delete", id,

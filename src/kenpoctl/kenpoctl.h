@@ -33,6 +33,7 @@ int	 ctl_insurer(int argc, char **argv);
 int	 ctl_roster(int argc, char **argv);
 int	 ctl_announcement(int argc, char **argv);
 int	 ctl_inquiry(int argc, char **argv);
+int	 ctl_lifecycle(int argc, char **argv);
 
 /*
  * Print "kenpoctl: <message>" (if fmt is not NULL) and "usage: kenpoctl <usage>" on

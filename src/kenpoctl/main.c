@@ -57,6 +57,8 @@ static const struct noun nouns[] = {
 	{ "inquiry",	ctl_inquiry,
 	  "inquiry list [--status open|answered] [--category C] [--limit N] | "
 	  "inquiry show ID | inquiry answer ID FILE|- [--force]" },
+	{ "lifecycle",	ctl_lifecycle,
+	  "lifecycle run [--as-of YYYY-MM-DD]" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

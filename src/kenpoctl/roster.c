@@ -153,6 +153,9 @@ cmd_import(int argc, char **argv)
 		    "%ld lost qualification%s", number, ri.rows, ri.added,
 		    ri.updated, ri.unchanged, ri.lost,
 		    ri.dry_run ? " (dry run: nothing written)" : "");
+		if (ri.unaffiliated > 0 || ri.reaffiliated > 0)
+			ctl_say("accounts: %ld now unaffiliated (未所属), %ld "
+			    "affiliated again", ri.unaffiliated, ri.reaffiliated);
 		if (ctl_json) {
 			ctl_rec_begin();
 			ctl_rec_str("insurer", number);
@@ -164,6 +167,8 @@ cmd_import(int argc, char **argv)
 			ctl_rec_int("updated", ri.updated);
 			ctl_rec_int("unchanged", ri.unchanged);
 			ctl_rec_int("lost", ri.lost);
+			ctl_rec_int("accounts_unaffiliated", ri.unaffiliated);
+			ctl_rec_int("accounts_reaffiliated", ri.reaffiliated);
 			ctl_rec_end();
 		}
 		r = CTL_OK;

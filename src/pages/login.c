@@ -249,7 +249,8 @@ login_get(struct req *r)
 	int		 st;
 
 	if (r->sess != NULL && r->sess->state != NULL &&
-	    strcmp(r->sess->state, "withdrawn") != 0)
+	    strcmp(r->sess->state, "withdrawn") != 0 &&
+	    strcmp(r->sess->state, "closed") != 0)
 		return go_on(r, r->sess->state, req_param(r, "next"));
 	if ((st = view_level(r, &n.level)) < 0)
 		return req_db_error(r, st);
@@ -562,7 +563,8 @@ login_post(struct req *r)
 	/* Step 2: what the address asks for. */
 	if ((st = account_find_email(email, &a)) < 0)
 		goto dberr;
-	if (a != NULL && strcmp(a->state, "withdrawn") == 0) {
+	if (a != NULL && (strcmp(a->state, "withdrawn") == 0 ||
+	    strcmp(a->state, "closed") == 0)) {
 		account_free(a);
 		a = NULL;
 	}

@@ -76,7 +76,7 @@ token_find(const char *token, struct reset_token *t)
 	    " FROM tokens t JOIN accounts a ON a.id = t.account_id"
 	    " WHERE t.token_hash = ? AND t.purpose = 'reset' AND t.used_at IS NULL"
 	    " AND t.superseded_at IS NULL AND t.expires_at > NOW(6)"
-	    " AND a.state <> 'withdrawn'", "s", hash);
+	    " AND a.state NOT IN ('withdrawn', 'closed')", "s", hash);
 	if (st == 1 && col[0] != NULL && col[1] != NULL && col[2] != NULL) {
 		t->id = strtoll(col[0], NULL, 10);
 		t->account_id = strtoll(col[1], NULL, 10);
@@ -112,7 +112,8 @@ change_txn(void *arg)
 	if (n <= 0)
 		return n < 0 ? (int)n : 1;
 	if ((n = db_exec("UPDATE accounts SET password_hash = ?, failed_logins = 0,"
-	    " locked_until = NULL WHERE id = ? AND state <> 'withdrawn'", "si",
+	    " locked_until = NULL WHERE id = ?"
+	    " AND state NOT IN ('withdrawn', 'closed')", "si",
 	    c->hash, c->t->account_id)) < 0)
 		return (int)n;
 	if (n == 0)

@@ -14,7 +14,12 @@
  *                        the earlier mails stay valid (a stranger typing the
  *                        address cannot spoil the owner's signup);
  *   any other account    the mail "this address already has an account" with
- *                        login and password-reset links; nothing changes;
+ *                        login and password-reset links; nothing changes; for
+ *                        an account that is 未所属 (qualification lost) the
+ *                        mail also names the day the address can be used for
+ *                        a new signup: the loss date + 100 days (seed Q4);
+ *   未所属, 100 days up   the account is closed now (lifecycle_release_address,
+ *                        as the daily job would) and it is a new address;
  *   withdrawn account    the address is free again: the withdrawn row is moved
  *                        aside (member_release_address) and it is a new address.
  * Mails to an existing account count against Signup.ResendPerHour; beyond it no
@@ -39,6 +44,7 @@
 #include "entry.h"
 #include "hashpool.h"
 #include "insurer.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "member.h"
 #include "password.h"
@@ -70,18 +76,24 @@ step1_fn(void *arg)
 {
 	struct step1		*s = arg;
 	struct signup_token	 tok;
-	char			*c[4] = { NULL }, entry[24];
+	char			*c[5] = { NULL }, entry[24];
 	long long		 n;
 	int			 st, i;
 
 	s->account_id = s->token_id = 0;
 	s->created = 0;
 	s->state[0] = '\0';
-	/* A withdrawn account gives its address up for a new signup (SPEC §6). */
-	if ((st = member_release_address(s->email)) < 0)
+	/*
+	 * A withdrawn account gives its address up for a new signup, and so does
+	 * a 未所属 one whose 100 days are up but which the daily job has not
+	 * closed yet (SPEC §6; lifecycle.h).
+	 */
+	if ((st = lifecycle_release_address(s->email, NULL)) < 0 ||
+	    (st = member_release_address(s->email)) < 0)
 		return st;
-	st = db_row(c, 4, "SELECT id, state, email, lang FROM accounts WHERE email = ?"
-	    " FOR UPDATE", "s", s->email);
+	st = db_row(c, 5, "SELECT id, state, email, lang,"
+	    " IF(state = 'active' AND unaffiliated = 1, lost_on, NULL)"
+	    " FROM accounts WHERE email = ? FOR UPDATE", "s", s->email);
 	if (st < 0)
 		return st;
 	memset(&tok, 0, sizeof(tok));
@@ -118,10 +130,10 @@ step1_fn(void *arg)
 		if (!s->limited)
 			st = signup_mail_activate(c[2], c[3], &tok, 1);
 	} else if (!s->limited)
-		st = signup_mail_exists(c[2], c[3], c[1]);
+		st = signup_mail_exists(c[2], c[3], c[1], c[4]);
  out:
 	util_wipe(&tok, sizeof(tok));
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		free(c[i]);
 	return st;
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lifecycle.h"
 #include "member.h"
 #include "request.h"
 #include "router.h"
@@ -118,6 +119,51 @@ set_insurer(struct req *r, const struct member *m)
 		req_set_text(r, "Top.PointsText", "Top.InsurerPoints", vars);
 }
 
+/* Key = date (YYYY-MM-DD) as Member.Date writes it in the page's language. */
+static void
+set_date(struct req *r, const char *key, const char *date)
+{
+	char		 y[8], mo[4], d[4], *text;
+	const char	*vars[] = { "y", y, "m", mo, "d", d, NULL };
+	int		 ja = strcmp(r->lang, "ja") == 0;
+
+	snprintf(y, sizeof(y), "%.4s", date);
+	snprintf(mo, sizeof(mo), "%.*s", ja && date[5] == '0' ? 1 : 2,
+	    date + 5 + (ja && date[5] == '0'));
+	snprintf(d, sizeof(d), "%.*s", ja && date[8] == '0' ? 1 : 2,
+	    date + 8 + (ja && date[8] == '0'));
+	text = req_text_vars(r, "Member.Date", vars);
+	req_set(r, key, text);
+	free(text);
+}
+
+/*
+ * 未所属 since lost_on: the last day a rejoin gives the account back and the
+ * day it is closed (lifecycle.h), for the notice (Top.UnaffiliatedDates).
+ */
+static void
+unaffiliated_dates(struct req *r, const char *lost_on)
+{
+	char		 until[ROSTER_DATE_LEN + 1], closes[ROSTER_DATE_LEN + 1];
+	const char	*vars[7];
+
+	if (lost_on[0] == '\0' ||
+	    lifecycle_date_add(lost_on, LIFECYCLE_DAYS - 1, until) != 0 ||
+	    lifecycle_date_add(lost_on, LIFECYCLE_DAYS, closes) != 0)
+		return;
+	set_date(r, "Top.LostOn", lost_on);
+	set_date(r, "Top.RejoinUntil", until);
+	set_date(r, "Top.ClosesOn", closes);
+	vars[0] = "lost";
+	vars[1] = hdf_get_value(r->hdf, "Top.LostOn", "");
+	vars[2] = "until";
+	vars[3] = hdf_get_value(r->hdf, "Top.RejoinUntil", "");
+	vars[4] = "closes";
+	vars[5] = hdf_get_value(r->hdf, "Top.ClosesOn", "");
+	vars[6] = NULL;
+	req_set_text(r, "Top.UnaffiliatedDates", "Top.UnaffiliatedDates", vars);
+}
+
 int
 page_top(struct req *r)
 {
@@ -143,8 +189,10 @@ page_top(struct req *r)
 	req_set_int(r, "Top.Level", m.level);
 	snprintf(lk, sizeof(lk), "Top.Levels.%d", m.level);
 	req_set(r, "Top.LevelText", req_text(r, lk));
-	if (m.unaffiliated)
+	if (m.unaffiliated) {
 		req_set(r, "Top.Unaffiliated", "1");
+		unaffiliated_dates(r, m.lost_on);
+	}
 
 	st = member_announcements(r, &m, NULL, 0, TOP_NEWS, "Top.News", &total);
 	if (st < 0) {

@@ -8,7 +8,7 @@
     <dt><?cs var:L.Top.Email ?></dt><dd id="top-email"><?cs var:Top.Email ?></dd>
     <dt><?cs var:L.Top.Level ?></dt><dd id="top-level"><?cs var:Top.LevelText ?><?cs if:Top.Unaffiliated ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:L.Top.UnaffiliatedMark ?><?cs /if ?></dd>
   </dl>
-  <?cs if:Top.Unaffiliated ?><div class="notice notice--warn" id="top-unaffiliated"><p><?cs var:L.Top.UnaffiliatedText ?></p></div><?cs /if ?>
+  <?cs if:Top.Unaffiliated ?><div class="notice notice--warn" id="top-unaffiliated"><p><?cs var:L.Top.UnaffiliatedText ?></p><?cs if:Top.UnaffiliatedDates ?><p id="top-unaffiliated-dates"><?cs var:Top.UnaffiliatedDates ?></p><?cs /if ?></div><?cs /if ?>
   <p class="actions"><a class="button button--secondary" href="/account"><?cs var:L.Top.Settings ?></a></p>
 </section>
 

@@ -21,6 +21,7 @@ EXPECTED = [
     "sbin/kenpod", "sbin/kenpoctl",
     "kenpo/kenpo.hdf", "logrotate.d/kenpo",
     "systemd/system/kenpod.service", "systemd/system/kenpod.socket",
+    "systemd/system/kenpo-lifecycle.service", "systemd/system/kenpo-lifecycle.timer",
     "sysusers.d/kenpo.conf",
     "share/kenpo/templates/layout.cs", "share/kenpo/htdocs/favicon.ico",
     "share/kenpo/sql/0001_schema.sql",

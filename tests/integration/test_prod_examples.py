@@ -25,6 +25,8 @@ NGINX_CONF = os.path.join(SRC, "contrib", "nginx", "kenpo.conf.in")
 DEV_CONF = os.path.join(SRC, "contrib", "nginx", "dev.conf.in")
 DROPIN_DIR = os.path.join(SRC, "contrib", "systemd", "kenpod.service.d")
 UNIT = os.path.join(BUILD, "contrib", "systemd", "kenpod.service")     # made by make
+JOB_UNIT = os.path.join(BUILD, "contrib", "systemd", "kenpo-lifecycle.service")  # made by make
+JOB_TIMER = os.path.join(SRC, "contrib", "systemd", "kenpo-lifecycle.timer")
 MAX_EXPOSURE = 2.0
 
 
@@ -166,11 +168,12 @@ def test_secret_paths_have_no_error_log(path):
     assert not any(a.startswith("~ ") and re.search(a[2:], "/account/email") for a in locs)
 
 
-def exposure(unit_dir):
+def exposure(unit_dir, name="kenpod.service"):
     r = subprocess.run(["systemd-analyze", "security", "--offline=true", "--no-pager",
-                        os.path.join(unit_dir, "kenpod.service")],
+                        os.path.join(unit_dir, name)],
                        capture_output=True, text=True, timeout=60)
-    m = re.search(r"Overall exposure level for kenpod\.service:\s*([0-9.]+)", r.stdout)
+    m = re.search(r"Overall exposure level for " + re.escape(name) + r":\s*([0-9.]+)",
+                  r.stdout)
     assert m, r.stdout + r.stderr
     return float(m.group(1)), r.stdout
 
@@ -206,3 +209,33 @@ def test_systemd_unit_exposure(tmp_path):
     score_ip, out = exposure(str(both))
     print(f"kenpod.service + ip-restrict.conf: {score_ip}")
     assert score_ip < score, out
+
+
+def test_lifecycle_job_units(tmp_path):
+    """The daily job (kenpoctl lifecycle run): a oneshot as user kenpo, sandboxed
+    as kenpod is; its timer daily in Japan time, Persistent, for timers.target."""
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze not installed (Debian package systemd; "
+                    "contrib/dev.sh test installs it)")
+    if not os.path.exists(JOB_UNIT):
+        pytest.fail(f"{JOB_UNIT} not made (make in {BUILD})")
+    unit = directives(JOB_UNIT)
+    assert re.search(r"^Type=oneshot$", unit, re.M)
+    assert re.search(r"^User=kenpo$", unit, re.M)
+    assert re.search(r"^ExecStart=/\S*/kenpoctl -c /\S*/kenpo/kenpo\.hdf lifecycle run$",
+                     unit, re.M), unit
+    assert not re.search(r"@[a-z]+@", unit), unit
+    d = tmp_path / "units"
+    d.mkdir()
+    shutil.copy(JOB_UNIT, d)
+    score, out = exposure(str(d), "kenpo-lifecycle.service")
+    print(f"kenpo-lifecycle.service: {score}")
+    assert score <= MAX_EXPOSURE, out
+    timer = directives(JOB_TIMER)
+    assert re.search(r"^OnCalendar=\*-\*-\* \d\d:\d\d:\d\d Asia/Tokyo$", timer, re.M)
+    assert re.search(r"^Persistent=true$", timer, re.M)
+    assert re.search(r"^WantedBy=timers\.target$", timer, re.M)
+    cal = re.search(r"^OnCalendar=(.*)$", timer, re.M).group(1)
+    r = subprocess.run(["systemd-analyze", "calendar", cal], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
