@@ -64,6 +64,18 @@ def run(argv, check_rc=True, input=None, timeout=300, env=None):
     return p.stdout
 
 
+def daemon(argv):
+    """Run a command that starts a daemon: its output to a log file, not a pipe
+    (the daemon would keep the pipe open and run() would wait for it)."""
+    with open(LOG + "/daemons.log", "a") as f:
+        f.write(f"$ {shlex.join(argv)}\n")
+        f.flush()
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
+                           timeout=120)
+    if p.returncode != 0:
+        raise Failed(f"{shlex.join(argv)} exited {p.returncode} (log/daemons.log)")
+
+
 def sql(query, socket_path="/run/mysqld/mysqld.sock", db="kenpo"):
     out = run(["mariadb", "--socket=" + socket_path, "-uroot", "-N", "-B", db, "-e", query])
     return [line.split("\t") for line in out.splitlines()]
@@ -598,7 +610,6 @@ def s_mail():
     with open("/etc/dovecot/dovecot.conf", "w") as f:
         f.write("""# deploy test: SASL for Postfix's submission service only
 protocols =
-listen =
 ssl = no
 log_path = /var/log/dovecot.log
 auth_mechanisms = plain login
@@ -618,6 +629,9 @@ service auth {
   }
 }
 """)
+    # Debian's postfix with "No configuration" has no main.cf: start from its template.
+    if not os.path.exists("/etc/postfix/main.cf"):
+        run(["cp", "/usr/share/postfix/main.cf.debian", "/etc/postfix/main.cf"])
     pc = ["postconf", "-e",
           "myhostname = mail.kenpo.test", "mydomain = kenpo.test", "myorigin = $myhostname",
           "mydestination = mail.kenpo.test, localhost, kenpo.test, members.kenpo.test",
@@ -642,9 +656,10 @@ service auth {
         run(["postconf", "-P", "submission/inet/" + o])
     run(["postconf", "-F", "*/*/chroot = n"])
     run("newaliases")
-    run("dovecot")
+    daemon(["dovecot"])
     wait_for(lambda: os.path.exists("/var/spool/postfix/private/auth"), 20, "dovecot's auth socket")
-    run("postfix check && postfix start")
+    run(["postfix", "check"])
+    daemon(["postfix", "start"])
     # The relay as kenpod will use it: STARTTLS verified against the test CA, AUTH.
     import smtplib
     ctx = ssl.create_default_context(cafile=CA)
@@ -776,7 +791,7 @@ def s_nginx():
         os.unlink(p)
     os.symlink("../sites-available/kenpo", "/etc/nginx/sites-enabled/kenpo")
     run(["nginx", "-t"])
-    run(["nginx"])
+    daemon(["nginx"])
     wait_for(healthy, 30, "GET https://www.kenpo.test/healthz = 200")
     r = Client().get("/")
     hsts = r.headers.get("Strict-Transport-Security")
@@ -911,7 +926,7 @@ def s_upgrade():
     load = Load(signups=1, logins=2).start()
     try:
         time.sleep(5)
-        run(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y", "--no-download",
+        run(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y",
              "-o", "Dpkg::Use-Pty=0", "install", deb2], timeout=600)
         v2 = run(["dpkg-query", "-W", "-f", "${Version}", "kenpo"]).strip()
         time.sleep(3)

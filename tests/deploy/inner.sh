@@ -28,7 +28,7 @@ postfix postfix/mailname string mail.kenpo.test
 EOF
 deb=$(ls /root/deploy/kenpo_*.deb | grep -v deploytest | head -1)
 # shellcheck disable=SC2086
-if DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-download -o Dpkg::Use-Pty=0 \
+if DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Use-Pty=0 \
      install "$deb" $PACKAGES >/root/deploy/log/apt-install.log 2>&1; then
   v=$(dpkg-query -W -f '${Version}' kenpo)
   if id kenpo >/dev/null 2>&1 && [ -x /usr/sbin/kenpod ] && [ -f /etc/kenpo/kenpo.hdf ]; then

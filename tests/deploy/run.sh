@@ -216,7 +216,7 @@ SQL
     mkdir -p "$WORK/build" && cd "$WORK/build" && "$WORK/src/configure" -q &&
     nice make deb DEB_VERSION="$V2" DEB_BUILD_OPTIONS="nocheck parallel=2"
   } >"$WORK/upgrade-build.log" 2>&1; then
-    DEB2=$(ls "$WORK"/build/kenpo_"${V2//+/?}"_*.deb 2>/dev/null | head -1)
+    DEB2=$(ls "$WORK"/build/kenpo_"$V2"_*.deb 2>/dev/null | head -1)
   fi
   cd /
   if [ -n "${DEB2:-}" ] && [ -f "$DEB2" ]; then record PASS upgrade-package "$t"
@@ -245,7 +245,10 @@ if unshare --mount --pid --fork --mount-proc /bin/bash -c '
     cp -L /etc/resolv.conf "$R/etc/resolv.conf"
     chroot "$R" /usr/bin/env -i PATH='"$CHROOT_PATH"' DEBIAN_FRONTEND=noninteractive /bin/sh -c \
       "apt-get -q update && apt-get -q -y --download-only install \"\$@\"" sh "$@"
-    rm -f "$R/etc/resolv.conf"' _ "$RUN" "$ARCHIVES" "/root/deploy/$(basename "$DEB")" $PACKAGES \
+    rm -f "$R/etc/resolv.conf"
+    # apt copies the local package into the cache too; installing it from there
+    # later fails ("Pathname to install is not absolute").
+    rm -f "$A"/kenpo_*.deb' _ "$RUN" "$ARCHIVES" "/root/deploy/$(basename "$DEB")" $PACKAGES \
     >"$RUN/root/deploy/log/apt-download.log" 2>&1; then
   record PASS download "$t"
 else
