@@ -20,13 +20,16 @@ t0=$(now)
 printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
 echo mail.kenpo.test >/etc/hostname
 echo mail.kenpo.test >/etc/mailname
-printf '127.0.0.1\tlocalhost\n127.0.0.1\twww.kenpo.test mail.kenpo.test kenpo.test\n::1\tlocalhost ip6-localhost ip6-loopback\n' >/etc/hosts
+# One line per name: libesmtp checks the relay's certificate against the
+# canonical name getaddrinfo gives for Mail.Server's host, which for an alias on
+# a shared hosts line (or a DNS CNAME) is another name (README "Deployment test").
+printf '127.0.0.1\tlocalhost\n127.0.0.1\twww.kenpo.test\n127.0.0.1\tmail.kenpo.test\n127.0.0.1\tkenpo.test\n::1\tlocalhost ip6-localhost ip6-loopback\n' >/etc/hosts
 # Postfix: no questions; configured by inner.py.
 debconf-set-selections <<'EOF'
 postfix postfix/main_mailer_type select No configuration
 postfix postfix/mailname string mail.kenpo.test
 EOF
-deb=$(ls /root/deploy/kenpo_*.deb | grep -v deploytest | head -1)
+deb=$KENPO_DEB
 # shellcheck disable=SC2086
 if DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Use-Pty=0 \
      install "$deb" $PACKAGES >/root/deploy/log/apt-install.log 2>&1; then

@@ -232,7 +232,8 @@ tar --numeric-owner --xattrs --xattrs-include='*' -C "$RUN" -xpf "$BASE_TAR" || 
 mkdir -p "$RUN/root/deploy/log"
 cp "$DEB" "$DEB2" "$here/inner.sh" "$here/inner.py" "$RUN/root/deploy/" &&
   cp -a "$SRC/contrib/demo" "$RUN/root/deploy/demo" || die "copying into the run dir failed"
-printf 'PACKAGES="%s"\n' "$(echo $PACKAGES)" >"$RUN/root/deploy/env"
+printf 'PACKAGES="%s"\nKENPO_DEB=/root/deploy/%s\nKENPO_DEB2=/root/deploy/%s\n' "$(echo $PACKAGES)" \
+  "$(basename "$DEB")" "$(basename "$DEB2")" >"$RUN/root/deploy/env"
 say "unpacked the base into $RUN in $(since "$t")s"
 
 # The downloads: mount and PID namespaces (nothing left behind), the host's network.
@@ -278,7 +279,7 @@ unshare --mount --pid --net --fork --mount-proc /bin/bash -c '
   mount --bind "$A" "$R/var/cache/apt/archives"
   set +e
   chroot "$R" /usr/bin/env -i HOME=/root PATH='"$CHROOT_PATH"' LANG=C.UTF-8 TERM=dumb \
-    KEEP_GOING="${KEEP_GOING:-}" /bin/bash -c ". /root/deploy/env && export PACKAGES && exec /bin/bash /root/deploy/inner.sh"
+    KEEP_GOING="${KEEP_GOING:-}" /bin/bash -c ". /root/deploy/env && export PACKAGES KENPO_DEB KENPO_DEB2 && exec /bin/bash /root/deploy/inner.sh"
   ' _ "$RUN" "$ARCHIVES"
 rc=$?
 [ $rc = 0 ] || { say "the steps in the chroot exited $rc"; RC=1; }
