@@ -857,16 +857,25 @@ def s_relay_password():
     fixed = False
     try:
         ctl("mail", "test", addr)
-        # The mailer's verdict on the session, whatever it is, then what it says.
-        st = wait_for(lambda: (lambda s: s if re.search(r"(?m)^last_error: (?!-$)", s) else None)(
-            mail_status()), 60, "an error in kenpoctl mail status")
-        time.sleep(5)                   # more attempts
-        st = mail_status()
+        # Each attempt's verdict is the latest error; wait for the relay's refusal.
+        # (Other verdicts seen on the way are printed: a session that stalls after
+        # STARTTLS is reported as "AUTH: the server offered no mechanism", see
+        # README "Deployment test".)
+        seen = set()
+
+        def refused():
+            s = mail_status()
+            m = re.search(r"(?m)^last_error: (.*)$", s)
+            if m and m.group(1) != "-":
+                seen.add(m.group(1))
+            return s if m and m.group(1).startswith("AUTH 535") else None
+        st = wait_for(refused, 90, "AUTH 535 in kenpoctl mail status", 0.5)
         print("kenpoctl mail status with the wrong password:\n" + st)
+        for e in sorted(seen - {next(l[12:] for l in st.splitlines() if l.startswith("last_error: "))}):
+            print("  also seen as last_error on the way: " + e)
         line = next((l for l in st.splitlines() if l.startswith("last_error:")), "")
         check(re.search(r"(?m)^queued: [1-9]", st), "nothing queued")
         check(not MAIL.to(addr), "mail delivered with a wrong password")
-        check("AUTH 535" in line, f"kenpoctl mail status does not show the relay's AUTH 535: {line!r}")
         hdf_set(CONF, {"Mail.Password": STATE["relay_pw"]})
         KENPOD.reload()
         fixed = True
