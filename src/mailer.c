@@ -57,7 +57,8 @@
  * speaks STARTTLS with an OpenSSL context made here once per mailer process (a
  * reload starts a new mailer): TLS 1.2 at least, the system's CA store or
  * Mail.CAFile. The handshake itself never fails on the certificate; libesmtp then
- * checks the verification result and the host name of Mail.Server and asks us
+ * checks the verification result and the host name (its canonical one; we check
+ * the one written in Mail.Server, peer_names_server) and asks us
  * (session_event): "required" refuses a certificate that does not verify or match,
  * "optional" takes any (encryption against a passive listener only). AUTH uses
  * libesmtp's SASL client (PLAIN, LOGIN or CRAM-MD5 as the server offers) and is
@@ -85,6 +86,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <auth-client.h>
 #include <libesmtp.h>
@@ -723,6 +725,41 @@ record_accepted(struct session_state *st, smtp_message_t msg)
 }
 
 /*
+ * Whether the relay's certificate (ssl's peer) names the host of Mail.Server as
+ * written there ("host:port"; a host name, or an IP address).
+ */
+static int
+peer_names_server(SSL *ssl)
+{
+	const char	*server = config_str("Mail.Server"), *colon;
+	char		 host[256];
+	size_t		 n;
+	X509		*cert;
+	int		 rc;
+
+	if (ssl == NULL)
+		return 0;
+	colon = strrchr(server, ':');
+	n = colon != NULL ? (size_t)(colon - server) : strlen(server);
+	if (n > 1 && server[0] == '[' && server[n - 1] == ']') {
+		server++;		/* [IPv6]:port */
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(host))
+		return 0;
+	memcpy(host, server, n);
+	host[n] = '\0';
+	if ((cert = SSL_get1_peer_certificate(ssl)) == NULL)
+		return 0;
+	if (X509_check_ip_asc(cert, host, 0) == 1)
+		rc = 1;
+	else
+		rc = X509_check_host(cert, host, n, 0, NULL) == 1;
+	X509_free(cert);
+	return rc;
+}
+
+/*
  * libesmtp event callback. Notes that a required extension is missing; decides
  * on the server's certificate (Mail.StartTLS); and when the server has accepted a
  * message, records it as sent right away (one try: if the database does not
@@ -737,6 +774,7 @@ session_event(smtp_session_t s, int event, void *arg, ...)
 	long			 vfy;
 	int			*ok;
 	const char		*name;
+	SSL			*ssl;
 
 	(void)s;
 	va_start(ap, arg);
@@ -765,6 +803,16 @@ session_event(smtp_session_t s, int event, void *arg, ...)
 	case SMTP_EV_WRONG_PEER_CERTIFICATE:
 		ok = va_arg(ap, int *);
 		name = va_arg(ap, const char *);
+		ssl = va_arg(ap, SSL *);
+		/* libesmtp compared the certificate with the canonical name of
+		 * the host (getaddrinfo's ai_canonname: a CNAME's target, or the
+		 * first name of an /etc/hosts line), not with the name written
+		 * in Mail.Server. The name written is the one that counts
+		 * (RFC 6125); the chain was verified before this event. */
+		if (peer_names_server(ssl)) {
+			*ok = 1;
+			break;
+		}
 		*ok = !st->tls_required;
 		if (!*ok)
 			session_fatal(st, "STARTTLS: the server's certificate is "
