@@ -48,8 +48,16 @@ def test_pool_processes_are_named_and_counted(stack):
     fe = stack.frontend(config={"Server.HashWorkers": "3", "Server.Workers": "4"})
     try:
         names = {}
-        for pid, comm, cmd in fe.children():
-            names.setdefault(comm, []).append(cmd)
+
+        def named():
+            # A child just forked carries the master's name until it renames.
+            names.clear()
+            for pid, comm, cmd in fe.children():
+                names.setdefault(comm, []).append(cmd)
+            return "kenpod" not in names and len(names.get("kenpod-worker", [])) == 4
+        deadline = time.monotonic() + 10
+        while not named() and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(names.get("kenpod-hash", [])) == 3, names
         assert len(names.get("kenpod-worker", [])) == 4, names
         assert len(names.get("kenpod-mailer", [])) == 1, names
