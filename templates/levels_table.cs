@@ -12,7 +12,7 @@
   <thead>
     <tr>
       <th scope="col" class="levels-table__feature"><?cs var:L.Levels.FeatureCol ?></th>
-      <?cs each:c = Levels.Cols ?><th scope="col" class="levels-table__level<?cs if:c.Own ?> levels-table__own<?cs /if ?>"<?cs if:c.Own ?> id="levels-own-col"<?cs /if ?>><?cs var:c.Name ?><?cs if:c.Own ?> <span class="levels-table__you"><?cs var:L.Levels.You ?></span><?cs /if ?></th><?cs /each ?>
+      <?cs each:c = Levels.Cols ?><th scope="col" class="levels-table__level<?cs if:c.Own ?> levels-table__own<?cs /if ?>"<?cs if:c.Own ?> id="levels-own-col"<?cs /if ?>><?cs var:c.Name ?><?cs if:c.Own ?><?cs if:Lang == "en" ?> <?cs /if ?><span class="levels-table__you"><?cs var:L.Levels.You ?></span><?cs /if ?></th><?cs /each ?>
     </tr>
   </thead>
   <?cs each:g = Levels.Groups ?>

@@ -544,7 +544,7 @@ def test_levels_table_on_the_help_page(stack):
         assert fn in page.text
     # Every mark is also said in words, for screen readers
     assert page.text.count('class="visually-hidden">利用できる<') == \
-        sum(v[0].count("o") for v in SEED_ROWS.values())
+        sum(v.count("o") for v in SEED_ROWS.values())
     # 未所属, a new card, a new insurer (seed Q4–Q5)
     assert "「未所属」とは" in page.text and "100日" in page.text
     assert "個人IDが変わる場合" in page.text and "新規登録をしてください" in page.text
