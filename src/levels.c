@@ -140,6 +140,8 @@ levels_table(struct req *r, int own)
 		set_cells(r, i, per_group[g], own);
 		per_group[g]++;
 	}
+	set_text(r, "Levels.UnaffiliatedText", "Levels.Unaffiliated.Text");
+	set_text(r, "Levels.LeadText", "Levels.Help.Lead");
 	for (c = 1; c <= NFOOTNOTES; c++) {
 		snprintf(key, sizeof(key), "Levels.Notes.%d", c);
 		snprintf(text, sizeof(text), "Levels.Fn.%d", c);

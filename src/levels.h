@@ -30,7 +30,8 @@ int	 levels_column(int level, int unaffiliated);
 /*
  * Set the table as page data: Levels.Cols.<c>.{Name,Own}, Levels.Groups.<g>.
  * {Name,Rows.<r>.{Name,Cells.<c>.{Mark,MarkText,Note,Fn,Own}}},
- * Levels.Notes.<n> (the footnotes, n = 1..4), and, when own is a column
+ * Levels.Notes.<n> (the footnotes, n = 1..4), Levels.UnaffiliatedText and
+ * Levels.LeadText (texts naming the service), and, when own is a column
  * (0..LEVELS_NCOLS-1; -1: nobody's), Levels.Own and Levels.OwnName.
  */
 void	 levels_table(struct req *, int own);

@@ -36,7 +36,7 @@
 <?cs # 未所属, a new card, a new insurer: what the table alone does not say. ?>
 <?cs def:levels_explained() ?>
 <h3 id="levels-unaffiliated"><?cs var:L.Levels.Unaffiliated.Title ?></h3>
-<p><?cs var:L.Levels.Unaffiliated.Text ?></p>
+<p><?cs var:Levels.UnaffiliatedText ?></p>
 <ul>
   <li><?cs var:L.Levels.Unaffiliated.Rejoin ?></li>
   <li><?cs var:L.Levels.Unaffiliated.After ?></li>

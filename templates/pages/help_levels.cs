@@ -5,7 +5,7 @@
 <?cs def:content() ?>
 <section class="card" aria-labelledby="help-levels-title">
   <h1 id="help-levels-title"><?cs var:L.Levels.Help.Title ?></h1>
-  <p><?cs var:L.Levels.Help.Lead ?></p>
+  <p><?cs var:Levels.LeadText ?></p>
   <dl class="levels-defs">
     <dt><?cs var:L.Levels.Col.Insurer ?></dt><dd><?cs var:L.Levels.Def.Insurer ?></dd>
     <dt><?cs var:L.Levels.Col.Identity ?></dt><dd><?cs var:L.Levels.Def.Identity ?></dd>

@@ -527,6 +527,7 @@ def test_levels_table_on_the_help_page(stack):
     c = stack.client()
     page = c.get("/help/levels")
     assert page.status == 200
+    assert "{service}" not in page.text and "kenpoでは" in page.text
     t = levels_table(page)
     assert t["cols"] == ["機能"] + LEVEL_COLS
     assert t["groups"] == SEED_GROUPS
@@ -583,6 +584,7 @@ def test_levels_table_marks_the_members_column(stack):
         assert "no-store" in c.get("/help/levels").headers.get("Cache-Control", "")
     # The top page explains 未所属 to everyone, the notice only to a 未所属 member
     top = login(stack, e2).get("/top")
+    assert "{service}" not in top.text and "kenpoのお知らせとカラダタブ" in top.text
     assert "「未所属」とは" in top.text and 'id="top-unaffiliated"' not in top.text
     assert 'href="/help/levels"' in top.text
 
