@@ -17,6 +17,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 import urllib.parse
 
 import pytest
@@ -416,6 +417,38 @@ def test_verify_wrong_card_bound_and_lock(stack):
     r = c.submit(page, "/account/verify", card_fields(person))
     assert r.status == 303 and r.location == "/account/verify?done=1"
     assert account(stack, email)["level"] == 2
+
+
+def test_two_accounts_verify_the_same_person_at_once(stack):
+    """The binding is race-free: one of two accounts wins, the other is told the
+    person is bound (DB_DUP of accounts.roster_id, or the check itself)."""
+    ins = new_insurer(stack, "同時健康保険組合", id_only=True)
+    person = new_person(ins)
+    roster_import(stack, ins, [person])
+    clients = []
+    for _ in range(2):
+        email, _ = insurer_only_member(stack, ins)
+        c = login(stack, email)
+        clients.append((email, c, c.get("/account/verify")))
+    results = {}
+
+    def go(email, c, page):
+        results[email] = c.submit(page, "/account/verify", card_fields(person))
+    threads = [threading.Thread(target=go, args=a) for a in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = [e for e, r in results.items() if r.status == 303]
+    lost = [e for e, r in results.items() if r.status == 200]
+    assert len(won) == 1 and len(lost) == 1, {e: r.status for e, r in results.items()}
+    assert outcome_of(results[lost[0]]) == BOUND
+    (n,), = stack.sql("SELECT COUNT(*) FROM accounts a JOIN roster r ON r.id = a.roster_id"
+                      f" WHERE r.personal_id = '{person['pid']}'")
+    assert n == "1"
+    assert account(stack, won[0])["level"] == 2 and account(stack, lost[0])["level"] == 1
+    stack.wait_mail(won[0], subject=VERIFIED_MAIL)
+    assert not [m for m in stack.mails(lost[0]) if VERIFIED_MAIL in m.subject]
 
 
 def test_verify_counts_with_step3_failures(stack):
