@@ -3,11 +3,35 @@
 // ○/×/△ table, and a member at 団体ID認証 (insurer number only, no roster
 // person) on the top page (the offer of 本人確認, the table with her column
 // marked) and on /account/verify (the card form of step 3, a wrong card's
-// message) — each page checked by axe-core, for overflow, and photographed.
+// message), and a signup finished at step 3 with the insurer number alone (the
+// offer shown by signup.js at once, or after 次へ without it) — each page
+// checked by axe-core, for overflow, and photographed.
 import { test, before, after } from 'node:test';
 import {
-	TEST, launch, variants, withSession, assert, makeActiveAccount, DEMO,
+	TEST, launch, variants, withSession, assert, makeActiveAccount, DEMO, ctl,
+	newEmail, waitMail, mailLink, PASSWORD,
 } from './lib.mjs';
+
+/** A new insurer (fictional prefecture 93) that allows signup by its number alone. */
+function idOnlyInsurer() {
+	for (let i = 0; i < 20; i++) {
+		const body = `0693${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+		let sum = 0;
+		[...body].reverse().forEach((ch, k) => {
+			const p = Number(ch) * (k % 2 === 0 ? 2 : 1);
+			sum += Math.floor(p / 10) + (p % 10);
+		});
+		const n = body + String((10 - (sum % 10)) % 10);
+		try {
+			ctl('insurer', 'add', n, 'ブラウザ団体ID健康保険組合', '--pattern', '4');
+		} catch {
+			continue;	/* taken by another variant: draw again */
+		}
+		ctl('insurer', 'update', n, '--insurer-id-only', 'on');
+		return n;
+	}
+	throw new Error('cannot add a test insurer');
+}
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -41,6 +65,34 @@ for (const v of variants()) {
 			await s.submit({ status: 200 });
 			assert.ok(await page.locator('#outcome').isVisible(), 'the message of a wrong card');
 			await s.check('3-verify-wrong');
+		});
+	});
+}
+
+for (const v of variants()) {
+	test(`signup with the insurer number only at ${v.label}`, TEST, async () => {
+		const insurer = idOnlyInsurer();
+		const email = newEmail('idonly');
+		await withSession(browser, v, 'levels-signup', async (s) => {
+			const page = s.page;
+			await s.goto('/signup');
+			await s.fill({ email, password: PASSWORD, agree_terms: true, agree_privacy: true });
+			await s.submit({ status: 200 });
+			const mail = await waitMail(email);
+			await s.goto(mailLink(mail, /^\/users\/[^/]+\/activate$/));
+			assert.equal(new URL(page.url()).pathname, '/signup/eligibility');
+			assert.ok(await page.locator('#insurer-only').isHidden(), 'no offer before the insurer');
+			await s.fill({ insurer_number: insurer });
+			if (v.js)
+				await page.locator('#insurer-only').waitFor({ state: 'visible' });
+			else
+				await s.submit({ status: 200 });
+			assert.ok(await page.locator('#insurer-only').isVisible(), 'the offer');
+			await s.check('1-offer');
+			await s.submit({ button: page.locator('#insurer-only-submit'), status: 200 });
+			assert.equal(new URL(page.url()).pathname, '/signup/complete');
+			assert.ok(await page.locator('#complete-insurer-only').isVisible());
+			await s.check('2-complete');
 		});
 	});
 }
