@@ -488,6 +488,8 @@ def test_verify_page_for_other_members(stack):
     top = c.get("/top")
     assert 'id="top-unaffiliated"' in top.text and "新規登録" in top.text
     assert levels_table(top)["own"] == 4
+    m = stack.wait_mail(email, subject="未所属")
+    assert "個人IDが変わる場合" in m.body and "新規登録をしてください" in m.body
     # Not logged in: to the login page, and back here after it
     r = stack.client().get("/account/verify")
     assert r.status == 303 and r.location.startswith("/login")
