@@ -59,6 +59,10 @@ static const struct noun nouns[] = {
 	  "inquiry show ID | inquiry answer ID FILE|- [--force]" },
 	{ "lifecycle",	ctl_lifecycle,
 	  "lifecycle run [--as-of YYYY-MM-DD]" },
+	{ "terms",	ctl_terms,
+	  "terms publish service|privacy|insurer|points [--insurer NUMBER] "
+	  "--version V [--url URL] [--text FILE|-] | "
+	  "terms list [--kind KIND] [--insurer NUMBER] | terms show ID" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

@@ -7,7 +7,11 @@
  * always costs one Argon2id hash, whether the address is new or not (SPEC §3: no
  * account enumeration by response or by time):
  *   new address          account created (pending) with this password, an
- *                        activation token, the activation mail;
+ *                        activation token, the activation mail, and the
+ *                        consents (terms.h) to the current versions of the
+ *                        member terms and the privacy policy — the [1] and [2]
+ *                        the page linked (a kind with no version published
+ *                        links Service.TermsURL / PrivacyURL and stores none);
  *   unfinished signup    (pending) a new activation token carrying this
  *                        password and the mail "again" to the address — the
  *                        password takes effect only if that mail is used, and
@@ -51,6 +55,7 @@
 #include "request.h"
 #include "router.h"
 #include "signup.h"
+#include "terms.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -108,6 +113,8 @@ step1_fn(void *arg)
 		s->account_id = db_last_id();
 		s->created = 1;
 		snprintf(s->state, sizeof(s->state), "pending");
+		if ((st = terms_record_current(s->account_id, 0, TERMS_GLOBAL)) < 0)
+			goto out;
 		if ((st = signup_token_issue(s->account_id, s->hash, 0, 0, &tok)) != 0 ||
 		    (st = signup_mail_activate(s->email, s->lang, &tok, 0)) != 0)
 			goto out;
@@ -183,6 +190,9 @@ page_signup(struct req *r)
 		return st;
 	signup_page(r, "signup", 1, &ctx);
 	password_rule_set(r);
+	/* [1] and [2]: the current versions (their links and labels). */
+	if ((st = terms_list(r, 0, 0, TERMS_GLOBAL, "Signup.Terms")) < 0)
+		return req_db_error(r, st);
 	if (!entry_signup_allowed(r, &ctx))
 		return entry_refuse(r, hdf_get_value(r->hdf, "Insurer.Name", NULL));
 	if (strcmp(r->method, "POST") != 0)
@@ -263,6 +273,8 @@ page_signup(struct req *r)
 	snprintf(c.email, sizeof(c.email), "%s", email);
 	signup_cookie_put(r, &c);
 	audit(r, s.created ? "signup.start" : "signup.repeat", s.account_id);
+	if (s.created)
+		audit(r, "consent.signup", s.account_id);
 	st = req_redirect(r, "/signup/sent");
  out:
 	account_free(existing);
