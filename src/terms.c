@@ -5,6 +5,12 @@
  * kind and scope for which no other published version of the same kind and
  * scope is newer (published_at, then id). The tables are small (a few versions
  * per insurer); the per-request check (terms_due) is one indexed query.
+ *
+ * Step 1 is a page anyone may load many times a second (the login and signup
+ * pages make no database round trip per view: test_login.py), so the
+ * operator's current versions it links are kept per worker for
+ * GLOBAL_CACHE_MS: a new version shows there within that time, and the
+ * consent stored is to the version the page showed (terms_record_global).
  */
 #include "autoconf.h"
 #include "terms.h"
@@ -13,11 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "db.h"
 #include "log.h"
 #include "request.h"
 #include "util.h"
+
+#define GLOBAL_CACHE_MS	3000
+#define GLOBAL_KINDS	2	/* service, privacy */
 
 /* v is current: published, and nothing of its kind and scope is newer. */
 #define CURRENT(v) \
@@ -58,9 +66,8 @@ terms_url_ok(const char *url, int local_ok)
 	return 1;
 }
 
-/* The label of one version row: kind, insurer name, points name. malloc'd. */
-static char *
-label(struct req *r, const char *kind, const char *insurer, const char *points)
+char *
+terms_label(struct req *r, const char *kind, const char *insurer, const char *points)
 {
 	const char	*vars[] = { "insurer", insurer != NULL ? insurer : "",
 	    "points", points, NULL };
@@ -73,13 +80,41 @@ label(struct req *r, const char *kind, const char *insurer, const char *points)
 	return req_text_vars(r, key, vars);
 }
 
+/* Set row n under prefix (terms_list's keys). */
+static void
+set_row(struct req *r, const char *prefix, int n, const char *id,
+    const char *kind, const char *version, const char *url, const char *date,
+    const char *insurer, const char *points)
+{
+	char	 key[96], *text;
+
+	snprintf(key, sizeof(key), "%s.%d.Id", prefix, n);
+	req_set(r, key, id);
+	snprintf(key, sizeof(key), "%s.%d.Kind", prefix, n);
+	req_set(r, key, kind);
+	snprintf(key, sizeof(key), "%s.%d.Version", prefix, n);
+	req_set(r, key, version);
+	snprintf(key, sizeof(key), "%s.%d.Date", prefix, n);
+	req_set(r, key, date);
+	text = terms_label(r, kind, insurer, points);
+	snprintf(key, sizeof(key), "%s.%d.Label", prefix, n);
+	req_set(r, key, text);
+	free(text);
+	/* The version's own link, else its text on /terms/<id> (a version has
+	 * one or the other); a stored URL that is no longer acceptable (edited
+	 * by hand) is not linked. */
+	snprintf(key, sizeof(key), "%s.%d.URL", prefix, n);
+	if (url == NULL || url[0] == '\0')
+		req_setf(r, key, "/terms/%s", id);
+	else if (terms_url_ok(url, 1))
+		req_set(r, key, url);
+}
+
 int
 terms_list(struct req *r, long long account_id, long long insurer_id,
     const char *kinds, const char *prefix)
 {
 	struct db_res	*res = NULL;
-	const char	*kind, *url;
-	char		 key[96], *text;
 	int		 st, n = 0;
 
 	st = db_query(&res, "SELECT v.id, v.kind, v.version, v.url,"
@@ -94,34 +129,10 @@ terms_list(struct req *r, long long account_id, long long insurer_id,
 	    "isi", insurer_id, kinds, account_id);
 	if (st < 0)
 		return st;
-	while ((st = db_res_next(res)) == 1) {
-		kind = db_res_str(res, 1);
-		snprintf(key, sizeof(key), "%s.%d.Id", prefix, n);
-		req_set(r, key, db_res_str(res, 0));
-		snprintf(key, sizeof(key), "%s.%d.Kind", prefix, n);
-		req_set(r, key, kind);
-		snprintf(key, sizeof(key), "%s.%d.Version", prefix, n);
-		req_set(r, key, db_res_str(res, 2));
-		snprintf(key, sizeof(key), "%s.%d.Date", prefix, n);
-		req_set(r, key, db_res_str(res, 4));
-		text = label(r, kind, db_res_str(res, 5), db_res_str(res, 6));
-		snprintf(key, sizeof(key), "%s.%d.Label", prefix, n);
-		req_set(r, key, text);
-		free(text);
-		/* The version's own link, else the configured one of the
-		 * operator's kinds; a stored URL that is no longer acceptable
-		 * (edited by hand) is not linked. */
-		url = db_res_str(res, 3);
-		if (url == NULL && strcmp(kind, "service") == 0)
-			url = config_str("Service.TermsURL");
-		else if (url == NULL && strcmp(kind, "privacy") == 0)
-			url = config_str("Service.PrivacyURL");
-		if (terms_url_ok(url, 1)) {
-			snprintf(key, sizeof(key), "%s.%d.URL", prefix, n);
-			req_set(r, key, url);
-		}
-		n++;
-	}
+	while ((st = db_res_next(res)) == 1)
+		set_row(r, prefix, n++, db_res_str(res, 0), db_res_str(res, 1),
+		    db_res_str(res, 2), db_res_str(res, 3), db_res_str(res, 4),
+		    db_res_str(res, 5), db_res_str(res, 6));
 	db_res_free(res);
 	return st < 0 ? st : n;
 }
@@ -174,17 +185,75 @@ terms_record(struct req *r, long long account_id, const char *prefix,
 	return (int)total;
 }
 
+/* The worker's copy of the operator's current versions (step 1). */
+static struct {
+	int64_t		 at_ms;		/* 0: never loaded */
+	int		 n;
+	struct {
+		char	 id[24], kind[16], version[4 * TERMS_VERSION_MAX + 1];
+		char	 url[TERMS_URL_MAX + 1], date[16];
+	} row[GLOBAL_KINDS];
+} global;
+
+static int
+global_load(void)
+{
+	struct db_res	*res = NULL;
+	int		 st, n = 0;
+
+	st = db_query(&res, "SELECT v.id, v.kind, v.version, IFNULL(v.url, ''),"
+	    " DATE_FORMAT(v.published_at + INTERVAL 9 HOUR, '%Y-%m-%d')"
+	    " FROM terms_versions v WHERE v.insurer_id IS NULL AND" CURRENT("v")
+	    " ORDER BY FIELD(v.kind, 'service', 'privacy')", "");
+	if (st < 0)
+		return st;
+	while ((st = db_res_next(res)) == 1 && n < GLOBAL_KINDS) {
+		snprintf(global.row[n].id, sizeof(global.row[n].id), "%s",
+		    db_res_str(res, 0));
+		snprintf(global.row[n].kind, sizeof(global.row[n].kind), "%s",
+		    db_res_str(res, 1));
+		snprintf(global.row[n].version, sizeof(global.row[n].version), "%s",
+		    db_res_str(res, 2));
+		snprintf(global.row[n].url, sizeof(global.row[n].url), "%s",
+		    db_res_str(res, 3));
+		snprintf(global.row[n].date, sizeof(global.row[n].date), "%s",
+		    db_res_str(res, 4));
+		n++;
+	}
+	db_res_free(res);
+	if (st < 0)
+		return st;
+	global.n = n;
+	global.at_ms = util_mono_ms();
+	return 0;
+}
+
 int
-terms_record_current(long long account_id, long long insurer_id,
-    const char *kinds)
+terms_list_global(struct req *r, const char *prefix)
+{
+	int	 st, i;
+
+	if (global.at_ms == 0 || util_mono_ms() - global.at_ms >= GLOBAL_CACHE_MS) {
+		if ((st = global_load()) < 0)
+			return st;
+	}
+	for (i = 0; i < global.n; i++)
+		set_row(r, prefix, i, global.row[i].id, global.row[i].kind,
+		    global.row[i].version, global.row[i].url, global.row[i].date,
+		    NULL, NULL);
+	return global.n;
+}
+
+int
+terms_record_global(long long account_id, const char *kind, long long shown_id)
 {
 	long long	 n;
 
 	n = db_exec("INSERT IGNORE INTO consents (account_id, terms_version_id, via)"
 	    " SELECT ?, v.id, 'signup' FROM terms_versions v"
-	    " WHERE (v.insurer_id IS NULL OR v.insurer_id = ?)"
-	    " AND FIND_IN_SET(v.kind, ?) > 0 AND" CURRENT("v"),
-	    "iis", account_id, insurer_id, kinds);
+	    " WHERE v.kind = ? AND v.insurer_id IS NULL AND v.published_at <= NOW(6)"
+	    " AND (v.id = ? OR (? = 0 AND" CURRENT("v") "))",
+	    "isii", account_id, kind, shown_id, shown_id);
 	return (int)n;
 }
 

@@ -45,12 +45,18 @@ int	 terms_kind_insurer(const char *kind);
 int	 terms_url_ok(const char *url, int local_ok);
 
 /*
+ * What a version is called, in the request's language: 会員規約,
+ * プライバシーポリシー, 「<insurer>」会員個別規約, 「<points>」特約 (or
+ * 「<insurer>」独自ポイント特約 without a points name). malloc'd.
+ */
+char	*terms_label(struct req *, const char *kind, const char *insurer,
+	    const char *points);
+/*
  * Set the current versions of the kinds in kinds (a TERMS_* set) that apply to
  * insurer_id (0: the operator's only) and that account_id (0: none) has not
  * agreed to, as <prefix>.<n>.Id, .Kind, .Version, .Label (e.g. 「デモ健康保険組合」
  * 会員個別規約, in the request's language), .URL (the version's url, else
- * Service.TermsURL / Service.PrivacyURL for the operator's kinds, else none)
- * and .Date (published, YYYY-MM-DD Japan time), in the order service, privacy,
+ * /terms/<Id>, the page of its text) and .Date (published, YYYY-MM-DD Japan time), in the order service, privacy,
  * insurer, points. Returns the number of rows set or a db_status.
  */
 int	 terms_list(struct req *, long long account_id, long long insurer_id,
@@ -69,13 +75,20 @@ int	 terms_form_check(struct req *, const char *prefix);
 int	 terms_record(struct req *, long long account_id, const char *prefix,
 	    const char *via);
 /*
- * Inside db_txn: store account_id's consent, via "signup", to the current
- * versions of kinds for insurer_id (0: the operator's only) — for a form whose
- * fields are fixed (step 1's agree_terms and agree_privacy). Returns the
- * number stored or a db_status.
+ * terms_list(r, 0, 0, TERMS_GLOBAL, prefix) from the worker's copy, at most a
+ * few seconds old: for step 1, a page loaded by anyone, which makes no
+ * database round trip per view. Returns the rows set or a db_status.
  */
-int	 terms_record_current(long long account_id, long long insurer_id,
-	    const char *kinds);
+int	 terms_list_global(struct req *, const char *prefix);
+/*
+ * Inside db_txn: store account_id's consent, via "signup", to the version of
+ * the operator's kind ("service" or "privacy") that step 1 showed: shown_id
+ * (its form's terms_<kind>) when it is a published version of that kind, else
+ * — shown_id 0, a page from before any version — the current one if any.
+ * Returns the number stored (0 or 1) or a db_status.
+ */
+int	 terms_record_global(long long account_id, const char *kind,
+	    long long shown_id);
 /*
  * The number of current versions that apply to account_id (by its insurer
  * and 未所属 state) and that it has not agreed to: > 0 means /consent first.

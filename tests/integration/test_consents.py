@@ -21,6 +21,7 @@ makes its own insurers ("0693…": prefecture 93 does not exist).
 import json
 import os
 import re
+import time
 import urllib.parse
 
 import pytest
@@ -92,6 +93,15 @@ def publish(stack, kind, version, url=None, insurer=None, text=None):
     return ctl_json(stack, *args, input=text)
 
 
+def publish_global(stack, kind, version, url):
+    """Publish the operator's terms, then wait until every worker's step 1 shows
+    them: step 1 links the versions from a worker's copy at most 3 s old
+    (GLOBAL_CACHE_MS in src/terms.c), so that its page views cost no query."""
+    v = publish(stack, kind, version, url=url)
+    time.sleep(3.2)
+    return v
+
+
 def label(tag):
     return f"{tag}-{os.urandom(3).hex()}"
 
@@ -101,11 +111,15 @@ def agree_fields(page):
     return re.findall(r'name="(agree_\d+)"', page.text)
 
 
-def step1(client, email):
-    page = client.get("/signup")
+def step1(client, email, page=None):
+    """Step 1 as a browser sends it: with the page's hidden fields (the terms
+    versions it showed). Returns the page."""
+    page = page or client.get("/signup")
     assert page.status == 200, page.text[:300]
-    r = client.submit(page, "/signup", {"email": email, "password": PASSWORD,
-                                         "agree_terms": "1", "agree_privacy": "1"})
+    data = {k: v for k, v in form_fields(page).items() if k.startswith("terms_")}
+    data.update({"email": email, "password": PASSWORD, "agree_terms": "1",
+                 "agree_privacy": "1"})
+    r = client.submit(page, "/signup", data)
     assert r.status == 303 and r.location == "/signup/sent", r.text[:500]
     return page
 
@@ -181,7 +195,8 @@ def global_terms(stack):
     """The operator's terms, published for this module and removed at its end."""
     made = {"service": label("S"), "privacy": label("P")}
     ids = [publish(stack, "service", made["service"], url="/static/terms.html")["id"],
-           publish(stack, "privacy", made["privacy"], url="https://example.org/privacy")["id"]]
+           publish_global(stack, "privacy", made["privacy"],
+                          url="https://example.org/privacy")["id"]]
     made["ids"] = ids
     yield made
     idlist = ",".join(str(i) for i in made["ids"])
@@ -219,6 +234,9 @@ def test_signup_stores_every_consent_with_its_version(stack, global_terms, own_t
     assert 'href="/static/terms.html"' in page.text
     assert 'href="https://example.org/privacy"' in page.text
     assert global_terms["service"] in page.text and global_terms["privacy"] in page.text
+    fields = form_fields(page)
+    assert fields["terms_service"] == str(global_terms["ids"][0])
+    assert fields["terms_privacy"] == str(global_terms["ids"][1])
     # The operator's terms are stored at account creation (step 1).
     (aid,), = stack.sql(f"SELECT id FROM accounts WHERE email = '{email}'")
     aid = int(aid)
@@ -232,6 +250,15 @@ def test_signup_stores_every_consent_with_its_version(stack, global_terms, own_t
     assert "2026-04" in page.text
     assert sorted(agree_fields(page)) == sorted(
         [f"agree_{own_terms['terms']['id']}", f"agree_{own_terms['points']['id']}"])
+    # The points terms have a text and no URL: step 4 links their page.
+    text_path = f"/terms/{own_terms['points']['id']}"
+    assert f'href="{text_path}"' in page.text
+    t = stack.client().get(text_path)
+    assert t.status == 200 and "第1条 ドウイポイントは歩数に応じて付与されます。" in t.text
+    assert "「ドウイポイント」特約" in t.text
+    for bad in (f"/terms/{own_terms['terms']['id']}", "/terms/999999999", "/terms/x1",
+                "/terms/-1", "/terms/99999999999999999999999"):
+        assert stack.client().get(bad).status == 404, bad
 
     # Not agreeing binds nothing and says why.
     r = complete(c, page, agree=False)
@@ -341,7 +368,12 @@ def test_a_new_operator_version_asks_every_member(stack, global_terms, own_terms
     other = new_insurer(stack, "ベツノ健康保険組合")
     _, email2, aid2 = signup(stack, new_person(stack, other))
 
-    v = publish(stack, "privacy", label("P2"), url="https://example.org/privacy-v2")
+    # Someone is on step 1 when the new version comes out.
+    late = stack.client()
+    late_page = late.get("/signup")
+    assert global_terms["privacy"] in late_page.text
+
+    v = publish_global(stack, "privacy", label("P2"), url="https://example.org/privacy-v2")
     global_terms["ids"].append(v["id"])
     assert v["members_to_agree"] >= 2
     for em, a in ((email, aid), (email2, aid2)):
@@ -361,6 +393,20 @@ def test_a_new_operator_version_asks_every_member(stack, global_terms, own_terms
         assert r.status == 303 and r.location == "/top"
         assert consents(stack, a)[("privacy", v["version"])] == "renewal"
         assert c.get("/top").status == 200
+
+    # The late one agreed to the version her page showed, and meets the new
+    # one as soon as her account is made.
+    email3 = stack.new_email("cns")
+    step1(late, email3, page=late_page)
+    (aid3,), = stack.sql(f"SELECT id FROM accounts WHERE email = '{email3}'")
+    assert consents(stack, int(aid3)) == {("service", global_terms["service"]): "signup",
+                                          ("privacy", global_terms["privacy"]): "signup"}
+    page = to_confirm(stack, late, email3, new_person(stack, other))
+    assert f"agree_{v['id']}" in agree_fields(page)       # listed at step 4 too
+    r = complete(late, page)
+    assert r.status == 303 and r.location == "/signup/complete", r.text[:2000]
+    assert consents(stack, int(aid3))[("privacy", v["version"])] == "signup"
+    assert late.get("/top").status == 200
 
 
 def test_english_consent_page(stack, global_terms, own_terms):
