@@ -61,6 +61,10 @@ static const struct noun nouns[] = {
 	  "lifecycle run [--as-of YYYY-MM-DD]" },
 	{ "faq",	ctl_faq,
 	  "faq check [FILE]" },
+	{ "terms",	ctl_terms,
+	  "terms publish service|privacy|insurer|points [--insurer NUMBER] "
+	  "--version V [--url URL] [--text FILE|-] | "
+	  "terms list [--kind KIND] [--insurer NUMBER] | terms show ID" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

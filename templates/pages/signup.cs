@@ -35,9 +35,14 @@
     </div>
     <fieldset class="field consent<?cs if:Form.Errors.agree_terms || Form.Errors.agree_privacy ?> field--error<?cs /if ?>">
       <legend class="field__label"><?cs var:L.Signup.ConsentLead ?></legend>
+      <?cs # The current published versions (src/terms.h), else the configured links. ?>
+      <?cs set:Signup.TermsHref = Service.TermsURL ?><?cs set:Signup.PrivacyHref = Service.PrivacyURL ?>
+      <?cs each:t = Signup.Terms ?><?cs if:t.Kind == "service" ?><?cs set:Signup.TermsHref = t.URL ?><?cs set:Signup.TermsVersion = t.Version ?><?cs set:Signup.TermsId = t.Id ?><?cs elif:t.Kind == "privacy" ?><?cs set:Signup.PrivacyHref = t.URL ?><?cs set:Signup.PrivacyVersion = t.Version ?><?cs set:Signup.PrivacyId = t.Id ?><?cs /if ?><?cs /each ?>
+      <?cs if:Signup.TermsId ?><input type="hidden" name="terms_service" value="<?cs var:Signup.TermsId ?>"><?cs /if ?>
+      <?cs if:Signup.PrivacyId ?><input type="hidden" name="terms_privacy" value="<?cs var:Signup.PrivacyId ?>"><?cs /if ?>
       <ul class="link-list">
-        <li><a href="<?cs var:Service.TermsURL ?>" target="_blank" rel="noopener"><?cs var:L.Signup.TermsLink ?></a><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
-        <li><a href="<?cs var:Service.PrivacyURL ?>" target="_blank" rel="noopener"><?cs var:L.Signup.PrivacyLink ?></a><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
+        <li><a href="<?cs var:Signup.TermsHref ?>" target="_blank" rel="noopener" id="terms-link"><?cs var:L.Signup.TermsLink ?></a><?cs if:Signup.TermsVersion ?> <span class="muted"><?cs var:L.Terms.Version ?> <?cs var:Signup.TermsVersion ?></span><?cs /if ?><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
+        <li><a href="<?cs var:Signup.PrivacyHref ?>" target="_blank" rel="noopener" id="privacy-link"><?cs var:L.Signup.PrivacyLink ?></a><?cs if:Signup.PrivacyVersion ?> <span class="muted"><?cs var:L.Terms.Version ?> <?cs var:Signup.PrivacyVersion ?></span><?cs /if ?><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
       </ul>
       <label class="check"><input type="checkbox" id="agree_terms" name="agree_terms" value="1"<?cs if:Form.Values.agree_terms ?> checked<?cs /if ?> required><span><?cs var:L.Signup.AgreeTerms ?></span></label>
       <?cs call:field_error("agree_terms") ?>
