@@ -18,6 +18,7 @@ enum route_flag {
 	R_NOCSRF	= 1 << 3,	/* POST without CSRF check (none today) */
 	R_NOSTORE	= 1 << 4,	/* Cache-Control: no-store */
 	R_NOSESSION	= 1 << 5,	/* do not load the session (healthz, metrics, static-like) */
+	R_NOCONSENT	= 1 << 6,	/* R_MEMBER route served while terms are due (terms.h) */
 };
 
 struct route {

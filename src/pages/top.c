@@ -26,6 +26,7 @@
 
 #include "levels.h"
 #include "lifecycle.h"
+#include "maintenance.h"
 #include "member.h"
 #include "request.h"
 #include "router.h"
@@ -208,6 +209,9 @@ page_top(struct req *r)
 		req_set(r, "Top.NewsMore", "1");
 	set_insurer(r, &m);
 	set_features(r, &m);
+	/* The insurer's maintenance notice (not for 未所属: no longer its member). */
+	if (!m.unaffiliated)
+		(void)maintenance_show(r, m.insurer_id);
 	if (m.level < 2 && m.name_kana == NULL && !m.unaffiliated)
 		req_set(r, "Top.Verify", "1");
 	levels_table(r, levels_column(m.level, m.unaffiliated));
