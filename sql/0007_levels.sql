@@ -8,5 +8,11 @@
 --   本人確認 later from the member area (/account/verify), which runs the step-3
 --   card check and binds the roster person (level 2). Turning the setting off
 --   later changes no account: it only stops new signups without the card check.
+-- accounts.match_insurer_only: step 3 chose to finish with the insurer number
+--   alone (accounts.insurer_id); step 4 (最終確認: the insurer, its terms, the
+--   mail opt-in) completes it. The counterpart of match_roster_id for that
+--   path; cleared by "戻る" and by the completion.
 ALTER TABLE insurers
   ADD COLUMN insurer_id_only TINYINT(1) NOT NULL DEFAULT 0 AFTER signed_entry_required;
+ALTER TABLE accounts
+  ADD COLUMN match_insurer_only TINYINT(1) NOT NULL DEFAULT 0 AFTER match_at;

@@ -29,12 +29,13 @@
  * 団体ID認証 (SPEC §5): when the insurer has insurer_id_only (kenpoctl insurer
  * update --insurer-id-only on), the card stage also offers "保険者番号だけで
  * 登録を完了する" (action=insurer_only). That POST skips the card check: the
- * account becomes active at level 1, bound to no roster person, a new session
- * starts and the answer is 303 → /signup/complete (本人確認 later from the
- * member area). Nothing about the roster is read, so it is allowed while the
- * card check is locked; the lock stays on the account for /account/verify. For
- * an insurer without the setting (turned off meanwhile, or a forged POST) the
- * outcome insurer_only_off asks for the card.
+ * choice is stored (accounts.match_insurer_only) and step 4 confirms the
+ * insurer with its terms and completes: the account becomes active at level 1,
+ * bound to no roster person (本人確認 later from the member area). Nothing about
+ * the roster is read, so it is allowed while the card check is locked; the
+ * lock stays on the account for /account/verify. For an insurer without the
+ * setting (turned off meanwhile, or a forged POST) the outcome
+ * insurer_only_off asks for the card.
  */
 #include "autoconf.h"
 
@@ -50,7 +51,6 @@
 #include "insurer.h"
 #include "log.h"
 #include "maintenance.h"
-#include "metrics.h"
 #include "normalize.h"
 #include "request.h"
 #include "roster.h"
@@ -156,45 +156,29 @@ matched(struct req *r, long long account_id, const struct insurer *ins,
 }
 
 /*
- * Finish signup with the insurer number alone (団体ID認証, SPEC §5): only for
- * an insurer with insurer_id_only, checked again in the UPDATE so an operator
- * turning it off meanwhile wins. The account becomes active at level 1, bound
- * to no roster person; a new session starts (privilege change) and the answer
- * is 303 → /signup/complete. Nothing about the roster is read or counted.
+ * Choose to finish signup with the insurer number alone (団体ID認証, SPEC §5):
+ * only for an insurer with insurer_id_only. The choice is stored like a match
+ * (accounts.match_insurer_only, insurer_id, level 1: insurer known) and step 4
+ * completes it with the insurer's terms and the mail opt-in (signup_confirm.c,
+ * which checks the setting again): 303 → /signup/confirm. Nothing about the
+ * roster is read or counted.
  */
 static int
-finish_insurer_only(struct req *r, long long account_id, const struct insurer *ins)
+choose_insurer_only(struct req *r, long long account_id, const struct insurer *ins)
 {
 	long long	 n;
-	int		 st;
 
 	if (!ins->insurer_id_only) {
 		set_outcome(r, "insurer_only_off");
 		return 200;
 	}
-	n = db_exec("UPDATE accounts a JOIN insurers i ON i.id = ?"
-	    " SET a.state = 'active', a.insurer_id = i.id,"
-	    " a.level = GREATEST(a.level, 1), a.activated_at = NOW(6),"
-	    " a.match_roster_id = NULL, a.match_at = NULL"
-	    " WHERE a.id = ? AND a.state = 'verified' AND a.roster_id IS NULL"
-	    " AND i.adopted = 1 AND i.insurer_id_only = 1", "ii", ins->id,
-	    account_id);
+	n = db_exec("UPDATE accounts SET insurer_id = ?, match_insurer_only = 1,"
+	    " match_roster_id = NULL, match_at = NOW(6), level = GREATEST(level, 1)"
+	    " WHERE id = ? AND state = 'verified'", "ii", ins->id, account_id);
 	if (n < 0)
 		return req_db_error(r, (int)n);
-	if (n == 0) {
-		/* Completed in another tab, or the setting was turned off. */
-		if ((st = session_refresh(r)) < 0)
-			return req_db_error(r, st);
-		if ((st = signup_route(r, "/signup/eligibility")) != 0)
-			return st;
-		set_outcome(r, "insurer_only_off");
-		return 200;
-	}
-	if ((st = session_start(r, account_id)) != 0)
-		return req_db_error(r, st);
-	audit(r, "signup.complete_insurer_only", account_id);
-	metrics_add(M_SIGNUP_COMPLETE, 1);
-	return req_redirect(r, "/signup/complete");
+	audit(r, "signup.insurer_only", account_id);
+	return req_redirect(r, "/signup/confirm");
 }
 
 int
@@ -231,7 +215,8 @@ page_signup_eligibility(struct req *r)
 	if (strcmp(r->method, "POST") != 0) {
 		/* Redirected here by step 4 (fixed keys only). */
 		if ((v = req_param(r, "outcome")) != NULL &&
-		    (strcmp(v, "bound") == 0 || strcmp(v, "not_qualified") == 0))
+		    (strcmp(v, "bound") == 0 || strcmp(v, "not_qualified") == 0 ||
+		    strcmp(v, "insurer_only_off") == 0))
 			set_outcome(r, v);
 		prefill = ctx.number[0] != '\0' ? ctx.number : a.insurer_number;
 		if (prefill != NULL) {
@@ -288,7 +273,7 @@ page_signup_eligibility(struct req *r)
 	}
 	action = req_param(r, "action");
 	if (action != NULL && strcmp(action, "insurer_only") == 0) {
-		st = finish_insurer_only(r, r->sess->account_id, &ins);
+		st = choose_insurer_only(r, r->sess->account_id, &ins);
 		goto out;
 	}
 	if (a.state.locked) {

@@ -90,9 +90,15 @@ for (const v of variants()) {
 			assert.ok(await page.locator('#insurer-only').isVisible(), 'the offer');
 			await s.check('1-offer');
 			await s.submit({ button: page.locator('#insurer-only-submit'), status: 200 });
+			assert.equal(new URL(page.url()).pathname, '/signup/confirm');
+			assert.ok(await page.locator('#confirm-insurer-only').isVisible(), 'step 4: the insurer only');
+			for (const box of await page.locator('input[name^="agree_"]').all())
+				await box.check();
+			await s.check('2-confirm');
+			await s.submit({ button: page.locator('button[value="complete"]'), status: 200 });
 			assert.equal(new URL(page.url()).pathname, '/signup/complete');
 			assert.ok(await page.locator('#complete-insurer-only').isVisible());
-			await s.check('2-complete');
+			await s.check('3-complete');
 		});
 	});
 }

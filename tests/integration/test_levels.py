@@ -192,6 +192,30 @@ def step3_card_stage(c, insurer):
     return page
 
 
+def insurer_only(c, page, insurer):
+    """Step 3's "保険者番号だけで登録する": 303 to step 4 (the insurer, its terms)."""
+    r = c.submit(page, "/signup/eligibility", {"insurer_number": insurer,
+                                               "form_insurer": insurer,
+                                               "action": "insurer_only"})
+    assert r.status == 303 and r.location == "/signup/confirm", r.text[:2000]
+    return c.get("/signup/confirm")
+
+
+def confirm(c, page):
+    """Step 4's 登録を完了する, every terms box ticked."""
+    d = {"action": "complete", "notify": "1"}
+    d.update({k: "1" for k in re.findall(r'name="(agree_\d+)"', page.text)})
+    return c.submit(page, "/signup/confirm", d)
+
+
+def finish_insurer_only(c, page, insurer):
+    conf = insurer_only(c, page, insurer)
+    assert conf.status == 200 and 'id="confirm-insurer-only"' in conf.text
+    r = confirm(c, conf)
+    assert r.status == 303 and r.location == "/signup/complete", r.text[:2000]
+    return r
+
+
 def outcome_of(page):
     m = re.search(r'class="notice notice--error"[^>]*>\s*<p class="notice__title">'
                   r'<strong>([^<]*)<', page.text)
@@ -263,14 +287,21 @@ def test_insurer_only_signup_then_verify_from_member_menu(stack):
     # Step 3: the insurer's card boxes, and the offer to finish without them
     page = step3_card_stage(c, ins)
     assert re.search(r'<div class="insurer-only" id="insurer-only">', page.text)
-    assert "保険者番号だけで登録を完了する" in page.text
+    assert "保険者番号だけで登録する" in page.text
     assert 'name="action" value="insurer_only"' in page.text
     j = json.loads(c.get("/signup/pattern", params={"insurer_number": ins}).text)
     assert j["ok"] and j["insurer_id_only"] is True
+    # Step 4: the insurer instead of a person; "戻る" goes back to step 3
+    conf = insurer_only(c, page, ins)
+    assert "団体ID健康保険組合" in conf.text and 'id="confirm-name"' not in conf.text
+    assert 'id="confirm-insurer-only"' in conf.text and "変更できません" in conf.text
+    assert account(stack, email)["state"] == "verified"
+    r = c.submit(conf, "/signup/confirm", {"action": "back"})
+    assert r.status == 303 and r.location == "/signup/eligibility"
+    assert c.get("/signup/confirm").location == "/signup/eligibility"
+    page = step3_card_stage(c, ins)
     sid = c.cookies.get("sid")
-    r = c.submit(page, "/signup/eligibility", {"insurer_number": ins, "form_insurer": ins,
-                                               "action": "insurer_only"})
-    assert r.status == 303 and r.location == "/signup/complete", r.text[:2000]
+    finish_insurer_only(c, page, ins)
     assert c.cookies.get("sid") and c.cookies.get("sid") != sid
     done = c.get("/signup/complete")
     assert done.status == 200 and 'id="complete-insurer-only"' in done.text
@@ -278,7 +309,9 @@ def test_insurer_only_signup_then_verify_from_member_menu(stack):
     assert (a["state"], a["level"], a["roster_id"]) == ("active", 1, None)
     (ins_id,), = stack.sql(f"SELECT id FROM insurers WHERE number = '{ins}'")
     assert a["insurer_id"] == ins_id
-    assert "signup.complete_insurer_only" in events(stack, a["id"])
+    ev = events(stack, a["id"])
+    assert "signup.insurer_only" in ev and "signup.complete_insurer_only" in ev
+    assert "notify.on" in ev
     assert "signup.eligibility_ok" not in events(stack, a["id"])
 
     # The top page: 団体ID認証, the offer of 本人確認, the own column
@@ -342,13 +375,19 @@ def test_insurer_only_is_not_offered_without_the_setting(stack):
     assert outcome_of(r) == "保険者番号だけでは登録を完了できません"
     a = account(stack, email)
     assert (a["state"], a["level"], a["failures"]) == ("verified", 0, 0)
-    # The operator turns it on: the same member can finish now
+    # The operator turns it on: the member chooses it; turned off before step 4
+    # is completed, step 3 says so and nothing is activated
     assert stack.ctl("insurer", "update", ins, "--insurer-id-only", "on").returncode == 0
-    page = c.get("/signup/eligibility")
     page = step3_card_stage(c, ins)
-    r = c.submit(page, "/signup/eligibility", {"insurer_number": ins, "form_insurer": ins,
-                                               "action": "insurer_only"})
-    assert r.status == 303 and r.location == "/signup/complete"
+    conf = insurer_only(c, page, ins)
+    assert stack.ctl("insurer", "update", ins, "--insurer-id-only", "off").returncode == 0
+    r = confirm(c, conf)
+    assert r.status == 303 and r.location == "/signup/eligibility?outcome=insurer_only_off"
+    assert outcome_of(c.get(r.location)) == "保険者番号だけでは登録を完了できません"
+    assert account(stack, email)["state"] == "verified"
+    # On again: the same member can finish now
+    assert stack.ctl("insurer", "update", ins, "--insurer-id-only", "on").returncode == 0
+    finish_insurer_only(c, step3_card_stage(c, ins), ins)
     assert account(stack, email)["level"] == 1
     # Turning it off again changes no account
     assert stack.ctl("insurer", "update", ins, "--insurer-id-only", "off").returncode == 0
@@ -362,7 +401,7 @@ def test_insurer_only_signup_in_english(stack):
     c.cookies["lang"] = "en"
     page = c.get("/signup/eligibility", headers={"Accept-Language": "en"})
     page = c.submit(page, "/signup/eligibility", {"insurer_number": ins})
-    assert "Finish with the insurer number only" in page.text
+    assert "Sign up with the insurer number only" in page.text
 
 
 # ------------------------------------------------------------------ 本人確認: wrong cards, throttle
@@ -463,9 +502,7 @@ def test_verify_counts_with_step3_failures(stack):
         r = c.submit(page, "/signup/eligibility", d)
     assert outcome_of(r) == NOT_FOUND and "照会に失敗した回数が上限に達した" in r.text
     # Locked for the card check, but the insurer number alone may still finish
-    r = c.submit(page, "/signup/eligibility", {"insurer_number": ins, "form_insurer": ins,
-                                               "action": "insurer_only"})
-    assert r.status == 303 and r.location == "/signup/complete"
+    finish_insurer_only(c, page, ins)
     page = c.get("/account/verify")
     assert LOCKED in page.text
     r = c.submit(page, "/account/verify", card_fields(person))
