@@ -18,8 +18,7 @@
       elif:item.Active ?><span class="login-list__tag login-list__tag--active"><?cs var:L.History.Logins.Active ?></span><?cs /if ?>
       <p class="login-list__meta">
         <span class="login-list__browser"><?cs if:item.Browser ?><?cs var:item.Browser ?><?cs else ?><?cs var:L.History.Logins.UnknownBrowser ?><?cs /if ?></span>
-        ・<?cs var:L.History.Logins.Network ?>
-        <span class="login-list__net"><?cs if:item.Net ?><?cs var:item.Net ?><?cs else ?><?cs var:L.History.Logins.UnknownNetwork ?><?cs /if ?></span>
+        <span class="login-list__net"><?cs var:L.History.Logins.Network ?><span class="login-list__addr"><?cs if:item.Net ?><?cs var:item.Net ?><?cs else ?><?cs var:L.History.Logins.UnknownNetwork ?><?cs /if ?></span></span>
       </p>
     </li>
     <?cs /each ?>
@@ -31,7 +30,7 @@
 
   <h2><?cs var:L.History.Logins.OthersTitle ?></h2>
   <p><?cs var:L.History.Logins.OthersText ?></p>
-  <form method="post" action="/account/logins" id="logout-others">
+  <form method="post" action="/account/logins" id="logout-others" class="logout-others">
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <div class="actions"><button class="button" type="submit"><?cs var:L.History.Logins.OthersSubmit ?></button></div>
   </form>
