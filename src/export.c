@@ -151,7 +151,10 @@ sec_row(struct sink *k, const char *name, const char *const *v)
 	if (k->single) {
 		if (json_object_set_new(k->root, name, obj) != 0)
 			k->failed = 1;
-	} else if (k->sec == NULL || json_array_append_new(k->sec, obj) != 0)
+	} else if (k->sec == NULL) {
+		json_decref(obj);
+		k->failed = 1;
+	} else if (json_array_append_new(k->sec, obj) != 0)
 		k->failed = 1;
 }
 
