@@ -60,6 +60,7 @@
 #include "insurer.h"
 #include "log.h"
 #include "login_history.h"
+#include "maintenance.h"
 #include "metrics.h"
 #include "outbox.h"
 #include "redirect.h"
@@ -202,6 +203,7 @@ show_form(struct req *r, const struct need *n)
 	int		 text = n->text && !n->image_only, rc;
 
 	(void)entry_context(r, &ctx);
+	(void)maintenance_show(r, ctx.insurer_id);
 	r->template = "login";
 	r->nostore = 1;
 	if (next != NULL)

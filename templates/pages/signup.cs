@@ -9,7 +9,15 @@
   <div class="notice notice--warn">
     <p><?cs var:L.Signup.Warning ?></p>
   </div>
-  <p><?cs var:L.Signup.Prepare ?></p>
+  <div class="prepare" id="prepare">
+    <h2 class="prepare__title"><?cs var:L.Help.Prepare.Title ?></h2>
+    <ol class="prepare__list">
+      <li><?cs var:L.Help.Prepare.Device ?></li>
+      <li><?cs var:L.Help.Prepare.Email ?></li>
+      <li><?cs var:L.Help.Prepare.Card ?> <a href="/signup/eligibility/help#no-card"><?cs var:L.Help.Prepare.NoCard ?></a></li>
+    </ol>
+    <p class="prepare__sender" id="sender"><?cs var:L.Help.Prepare.SenderLead ?> <strong class="prepare__address"><?cs var:Service.MailFrom ?></strong><?cs if:Lang == "ja" ?> <?cs /if ?><?cs var:L.Help.Prepare.SenderTail ?></p>
+  </div>
   <form method="post" action="/signup" id="signup-form" class="form" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <div class="field<?cs if:Form.Errors.email ?> field--error<?cs /if ?>">
@@ -43,6 +51,7 @@
   </form>
   <ul class="link-list">
     <li><a href="/login"><?cs var:L.Signup.HaveAccount ?></a></li>
+    <li><a href="/help/faq"><?cs var:L.Common.FAQ ?></a></li>
     <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Contact ?></a></li>
   </ul>
 </section>
