@@ -141,6 +141,7 @@ static const struct ckey keys[] = {
 	{ "Member.EmailChangeHours",	C_INT,	"24",				1, 720, NULL },
 	{ "Member.EmailChangePerHour",	C_INT,	"5",				1, 1000, NULL },
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
+	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
