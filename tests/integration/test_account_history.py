@@ -331,7 +331,7 @@ def test_log_out_everywhere_else(stack, fe, ins):
 
 # ------------------------------------------------------------------ the download
 
-def test_download_as_json_and_csv_needs_the_password(stack, fe, ins):
+def test_download_as_json_and_csv_needs_the_password(stack, fe, ins, request):
     email, aid, person = make_member(stack, ins)
     other_email, other_id, other_person = make_member(stack, ins)
     # The insurer's points terms (only this test's insurer), agreed to at signup
@@ -339,11 +339,16 @@ def test_download_as_json_and_csv_needs_the_password(stack, fe, ins):
     stack.sql("INSERT INTO terms_versions (kind, insurer_id, version, url) "
               f"SELECT 'points', id, 'P-7', '/static/points.html' FROM insurers "
               f"WHERE number = '{ins}'")
+    (tv,), = stack.sql("SELECT MAX(id) FROM terms_versions")
+    # The insurer's later members (other tests) must not meet this version.
+    request.addfinalizer(lambda: stack.sql(
+        f"DELETE FROM consents WHERE terms_version_id = {tv}; "
+        f"DELETE FROM terms_versions WHERE id = {tv}"))
     stack.sql("SET time_zone = '+00:00'; "
               "INSERT INTO consents (account_id, terms_version_id, via, agreed_at) "
-              f"SELECT {aid}, MAX(id), 'signup', '2026-04-01 03:04:05' FROM terms_versions")
+              f"VALUES ({aid}, {tv}, 'signup', '2026-04-01 03:04:05')")
     stack.sql("INSERT INTO consents (account_id, terms_version_id, via) "
-              f"SELECT {other_id}, MAX(id), 'renewal' FROM terms_versions")
+              f"VALUES ({other_id}, {tv}, 'renewal')")
     login(browser(fe, FIREFOX_LINUX, "198.51.100.66"), other_email)
     phone = browser(fe, SAFARI_IPHONE, "2001:db8:77::1")
     login(phone, email)
