@@ -183,7 +183,7 @@ absolute_url(const char *path)
  * HDF failure. */
 static HDF *
 step_vars(const char *title, const char *body, const char *insurer,
-    const char *published)
+    const char *published, const char *published_ja)
 {
 	HDF	*vars = NULL;
 	NEOERR	*err;
@@ -197,6 +197,8 @@ step_vars(const char *title, const char *body, const char *insurer,
 	    (err = hdf_set_value(vars, "Mail.Insurer",
 	    insurer != NULL ? insurer : "")) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.Published", published)) != STATUS_OK ||
+	    (err = hdf_set_value(vars, "Mail.PublishedJa",
+	    published_ja)) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.TopURL", top)) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.AccountURL", account)) != STATUS_OK) {
 		nerr_ignore(&err);
@@ -256,6 +258,11 @@ out:
 	return rc;
 }
 
+/* The publication day in Japan, as ISO 8601 and as Japanese write it. */
+#define PUBLISHED \
+	"DATE_FORMAT(published_at + INTERVAL 9 HOUR, '%Y-%m-%d')," \
+	" DATE_FORMAT(published_at + INTERVAL 9 HOUR, '%Y年%c月%e日')"
+
 /* db_txn body of notify_mail_step. */
 static int
 step_txn(void *arg)
@@ -263,21 +270,20 @@ step_txn(void *arg)
 	struct step	*s = arg;
 	struct db_res	*res = NULL;
 	HDF		*vars = NULL;
-	char		*c[6] = { NULL }, *insurer = NULL;
+	char		*c[7] = { NULL }, *insurer = NULL;
 	long long	 ann, ins, cursor, last, rows = 0;
 	int		 r, i;
 
 	memset(&s->out, 0, sizeof(s->out));
 	if (s->only > 0)
-		r = db_row(c, 6, "SELECT id, COALESCE(insurer_id, 0), mail_cursor,"
-		    " title, body, DATE_FORMAT(published_at + INTERVAL 9 HOUR,"
-		    " '%Y-%m-%d') FROM announcements WHERE id = ? AND mail = 1"
+		r = db_row(c, 7, "SELECT id, COALESCE(insurer_id, 0), mail_cursor,"
+		    " title, body, " PUBLISHED " FROM announcements"
+		    " WHERE id = ? AND mail = 1"
 		    " AND mail_done_at IS NULL AND published_at <= NOW(6)"
 		    " FOR UPDATE SKIP LOCKED", "i", s->only);
 	else
-		r = db_row(c, 6, "SELECT id, COALESCE(insurer_id, 0), mail_cursor,"
-		    " title, body, DATE_FORMAT(published_at + INTERVAL 9 HOUR,"
-		    " '%Y-%m-%d') FROM announcements WHERE mail = 1"
+		r = db_row(c, 7, "SELECT id, COALESCE(insurer_id, 0), mail_cursor,"
+		    " title, body, " PUBLISHED " FROM announcements WHERE mail = 1"
 		    " AND mail_done_at IS NULL AND published_at <= NOW(6)"
 		    " AND (mail_step_at IS NULL"
 		    "  OR mail_step_at <= NOW(6) - INTERVAL ? SECOND)"
@@ -292,7 +298,7 @@ step_txn(void *arg)
 	if (ins > 0 && (r = db_row(&insurer, 1, "SELECT name FROM insurers"
 	    " WHERE id = ?", "i", ins)) < 0)
 		goto out;
-	if ((vars = step_vars(c[3], c[4], insurer, c[5])) == NULL) {
+	if ((vars = step_vars(c[3], c[4], insurer, c[5], c[6])) == NULL) {
 		r = DB_ERR;
 		goto out;
 	}
@@ -324,7 +330,7 @@ out:
 	db_res_free(res);
 	if (vars != NULL)
 		hdf_destroy(&vars);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 7; i++)
 		free(c[i]);
 	free(insurer);
 	return r;

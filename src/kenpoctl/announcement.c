@@ -143,6 +143,10 @@ title_ok(const char *t)
 	return 1;
 }
 
+/* Mails this command queued itself (add, send), printed as mails_queued_now;
+ * -1: the command took no step. */
+static long long	 queued_now = -1;
+
 /*
  * The mailing progress of announcement id as fields of the current record:
  * recipients_pending (members of the audience the mailing has not reached yet:
@@ -178,6 +182,8 @@ print_progress(long long id)
 	ctl_rec_int("mails_queued", db_res_int(res, 1));
 	ctl_rec_int("mails_sent", db_res_int(res, 2));
 	ctl_rec_int("mails_failed", db_res_int(res, 3));
+	if (queued_now >= 0)
+		ctl_rec_int("mails_queued_now", queued_now);
 	db_res_free(res);
 }
 
@@ -292,6 +298,8 @@ cmd_add(int argc, char **argv)
 		 * queues the rest (and all of a scheduled one, from its time). */
 		if ((r = notify_mail_step(id, &st)) < 0)
 			ctl_warn_step(id, r);
+		else
+			queued_now = st.queued;
 	}
 	if ((r = db_query(&res, SELECT_COLS " WHERE a.id = ?", "i", id)) < 0)
 		return ctl_db_error(r, "announcement add");
@@ -414,6 +422,7 @@ cmd_send(int argc, char **argv)
 		return ctl_refuse("announcement send: no announcement %lld", id);
 	if (!future && (r = notify_mail_step(id, &st)) < 0)
 		return ctl_db_error(r, "announcement send");
+	queued_now = future ? 0 : st.queued;
 	if ((r = db_query(&res, SELECT_COLS " WHERE a.id = ?", "i", id)) < 0)
 		return ctl_db_error(r, "announcement send");
 	if (future)

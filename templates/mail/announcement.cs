@@ -3,7 +3,7 @@
   mailer adds List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) with the
   same URL as the visible link below. Vars: Mail.Title, Mail.Body (plain text,
   as the operator wrote it), Mail.Insurer (the insurer's name, empty for the
-  operator's own), Mail.Published (YYYY-MM-DD, Japan time), Mail.TopURL,
+  operator's own), Mail.Published (YYYY-MM-DD, Japan time), Mail.PublishedJa (YYYY年M月D日), Mail.TopURL,
   Mail.AccountURL, Mail.UnsubscribeURL. ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] <?cs var:Mail.Title ?>
 
@@ -29,7 +29,7 @@ This mail was sent from a send-only address; replies are not read.
 <?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】<?cs var:Mail.Title ?>
 
-<?cs if:Mail.Insurer ?><?cs var:Mail.Insurer ?><?cs else ?><?cs var:Service.Operator ?><?cs /if ?>からのお知らせです（<?cs var:Mail.Published ?>）。
+<?cs if:Mail.Insurer ?><?cs var:Mail.Insurer ?><?cs else ?><?cs var:Service.Operator ?><?cs /if ?>からのお知らせです（<?cs var:Mail.PublishedJa ?>）。
 
 ■<?cs var:Mail.Title ?>
 
