@@ -16,7 +16,9 @@
 --   once" hold even if a cursor were ever lost or two senders raced: a second
 --   insert for the same pair finds the row and queues nothing. outbox_id lets
 --   kenpoctl announcement show count queued, sent and failed mails (NULL when
---   the outbox row is gone: the account's personal data was erased).
+--   the address could not be mailed; a row whose outbox row is gone — the
+--   account's personal data was erased — counts in the total only). The rows
+--   go with their announcement, and with their account if it is ever deleted.
 -- outbox.list_unsubscribe: the one-click unsubscribe URL of a bulk mail; the
 --   mailer adds List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) from it.
 ALTER TABLE announcements
@@ -39,5 +41,5 @@ CREATE TABLE announcement_mails (
   CONSTRAINT announcement_mails_announcement FOREIGN KEY (announcement_id)
     REFERENCES announcements (id) ON DELETE CASCADE,
   CONSTRAINT announcement_mails_account FOREIGN KEY (account_id)
-    REFERENCES accounts (id)
+    REFERENCES accounts (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

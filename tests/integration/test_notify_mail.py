@@ -266,6 +266,10 @@ def test_kenpoctl_send_usage(stack, fe):
     stack.wait_mail(email, subject=title)
     (n,), = stack.sql(f"SELECT COUNT(*) FROM audit WHERE event = 'announcement.mail'")
     assert int(n) >= 1
+    # A mailed member can still be deleted; the mailing's record goes with her.
+    r = stack.ctl("account", "delete", email, "--yes")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert show(stack, fe, rec["id"])["mails_total"] == 0
 
 
 # ------------------------------------------------------------------ unsubscribe
