@@ -59,7 +59,7 @@ def new_insurer(stack, name):
     pytest.fail("cannot add a test insurer: " + r.stdout + r.stderr)
 
 
-def make_member(stack, insurer, notify=1, state="active", unaffiliated=0):
+def make_member(stack, insurer, notify=1, state="active", unaffiliated=0, lang="ja"):
     """An account of insurer (bound to a new roster person): (email, id)."""
     _seq[0] += 1
     pid = f"N{os.getpid()}-{_seq[0]}-{os.urandom(3).hex()}"
@@ -69,9 +69,10 @@ def make_member(stack, insurer, notify=1, state="active", unaffiliated=0):
               f" WHERE number = '{insurer}'")
     email = stack.new_email("ntf")
     stack.sql("INSERT INTO accounts (email, password_hash, state, level, insurer_id,"
-              " roster_id, notify, unaffiliated, lost_on, activated_at) SELECT"
+              " roster_id, notify, unaffiliated, lost_on, lang, activated_at) SELECT"
               f" '{email}', '{argon2_hash(PASSWORD)}', '{state}', 2, i.id, r.id, {notify},"
-              f" {unaffiliated}, IF({unaffiliated}, CURDATE() - INTERVAL 3 DAY, NULL), NOW(6)"
+              f" {unaffiliated}, IF({unaffiliated}, CURDATE() - INTERVAL 3 DAY, NULL), '{lang}',"
+              " NOW(6)"
               " FROM insurers i JOIN roster r ON r.insurer_id = i.id"
               f" WHERE i.number = '{insurer}' AND r.personal_id = '{pid}'")
     (aid,), = stack.sql(f"SELECT id FROM accounts WHERE email = '{email}'")
@@ -219,12 +220,18 @@ def test_operator_announcement_and_unaffiliated_members(stack, fe):
     wanted = [make_member(stack, a), make_member(stack, b),
               make_member(stack, a, unaffiliated=1)]
     opted_out = make_member(stack, b, notify=0)
+    english = make_member(stack, b, lang="en")
     title = f"運営からのお知らせ{os.urandom(3).hex()}"
     aid, _ = add_mailed(stack, fe, title, "メンテナンスのお知らせです。")
     for email, _ in wanted:
         m = stack.wait_mail(email, subject=title, timeout=60)
         assert "メンテナンスのお知らせです。" in m.body
-    wait_sent(stack, fe, aid, len(wanted), timeout=90)
+        assert "kenpo運営事務局からのお知らせです" in m.body
+    # In the member's language.
+    m = stack.wait_mail(english[0], subject=title, timeout=60)
+    assert m.subject.startswith("[") and "To stop them, open this link" in m.body
+    assert str(m["List-Unsubscribe"])[1:-1] in m.body
+    wait_sent(stack, fe, aid, len(wanted) + 1, timeout=90)
     for email, _ in wanted:
         assert len(mails_with(stack, email, title)) == 1
     assert mails_with(stack, opted_out[0], title) == []
