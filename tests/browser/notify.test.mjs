@@ -4,15 +4,16 @@
 // the page after it, and the page of a link that does not work — each checked by
 // axe-core, for overflow, and photographed. No login anywhere.
 //
-// Each variant mails an announcement to a member of its own (an account of the
-// demo insurer without a roster binding: the mailing needs none).
+// Each variant mails an announcement to a member of its own, of an insurer of its
+// own (so that no other test's account gets the mail; "0698…": prefecture 98
+// does not exist), an account without a roster binding: the mailing needs none.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, before, after } from 'node:test';
 import {
 	TEST, launch, variants, withSession, assert, makeActiveAccount, ctl, sql, q,
-	waitMail, DEMO,
+	waitMail,
 } from './lib.mjs';
 
 let browser;
@@ -21,12 +22,30 @@ const TAG = `n${process.pid}`;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
+/** A new insurer with a valid, unused number (check digit as DESIGN.md says). */
+function newInsurer() {
+	for (let tries = 0; tries < 20; tries++) {
+		const body = '0698' + String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+		let sum = 0;
+		[...body].reverse().forEach((ch, i) => {
+			const p = Number(ch) * (i % 2 === 0 ? 2 : 1);
+			sum += Math.floor(p / 10) + (p % 10);
+		});
+		const n = body + String((10 - (sum % 10)) % 10);
+		try {
+			ctl('insurer', 'add', n, 'ツウチ健康保険組合', '--pattern', '4');
+			return n;
+		} catch { /* taken: another number */ }
+	}
+	throw new Error('cannot add a test insurer');
+}
+
 // ctl() passes no standard input: the body comes from a file written here.
-function announceMail(title, body) {
+function announceMail(insurer, title, body) {
 	const file = path.join(os.tmpdir(), `kenpo-notify-${process.pid}-${Math.random().toString(16).slice(2)}.txt`);
 	fs.writeFileSync(file, body);
 	try {
-		ctl('announcement', 'add', '--insurer', DEMO.insurer, '--mail', title, file);
+		ctl('announcement', 'add', '--insurer', insurer, '--mail', title, file);
 	} finally {
 		fs.unlinkSync(file);
 	}
@@ -38,9 +57,10 @@ function notifyOf(email) {
 
 for (const v of variants()) {
 	test(`unsubscribe link of a notification mail at ${v.label}`, TEST, async () => {
-		const acct = makeActiveAccount();
+		const insurer = newInsurer();
+		const acct = makeActiveAccount({ insurer });
 		const title = `${TAG} ${v.label} 健診のお知らせ`;
-		announceMail(title, '今年度の健診の受付が始まりました。');
+		announceMail(insurer, title, '今年度の健診の受付が始まりました。');
 		const mail = await waitMail(acct.email, { subject: title, timeout: 60000 });
 		const header = (mail.headers['list-unsubscribe'] || [''])[0];
 		const m = /^<(https?:\/\/[^<>\s]+)>$/.exec(header);
