@@ -4,7 +4,8 @@
  * Order of checks (each answers with its own Japanese error page and a log line):
  *   body size (413) → route (404) → method (405) → form parse: percent-escapes,
  *   NUL, UTF-8, control characters, field sizes (400) → session → CSRF + Origin on
- *   POST (403) → access flags (303 to /login) → handler.
+ *   POST (403) → access flags (303 to /login) → terms due (303 to /consent) →
+ *   handler.
  * Every response passes through response_open(), which sets the security headers.
  * The request path is never echoed into a page or a log (it may carry a token):
  * logs name the route.
@@ -33,6 +34,7 @@
 #include "router.h"
 #include "session.h"
 #include "template.h"
+#include "terms.h"
 #include "worker.h"
 
 /* A request that takes this long is logged whatever its status. */
@@ -425,6 +427,26 @@ dispatch(struct req *r)
 		    "0123456789/_-") == strlen(path) && strcmp(path, "/top") != 0)
 			return req_redirect(r, "/login?next=%s", path);
 		return req_redirect(r, "/login");
+	}
+	/*
+	 * A member who has not agreed to the current version of every terms
+	 * that apply to her (a new version was published, terms.h) gets
+	 * /consent before anything else of the member area, whichever way she
+	 * came in (login, remember-me, a session already open). Logout is not a
+	 * member route; withdrawal stays open (R_NOCONSENT): she may leave
+	 * rather than agree.
+	 */
+	if ((r->route->flags & R_MEMBER) && !(r->route->flags & R_NOCONSENT)) {
+		long long due = terms_due(r->sess->account_id);
+
+		if (due < 0)
+			return req_db_error(r, (int)due);
+		if (due > 0) {
+			if (is_get && r->arg == NULL && strspn(path,
+			    "abcdefghijklmnopqrstuvwxyz0123456789/_-") == strlen(path))
+				return req_redirect(r, "/consent?next=%s", path);
+			return req_redirect(r, "/consent");
+		}
 	}
 	if (!(r->route->flags & R_NOSESSION))
 		req_set(r, "Page.CSRF", session_csrf_token(r));

@@ -46,7 +46,7 @@ static const struct noun nouns[] = {
 	  "audit list [--account ID] [--event PREFIX] [--since DATE] "
 	  "[--limit N]" },
 	{ "insurer",	ctl_insurer,
-	  "insurer add|show|list|update|allow|disallow|secret ..." },
+	  "insurer add|show|list|update|allow|disallow|secret|maintenance ..." },
 	{ "roster",	ctl_roster,
 	  "roster import NUMBER FILE [--encoding utf-8|cp932] [--snapshot] "
 	  "[--dry-run] | roster show NUMBER PERSONAL_ID | roster export NUMBER" },
@@ -60,6 +60,12 @@ static const struct noun nouns[] = {
 	  "inquiry show ID | inquiry answer ID FILE|- [--force]" },
 	{ "lifecycle",	ctl_lifecycle,
 	  "lifecycle run [--as-of YYYY-MM-DD]" },
+	{ "faq",	ctl_faq,
+	  "faq check [FILE]" },
+	{ "terms",	ctl_terms,
+	  "terms publish service|privacy|insurer|points [--insurer NUMBER] "
+	  "--version V [--url URL] [--text FILE|-] | "
+	  "terms list [--kind KIND] [--insurer NUMBER] | terms show ID" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

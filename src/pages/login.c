@@ -55,6 +55,7 @@
 #include "hashpool.h"
 #include "insurer.h"
 #include "log.h"
+#include "maintenance.h"
 #include "metrics.h"
 #include "outbox.h"
 #include "redirect.h"
@@ -197,6 +198,7 @@ show_form(struct req *r, const struct need *n)
 	int		 text = n->text && !n->image_only, rc;
 
 	(void)entry_context(r, &ctx);
+	(void)maintenance_show(r, ctx.insurer_id);
 	r->template = "login";
 	r->nostore = 1;
 	if (next != NULL)
