@@ -87,6 +87,8 @@ static const struct ckey keys[] = {
 	{ "Mail.GiveUpAfter",		C_INT,	"172800",			60, 2592000, NULL },
 	{ "Mail.Poll",			C_INT,	"2",				1, 3600, NULL },
 	{ "Mail.Batch",			C_INT,	"20",				1, 1000, NULL },
+	{ "Mail.BulkBatch",		C_INT,	"200",				1, 10000, NULL },
+	{ "Mail.BulkInterval",		C_INT,	"10",				0, 86400, NULL },
 	{ "Mail.StartTLS",		C_ENUM,	"optional",			0, 0, "off|optional|required" },
 	{ "Mail.CAFile",		C_STR,	"",				0, 300, NULL },
 	{ "Mail.User",			C_STR,	"",				0, 200, NULL },
