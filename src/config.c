@@ -87,6 +87,8 @@ static const struct ckey keys[] = {
 	{ "Mail.GiveUpAfter",		C_INT,	"172800",			60, 2592000, NULL },
 	{ "Mail.Poll",			C_INT,	"2",				1, 3600, NULL },
 	{ "Mail.Batch",			C_INT,	"20",				1, 1000, NULL },
+	{ "Mail.BulkBatch",		C_INT,	"200",				1, 10000, NULL },
+	{ "Mail.BulkInterval",		C_INT,	"10",				0, 86400, NULL },
 	{ "Mail.StartTLS",		C_ENUM,	"optional",			0, 0, "off|optional|required" },
 	{ "Mail.CAFile",		C_STR,	"",				0, 300, NULL },
 	{ "Mail.User",			C_STR,	"",				0, 200, NULL },
@@ -141,6 +143,7 @@ static const struct ckey keys[] = {
 	{ "Member.EmailChangeHours",	C_INT,	"24",				1, 720, NULL },
 	{ "Member.EmailChangePerHour",	C_INT,	"5",				1, 1000, NULL },
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
+	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

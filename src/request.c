@@ -79,6 +79,32 @@ form_parse_req(struct req *r, char *data)
 	}
 }
 
+/*
+ * A multipart/form-data body of len bytes on a one-click route (R_ONECLICK):
+ * only whether it holds the part List-Unsubscribe with the value One-Click
+ * matters (RFC 8058 §3.1), which sets Query.List-Unsubscribe as the urlencoded
+ * form would; anything else in it is ignored. 0 or 400.
+ */
+static int
+oneclick_parse(struct req *r, long long len)
+{
+	char	*body;
+	int	 n;
+
+	body = xmalloc((size_t)len + 1);
+	n = FCGX_GetStr(body, (int)len, cur->in);
+	if (n != (int)len) {
+		log_warn("bad request: body shorter than Content-Length");
+		free(body);
+		return 400;
+	}
+	body[len] = '\0';
+	if (header_oneclick_multipart(body, (size_t)len))
+		req_set(r, "Query.List-Unsubscribe", "One-Click");
+	free(body);
+	return 0;
+}
+
 /* Read and parse the POST body (urlencoded only). 0, 400, 413 or 500. */
 static int
 body_parse(struct req *r)
@@ -100,6 +126,10 @@ body_parse(struct req *r)
 	}
 	if (len == 0)
 		return 0;
+	/* RFC 8058 one-click unsubscribe: mail providers SHOULD send multipart. */
+	if ((r->route->flags & R_ONECLICK) && ct != NULL &&
+	    strncasecmp(ct, "multipart/form-data", 19) == 0)
+		return oneclick_parse(r, len);
 	/* Compare the media type only: "; charset=UTF-8" is fine (STACK-NOTES). */
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
 	    (ct[33] != '\0' && ct[33] != ';' && ct[33] != ' ')) {
@@ -157,6 +187,7 @@ path_carries_secret(const struct req *r)
 {
 	static const char *const prefixes[] = {
 		"/users/", "/password/reset/", "/account/email/", "/captcha/",
+		"/unsubscribe/",
 	};
 	size_t	 i;
 

@@ -52,8 +52,9 @@ static const struct noun nouns[] = {
 	  "[--dry-run] | roster show NUMBER PERSONAL_ID | roster export NUMBER" },
 	{ "announcement", ctl_announcement,
 	  "announcement add [--insurer NUMBER] [--at \"YYYY-MM-DD[ HH:MM[:SS]]\"] "
-	  "TITLE BODY_FILE|- | announcement list [--insurer NUMBER | --operator] "
-	  "[--limit N] | announcement show ID | announcement delete ID" },
+	  "[--mail] TITLE BODY_FILE|- | announcement list [--insurer NUMBER | "
+	  "--operator] [--limit N] | announcement show ID | announcement send ID | "
+	  "announcement delete ID" },
 	{ "inquiry",	ctl_inquiry,
 	  "inquiry list [--status open|answered] [--category C] [--limit N] | "
 	  "inquiry show ID | inquiry answer ID FILE|- [--force]" },

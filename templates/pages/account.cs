@@ -37,6 +37,14 @@
   <ul class="link-list"><li><a href="/account/verify" id="account-verify"><?cs var:L.Levels.Verify.Do ?></a></li></ul><?cs /if ?>
   <ul class="link-list"><li><a href="/help/levels"><?cs var:L.Levels.HelpLink ?></a></li></ul>
 
+  <h2><?cs var:L.History.Account.LoginsTitle ?></h2>
+  <p class="muted"><?cs var:L.History.Account.LoginsText ?></p>
+  <ul class="link-list"><li><a href="/account/logins"><?cs var:L.History.Account.LoginsLink ?></a></li></ul>
+
+  <h2><?cs var:L.History.Account.ExportTitle ?></h2>
+  <p class="muted"><?cs var:L.History.Account.ExportText ?></p>
+  <ul class="link-list"><li><a href="/account/export"><?cs var:L.History.Account.ExportLink ?></a></li></ul>
+
   <h2><?cs var:L.Member.Account.WithdrawTitle ?></h2>
   <p class="muted"><?cs var:L.Member.Account.WithdrawText ?></p>
   <ul class="link-list"><li><a href="/account/withdraw"><?cs var:L.Member.Account.Withdraw ?></a></li></ul>
