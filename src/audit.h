@@ -12,5 +12,19 @@ struct req;
 void	 audit(struct req *, const char *event, long long account_id);
 /* Same, without a request (kenpoctl, mailer). ip may be NULL. */
 void	 audit_ip(const char *ip, const char *event, long long account_id);
+/*
+ * A decision recorded before it is known for certain, as the outcome it takes
+ * when nothing more happens (a login counts "login.fail" before the password is
+ * checked, in the transaction that counts the attempt: src/pages/login.c). The
+ * row's id, for audit_settle, or a db_status: unlike audit(), a failure is the
+ * caller's (its transaction must not commit without the row).
+ */
+long long audit_open(struct req *, const char *event, long long account_id);
+/*
+ * The outcome of the decision of row id (from audit_open of this request):
+ * event replaces the recorded one; NULL removes the row (it turned out not to
+ * be a decision: the password could not be checked). 0 or a db_status.
+ */
+int	 audit_settle(long long id, const char *event);
 
 #endif
