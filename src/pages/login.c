@@ -28,7 +28,8 @@
  *  4. take a place in the hash pool (hashpool_reserve; none free: 503, nothing
  *     counted), then count, in ONE transaction: the attempt, the challenge's
  *     use, and the failure of the password AHEAD of its check — a failure of the
- *     client address, accounts.failed_logins of a known account or the counter
+ *     client address, accounts.failed_logins of a known account (and a row of
+ *     its owner's list of logins, login_history, kind failed) or the counter
  *     of an unknown address, and the audit row, written as login.fail. Then
  *     verify the password (Argon2id; crypto_password_dummy for unknown and
  *     withdrawn addresses, so both take the same time); the message of a failure
@@ -41,9 +42,10 @@
  *     owner's login harder, never impossible);
  *  6. success: in the transaction that clears the account's counters and lock
  *     (and stores a rehash), the failure counted ahead is taken back from the
- *     client address (its window of step 4, not the current one) and the audit
- *     row becomes login.ok; then a new session id, remember-me if ticked, and on
- *     by state: pending → /signup/sent, verified → /signup/eligibility, active →
+ *     client address (its window of step 4, not the current one), the audit
+ *     row becomes login.ok and the login_history row a password login (the
+ *     member's list: network, browser); then a new session id tied to that
+ *     row, remember-me if ticked, and on by state: pending → /signup/sent, verified → /signup/eligibility, active →
  *     next (local, safe) or /top.
  *
  * Why count a failure before knowing it is one: a wrong password — what a
@@ -52,9 +54,10 @@
  * audit row after it), and the commit with its fsync was the largest cost of a
  * failed login beside the hash itself (README, issue 9). The success path
  * commits anyway (the session), so it takes the pre-count back in a
- * transaction it has; it makes no more commits than before, and about five
- * more round trips (the counting transaction's own, and the take-back's two
- * statements, less the audit INSERT it no longer needs).
+ * transaction it has; it makes one commit fewer than before (the audit row is
+ * no INSERT of its own any more), and a few more round trips (the counting
+ * transaction's START and COMMIT and its three rows, and the take-back's
+ * statement on the client's counter).
  *
  * What this keeps:
  *  - a page worker killed between steps 4 and 5 (or 6) leaves the failure
@@ -73,11 +76,12 @@
  *    it took (a pool process that cannot compute, no answer in time): then
  *    uncount_txn takes back what was counted ahead — a second commit, only
  *    when the pool is broken; the attempt and the challenge's use stay;
- *  - the audit trail: one row per password checked, written as login.fail with
- *    the time of the attempt; a success rewrites it to login.ok in its own
- *    transaction (so a reader of the table may see login.fail for that row for
- *    the time of one hash), a password that changed meanwhile leaves it
- *    login.fail, and a refused hash removes it.
+ *  - the audit trail and the owner's list of logins: one row each per password
+ *    checked, written as login.fail (kind failed) with the time of the
+ *    attempt; a success rewrites them to login.ok (kind password) in its own
+ *    transaction (so a reader may see a failure for that row for the time of
+ *    one hash), a password that changed meanwhile leaves or makes them
+ *    failures, and a refused hash removes them.
  *
  * Returns 200 (the form, with errors), 303, or 500/503.
  */
@@ -99,6 +103,8 @@
 #include "hashpool.h"
 #include "insurer.h"
 #include "log.h"
+#include "login_history.h"
+#include "maintenance.h"
 #include "metrics.h"
 #include "outbox.h"
 #include "redirect.h"
@@ -241,6 +247,7 @@ show_form(struct req *r, const struct need *n)
 	int		 text = n->text && !n->image_only, rc;
 
 	(void)entry_context(r, &ctx);
+	(void)maintenance_show(r, ctx.insurer_id);
 	r->template = "login";
 	r->nostore = 1;
 	if (next != NULL)
@@ -402,7 +409,8 @@ struct count {
 	int		 passed;	/* out: the CAPTCHA passed (or there was none) */
 	int		 verdict;	/* out: captcha_verify's, when it ran */
 	long long	 at;		/* out: the database's clock of the count */
-	long long	 audit_id;	/* out: the row counted ahead */
+	long long	 audit_id;	/* out: the audit row counted ahead */
+	long long	 history_id;	/* out: the account's login_history row, likewise */
 	long long	 failed;	/* out: the account's failed_logins, this one counted */
 };
 
@@ -415,7 +423,7 @@ count_txn(void *arg)
 
 	c->passed = c->cap == CAP_PASSED;
 	c->verdict = 0;
-	c->audit_id = c->failed = 0;
+	c->audit_id = c->history_id = c->failed = 0;
 	if (c->cap == CAP_VERIFY) {
 		c->verdict = captcha_verify(req_param(c->r, "captcha_challenge"),
 		    req_param_trim(c->r, "captcha"), c->need);
@@ -439,6 +447,10 @@ count_txn(void *arg)
 		    c->a->id)) < 0)
 			return (int)n;
 		c->failed = n > 0 ? db_last_id() : c->a->failed_logins + 1;
+		/* The owner's list of logins: a failure, until it is not. */
+		if ((c->history_id = login_history_add(c->r, c->a->id,
+		    LOGIN_FAILED)) < 0)
+			return (int)c->history_id;
 	}
 	c->audit_id = audit_open(c->r, "login.fail", c->a != NULL ? c->a->id : 0);
 	return c->audit_id < 0 ? (int)c->audit_id : 0;
@@ -476,7 +488,7 @@ count(struct count *c, struct seen *sn)
 /*
  * Step 4 refused for want of the pool after the count (the pool failed the
  * hash, or it did not answer in time): take back what was counted ahead — the
- * failures and the audit row; the attempt stays counted.
+ * failures, the audit row and the login_history row; the attempt stays counted.
  */
 static int
 uncount_txn(void *arg)
@@ -488,10 +500,14 @@ uncount_txn(void *arg)
 	if ((st = throttle_login_uncount(c->r->ip, c->addrkey, lock_window(),
 	    c->at)) < 0)
 		return st;
-	if (c->a != NULL && (n = db_exec("UPDATE accounts SET failed_logins ="
-	    " failed_logins - 1 WHERE id = ? AND failed_logins > 0", "i",
-	    c->a->id)) < 0)
-		return (int)n;
+	if (c->a != NULL) {
+		if ((n = db_exec("UPDATE accounts SET failed_logins = failed_logins - 1"
+		    " WHERE id = ? AND failed_logins > 0", "i", c->a->id)) < 0)
+			return (int)n;
+		if ((n = db_exec("DELETE FROM login_history WHERE id = ?", "i",
+		    c->history_id)) < 0)
+			return (int)n;
+	}
 	return audit_settle(c->audit_id, NULL);
 }
 
@@ -502,12 +518,14 @@ struct success {
 	const char	*oldhash;	/* the hash the password was checked against */
 	const char	*newhash;	/* rehash, or NULL */
 	int		 stale;		/* out: the account's hash changed meanwhile */
+	long long	 login_id;	/* out: the login_history row */
 };
 
 /*
  * A good login: counters and lock cleared, the new hash stored on a rehash, the
- * failure counted ahead taken back from the client address and its audit row
- * settled as login.ok — unless the password hash changed since it was read (an
+ * failure counted ahead taken back from the client address, its audit row
+ * settled as login.ok and its login_history row as a password login (s->login_id)
+ * — unless the password hash changed since it was read (an
  * activation, a reset or a password change committed meanwhile): then s->stale,
  * and the failure stays counted.
  */
@@ -520,6 +538,7 @@ success_txn(void *arg)
 	int		 st;
 
 	s->stale = 0;
+	s->login_id = 0;
 	if ((st = db_row(&h, 1, "SELECT password_hash FROM accounts WHERE id = ?"
 	    " FOR UPDATE", "i", s->id)) < 0)
 		return st;
@@ -540,6 +559,11 @@ success_txn(void *arg)
 		return (int)n;
 	if ((st = throttle_login_uncount(s->r->ip, NULL, 0, s->c->at)) < 0)
 		return st;
+	/* The rows counted ahead say what happened. */
+	if ((n = db_exec("UPDATE login_history SET kind = ? WHERE id = ?", "si",
+	    login_history_kind(LOGIN_PASSWORD), s->c->history_id)) < 0)
+		return (int)n;
+	s->login_id = s->c->history_id;
 	return audit_settle(s->c->audit_id, "login.ok");
 }
 
@@ -807,7 +831,7 @@ login_post(struct req *r)
 		goto dberr;
 	if (!s.stale) {
 		if ((st = session_remember_clear(r)) < 0 ||
-		    (st = session_start(r, a->id)) < 0)
+		    (st = session_start_login(r, a->id, s.login_id)) < 0)
 			goto dberr;
 		if ((st = hash_unchanged(a->id, newhash != NULL ? newhash :
 		    a->password_hash)) < 0)
@@ -817,6 +841,10 @@ login_post(struct req *r)
 			(void)audit_settle(cnt.audit_id, "login.fail");
 			if ((st = session_end(r)) < 0)
 				goto dberr;
+			/* The member's list says what happened. */
+			if (db_exec("UPDATE login_history SET kind = 'failed'"
+			    " WHERE id = ?", "i", s.login_id) < 0)
+				log_warn("login: history row not corrected");
 		}
 	}
 	if (s.stale) {
