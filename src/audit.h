@@ -13,11 +13,12 @@ void	 audit(struct req *, const char *event, long long account_id);
 /* Same, without a request (kenpoctl, mailer). ip may be NULL. */
 void	 audit_ip(const char *ip, const char *event, long long account_id);
 /*
- * A decision recorded before it is known for certain, as the outcome it takes
- * when nothing more happens (a login counts "login.fail" before the password is
- * checked, in the transaction that counts the attempt: src/pages/login.c). The
- * row's id, for audit_settle, or a db_status: unlike audit(), a failure is the
- * caller's (its transaction must not commit without the row).
+ * As audit(), inside a caller's transaction: a failure is the caller's (a
+ * db_status: the transaction must not commit without its row), and the row's
+ * id is returned (> 0). A decision may be recorded before it is certain, as
+ * the outcome it takes when nothing more happens, and settled later with
+ * audit_settle (a login counts "login.fail" before the password is checked, in
+ * the transaction that counts the attempt: src/pages/login.c).
  */
 long long audit_open(struct req *, const char *event, long long account_id);
 /*

@@ -87,7 +87,8 @@ struct throttle_login {
 	long long	 ip_failures;	/* failed logins from the address */
 };
 
-/* Read the login counts of ip (GET /login). Read only. 0 or a db_status. */
+/* Read the login counts of ip (what POST /login decides on). Read only. 0 or a
+ * db_status. */
 int		 throttle_login_read(const char *ip, struct throttle_login *);
 /*
  * The same counts for a page view, which makes no database round trip: from
