@@ -43,10 +43,11 @@ audit_open(struct req *r, const char *event, long long account_id)
 	long long	 rc;
 
 	snprintf(id, sizeof(id), "%lld", account_id);
-	rc = db_exec("INSERT INTO audit (event, account_id, ip) VALUES (?, ?, ?)", "sss",
-	    event, account_id > 0 ? id : NULL, r != NULL ? r->ip : NULL);
+	rc = db_exec("INSERT INTO audit (event, account_id, ip) VALUES (?, ?, ?)",
+	    "sss", event, account_id > 0 ? id : NULL, r != NULL ? r->ip : NULL);
 	if (rc < 0) {
-		log_err("audit: cannot record %s for account %lld", event, account_id);
+		log_err("audit: cannot record %s for account %lld", event,
+		    account_id);
 		return rc;
 	}
 	if ((rc = db_last_id()) < 1) {
@@ -63,7 +64,8 @@ audit_settle(long long id, const char *event)
 	long long	 rc;
 
 	if (event != NULL)
-		rc = db_exec("UPDATE audit SET event = ? WHERE id = ?", "si", event, id);
+		rc = db_exec("UPDATE audit SET event = ? WHERE id = ?", "si", event,
+		    id);
 	else
 		rc = db_exec("DELETE FROM audit WHERE id = ?", "i", id);
 	if (rc < 0) {

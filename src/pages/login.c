@@ -45,8 +45,8 @@
  *     client address (its window of step 4, not the current one), the audit
  *     row becomes login.ok and the login_history row a password login (the
  *     member's list: network, browser); then a new session id tied to that
- *     row, remember-me if ticked, and on by state: pending → /signup/sent, verified → /signup/eligibility, active →
- *     next (local, safe) or /top.
+ *     row, remember-me if ticked, and on by state: pending → /signup/sent,
+ *     verified → /signup/eligibility, active → next (local, safe) or /top.
  *
  * Why count a failure before knowing it is one: a wrong password — what a
  * password-guessing flood posts — then costs one durable commit instead of two
@@ -387,7 +387,8 @@ lock_txn(void *arg)
 
 /* Step 3's verdict before the counting transaction. */
 enum cap_step {
-	CAP_PASSED,	/* nothing to check (level 0), or the operator's service said yes */
+	CAP_PASSED,	/* nothing to check (level 0), or the operator's service
+			 * said yes */
 	CAP_VERIFY,	/* a challenge of the level with an answer: the answer is
 			 * checked, and the challenge's use recorded, in the
 			 * counting transaction */
