@@ -71,8 +71,8 @@ def known_keys():
 
 # Test members of the demo insurer (pattern ④) besides the demo member, for tests
 # that need an account of their own (login, password reset): personal ids
-# T0001…T0040, symbol 900, numbers 1000001…, all currently qualified.
-TEST_MEMBERS = 40
+# T0001…T0060, symbol 900, numbers 1000001…, all currently qualified.
+TEST_MEMBERS = 60
 
 
 def load_test_members(stack):
