@@ -9,7 +9,9 @@
 // no element with text sticking out past the right edge outside a sideways
 // scroller), no clipped text (an element with overflow hidden/clip or an
 // ellipsis whose content is bigger than its box), no placeholder wording
-// (TODO, 準備中, lorem, XXX, developer notes). At 1280 and 375 px also axe-core
+// (TODO, 準備中, lorem, XXX, developer notes), the language switch on the line
+// of the site name. At 1280 px every element a keyboard reaches shows a focus
+// ring. At 1280 and 375 px also axe-core
 // (no serious or critical violation) and a screenshot
 // artifacts/site-<NN-state>-<ja|en>-<width>-js.png: gallery.py shows them as one
 // row per state, ja/en × 1280/375 side by side (artifacts/index.html).
@@ -34,7 +36,7 @@ import {
 const SITE_TEST = { timeout: 300_000 };
 
 // Findings expected until another helper's branch is merged: [state, lang|'*',
-// width|0, kind, who]. kind is overflow, clipped, placeholder, lang, header or axe.
+// width|0, kind, who]. kind is overflow, clipped, placeholder, lang, header, focus or axe.
 // The birth-date row of templates/eligibility_card.cs (step 3 and /account/verify)
 // with its English units "(year)" "(month)" "(day)" is 415 px wide.
 const OWN_DATE = 'i11signup: issue 11 item 9 (English step 3 at 375 px; eligibility_card.cs, also /account/verify)';
@@ -140,6 +142,40 @@ async function layoutFindings(page) {
 }
 
 /**
+ * Every element a keyboard user can reach must show the focus (an outline of
+ * 2 px or more, or a box shadow) — WCAG 2.4.7. One Tab puts the browser in
+ * keyboard mode; then each visible focusable element is focused in turn (a
+ * focus from script after a keyboard focus matches :focus-visible, as Tab
+ * would) and its computed style read. Returns findings like layoutFindings.
+ */
+async function focusFindings(page) {
+	await page.keyboard.press('Tab');
+	return page.evaluate(() => {
+		const out = [];
+		const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+		for (const e of document.querySelectorAll(sel)) {
+			if (e.disabled || !e.getClientRects().length || getComputedStyle(e).visibility === 'hidden')
+				continue;
+			e.focus();
+			if (document.activeElement !== e)
+				continue;
+			const cs = getComputedStyle(e);
+			const ring = e.matches(':focus-visible') &&
+				((cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== 'none');
+			if (!ring) {
+				const name = e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') +
+					(e.getAttribute('name') ? `[name=${e.getAttribute('name')}]` : '') +
+					(e.classList.length ? `.${[...e.classList].join('.')}` : '') +
+					(e.getAttribute('href') ? `[href=${e.getAttribute('href')}]` : '');
+				out.push(['focus', `${name} shows no focus ring`]);
+			}
+		}
+		document.activeElement?.blur?.();
+		return out;
+	});
+}
+
+/**
  * One sweep of a language and width: s is the Session, v its variant. state()
  * checks the current page and records findings in findings[].
  */
@@ -165,6 +201,10 @@ class Sweep {
 		}
 		for (const [kind, text] of await layoutFindings(page))
 			this.findings.push({ state: name, kind, text: `${text} (${pathOf(page)})` });
+		if (v.width === 1280) {
+			for (const [kind, text] of await focusFindings(page))
+				this.findings.push({ state: name, kind, text: `${text} (${pathOf(page)})` });
+		}
 		if (axe && v.width !== 320) {
 			await s.axe(`${name}-${lang}`).catch((e) => {
 				this.findings.push({ state: name, kind: 'axe', text: e.message });
