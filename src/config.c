@@ -135,6 +135,7 @@ static const struct ckey keys[] = {
 	{ "Member.EmailChangeHours",	C_INT,	"24",				1, 720, NULL },
 	{ "Member.EmailChangePerHour",	C_INT,	"5",				1, 1000, NULL },
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
+	{ "Deletion.GraceDays",		C_INT,	"14",				1, 365, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

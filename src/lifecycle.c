@@ -411,10 +411,12 @@ lifecycle_run(struct lifecycle_run *lr)
 	}
 	free(ids);
 	/*
-	 * A closure mail keeps the old address in the outbox until it is sent;
+	 * A closure or deletion mail keeps the old address in the outbox until
+	 * it is sent;
 	 * after that, or once the mailer gave up, it goes too.
 	 */
-	n = db_exec("DELETE FROM outbox WHERE template = 'account_closed'"
+	n = db_exec("DELETE FROM outbox WHERE template IN ('account_closed',"
+	    " 'account_deleted')"
 	    " AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)", "");
 	if (n < 0)
 		return down ? DB_DOWN : (int)n;

@@ -34,6 +34,7 @@ int	 ctl_roster(int argc, char **argv);
 int	 ctl_announcement(int argc, char **argv);
 int	 ctl_inquiry(int argc, char **argv);
 int	 ctl_lifecycle(int argc, char **argv);
+int	 ctl_deletion(int argc, char **argv);
 
 /*
  * Print "kenpoctl: <message>" (if fmt is not NULL) and "usage: kenpoctl <usage>" on

@@ -59,6 +59,9 @@ static const struct noun nouns[] = {
 	  "inquiry show ID | inquiry answer ID FILE|- [--force]" },
 	{ "lifecycle",	ctl_lifecycle,
 	  "lifecycle run [--as-of YYYY-MM-DD]" },
+	{ "deletion",	ctl_deletion,
+	  "deletion list [--state STATE] [--limit N] | deletion show ID | "
+	  "deletion approve ID [--as-of YYYY-MM-DD] | deletion reject ID" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

@@ -51,6 +51,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "deletion.h"
 #include "entry.h"
 #include "hashpool.h"
 #include "insurer.h"
@@ -685,6 +686,11 @@ login_post(struct req *r)
 	    (st = session_remember_issue(r, a->id)) < 0)
 		log_warn("login: remember-me not issued (%d)", st);
 	audit(r, "login.ok", a->id);
+	/* The owner is here: a deletion request against the account is objected
+	 * to (src/deletion.c); the operator sees it before deciding. */
+	if ((st = deletion_objection(a->id, r->ip)) < 0)
+		log_warn("login: deletion requests of account %lld not flagged (%d)",
+		    a->id, st);
 	metrics_add(M_LOGIN_OK, 1);
 	st = go_on(r, a->state, req_param(r, "next"));
 	goto out;

@@ -24,6 +24,12 @@
  * requests cannot exceed the limit. Success stores the match on the account
  * (accounts.match_roster_id, level 1: insurer known) and answers 303 →
  * /signup/confirm.
+ *
+ * The same form, check and limit serve /signup/deletion (アカウント削除申請,
+ * src/pages/signup_deletion.c, with Elig.Purpose "deletion" and a contact
+ * address): there the person found bound to another account is what is asked
+ * for, so that outcome gives its try back and files the request
+ * (deletion_file); a person bound to nobody says "free" (step 3 works now).
  */
 #include "autoconf.h"
 
@@ -31,9 +37,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "deletion.h"
 #include "entry.h"
 #include "insurer.h"
 #include "log.h"
@@ -370,9 +378,43 @@ failed(struct req *r, long long account_id, const char *outcome)
 	return 200;
 }
 
-/* The POST once the insurer is known and its boxes were shown. */
+/*
+ * /signup/deletion after a good check: hit is the person typed. Files the
+ * request against the account holding it (never naming that account) or says
+ * there is none. Returns an HTTP status.
+ */
 static int
-check(struct req *r, long long account_id, struct insurer *ins)
+deletion_found(struct req *r, long long account_id, const struct roster_hit *hit,
+    const char *contact)
+{
+	int	 st;
+
+	if (hit->account_id == 0 || hit->account_id == account_id) {
+		set_outcome(r, "free");
+		return 200;
+	}
+	st = deletion_file(account_id, hit->roster_id, hit->account_id, contact,
+	    r->lang, r->ip);
+	if (st < 0)
+		return req_db_error(r, st);
+	if (st == DELETION_PENDING) {
+		set_outcome(r, "pending");
+		return 200;
+	}
+	r->template = "signup_deletion_sent";
+	req_set(r, "Deletion.Contact", contact);
+	req_set_int(r, "Deletion.LinkHours", DELETION_LINK_HOURS);
+	req_set_int(r, "Deletion.GraceDays", deletion_grace_days());
+	return 200;
+}
+
+/*
+ * The POST once the insurer is known and its boxes were shown. contact is the
+ * deletion request's contact address (NULL: step 3 itself).
+ */
+static int
+check(struct req *r, long long account_id, struct insurer *ins,
+    const char *contact)
 {
 	const char	*sym = NULL, *sym2 = NULL, *num = NULL, *num2 = NULL;
 	const char	*name;
@@ -444,6 +486,11 @@ check(struct req *r, long long account_id, struct insurer *ins)
 		st = failed(r, account_id, "not_qualified");
 		goto out;
 	}
+	if (contact != NULL) {
+		refund_try(account_id);
+		st = deletion_found(r, account_id, &hit, contact);
+		goto out;
+	}
 	if (hit.account_id != 0 && hit.account_id != account_id) {
 		st = failed(r, account_id, "bound");
 		goto out;
@@ -481,14 +528,42 @@ card_typed(struct req *r)
 	return 0;
 }
 
+/*
+ * The contact address of a deletion request, normalised (malloc'd), or NULL
+ * with a form error.
+ */
+static char *
+contact_address(struct req *r)
+{
+	const char	*v = req_param_trim(r, "contact_email");
+	char		*e;
+
+	if (v == NULL) {
+		req_form_error(r, "contact_email", "Deletion.Error.ContactMissing");
+		return NULL;
+	}
+	if ((e = account_email_normalize(v)) == NULL || !account_email_valid(e)) {
+		free(e);
+		req_form_error(r, "contact_email", "Deletion.Error.ContactInvalid");
+		return NULL;
+	}
+	return e;
+}
+
 int
 page_signup_eligibility(struct req *r)
+{
+	return signup_eligibility_page(r, 0);
+}
+
+int
+signup_eligibility_page(struct req *r, int deletion)
 {
 	struct entry_ctx ctx;
 	struct elig_account a;
 	struct insurer	 ins;
 	const char	*raw, *form_ins, *outcome, *prefill, *v;
-	char		*number = NULL;
+	char		*number = NULL, *contact = NULL;
 	int		 st, dbst;
 
 	if ((st = signup_route(r, "/signup/eligibility")) != 0)
@@ -506,6 +581,11 @@ page_signup_eligibility(struct req *r)
 		return req_redirect(r, "/signup");
 	signup_page(r, "signup_eligibility", 3, &ctx);
 	req_set(r, "Elig.Email", a.email);
+	if (deletion) {
+		req_set(r, "Elig.Purpose", "deletion");
+		req_set_int(r, "Deletion.GraceDays", deletion_grace_days());
+		req_set(r, "Form.Values.contact_email", a.email);
+	}
 	req_set(r, "Elig.Stage", "insurer");
 	req_set_int(r, "Elig.Hours", config_int("Signup.EligibilityHours"));
 	req_set_int(r, "Elig.Tries", config_int("Signup.EligibilityTries"));
@@ -514,7 +594,7 @@ page_signup_eligibility(struct req *r)
 
 	if (strcmp(r->method, "POST") != 0) {
 		/* Redirected here by step 4 (fixed keys only). */
-		if ((v = req_param(r, "outcome")) != NULL &&
+		if (!deletion && (v = req_param(r, "outcome")) != NULL &&
 		    (strcmp(v, "bound") == 0 || strcmp(v, "not_qualified") == 0))
 			set_outcome(r, v);
 		prefill = ctx.number[0] != '\0' ? ctx.number : a.insurer_number;
@@ -534,6 +614,11 @@ page_signup_eligibility(struct req *r)
 	}
 
 	keep_values(r);
+	if (deletion) {
+		if ((v = req_param(r, "contact_email")) != NULL && strlen(v) <= 300)
+			req_set(r, "Form.Values.contact_email", v);
+		contact = contact_address(r);
+	}
 	raw = req_param_trim(r, "insurer_number");
 	if (raw == NULL) {
 		req_form_error(r, "insurer_number", "Signup.Elig.Insurer.Missing");
@@ -575,9 +660,14 @@ page_signup_eligibility(struct req *r)
 		st = 200;
 		goto out;
 	}
-	st = check(r, r->sess->account_id, &ins);
+	if (deletion && contact == NULL) {
+		st = 200;
+		goto out;
+	}
+	st = check(r, r->sess->account_id, &ins, contact);
  out:
 	free(number);
+	free(contact);
 	insurer_free(&ins);
 	elig_account_free(&a);
 	return st;
