@@ -306,8 +306,12 @@ def test_member_deletes_her_account_and_nothing_personal_is_left(stack, ins):
                      "ログインID（メールアドレス）とパスワード", "IPアドレス"):
             assert text in page.text, text
         # English too.
-        en = c.get("/account/delete", headers={"Accept-Language": "en"})
-        assert en.status == 200
+        c.get("/lang?to=en&back=/account/delete")
+        en = c.get("/account/delete")
+        assert en.status == 200 and "What is erased" in en.text
+        assert "How this differs from withdrawal" in en.text
+        c.get("/lang?to=ja&back=/account/delete")
+        assert "消去されるもの" in c.get("/account/delete").text
 
         # The password is required.
         r = c.submit(page, "/account/delete", {})
