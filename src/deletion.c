@@ -34,9 +34,8 @@ deletion_grace_days(void)
 	return (int)config_int("Deletion.GraceDays");
 }
 
-/* YYYY-MM-DD as the mails write it: "2026年12月17日" or "2026-12-17". */
-static char *
-date_text(const char *iso, const char *lang)
+char *
+deletion_date_text(const char *iso, const char *lang)
 {
 	int	 y = 0, m = 0, d = 0;
 
@@ -217,7 +216,7 @@ confirm_fn(void *arg)
 		st = (int)n;
 		goto out;
 	}
-	gtext = date_text(c->grace, o[1]);
+	gtext = deletion_date_text(c->grace, o[1]);
 	kv[0] = "Mail.GraceUntil";
 	kv[1] = gtext;
 	kv[2] = NULL;

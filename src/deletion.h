@@ -97,6 +97,10 @@ struct deletion_decision {
  */
 int	 deletion_decide(struct deletion_decision *d);
 
+/* YYYY-MM-DD as pages and mails write it in lang: "2026年12月17日" (ja) or
+ * "2026-12-17" (en). malloc'd. */
+char	*deletion_date_text(const char *iso, const char *lang);
+
 /* Deletion.GraceDays. */
 int	 deletion_grace_days(void);
 

@@ -15,6 +15,7 @@
  */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -52,8 +53,12 @@ page_deletion_confirm(struct req *r)
 	if (token_shape(r->arg)) {
 		if ((st = deletion_confirm(r->arg, r->ip, grace)) < 0)
 			return req_db_error(r, st);
-		if (st == DELETION_C_DONE)
-			req_set(r, "Deletion.GraceUntil", grace);
+		if (st == DELETION_C_DONE) {
+			char	*t = deletion_date_text(grace, r->lang);
+
+			req_set(r, "Deletion.GraceUntil", t);
+			free(t);
+		}
 	}
 	if (st < DELETION_C_DONE || st > DELETION_C_VOID)
 		st = DELETION_C_UNKNOWN;

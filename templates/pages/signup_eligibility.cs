@@ -27,7 +27,7 @@
   <h1><?cs if:Elig.Purpose == "deletion" ?><?cs var:L.Deletion.Request.Title ?><?cs else ?><?cs var:L.Signup.Elig.Title ?><?cs /if ?></h1>
   <p class="muted registering"><?cs var:L.Signup.Elig.Registering ?>: <strong><?cs var:Elig.Email ?></strong></p>
   <?cs if:Elig.Outcome ?>
-  <div class="notice notice--error" role="alert" id="outcome">
+  <div class="notice<?cs if:Elig.Outcome != "free" && Elig.Outcome != "pending" ?> notice--error<?cs /if ?>" role="alert" id="outcome">
     <p class="notice__title"><strong><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Title ?></strong></p>
     <p><?cs if:Elig.Outcome == "locked" && Elig.LockText ?><?cs var:Elig.LockText ?><?cs else ?><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Text ?><?cs /if ?></p>
     <?cs if:Elig.Outcome != "locked" && Elig.Locked ?><p><?cs var:Elig.LockText ?></p><?cs /if ?>

@@ -244,6 +244,7 @@ def file_request(stack, person, old_email):
     assert old_email not in m.body
     r = stack.client().get(path)
     assert r.status == 200 and 'data-outcome="done"' in r.text, r.text[:2000]
+    assert ja_date(day(14)) in r.text
     assert old_email not in r.text
     return c, email, contact, path
 
