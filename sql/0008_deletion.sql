@@ -15,11 +15,13 @@
 --   approved     the operator approved after grace_until: the old account was
 --                erased by account_erase() and the roster person is free;
 --   rejected     the operator rejected it (the requester was told);
---   void         superseded by a newer request of the same requester, or the
---                old account let go of the person by itself before the link
---                was opened.
+--   void         superseded by a newer request of the same requester, the old
+--                account let go of the person by itself before the link was
+--                opened, or the link was never opened (the daily job voids
+--                such requests a day after the link expired).
 -- contact_email is the requester's; it is emptied at the decision (the mail that
--- tells her is queued first) and when her own account is erased. The old
+-- tells her is queued first), when the request becomes void, and when her own
+-- account is erased. The old
 -- account's address is never stored here: the request pages never show it.
 CREATE TABLE deletion_requests (
   id                    BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,

@@ -412,8 +412,7 @@ lifecycle_run(struct lifecycle_run *lr)
 	free(ids);
 	/*
 	 * A closure or deletion mail keeps the old address in the outbox until
-	 * it is sent;
-	 * after that, or once the mailer gave up, it goes too.
+	 * it is sent; after that, or once the mailer gave up, it goes too.
 	 */
 	n = db_exec("DELETE FROM outbox WHERE template IN ('account_closed',"
 	    " 'account_deleted')"
@@ -421,6 +420,13 @@ lifecycle_run(struct lifecycle_run *lr)
 	if (n < 0)
 		return down ? DB_DOWN : (int)n;
 	lr->purged = (long)n;
+	/* A deletion request whose contact link was never opened (a day past
+	 * its expiry) keeps no address (src/deletion.c). */
+	n = db_exec("UPDATE deletion_requests SET state = 'void',"
+	    " contact_email = '' WHERE state = 'unconfirmed'"
+	    " AND token_expires_at < NOW(6) - INTERVAL 1 DAY", "");
+	if (n < 0)
+		return down ? DB_DOWN : (int)n;
 	log_info("lifecycle run as of %s: %ld unaffiliated, %ld reaffiliated,"
 	    " %ld closed, %ld closure mails purged, %ld failed", today,
 	    lr->unaffiliated, lr->reaffiliated, lr->closed, lr->purged, lr->failed);

@@ -555,6 +555,41 @@ def test_request_links_expired_superseded_unknown_and_unconfirmed_reject(stack, 
     out = ctl_json(stack, "deletion", "reject", rid)
     assert out["requester_mailed"] is False
     assert not [m for m in stack.mails(contact) if REJECTED in m.subject]
+    # A request whose link was never opened: the daily job voids it a day
+    # after the link expired, and keeps no address.
+    r = check(c, "/signup/deletion", card(person), {"contact_email": contact})
+    rid = newest_request(stack, old_id=old_id)
+    assert request_row(stack, rid) == "unconfirmed"
+    stack.sql("UPDATE deletion_requests SET token_expires_at = NOW(6) - INTERVAL 25 HOUR"
+              f" WHERE id = {rid}")
+    assert stack.ctl("lifecycle", "run").returncode == 0
+    assert stack.sql(f"SELECT state, contact_email FROM deletion_requests WHERE id = {rid}") \
+        == [("void", "")]
+
+
+def test_grace_period_is_configured(stack, ins):
+    fe = stack.frontend(config={"Deletion.GraceDays": "3"})
+    try:
+        person = new_person(stack, ins)
+        old_email, old_id = old_account(stack, person)
+        email, contact = stack.new_email("gr"), stack.new_email("grc")
+        c = verified(stack, email, fe.client())
+        page = c.get("/signup/deletion")
+        assert "3日間" in page.text
+        r = check(c, "/signup/deletion", card(person), {"contact_email": contact})
+        assert r.status == 200 and 'id="delreq-contact"' in r.text
+        _, link = confirm_link(stack, contact)
+        r = fe.client().get(link)
+        assert 'data-outcome="done"' in r.text and ja_date(day(3)) in r.text
+    finally:
+        stack.stop_frontend(fe)
+    rid = newest_request(stack, old_id=old_id)
+    assert stack.sql(f"SELECT grace_until FROM deletion_requests WHERE id = {rid}") == \
+        [(day(3),)]
+    m = stack.wait_mail(old_email, subject=NOTICE)
+    assert ja_date(day(3)) in m.body
+    assert stack.ctl("deletion", "approve", rid, "--as-of", day(3)).returncode == 1
+    assert ctl_json(stack, "deletion", "approve", rid, "--as-of", day(4))["erased"] is True
 
 
 def test_old_account_letting_go_before_the_link_and_usage(stack, ins):
