@@ -12,7 +12,8 @@
  *  - the roster binding, a stored step-3 match, the invite code, the signed-entry
  *    insurer, lock and failure counters;
  *  - every session and token (remember-me, reset, e-mail change, which holds a
- *    new address);
+ *    new address), and the list of recent logins (login_history: networks and
+ *    browsers);
  *  - outbox rows to the address, sent or not (they hold the address and texts
  *    about the member), and password-reset requests for it;
  *  - inquiries sent from the account or the address: kept as numbered records
@@ -143,6 +144,8 @@ account_erase(long long id, const char *state)
 		goto out;
 	if ((n = db_exec("DELETE FROM sessions WHERE account_id = ?", "i", id)) < 0 ||
 	    (n = db_exec("DELETE FROM tokens WHERE account_id = ?", "i", id)) < 0 ||
+	    (n = db_exec("DELETE FROM login_history WHERE account_id = ?", "i",
+	    id)) < 0 ||
 	    (n = db_exec("DELETE FROM outbox WHERE to_addr = ?", "s", email)) < 0 ||
 	    (n = db_exec("DELETE FROM reset_requests WHERE email = ?", "s",
 	    email)) < 0)

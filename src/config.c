@@ -20,7 +20,7 @@
 #include "log.h"
 #include "util.h"
 
-enum ctype { C_STR, C_INT, C_BOOL, C_SECRET, C_ENUM };
+enum ctype { C_STR, C_INT, C_BOOL, C_SECRET, C_ENUM, C_URL };
 
 struct ckey {
 	const char	*key;
@@ -35,10 +35,16 @@ static const struct ckey keys[] = {
 	{ "Service.Name",		C_STR,	"kenpo",			0, 100, NULL },
 	{ "Service.Operator",		C_STR,	"kenpo運営事務局",		0, 200, NULL },
 	{ "Service.BaseURL",		C_STR,	"http://127.0.0.1:8080",	1, 200, NULL },
-	{ "Service.SupportURL",		C_STR,	"/inquiry/new",			0, 300, NULL },
+	{ "Service.SupportURL",		C_URL,	"/inquiry/new",			0, 300, NULL },
 	{ "Service.SupportMail",	C_STR,	"support@example.invalid",	3, 254, NULL },
-	{ "Service.TermsURL",		C_STR,	"/static/terms.html",		0, 300, NULL },
-	{ "Service.PrivacyURL",		C_STR,	"/static/privacy.html",		0, 300, NULL },
+	{ "Service.TermsURL",		C_URL,	"/static/terms.html",		0, 300, NULL },
+	{ "Service.PrivacyURL",		C_URL,	"/static/privacy.html",		0, 300, NULL },
+	/* The footer: 運営会社 (empty: the operator's name without a link) and the
+	 * request channel for disclosure of personal data (開示等の請求). */
+	{ "Service.OperatorURL",	C_URL,	"",				0, 300, NULL },
+	{ "Service.DisclosureURL",	C_URL,	"/inquiry/new?category=disclosure", 1, 300, NULL },
+	/* よくある質問 (src/faq.h): empty = the shipped templates/help/faq.hdf. */
+	{ "Help.FAQFile",		C_STR,	"",				0, 300, NULL },
 	{ "Service.StaticVersion",	C_STR,	"auto",				0, 40,  NULL },
 
 	/* The FastCGI server. */
@@ -81,6 +87,8 @@ static const struct ckey keys[] = {
 	{ "Mail.GiveUpAfter",		C_INT,	"172800",			60, 2592000, NULL },
 	{ "Mail.Poll",			C_INT,	"2",				1, 3600, NULL },
 	{ "Mail.Batch",			C_INT,	"20",				1, 1000, NULL },
+	{ "Mail.BulkBatch",		C_INT,	"200",				1, 10000, NULL },
+	{ "Mail.BulkInterval",		C_INT,	"10",				0, 86400, NULL },
 	{ "Mail.StartTLS",		C_ENUM,	"optional",			0, 0, "off|optional|required" },
 	{ "Mail.CAFile",		C_STR,	"",				0, 300, NULL },
 	{ "Mail.User",			C_STR,	"",				0, 200, NULL },
@@ -135,6 +143,7 @@ static const struct ckey keys[] = {
 	{ "Member.EmailChangeHours",	C_INT,	"24",				1, 720, NULL },
 	{ "Member.EmailChangePerHour",	C_INT,	"5",				1, 1000, NULL },
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
+	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
 	{ "Deletion.GraceDays",		C_INT,	"14",				1, 365, NULL },
 };
 
@@ -222,6 +231,15 @@ key_check(const struct ckey *k, const char *v)
 		for (i = 0; i < len; i++)
 			if (util_hexval((unsigned char)v[i]) < 0)
 				return "must be hex digits only";
+		return NULL;
+	case C_URL:
+		if ((long long)len < k->min)
+			return "must not be empty";
+		if (k->max > 0 && (long long)len > k->max)
+			return "is too long";
+		if (len > 0 && !config_url_ok(v))
+			return "must be a path on this site (/...) or an http(s) URL "
+			    "without spaces or quotes";
 		return NULL;
 	case C_ENUM:
 		for (p = k->choices; p != NULL; p = bar ? bar + 1 : NULL) {
@@ -381,6 +399,12 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 		hdf_destroy(&hdf);
 		return -1;
 	}
+	v = hdf_get_value(hdf, "Help.FAQFile", "");
+	if (v[0] != '\0' && access(v, R_OK) != 0) {
+		snprintf(err, errlen, "%s: Help.FAQFile %s: %s", path, v, strerror(errno));
+		hdf_destroy(&hdf);
+		return -1;
+	}
 	v = hdf_get_value(hdf, "Mail.CAFile", "");
 	if (v[0] != '\0' && access(v, R_OK) != 0) {
 		snprintf(err, errlen, "%s: Mail.CAFile %s: %s", path, v, strerror(errno));
@@ -397,6 +421,32 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 	free(current_path);
 	current_path = xstrdup(path);
 	return 0;
+}
+
+int
+config_url_ok(const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL)
+		return 0;
+	if (s[0] == '/') {
+		/* "//host" and "/\host" leave the site in browsers. */
+		if (s[1] == '/' || s[1] == '\\')
+			return 0;
+	} else if (strncmp(s, "https://", 8) == 0) {
+		if (s[8] == '\0' || s[8] == '/')
+			return 0;
+	} else if (strncmp(s, "http://", 7) == 0) {
+		if (s[7] == '\0' || s[7] == '/')
+			return 0;
+	} else
+		return 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\'' ||
+		    *p == '<' || *p == '>' || *p == '\\' || *p == '`')
+			return 0;
+	return 1;
 }
 
 static unsigned	 generation;

@@ -45,6 +45,13 @@ int		 config_bool(const char *key);
 /* A hex secret decoded into buf; returns its length in bytes. */
 size_t		 config_secret(const char *key, unsigned char *buf, size_t buflen);
 
+/*
+ * 1 when s may be a link target in a page: a path on this site ("/…", not
+ * "//…") or an absolute http(s) URL, printable ASCII without spaces, quotes,
+ * angle brackets or backslashes. The URL keys (C_URL) are checked with it.
+ */
+int		 config_url_ok(const char *s);
+
 /* The default config path: $KENPO_CONFIG, else the installed sysconfdir one. */
 const char	*config_default_path(void);
 

@@ -82,3 +82,30 @@ header_origin_ok(const char *origin, const char *referer, const char *host,
 	}
 	return 1;	/* neither header: rely on the CSRF token alone */
 }
+
+int
+header_oneclick_multipart(const char *body, size_t n)
+{
+	static const char	 name[] = "name=\"List-Unsubscribe\"";
+	static const char	 value[] = "One-Click";
+	const char		*p = body, *end = body + n, *v, *q;
+	size_t			 vl = sizeof(value) - 1;
+
+	while (p < end && (q = memmem(p, (size_t)(end - p), name,
+	    sizeof(name) - 1)) != NULL) {
+		p = q + sizeof(name) - 1;
+		/* The part's headers end at the first empty line. */
+		if ((v = memmem(p, (size_t)(end - p), "\r\n\r\n", 4)) != NULL)
+			v += 4;
+		else if ((v = memmem(p, (size_t)(end - p), "\n\n", 2)) != NULL)
+			v += 2;
+		else
+			return 0;
+		if ((size_t)(end - v) < vl || memcmp(v, value, vl) != 0)
+			continue;
+		v += vl;
+		if (v == end || *v == '\r' || *v == '\n')
+			return 1;
+	}
+	return 0;
+}

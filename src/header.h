@@ -7,6 +7,8 @@
 #ifndef KENPO_HEADER_H
 #define KENPO_HEADER_H
 
+#include <stddef.h>
+
 /*
  * The page language, "ja" or "en" (static strings). The cookie "lang" (set by
  * /lang; NULL when absent) wins when it is exactly one of them; else whichever
@@ -24,5 +26,13 @@ const char	*header_pick_lang(const char *cookie, const char *accept_language);
  */
 int		 header_origin_ok(const char *origin, const char *referer,
 		    const char *host, int https, const char *base);
+
+/*
+ * RFC 8058 one-click unsubscribe sent as multipart/form-data: 1 when the n
+ * bytes of body hold a part whose headers name it "List-Unsubscribe"
+ * (name="List-Unsubscribe") and whose value is exactly One-Click (up to the
+ * line end that precedes the next boundary), else 0. Reads nothing else.
+ */
+int		 header_oneclick_multipart(const char *body, size_t n);
 
 #endif

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "login_history.h"
 #include "outbox.h"
 #include "util.h"
 
@@ -375,7 +376,7 @@ lifecycle_run(struct lifecycle_run *lr)
 	int		 rc, down = 0;
 
 	lr->unaffiliated = lr->reaffiliated = lr->closed = 0;
-	lr->purged = lr->failed = 0;
+	lr->purged = lr->failed = lr->logins_pruned = 0;
 	if (today == NULL) {
 		roster_today(now);
 		today = now;
@@ -420,6 +421,10 @@ lifecycle_run(struct lifecycle_run *lr)
 	if (n < 0)
 		return down ? DB_DOWN : (int)n;
 	lr->purged = (long)n;
+	/* The members' lists of recent logins keep Member.LoginHistoryDays. */
+	if ((n = login_history_prune(today)) < 0)
+		return down ? DB_DOWN : (int)n;
+	lr->logins_pruned = (long)n;
 	/* A deletion request whose contact link was never opened (a day past
 	 * its expiry) keeps no address (src/deletion.c). */
 	n = db_exec("UPDATE deletion_requests SET state = 'void',"

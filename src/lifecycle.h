@@ -83,6 +83,7 @@ struct lifecycle_run {
 	long		 reaffiliated;	/* accounts back at their level */
 	long		 closed;	/* accounts closed (100 days up) */
 	long		 purged;	/* closure mails sent (or given up) deleted */
+	long		 logins_pruned;	/* login_history rows past Member.LoginHistoryDays */
 	long		 failed;	/* accounts whose transaction failed (logged) */
 };
 /*

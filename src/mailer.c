@@ -45,6 +45,12 @@
  * encoded here (mail_encode_header). All headers are written by us; libesmtp then
  * adds none of its own.
  *
+ * Bulk mail. A row with list_unsubscribe (an announcement, notify_mail.c) gets
+ * List-Unsubscribe: <URL> and List-Unsubscribe-Post: List-Unsubscribe=One-Click
+ * (RFC 2369, RFC 8058), so that a mail program can offer one-click unsubscribe;
+ * RFC 8058 also wants a DKIM signature covering both, which is the relay's job.
+ * mailer_send_due first lets notify_mail_run queue the next batch of a mailing.
+ *
  * Message-ID. Every attempt at one outbox row carries the same Message-ID
  * (mail_message_id), so the copy that a crash between the server's acceptance and
  * our commit delivers a second time can be recognised — by the receiving side and by
@@ -96,6 +102,7 @@
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify_mail.h"
 #include "reset.h"
 #include "util.h"
 
@@ -115,6 +122,7 @@ struct mail {
 	char			*subject;
 	char			*body;
 	char			*created;	/* UNIX_TIMESTAMP(created_at) */
+	char			*unsubscribe;	/* list_unsubscribe, or NULL */
 	long long		 attempts;	/* including this one */
 	int			 expired;	/* older than Mail.GiveUpAfter */
 	char			*text;		/* the RFC 5322 message we send */
@@ -341,6 +349,41 @@ from_header(struct buf *b, const char *name, const char *addr)
 	free(enc);
 }
 
+#define LIST_UNSUBSCRIBE_URL_MAX	300	/* outbox.list_unsubscribe */
+
+/*
+ * The List-Unsubscribe and List-Unsubscribe-Post lines for url (see outbox.h):
+ * a URL we made (notify_mail.c), checked again here because it becomes a
+ * header. One line each: "List-Unsubscribe: <" + 300 + ">" stays far within the
+ * 998 octets of RFC 5322, and folding inside the brackets is not allowed.
+ */
+char *
+mail_list_unsubscribe(const char *url)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (url == NULL)
+		return NULL;
+	n = strlen(url);
+	if (n > LIST_UNSUBSCRIBE_URL_MAX)
+		return NULL;
+	if (strncmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else
+		return NULL;
+	if (*p == '\0' || *p == '/')
+		return NULL;		/* no host */
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("<>\"\\,", *p) != NULL)
+			return NULL;
+	return xasprintf("List-Unsubscribe: <%s>\r\n"
+	    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", url);
+}
+
 /* Append an RFC 5322 date of now, local time, independent of the locale. */
 static void
 date_header(struct buf *b)
@@ -419,7 +462,7 @@ mail_build(struct mail *m, int *eightbit)
 {
 	struct buf	 b = { NULL, 0, 0 }, crlf = { NULL, 0, 0 };
 	const char	*from, *domain, *cte;
-	char		*subj, *msgid;
+	char		*subj, *msgid, *lu;
 	size_t		 i;
 	int		 ascii, longline, base64 = 0;
 
@@ -459,6 +502,17 @@ mail_build(struct mail *m, int *eightbit)
 	buf_printf(&b, "\r\nMessage-ID: <%s>\r\n", msgid);
 	free(msgid);
 	buf_puts(&b, "Auto-Submitted: auto-generated\r\n");
+	if (m->unsubscribe != NULL) {
+		/* A bulk mail (an announcement): one-click unsubscribe (RFC 8058).
+		 * The URL was checked when queued; a row that fails now goes
+		 * without the headers (its body still has the link). */
+		if ((lu = mail_list_unsubscribe(m->unsubscribe)) != NULL) {
+			buf_puts(&b, lu);
+			free(lu);
+		} else
+			log_warn("mail %lld: unusable List-Unsubscribe URL; sent "
+			    "without it", m->id);
+	}
 	buf_puts(&b, "MIME-Version: 1.0\r\n");
 	buf_puts(&b, "Content-Type: text/plain; charset=UTF-8\r\n");
 	buf_printf(&b, "Content-Transfer-Encoding: %s\r\n\r\n", cte);
@@ -487,6 +541,7 @@ mail_free(struct mail *m)
 	free(m->subject);
 	free(m->body);
 	free(m->created);
+	free(m->unsubscribe);
 	free(m->text);
 }
 
@@ -520,7 +575,7 @@ claim_txn(void *arg)
 	r = db_query(&res,
 	    "SELECT id, to_addr, subject, body, attempts, "
 	    "created_at < NOW(6) - INTERVAL ? SECOND, "
-	    "UNIX_TIMESTAMP(created_at) "
+	    "UNIX_TIMESTAMP(created_at), list_unsubscribe "
 	    "FROM outbox "
 	    "WHERE sent_at IS NULL AND failed_at IS NULL "
 	    "AND next_attempt_at <= NOW(6) "
@@ -539,6 +594,8 @@ claim_txn(void *arg)
 		m->attempts = db_res_int(res, 4) + 1;
 		m->expired = db_res_int(res, 5) != 0;
 		m->created = xstrdup(db_res_str(res, 6) ? db_res_str(res, 6) : "");
+		m->unsubscribe = db_res_str(res, 7) != NULL ?
+		    xstrdup(db_res_str(res, 7)) : NULL;
 	}
 	db_res_free(res);
 	if (r < 0)
@@ -1264,8 +1321,10 @@ mailer_send_due(int n)
 	timeout = config_int("Mail.Timeout");
 	c.lease = 300 + timeout * 4 * ((long long)n + 1);
 
-	/* Password-reset requests become mail here (reset.h). */
+	/* Password-reset requests become mail here (reset.h), and announcements
+	 * to mail, a batch at a time (notify_mail.h). */
 	(void)reset_request_run(n);
+	(void)notify_mail_run();
 	r = db_txn(claim_txn, &c);
 	/* The lease runs from the claim's commit: record by well before its end. */
 	deadline_ms = util_mono_ms() + (c.lease - 60) * 1000;

@@ -36,8 +36,8 @@
  * SMTPUTF8, which libesmtp does not speak). Deliberately no further RFC 5322
  * parsing: the signup form validates addresses for members.
  */
-static int
-addr_valid(const char *addr)
+int
+outbox_addr_valid(const char *addr)
 {
 	const char	*p, *at = NULL;
 	size_t		 len;
@@ -135,21 +135,24 @@ split_rendered(const char *out, char **subject, const char **body)
 }
 
 /*
- * Render mail template name with vars in lang and insert it for address to.
+ * Render mail template name with vars in lang and insert it for address to,
+ * with unsubscribe (a bulk mail's one-click unsubscribe URL) or NULL.
  * Works inside the caller's db_txn (one INSERT) or on its own (autocommit).
  * Returns the new outbox id (> 0); DB_ERR for a bad address, a missing or broken
  * template or malformed template output (all logged without the address); or the
  * db_status of the INSERT (DB_RETRY inside a transaction lets db_txn retry).
  */
-long long
-outbox_enqueue(const char *to, const char *name, HDF *vars, const char *lang)
+static long long
+enqueue(const char *to, const char *name, HDF *vars, const char *lang,
+    const char *unsubscribe)
 {
 	struct buf	 out = { NULL, 0, 0 };
 	char		*subject = NULL;
 	const char	*body;
+	char		*s = NULL;
 	long long	 rc = DB_ERR, id;
 
-	if (to == NULL || !addr_valid(to)) {
+	if (to == NULL || !outbox_addr_valid(to)) {
 		log_err("outbox: refusing mail %s: invalid recipient address",
 		    name != NULL ? name : "(null)");
 		goto out;
@@ -175,8 +178,15 @@ outbox_enqueue(const char *to, const char *name, HDF *vars, const char *lang)
 		goto out;
 	}
 
-	rc = db_exec("INSERT INTO outbox (to_addr, subject, body, template) "
-	    "VALUES (?, ?, ?, ?)", "ssss", to, subject, body, name);
+	if (unsubscribe != NULL && (s = mail_list_unsubscribe(unsubscribe)) == NULL) {
+		log_err("outbox: mail template %s: unusable unsubscribe URL "
+		    "(Service.BaseURL)", name);
+		goto out;
+	}
+	free(s);
+	rc = db_exec("INSERT INTO outbox (to_addr, subject, body, template, "
+	    "list_unsubscribe) VALUES (?, ?, ?, ?, ?)", "sssss", to, subject,
+	    body, name, unsubscribe);
 	if (rc < 0)
 		goto out;
 	id = db_last_id();
@@ -191,4 +201,21 @@ out:
 	free(subject);
 	buf_free(&out);
 	return rc;
+}
+
+long long
+outbox_enqueue(const char *to, const char *name, HDF *vars, const char *lang)
+{
+	return enqueue(to, name, vars, lang, NULL);
+}
+
+long long
+outbox_enqueue_bulk(const char *to, const char *name, HDF *vars,
+    const char *lang, const char *unsubscribe)
+{
+	if (unsubscribe == NULL) {
+		log_err("outbox: bulk mail %s without an unsubscribe URL", name);
+		return DB_ERR;
+	}
+	return enqueue(to, name, vars, lang, unsubscribe);
 }

@@ -4,7 +4,8 @@
  * Order of checks (each answers with its own Japanese error page and a log line):
  *   body size (413) → route (404) → method (405) → form parse: percent-escapes,
  *   NUL, UTF-8, control characters, field sizes (400) → session → CSRF + Origin on
- *   POST (403) → access flags (303 to /login) → handler.
+ *   POST (403) → access flags (303 to /login) → terms due (303 to /consent) →
+ *   handler.
  * Every response passes through response_open(), which sets the security headers.
  * The request path is never echoed into a page or a log (it may carry a token):
  * logs name the route.
@@ -33,6 +34,7 @@
 #include "router.h"
 #include "session.h"
 #include "template.h"
+#include "terms.h"
 #include "worker.h"
 
 /* A request that takes this long is logged whatever its status. */
@@ -77,6 +79,32 @@ form_parse_req(struct req *r, char *data)
 	}
 }
 
+/*
+ * A multipart/form-data body of len bytes on a one-click route (R_ONECLICK):
+ * only whether it holds the part List-Unsubscribe with the value One-Click
+ * matters (RFC 8058 §3.1), which sets Query.List-Unsubscribe as the urlencoded
+ * form would; anything else in it is ignored. 0 or 400.
+ */
+static int
+oneclick_parse(struct req *r, long long len)
+{
+	char	*body;
+	int	 n;
+
+	body = xmalloc((size_t)len + 1);
+	n = FCGX_GetStr(body, (int)len, cur->in);
+	if (n != (int)len) {
+		log_warn("bad request: body shorter than Content-Length");
+		free(body);
+		return 400;
+	}
+	body[len] = '\0';
+	if (header_oneclick_multipart(body, (size_t)len))
+		req_set(r, "Query.List-Unsubscribe", "One-Click");
+	free(body);
+	return 0;
+}
+
 /* Read and parse the POST body (urlencoded only). 0, 400, 413 or 500. */
 static int
 body_parse(struct req *r)
@@ -98,6 +126,10 @@ body_parse(struct req *r)
 	}
 	if (len == 0)
 		return 0;
+	/* RFC 8058 one-click unsubscribe: mail providers SHOULD send multipart. */
+	if ((r->route->flags & R_ONECLICK) && ct != NULL &&
+	    strncasecmp(ct, "multipart/form-data", 19) == 0)
+		return oneclick_parse(r, len);
 	/* Compare the media type only: "; charset=UTF-8" is fine (STACK-NOTES). */
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
 	    (ct[33] != '\0' && ct[33] != ';' && ct[33] != ' ')) {
@@ -156,6 +188,7 @@ path_carries_secret(const struct req *r)
 {
 	static const char *const prefixes[] = {
 		"/users/", "/password/reset/", "/account/email/", "/captcha/",
+		"/unsubscribe/",
 		"/deletion/confirm/",
 	};
 	size_t	 i;
@@ -396,6 +429,26 @@ dispatch(struct req *r)
 		    "0123456789/_-") == strlen(path) && strcmp(path, "/top") != 0)
 			return req_redirect(r, "/login?next=%s", path);
 		return req_redirect(r, "/login");
+	}
+	/*
+	 * A member who has not agreed to the current version of every terms
+	 * that apply to her (a new version was published, terms.h) gets
+	 * /consent before anything else of the member area, whichever way she
+	 * came in (login, remember-me, a session already open). Logout is not a
+	 * member route; withdrawal stays open (R_NOCONSENT): she may leave
+	 * rather than agree.
+	 */
+	if ((r->route->flags & R_MEMBER) && !(r->route->flags & R_NOCONSENT)) {
+		long long due = terms_due(r->sess->account_id);
+
+		if (due < 0)
+			return req_db_error(r, (int)due);
+		if (due > 0) {
+			if (is_get && r->arg == NULL && strspn(path,
+			    "abcdefghijklmnopqrstuvwxyz0123456789/_-") == strlen(path))
+				return req_redirect(r, "/consent?next=%s", path);
+			return req_redirect(r, "/consent");
+		}
 	}
 	if (!(r->route->flags & R_NOSESSION))
 		req_set(r, "Page.CSRF", session_csrf_token(r));

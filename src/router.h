@@ -15,9 +15,11 @@ enum route_flag {
 	R_GET		= 1 << 0,
 	R_POST		= 1 << 1,
 	R_MEMBER	= 1 << 2,	/* needs a session of an active account */
-	R_NOCSRF	= 1 << 3,	/* POST without CSRF check (none today) */
+	R_NOCSRF	= 1 << 3,	/* POST without CSRF and Origin check (unsubscribe) */
 	R_NOSTORE	= 1 << 4,	/* Cache-Control: no-store */
 	R_NOSESSION	= 1 << 5,	/* do not load the session (healthz, metrics, static-like) */
+	R_NOCONSENT	= 1 << 6,	/* R_MEMBER route served while terms are due (terms.h) */
+	R_ONECLICK	= 1 << 7,	/* also a multipart/form-data body: RFC 8058 one-click */
 };
 
 struct route {

@@ -28,6 +28,7 @@
 #include "autoconf.h"
 #include "session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
+#include "login_history.h"
 #include "request.h"
 #include "util.h"
 
@@ -96,6 +98,7 @@ csrf_republish(struct req *r)
 }
 
 static int	remember_hook(struct req *);
+static int	remember_parse(const char *, char *, char *);
 
 void
 session_free(struct session *s)
@@ -130,7 +133,8 @@ session_load(struct req *r)
 
 	st = db_query(&res,
 	    "SELECT s.account_id, a.state, a.level, s.csrf_secret,"
-	    " s.idle_expires_at < NOW(6) + INTERVAL ? MINUTE - INTERVAL 1 MINUTE"
+	    " s.idle_expires_at < NOW(6) + INTERVAL ? MINUTE - INTERVAL 1 MINUTE,"
+	    " s.login_id"
 	    " FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	    " WHERE s.id_hash = ? AND s.idle_expires_at > NOW(6)"
 	    " AND s.absolute_expires_at > NOW(6)",
@@ -159,6 +163,7 @@ session_load(struct req *r)
 	s->csrf_secret = xstrdup(db_res_str(res, 3));
 	memcpy(s->id_hash, hash, sizeof(s->id_hash));
 	stale = db_res_int(res, 4) != 0;
+	s->login_id = db_res_int(res, 5);
 	db_res_free(res);
 	res = NULL;
 
@@ -178,17 +183,18 @@ session_load(struct req *r)
 }
 
 /*
- * Replace the request's session with a new one for account_id: the old row (from
- * r->sess or the cookie) is deleted, a fresh id is set as a browser-session cookie,
- * and r->sess describes the new session. It sets a cookie, so call it outside
+ * Replace the request's session with a new one for account_id, opened by the
+ * login_history row login_id (0: none): the old row (from r->sess or the
+ * cookie) is deleted, a fresh id is set as a browser-session cookie, and
+ * r->sess describes the new session. It sets a cookie, so call it outside
  * db_txn (a retried transaction would set it twice) or after the commit.
  * Returns 0 or a db_status (r->sess is then NULL).
  */
-int
-session_start(struct req *r, long long account_id)
+static int
+start(struct req *r, long long account_id, long long login_id)
 {
 	struct session	*s = NULL;
-	char		 id[CRYPTO_TOKEN_LEN + 1], old[65];
+	char		 id[CRYPTO_TOKEN_LEN + 1], old[65], lid[24];
 	char		*row[2] = { NULL, NULL };
 	long long	 n;
 	int		 st;
@@ -222,12 +228,14 @@ session_start(struct req *r, long long account_id)
 	crypto_token(id);
 	crypto_sha256_hex(id, s->id_hash);
 
-	n = db_exec("INSERT INTO sessions (id_hash, account_id, csrf_secret, ip,"
-	    " idle_expires_at, absolute_expires_at) VALUES (?, ?, ?, ?,"
-	    " LEAST(NOW(6) + INTERVAL ? MINUTE, NOW(6) + INTERVAL ? HOUR),"
+	s->login_id = login_id;
+	snprintf(lid, sizeof(lid), "%lld", login_id);
+	n = db_exec("INSERT INTO sessions (id_hash, account_id, csrf_secret,"
+	    " login_id, ip, idle_expires_at, absolute_expires_at) VALUES (?, ?, ?,"
+	    " ?, ?, LEAST(NOW(6) + INTERVAL ? MINUTE, NOW(6) + INTERVAL ? HOUR),"
 	    " NOW(6) + INTERVAL ? HOUR)",
-	    "sissiii", s->id_hash, account_id, s->csrf_secret,
-	    r->ip[0] != '\0' ? r->ip : NULL,
+	    "sisssiii", s->id_hash, account_id, s->csrf_secret,
+	    login_id > 0 ? lid : NULL, r->ip[0] != '\0' ? r->ip : NULL,
 	    config_int("Session.IdleMinutes"), config_int("Session.AbsoluteHours"),
 	    config_int("Session.AbsoluteHours"));
 	if (n < 0) {
@@ -245,6 +253,24 @@ session_start(struct req *r, long long account_id)
 	free(row[1]);
 	session_free(s);
 	return st;
+}
+
+/* A new session id for account_id; the login of the old session stays with
+ * it when the old session was the same account's (see session.h). */
+int
+session_start(struct req *r, long long account_id)
+{
+	long long	 login_id = 0;
+
+	if (r->sess != NULL && r->sess->account_id == account_id)
+		login_id = r->sess->login_id;
+	return start(r, account_id, login_id);
+}
+
+int
+session_start_login(struct req *r, long long account_id, long long login_id)
+{
+	return start(r, account_id, login_id);
 }
 
 /*
@@ -317,6 +343,28 @@ session_end_all(long long account_id, const char *except_hash)
 		n = db_exec("DELETE FROM sessions WHERE account_id = ?", "i",
 		    account_id);
 	return n < 0 ? (int)n : 0;
+}
+
+long long
+session_end_others(struct req *r)
+{
+	const char	*c = req_get_cookie(r, REMEMBER_COOKIE);
+	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1];
+	long long	 n, ended;
+
+	if (r->sess == NULL)
+		return 0;
+	if ((ended = db_exec("DELETE FROM sessions WHERE account_id = ? AND"
+	    " id_hash <> ?", "is", r->sess->account_id, r->sess->id_hash)) < 0)
+		return ended;
+	/* This browser's remember-me stays (if it has one of this account). */
+	if (remember_parse(c, sel, val) != 0)
+		sel[0] = '\0';
+	util_wipe(val, sizeof(val));
+	n = db_exec("DELETE FROM tokens WHERE account_id = ? AND"
+	    " purpose = 'remember' AND selector <> ?", "is",
+	    r->sess->account_id, sel);
+	return n < 0 ? n : ended;
 }
 
 /*
@@ -559,7 +607,7 @@ session_remember_restore(struct req *r)
 	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1], hash[65];
 	char		 nsel[SELECTOR_LEN + 1], nval[CRYPTO_TOKEN_LEN + 1], nhash[65];
 	char		*stored = NULL, *state = NULL;
-	long long	 id, account_id, left;
+	long long	 id, account_id, left, login_id;
 	int		 st, superseded, in_grace;
 
 	if (c == NULL)
@@ -612,7 +660,13 @@ session_remember_restore(struct req *r)
 		st = session_remember_clear_all(account_id);
 		goto out;
 	}
-	if ((st = session_start(r, account_id)) != 0)
+	/* A login of its own in the member's list (a failed insert only
+	 * leaves it out of the list). */
+	if ((login_id = login_history_add(r, account_id, LOGIN_REMEMBER)) < 0) {
+		log_warn("session: remember-me login not recorded (%lld)", login_id);
+		login_id = 0;
+	}
+	if ((st = session_start_login(r, account_id, login_id)) != 0)
 		goto out;
 	audit(r, "remember.restore", account_id);
 	if (superseded) {

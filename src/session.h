@@ -17,6 +17,7 @@ struct session {
 	int		 level;		/* accounts.level */
 	char		 id_hash[65];	/* SHA-256 hex of the session id */
 	char		*csrf_secret;	/* per-session CSRF secret (base64url) */
+	long long	 login_id;	/* login_history row of its login; 0 if none */
 };
 
 /*
@@ -31,6 +32,13 @@ int		 session_load(struct req *);
  * sets r->sess. Returns 0 or a db_status.
  */
 int		 session_start(struct req *, long long account_id);
+/*
+ * session_start for a login recorded as login_history row login_id (login.c,
+ * remember-me): the session and every new id it gets later (session_start of
+ * the same account keeps the login) belong to that login. 0 or a db_status.
+ */
+int		 session_start_login(struct req *, long long account_id,
+		    long long login_id);
 /* Refresh r->sess->state/level from the database after a change. 0 or db_status. */
 int		 session_refresh(struct req *);
 /* End the request's session (logout): row deleted, cookie cleared. */
@@ -39,6 +47,13 @@ int		 session_end(struct req *);
  * and delete every remember-me token of the account (password change, withdrawal,
  * password reset). Works inside db_txn. 0 or a db_status. */
 int		 session_end_all(long long account_id, const char *except_hash);
+/*
+ * "Log out everywhere else": end every session of the request's account but
+ * the request's own, and every remember-me token of the account but the one of
+ * this browser's cookie. Works inside db_txn (sets no cookie). Returns the
+ * number of sessions ended or a db_status; 0 without a session.
+ */
+long long	 session_end_others(struct req *);
 void		 session_free(struct session *);
 
 /*

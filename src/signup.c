@@ -28,6 +28,7 @@
 #include "entry.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "maintenance.h"
 #include "outbox.h"
 #include "request.h"
 #include "session.h"
@@ -673,4 +674,10 @@ signup_page(struct req *r, const char *template, int step,
 	memset(ctx, 0, sizeof(*ctx));
 	if (entry_context(r, ctx) != 1)
 		memset(ctx, 0, sizeof(*ctx));
+	/* The insurer's maintenance notice, once the insurer is known: from the
+	 * entry link, else the one step 3 stored on the account. */
+	if (ctx->insurer_id != 0)
+		(void)maintenance_show(r, ctx->insurer_id);
+	else if (r->sess != NULL && r->sess->account_id != 0)
+		(void)maintenance_show_account(r, r->sess->account_id);
 }

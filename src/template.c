@@ -100,7 +100,8 @@ static_version(char out[13])
 	buf_free(&all);
 }
 
-/* Load lang/<lang>.hdf (which may #include further files) plus Service.* config. */
+/* Load lang/<lang>.hdf (which may #include further files) plus Service.* config
+ * and Service.MailFrom (Mail.From). */
 static HDF *
 lang_load(const char *dir, const char *lang)
 {
@@ -116,6 +117,9 @@ lang_load(const char *dir, const char *lang)
 	    (err = hdf_read_file(h, file)) != STATUS_OK ||
 	    (err = hdf_set_value(h, "Lang", lang)) != STATUS_OK ||
 	    (err = hdf_copy(h, "Service", hdf_get_obj(config_hdf(), "Service"))) !=
+	    STATUS_OK ||
+	    /* The sender members are told to allow (signup step 1). */
+	    (err = hdf_set_value(h, "Service.MailFrom", config_str("Mail.From"))) !=
 	    STATUS_OK ||
 	    (strcmp(config_str("Service.StaticVersion"), "auto") == 0 &&
 	    (err = hdf_set_value(h, "Service.StaticVersion", version)) != STATUS_OK)) {

@@ -194,13 +194,20 @@ throttle_addr_canon(const char *ip, char *out, size_t cap)
 int
 throttle_addr_net(const char *ip, char *out, size_t cap)
 {
+	return throttle_addr_block(ip, 24, 64, out, cap);
+}
+
+int
+throttle_addr_block(const char *ip, int plen4, int plen6, char *out, size_t cap)
+{
 	struct addr	 a;
 	char		 t[INET6_ADDRSTRLEN];
 	int		 plen, n;
 
-	if (addr_parse(ip, &a) != 0)
+	if (addr_parse(ip, &a) != 0 || plen4 < 0 || plen4 > 32 ||
+	    plen6 < 0 || plen6 > 128)
 		return -1;
-	plen = a.af == AF_INET ? 24 : 64;
+	plen = a.af == AF_INET ? plen4 : plen6;
 	addr_mask(&a, plen);
 	if (addr_text(&a, t, sizeof(t)) != 0)
 		return -1;

@@ -75,6 +75,10 @@ void		 throttle_key_addr(char *out, size_t cap, const char *purpose,
  */
 int		 throttle_addr_canon(const char *ip, char *out, size_t cap);
 int		 throttle_addr_net(const char *ip, char *out, size_t cap);
+/* The block of ip as CIDR, /plen4 for IPv4 and /plen6 for IPv6 ("203.0.113.0/24",
+ * "2001:db8:1::/48"): net is (ip, 24, 64). 0 or -1 as above. */
+int		 throttle_addr_block(const char *ip, int plen4, int plen6, char *out,
+		    size_t cap);
 
 /* The login counts of one client address in the current Login.WindowMinutes. */
 struct throttle_login {

@@ -41,13 +41,23 @@
   <ul><?cs each:e = Form.ErrorList ?><li><a href="#<?cs var:e.field ?>"><?cs var:e.text ?></a></li><?cs /each ?></ul>
 </div>
 <?cs /if ?>
+<?cs if:Maintenance.Text ?>
+<div class="notice notice--warn maintenance" id="maintenance" role="status" data-state="<?cs var:Maintenance.State ?>">
+  <p class="maintenance__title"><strong><?cs if:Maintenance.State == "now" ?><?cs var:L.Maintenance.TitleNow ?><?cs else ?><?cs var:L.Maintenance.TitleUpcoming ?><?cs /if ?></strong></p>
+  <p><?cs var:Maintenance.Text ?></p>
+  <?cs if:Maintenance.Message ?><p class="maintenance__message"><?cs var:Maintenance.Message ?></p><?cs /if ?>
+</div>
+<?cs /if ?>
 <?cs call:content() ?>
 </main>
 <footer class="site-footer">
   <ul class="site-footer__links">
     <li><a href="<?cs var:Service.TermsURL ?>"><?cs var:L.Common.Terms ?></a></li>
     <li><a href="<?cs var:Service.PrivacyURL ?>"><?cs var:L.Common.Privacy ?></a></li>
+    <li><a href="/help/faq" id="footer-faq"><?cs var:L.Common.FAQ ?></a></li>
     <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Common.Contact ?></a></li>
+    <?cs if:Service.OperatorURL ?><li><a href="<?cs var:Service.OperatorURL ?>" id="footer-operator"><?cs var:L.Common.OperatorLink ?></a></li><?cs /if ?>
+    <li><a href="<?cs var:Service.DisclosureURL ?>" id="footer-disclosure"><?cs var:L.Common.Disclosure ?></a></li>
   </ul>
   <p class="site-footer__operator"><?cs var:L.Common.OperatedBy ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:Service.Operator ?></p>
 </footer>

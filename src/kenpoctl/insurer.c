@@ -10,6 +10,7 @@
  *   insurer allow NUMBER CIDR       add an IP allowlist entry (login CAPTCHA)
  *   insurer disallow NUMBER CIDR    remove one
  *   insurer secret NUMBER           new entry-link secret, printed once
+ *   insurer maintenance ...         the maintenance notice (insurer_maintenance.c)
  *
  * NUMBER is the 8-digit insurer number; one with a wrong check digit is refused
  * (exit 1). An empty --points-name or --terms-url clears it.
@@ -526,5 +527,7 @@ ctl_insurer(int argc, char **argv)
 		return cmd_allow(argc - 1, argv + 1, 0);
 	if (strcmp(verb, "secret") == 0)
 		return cmd_secret(argc - 1, argv + 1);
+	if (strcmp(verb, "maintenance") == 0)
+		return ctl_insurer_maintenance(argc - 1, argv + 1);
 	return ctl_usage(USAGE_ALL, "insurer: unknown verb %s", verb);
 }

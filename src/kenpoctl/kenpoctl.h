@@ -30,10 +30,14 @@ int	 ctl_account(int argc, char **argv);
 int	 ctl_mail(int argc, char **argv);
 int	 ctl_audit(int argc, char **argv);
 int	 ctl_insurer(int argc, char **argv);
+/* insurer maintenance …: argv[0] "maintenance" (src/kenpoctl/insurer_maintenance.c). */
+int	 ctl_insurer_maintenance(int argc, char **argv);
 int	 ctl_roster(int argc, char **argv);
 int	 ctl_announcement(int argc, char **argv);
 int	 ctl_inquiry(int argc, char **argv);
 int	 ctl_lifecycle(int argc, char **argv);
+int	 ctl_faq(int argc, char **argv);
+int	 ctl_terms(int argc, char **argv);
 int	 ctl_deletion(int argc, char **argv);
 
 /*

@@ -81,13 +81,16 @@ cmd_run(int argc, char **argv)
 		ctl_rec_int("reaffiliated", lr.reaffiliated);
 		ctl_rec_int("closed", lr.closed);
 		ctl_rec_int("mails_purged", lr.purged);
+		ctl_rec_int("logins_pruned", lr.logins_pruned);
 		ctl_rec_int("failed", lr.failed);
 		ctl_rec_end();
 	} else
 		ctl_say("lifecycle as of %s: %ld unaffiliated (未所属), %ld "
 		    "affiliated again, %ld closed after %d days, %ld closure "
-		    "mail%s purged", today, lr.unaffiliated, lr.reaffiliated,
-		    lr.closed, LIFECYCLE_DAYS, lr.purged, lr.purged == 1 ? "" : "s");
+		    "mail%s purged, %ld old login%s forgotten", today,
+		    lr.unaffiliated, lr.reaffiliated, lr.closed, LIFECYCLE_DAYS,
+		    lr.purged, lr.purged == 1 ? "" : "s", lr.logins_pruned,
+		    lr.logins_pruned == 1 ? "" : "s");
 	if (r < 0 || lr.failed > 0)
 		return ctl_refuse("lifecycle run: %ld account%s not handled (see "
 		    "the log); run it again", lr.failed, lr.failed == 1 ? "" : "s");

@@ -46,19 +46,26 @@ static const struct noun nouns[] = {
 	  "audit list [--account ID] [--event PREFIX] [--since DATE] "
 	  "[--limit N]" },
 	{ "insurer",	ctl_insurer,
-	  "insurer add|show|list|update|allow|disallow|secret ..." },
+	  "insurer add|show|list|update|allow|disallow|secret|maintenance ..." },
 	{ "roster",	ctl_roster,
 	  "roster import NUMBER FILE [--encoding utf-8|cp932] [--snapshot] "
 	  "[--dry-run] | roster show NUMBER PERSONAL_ID | roster export NUMBER" },
 	{ "announcement", ctl_announcement,
 	  "announcement add [--insurer NUMBER] [--at \"YYYY-MM-DD[ HH:MM[:SS]]\"] "
-	  "TITLE BODY_FILE|- | announcement list [--insurer NUMBER | --operator] "
-	  "[--limit N] | announcement show ID | announcement delete ID" },
+	  "[--mail] TITLE BODY_FILE|- | announcement list [--insurer NUMBER | "
+	  "--operator] [--limit N] | announcement show ID | announcement send ID | "
+	  "announcement delete ID" },
 	{ "inquiry",	ctl_inquiry,
 	  "inquiry list [--status open|answered] [--category C] [--limit N] | "
 	  "inquiry show ID | inquiry answer ID FILE|- [--force]" },
 	{ "lifecycle",	ctl_lifecycle,
 	  "lifecycle run [--as-of YYYY-MM-DD]" },
+	{ "faq",	ctl_faq,
+	  "faq check [FILE]" },
+	{ "terms",	ctl_terms,
+	  "terms publish service|privacy|insurer|points [--insurer NUMBER] "
+	  "--version V [--url URL] [--text FILE|-] | "
+	  "terms list [--kind KIND] [--insurer NUMBER] | terms show ID" },
 	{ "deletion",	ctl_deletion,
 	  "deletion list [--state STATE] [--limit N] | deletion show ID | "
 	  "deletion approve ID [--as-of YYYY-MM-DD] | deletion reject ID" },

@@ -34,7 +34,7 @@
 
 /* The categories, in form order; inquiries.category holds the key. */
 static const char *const categories[] = {
-	"login_id", "password", "signup", "eligibility", "other",
+	"login_id", "password", "signup", "eligibility", "disclosure", "other",
 };
 #define NCATEGORIES	(sizeof(categories) / sizeof(categories[0]))
 

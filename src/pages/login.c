@@ -30,9 +30,13 @@
  *     Login.LockAfterFailures locks it for Login.LockMinutes and mails its owner,
  *     once per lock. The lock ends by itself; before that, the hard image
  *     CAPTCHA together with the right password also ends it (anti-lockout: an
- *     attacker can make the owner's login harder, never impossible);
- *  6. success: counters reset, rehash when the Argon2 cost changed, a new session
- *     id, remember-me if ticked, then on by state: pending → /signup/sent,
+ *     attacker can make the owner's login harder, never impossible); the
+ *     failure is in the owner's list of logins (login_history, same
+ *     transaction);
+ *  6. success: counters reset, rehash when the Argon2 cost changed, the login
+ *     recorded for the member's list (login_history: network, browser; one
+ *     INSERT in the same transaction), a new session id tied to that row,
+ *     remember-me if ticked, then on by state: pending → /signup/sent,
  *     verified → /signup/eligibility, active → next (local, safe) or /top.
  *
  * Returns 200 (the form, with errors), 303, or 500/503.
@@ -56,6 +60,8 @@
 #include "hashpool.h"
 #include "insurer.h"
 #include "log.h"
+#include "login_history.h"
+#include "maintenance.h"
 #include "metrics.h"
 #include "outbox.h"
 #include "redirect.h"
@@ -198,6 +204,7 @@ show_form(struct req *r, const struct need *n)
 	int		 text = n->text && !n->image_only, rc;
 
 	(void)entry_context(r, &ctx);
+	(void)maintenance_show(r, ctx.insurer_id);
 	r->template = "login";
 	r->nostore = 1;
 	if (next != NULL)
@@ -351,23 +358,30 @@ failed_txn(void *arg)
 		if ((n = throttle_hit(fl->addrkey, lock_window())) < 0)
 			return (int)n;
 		fl->sn->af = n;
-	} else if ((st = failure_txn(&fl->f)) < 0)
-		return st;
+	} else {
+		if ((st = failure_txn(&fl->f)) < 0)
+			return st;
+		if ((n = login_history_add(fl->r, fl->f.a->id, LOGIN_FAILED)) < 0)
+			return (int)n;
+	}
 	audit(fl->r, "login.fail", fl->addrkey != NULL ? 0 : fl->f.a->id);
 	return 0;
 }
 
 struct success {
+	struct req	*r;
 	long long	 id;
 	const char	*oldhash;	/* the hash the password was checked against */
 	const char	*newhash;	/* rehash, or NULL */
 	int		 stale;		/* out: the account's hash changed meanwhile */
+	long long	 login_id;	/* out: the login_history row */
 };
 
 /*
- * A good login: counters and lock cleared, the new hash stored on a rehash —
- * unless the password hash changed since it was read (an activation, a reset
- * or a password change committed meanwhile): then s->stale, and nothing.
+ * A good login: counters and lock cleared, the new hash stored on a rehash,
+ * the login recorded (s->login_id) — unless the password hash changed since it
+ * was read (an activation, a reset or a password change committed meanwhile):
+ * then s->stale, and nothing.
  */
 static int
 success_txn(void *arg)
@@ -378,6 +392,7 @@ success_txn(void *arg)
 	int		 st;
 
 	s->stale = 0;
+	s->login_id = 0;
 	if ((st = db_row(&h, 1, "SELECT password_hash FROM accounts WHERE id = ?"
 	    " FOR UPDATE", "i", s->id)) < 0)
 		return st;
@@ -394,7 +409,12 @@ success_txn(void *arg)
 		n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL"
 		    " WHERE id = ? AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
 		    "i", s->id);
-	return n < 0 ? (int)n : 0;
+	if (n < 0)
+		return (int)n;
+	if ((n = login_history_add(s->r, s->id, LOGIN_PASSWORD)) < 0)
+		return (int)n;
+	s->login_id = n;
+	return 0;
 }
 
 /*
@@ -652,6 +672,7 @@ login_post(struct req *r)
 	if (rehash && (newhash = crypto_password_hash(password)) == NULL)
 		log_warn("login: rehash of account %lld failed; keeping the old hash",
 		    a->id);
+	s.r = r;
 	s.id = a->id;
 	s.oldhash = a->password_hash;
 	s.newhash = newhash;
@@ -659,7 +680,7 @@ login_post(struct req *r)
 		goto dberr;
 	if (!s.stale) {
 		if ((st = session_remember_clear(r)) < 0 ||
-		    (st = session_start(r, a->id)) < 0)
+		    (st = session_start_login(r, a->id, s.login_id)) < 0)
 			goto dberr;
 		if ((st = hash_unchanged(a->id, newhash != NULL ? newhash :
 		    a->password_hash)) < 0)
@@ -668,6 +689,10 @@ login_post(struct req *r)
 			s.stale = 1;
 			if ((st = session_end(r)) < 0)
 				goto dberr;
+			/* The member's list says what happened. */
+			if (db_exec("UPDATE login_history SET kind = 'failed'"
+			    " WHERE id = ?", "i", s.login_id) < 0)
+				log_warn("login: history row not corrected");
 		}
 	}
 	if (s.stale) {

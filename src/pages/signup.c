@@ -7,7 +7,12 @@
  * always costs one Argon2id hash, whether the address is new or not (SPEC §3: no
  * account enumeration by response or by time):
  *   new address          account created (pending) with this password, an
- *                        activation token, the activation mail;
+ *                        activation token, the activation mail, and the
+ *                        consents (terms.h) to the versions of the member
+ *                        terms and the privacy policy that the page linked as
+ *                        [1] and [2] (hidden terms_service, terms_privacy; a
+ *                        kind with no version published links
+ *                        Service.TermsURL / PrivacyURL and stores none);
  *   unfinished signup    (pending) a new activation token carrying this
  *                        password and the mail "again" to the address — the
  *                        password takes effect only if that mail is used, and
@@ -51,6 +56,7 @@
 #include "request.h"
 #include "router.h"
 #include "signup.h"
+#include "terms.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -63,6 +69,8 @@ struct step1 {
 	const char	*invite;
 	const char	*lang;
 	long long	 entry_insurer;	/* signed entry link's insurer, 0 if none */
+	long long	 shown_terms;	/* terms versions step 1 showed (0: none) */
+	long long	 shown_privacy;
 	int		 limited;	/* mail to an existing account over the limit */
 	/* out */
 	long long	 account_id;
@@ -108,6 +116,11 @@ step1_fn(void *arg)
 		s->account_id = db_last_id();
 		s->created = 1;
 		snprintf(s->state, sizeof(s->state), "pending");
+		if ((st = terms_record_global(s->account_id, "service",
+		    s->shown_terms)) < 0 ||
+		    (st = terms_record_global(s->account_id, "privacy",
+		    s->shown_privacy)) < 0)
+			goto out;
 		if ((st = signup_token_issue(s->account_id, s->hash, 0, 0, &tok)) != 0 ||
 		    (st = signup_mail_activate(s->email, s->lang, &tok, 0)) != 0)
 			goto out;
@@ -167,6 +180,18 @@ invite_valid(const char *s)
 	return i > 0 && i <= INVITE_MAX;
 }
 
+/* The terms version id of a hidden field of the form, 0 if none or not a number. */
+static long long
+shown_version(struct req *r, const char *field)
+{
+	const char	*v = req_param(r, field);
+	long long	 id;
+
+	if (v == NULL || util_parse_int(v, 1, 0x7fffffffffffffffLL, &id) != 0)
+		return 0;
+	return id;
+}
+
 int
 page_signup(struct req *r)
 {
@@ -183,6 +208,9 @@ page_signup(struct req *r)
 		return st;
 	signup_page(r, "signup", 1, &ctx);
 	password_rule_set(r);
+	/* [1] and [2]: the current versions (their links and labels). */
+	if ((st = terms_list_global(r, "Signup.Terms")) < 0)
+		return req_db_error(r, st);
 	if (!entry_signup_allowed(r, &ctx))
 		return entry_refuse(r, hdf_get_value(r->hdf, "Insurer.Name", NULL));
 	if (strcmp(r->method, "POST") != 0)
@@ -246,6 +274,8 @@ page_signup(struct req *r)
 	s.invite = invite;
 	s.lang = r->lang;
 	s.entry_insurer = ctx.signed_entry ? ctx.insurer_id : 0;
+	s.shown_terms = shown_version(r, "terms_service");
+	s.shown_privacy = shown_version(r, "terms_privacy");
 	for (tries = 0; ; tries++) {
 		st = db_txn(step1_fn, &s);
 		/* A concurrent step 1 created the account: it exists now. */
@@ -263,6 +293,8 @@ page_signup(struct req *r)
 	snprintf(c.email, sizeof(c.email), "%s", email);
 	signup_cookie_put(r, &c);
 	audit(r, s.created ? "signup.start" : "signup.repeat", s.account_id);
+	if (s.created)
+		audit(r, "consent.signup", s.account_id);
 	st = req_redirect(r, "/signup/sent");
  out:
 	account_free(existing);

@@ -3,6 +3,18 @@
  * 生年月日 and 健康保険組合 of the person step 3 found, with "登録を完了する"
  * (action=complete) and "戻る" (action=back: the match is dropped, 303 → step 3).
  *
+ * As on the seed's confirmation screen (seed 001 p.7) it also asks:
+ *   - the insurer's own terms: 会員個別規約 and 独自ポイント特約 where the insurer
+ *     has them published (terms.h) — here, because step 4 is where the insurer
+ *     is known for sure (the roster person step 3 found) and nothing is bound
+ *     before it; one checkbox each (agree_<version id>), all required: a
+ *     complete without one answers 200 with the form error and binds nothing.
+ *     Operator terms published since step 1 are listed too (the member has not
+ *     agreed to them yet). The consents to exactly the versions shown are
+ *     stored ("signup") in the binding's transaction;
+ *   - お知らせメールを受け取る (notify, ticked when the page first shows):
+ *     stored in accounts.notify in the same transaction.
+ *
  * Completing binds the person in one transaction:
  *   UPDATE accounts SET roster_id = ?, state = 'active', level = 2, …
  *   WHERE id = ? AND state = 'verified'
@@ -28,14 +40,20 @@
 #include "router.h"
 #include "session.h"
 #include "signup.h"
+#include "terms.h"
 #include "util.h"
+
+#define PREFIX	"Confirm.Terms"
 
 enum bind_result { BIND_OK, BIND_GONE, BIND_NOT_QUALIFIED };
 
 struct bind {
+	struct req	*r;
 	long long	 account_id;
 	const char	*today;
+	int		 notify;
 	int		 result;
+	int		 consents;	/* out: consents stored */
 };
 
 static int
@@ -71,6 +89,15 @@ bind_fn(void *arg)
 	}
 	b->result = n > 0 ? BIND_OK : BIND_GONE;
 	st = 0;
+	if (b->result != BIND_OK)
+		goto out;
+	if ((n = db_exec("UPDATE accounts SET notify = ? WHERE id = ?", "ii",
+	    (long long)b->notify, b->account_id)) < 0 ||
+	    (n = terms_record(b->r, b->account_id, PREFIX, "signup")) < 0) {
+		st = (int)n;
+		goto out;
+	}
+	b->consents = (int)n;
  out:
 	for (i = 0; i < 3; i++)
 		free(c[i]);
@@ -87,15 +114,19 @@ drop_match(long long account_id)
 	return n < 0 ? (int)n : 0;
 }
 
-/* Page data: the found person and the address being registered. */
+/*
+ * Page data: the found person, the address being registered and the terms to
+ * agree to (PREFIX). Returns 200, 303 → step 3 without a match, or 500/503.
+ */
 static int
 show(struct req *r)
 {
-	char	*c[4] = { NULL };
-	int	 st, i;
+	char		*c[5] = { NULL };
+	long long	 insurer = 0;
+	int		 st, i;
 
-	st = db_row(c, 4, "SELECT r.name_kana, r.birthdate,"
-	    " i.name, a.email FROM accounts a"
+	st = db_row(c, 5, "SELECT r.name_kana, r.birthdate,"
+	    " i.name, a.email, i.id FROM accounts a"
 	    " JOIN roster r ON r.id = a.match_roster_id"
 	    " JOIN insurers i ON i.id = r.insurer_id WHERE a.id = ?", "i",
 	    r->sess->account_id);
@@ -119,8 +150,13 @@ show(struct req *r)
 	}
 	req_set(r, "Confirm.Insurer", c[2]);
 	req_set(r, "Confirm.Email", c[3]);
-	for (i = 0; i < 4; i++)
+	if (c[4] != NULL)
+		insurer = strtoll(c[4], NULL, 10);
+	for (i = 0; i < 5; i++)
 		free(c[i]);
+	if ((st = terms_list(r, r->sess->account_id, insurer, TERMS_ALL,
+	    PREFIX)) < 0)
+		return req_db_error(r, st);
 	return 200;
 }
 
@@ -128,7 +164,7 @@ int
 page_signup_confirm(struct req *r)
 {
 	struct bind	 b;
-	const char	*action;
+	const char	*action, *v;
 	char		 today[ROSTER_DATE_LEN + 1];
 	long long	 id;
 	int		 st;
@@ -139,8 +175,10 @@ page_signup_confirm(struct req *r)
 		return req_redirect(r, "/login");
 	id = r->sess->account_id;
 	signup_page(r, "signup_confirm", 4, NULL);
-	if (strcmp(r->method, "POST") != 0)
+	if (strcmp(r->method, "POST") != 0) {
+		req_set(r, "Confirm.Notify", "1");	/* offered ticked */
 		return show(r);
+	}
 
 	action = req_param(r, "action");
 	if (action != NULL && strcmp(action, "back") == 0) {
@@ -151,8 +189,19 @@ page_signup_confirm(struct req *r)
 	if (action == NULL || strcmp(action, "complete") != 0)
 		return req_error(r, 400, "BadRequest");
 
-	roster_today(today);
 	memset(&b, 0, sizeof(b));
+	b.notify = (v = req_param(r, "notify")) != NULL && strcmp(v, "1") == 0;
+	if (b.notify)
+		req_set(r, "Confirm.Notify", "1");
+	/* The terms as the page shows them now: every box must be ticked. */
+	if ((st = show(r)) != 200)
+		return st;
+	if (!terms_form_check(r, PREFIX)) {
+		log_info("signup: step 4 sent without agreeing to the terms");
+		return 200;
+	}
+	roster_today(today);
+	b.r = r;
 	b.account_id = id;
 	b.today = today;
 	st = db_txn(bind_fn, &b);
@@ -180,6 +229,9 @@ page_signup_confirm(struct req *r)
 	if ((st = session_start(r, id)) != 0)
 		return req_db_error(r, st);
 	audit(r, "signup.complete", id);
+	if (b.consents > 0)
+		audit(r, "consent.signup", id);
+	audit(r, b.notify ? "notify.on" : "notify.off", id);
 	metrics_add(M_SIGNUP_COMPLETE, 1);
 	return req_redirect(r, "/signup/complete");
 }

@@ -45,6 +45,7 @@
 #include "entry.h"
 #include "insurer.h"
 #include "log.h"
+#include "maintenance.h"
 #include "normalize.h"
 #include "request.h"
 #include "roster.h"
@@ -337,6 +338,8 @@ insurer_for_form(struct req *r, const char *number, struct entry_ctx *ctx,
 	if (a->signed_entry_insurer != ins->id &&
 	    !entry_insurer_signup_allowed(r, ctx, ins))
 		return "signed_entry";
+	/* The insurer typed here is the member's: its maintenance notice. */
+	(void)maintenance_show(r, ins->id);
 	req_set(r, "Elig.Stage", "card");
 	req_set_int(r, "Elig.Pattern", ins->card_pattern);
 	req_set(r, "Elig.InsurerName", ins->name);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "lifecycle.h"
+#include "maintenance.h"
 #include "member.h"
 #include "request.h"
 #include "router.h"
@@ -203,6 +204,9 @@ page_top(struct req *r)
 		req_set(r, "Top.NewsMore", "1");
 	set_insurer(r, &m);
 	set_features(r, &m);
+	/* The insurer's maintenance notice (not for 未所属: no longer its member). */
+	if (!m.unaffiliated)
+		(void)maintenance_show(r, m.insurer_id);
 	member_free(&m);
 	return 200;
 }

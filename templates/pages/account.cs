@@ -31,6 +31,14 @@
     <div class="actions"><button class="button button--secondary" type="submit"><?cs var:L.Member.Account.NotifySave ?></button></div>
   </form>
 
+  <h2><?cs var:L.History.Account.LoginsTitle ?></h2>
+  <p class="muted"><?cs var:L.History.Account.LoginsText ?></p>
+  <ul class="link-list"><li><a href="/account/logins"><?cs var:L.History.Account.LoginsLink ?></a></li></ul>
+
+  <h2><?cs var:L.History.Account.ExportTitle ?></h2>
+  <p class="muted"><?cs var:L.History.Account.ExportText ?></p>
+  <ul class="link-list"><li><a href="/account/export"><?cs var:L.History.Account.ExportLink ?></a></li></ul>
+
   <h2><?cs var:L.Member.Account.WithdrawTitle ?></h2>
   <p class="muted"><?cs var:L.Member.Account.WithdrawText ?></p>
   <ul class="link-list"><li><a href="/account/withdraw"><?cs var:L.Member.Account.Withdraw ?></a></li></ul>

@@ -62,6 +62,7 @@
   <ul class="link-list">
     <li><a href="/inquiry/new?category=login_id"><?cs var:L.Login.ForgotId ?></a></li>
     <li><a href="/password/forgot"><?cs var:L.Login.ForgotPassword ?></a></li>
+    <li><a href="/help/login" id="login-help"><?cs var:L.Help.Login.Link ?></a></li>
   </ul>
   <?cs if:Captcha.Challenge || Captcha.Provider ?><p class="muted"><?cs var:L.Login.CaptchaNote ?></p><?cs /if ?>
 </section>

@@ -1,4 +1,6 @@
-<?cs # /signup/confirm — step 4 (src/pages/signup_confirm.c). ?>
+<?cs # /signup/confirm — step 4 (src/pages/signup_confirm.c): the person found,
+  the insurer's terms (where it has them) and the notification-mail opt-in. ?>
+<?cs include:"terms_checks.cs" ?>
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Signup.Confirm.Title ?></h1>
@@ -12,9 +14,24 @@
   <p class="field__hint"><?cs var:L.Signup.Confirm.Note ?></p>
   <form method="post" action="/signup/confirm">
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <?cs if:subcount(Confirm.Terms) > 0 ?>
+    <fieldset class="field consent" id="confirm-terms">
+      <legend class="field__label"><?cs var:L.Signup.Confirm.TermsTitle ?></legend>
+      <p class="field__hint"><?cs var:L.Signup.Confirm.TermsLead ?></p>
+      <?cs call:terms_checks(Confirm.Terms) ?>
+    </fieldset>
+    <?cs /if ?>
+    <fieldset class="field">
+      <legend class="field__label"><?cs var:L.Signup.Confirm.NotifyTitle ?></legend>
+      <div class="check">
+        <input type="checkbox" id="notify" name="notify" value="1"<?cs if:Confirm.Notify ?> checked<?cs /if ?> aria-describedby="notify-hint">
+        <label for="notify"><?cs var:L.Signup.Confirm.Notify ?></label>
+      </div>
+      <p class="field__hint" id="notify-hint"><?cs var:L.Signup.Confirm.NotifyHint ?></p>
+    </fieldset>
     <div class="actions">
       <button class="button" type="submit" name="action" value="complete"><?cs var:L.Signup.Confirm.Complete ?></button>
-      <button class="button button--secondary" type="submit" name="action" value="back"><?cs var:L.Signup.Confirm.Back ?></button>
+      <button class="button button--secondary" type="submit" name="action" value="back" formnovalidate><?cs var:L.Signup.Confirm.Back ?></button>
     </div>
   </form>
 </section>

@@ -12,6 +12,12 @@
  * strings (no fixed buffer) and compares them whole, so a POST is never
  * accepted from an origin that is not exactly this site's (http://site.example
  * .evil, a longer port, a userinfo prefix…).
+ *
+ * The whole input is also a multipart body for the one-click unsubscribe
+ * check (header_oneclick_multipart): it may say yes only when the body holds
+ * name="List-Unsubscribe" with One-Click after it, never reads past the input
+ * (the copy is exactly size bytes, under ASan), and finds a well-formed part
+ * appended to any input.
  */
 #include "autoconf.h"
 
@@ -80,6 +86,31 @@ ref_origin(const char *origin, const char *referer, const char *host, int https,
 	return ok;
 }
 
+static void
+check_oneclick(const uint8_t *data, size_t size)
+{
+	static const char	 part[] = "\r\n--b\r\nContent-Disposition: form-data;"
+	    " name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b--\r\n";
+	char			*copy;
+	int			 yes;
+
+	copy = xmalloc(size > 0 ? size : 1);
+	memcpy(copy, data, size);
+	yes = header_oneclick_multipart(copy, size);
+	FUZZ_ASSERT(yes == 0 || yes == 1);
+	if (yes)
+		FUZZ_ASSERT(memmem(copy, size, "name=\"List-Unsubscribe\"", 23) !=
+		    NULL && memmem(copy, size, "One-Click", 9) != NULL);
+	free(copy);
+	/* Whatever came before, a proper part after it is found. */
+	copy = xmalloc(size + sizeof(part));
+	memcpy(copy, data, size);
+	memcpy(copy + size, part, sizeof(part));
+	FUZZ_ASSERT(header_oneclick_multipart(copy, size + sizeof(part) - 1) == 1 ||
+	    memmem(copy, size, "name=\"List-Unsubscribe\"", 23) != NULL);
+	free(copy);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -97,6 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f[i] = NULL;
 		}
 
+	check_oneclick(data, size);
 	lang = header_pick_lang(f[0], f[1]);
 	FUZZ_ASSERT(strcmp(lang, "ja") == 0 || strcmp(lang, "en") == 0);
 	FUZZ_ASSERT(strcmp(lang, ref_lang(f[0], f[1])) == 0);

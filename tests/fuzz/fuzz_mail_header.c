@@ -8,6 +8,14 @@
  * most 75 characters, one per line, and decoding them gives back the input with
  * its control characters turned into spaces, never cutting a well-formed UTF-8
  * character between two words.
+ *
+ * The same input as a one-click unsubscribe URL (mail_list_unsubscribe): either
+ * refused (NULL), or exactly the two header lines "List-Unsubscribe: <URL>" and
+ * "List-Unsubscribe-Post: List-Unsubscribe=One-Click", each ending in its only
+ * CRLF, with the URL as given: an http(s) URL with a host, at most 300
+ * characters of printable ASCII without space, '<', '>', '"', '\\' or ','
+ * (which could end the bracket or split the list), and accepted whenever it is
+ * one.
  */
 #include "autoconf.h"
 
@@ -75,6 +83,52 @@ cut_inside(const unsigned char *s, size_t n, const unsigned char *next,
 	    (next[0] & 0xc0) == 0x80;
 }
 
+/* The reference: is s a URL mail_list_unsubscribe must accept? */
+static int
+url_ok(const char *s)
+{
+	const char	*p, *host;
+	size_t		 n = strlen(s);
+
+	if (n > 300)
+		return 0;
+	if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else
+		return 0;
+	if (*host == '\0' || *host == '/')
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    *p == '<' || *p == '>' || *p == '"' || *p == '\\' || *p == ',')
+			return 0;
+	return 1;
+}
+
+static void
+check_list_unsubscribe(const char *s)
+{
+	static const char	 post[] =
+	    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+	char			*h, *want;
+
+	h = mail_list_unsubscribe(s);
+	if (h == NULL) {
+		FUZZ_ASSERT(!url_ok(s));
+		return;
+	}
+	FUZZ_ASSERT(url_ok(s));
+	want = xasprintf("List-Unsubscribe: <%s>\r\n%s", s, post);
+	FUZZ_ASSERT(strcmp(h, want) == 0);
+	/* Two lines, no bare CR or LF anywhere. */
+	FUZZ_ASSERT(strchr(h, '\n') == strstr(h, "\r\n") + 1);
+	FUZZ_ASSERT(strstr(h, "\r\n") + 2 == strstr(h, post));
+	free(want);
+	free(h);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -92,6 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if ((unsigned char)want[i] >= 0x80)
 			plain = 0;
 	}
+	check_list_unsubscribe(s);
 	r = mail_encode_header(s);
 	FUZZ_ASSERT(r != NULL);
 

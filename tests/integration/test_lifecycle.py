@@ -328,6 +328,7 @@ def erase_checks(stack, aid, email, person, later=()):
     assert not pw.startswith("$argon2")
     for table, where in (("sessions", f"account_id = {aid}"),
                          ("tokens", f"account_id = {aid}"),
+                         ("login_history", f"account_id = {aid}"),
                          ("reset_requests", f"email = '{email}'"),
                          ("inquiries", f"account_id = {aid} OR email = '{email}'"
                           f" OR body LIKE '%{person['pid']}%'")):

@@ -33,7 +33,7 @@ def token_paths():
                  "/deletion/confirm/{}", "/deletion/confirm/{}/",
                  "/captcha/{}", "//users/{}/activate", "/users/{}/activate/",
                  "/users/{}/activate%20", "/users/{}/activate.", "/users/{}",
-                 "/password/reset/{}/"):
+                 "/password/reset/{}/", "/unsubscribe/{}"):
         t = secrets.token_urlsafe(32)
         out.append((tmpl.format(t), t))
     sig = secrets.token_hex(32)

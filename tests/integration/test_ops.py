@@ -496,14 +496,17 @@ def test_syslog_carries_levels_and_request_ids(stack):
     rx.bind(sock)
     os.chmod(sock, 0o666)
     rx.settimeout(0.2)
-    olddev = os.path.join(d, "olddev")
-    os.mkdir(olddev)
-    script = ('mount --bind /dev "$2" && mount -t tmpfs -o mode=755 tmpfs /dev && '
-              'for n in null zero urandom random full; do '
-              'touch /dev/$n && mount --bind "$2/$n" /dev/$n || exit 1; done && '
-              'touch /dev/log && mount --bind "$1" /dev/log && shift 2 && exec "$@"')
-    wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
-               "sh", sock, olddev]
+    # The namespace keeps the propagation of its mounts as they are (a chroot,
+    # where / is not a mount point, refuses to change it for /) and makes /dev
+    # alone private before covering it, so nothing done here reaches the host.
+    nodes = " && ".join(f"mknod -m 666 /dev/{n} c 1 {minor}" for n, minor in
+                        (("null", 3), ("zero", 5), ("full", 7), ("random", 8),
+                         ("urandom", 9)))
+    script = ('mount --make-rprivate /dev && mount -t tmpfs -o mode=755 tmpfs /dev && '
+              + nodes + ' && touch /dev/log && mount --bind "$1" /dev/log && shift && '
+              'exec "$@"')
+    wrapper = ["unshare", "--mount", "--propagation", "unchanged", "sh", "-c", script,
+               "sh", sock]
     fe = stack.frontend(config={"Server.Syslog": "1"}, wrapper=wrapper)
     got = []
 

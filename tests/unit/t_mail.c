@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "crypto.h"
+#include "notify_mail.h"
 #include "outbox.h"
 #include "util.h"
 
@@ -269,6 +270,76 @@ START_TEST(message_id_is_stable_per_row)
 }
 END_TEST
 
+/*
+ * k = hmac.new(bytes.fromhex("11" * 32), b"kenpo unsubscribe v1", sha256).digest()
+ * base64url(hmac.new(k, b"42|hanako@example.jp", sha256).digest()), no padding
+ */
+START_TEST(unsubscribe_token)
+{
+	HDF		*hdf = NULL;
+	char		 t[NOTIFY_TOKEN_MAX], mac[NOTIFY_TOKEN_MAX];
+	long long	 id;
+	size_t		 i;
+	static const char *const bad[] = {
+		"", ".", "42", "42.", ".Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+		"042.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+		"-42.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+		"4x2.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+		"42.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9w",
+		"42.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wIA",
+		"42.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9w=",
+		"42.Ulwh+zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+		"99999999999999999999.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+		"9223372036854775808.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+	};
+
+	ck_assert_int_eq(crypto_init(), 0);
+	ck_assert(hdf_init(&hdf) == STATUS_OK);
+	hdf_set_value(hdf, "Security.Secret",
+	    "1111111111111111111111111111111111111111111111111111111111111111");
+	config_set(hdf);
+
+	ck_assert_int_eq(notify_token(42, "hanako@example.jp", t), 0);
+	ck_assert_str_eq(t, "42.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI");
+	ck_assert_int_eq(notify_token_parse(t, &id, mac), 0);
+	ck_assert_int_eq(id, 42);
+	ck_assert_int_eq(notify_token_check(id, "hanako@example.jp", mac), 1);
+	/* Another address (changed since the mail), another account: refused. */
+	ck_assert_int_eq(notify_token_check(id, "other@example.jp", mac), 0);
+	ck_assert_int_eq(notify_token_check(43, "hanako@example.jp", mac), 0);
+	ck_assert_int_eq(notify_token(42, "other@example.jp", t), 0);
+	ck_assert_str_eq(t, "42.Mcu-leqApEqReBKvZUmG2E6xYVWeMxV3ok59bIdo1zs");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(notify_token_parse(bad[i], &id, mac) == -1, "%s", bad[i]);
+	ck_assert_int_eq(notify_token_parse(
+	    "9223372036854775807.Ulwh_zRozxe2CTDyzsA7DDAxBKWuEWI41cZhIt_Y9wI",
+	    &id, mac), 0);
+	ck_assert_int_eq(notify_token_parse(NULL, &id, mac), -1);
+}
+END_TEST
+
+START_TEST(list_unsubscribe_headers)
+{
+	char	*h;
+	size_t	 i;
+	static const char *const bad[] = {
+		"", "https://", "http:///x", "ftp://h/x", "mailto:u@h",
+		"https://h/a b", "https://h/a<b", "https://h/a>b", "https://h/a,b",
+		"https://h/a\"b", "https://h/a\\b", "https://h/a\r\nBcc: x",
+		"https://h/\x7f", "https://h/\xe3\x81\x82",
+	};
+
+	h = mail_list_unsubscribe("https://kenpo.example.jp/unsubscribe/1.abc");
+	ck_assert_str_eq(h, "List-Unsubscribe: "
+	    "<https://kenpo.example.jp/unsubscribe/1.abc>\r\n"
+	    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+	free(h);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(mail_list_unsubscribe(bad[i]) == NULL, "%s", bad[i]);
+	ck_assert_ptr_null(mail_list_unsubscribe(NULL));
+}
+END_TEST
+
 static Suite *
 mail_suite(void)
 {
@@ -284,6 +355,8 @@ mail_suite(void)
 	tcase_add_test(tc, invalid_utf8_does_not_crash);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tm, message_id_is_stable_per_row);
+	tcase_add_test(tm, unsubscribe_token);
+	tcase_add_test(tc, list_unsubscribe_headers);
 	suite_add_tcase(s, tm);
 	return s;
 }
