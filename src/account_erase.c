@@ -1,7 +1,8 @@
 /*
  * account_erase.c — remove an account's personal data and keep its row as a
- * tombstone (SPEC §6): used by the 100-day rule (lifecycle.c) and meant for
- * deletion on request.
+ * tombstone (SPEC §6): the one mechanism of the 100-day rule (lifecycle.c),
+ * of deletion by the member or the office (account_delete.c) and of approved
+ * deletion requests (deletion.c).
  *
  * What goes, in the caller's transaction:
  *  - the address: replaced by "closed+<id>@invalid" — no address anyone can
@@ -18,7 +19,7 @@
  *    about the member), and password-reset requests for it;
  *  - inquiries sent from the account or the address: kept as numbered records
  *    (category, status, dates: the office's statistics) with address, name,
- *    text and answer emptied and account_id cleared (as kenpoctl account delete);
+ *    text and answer emptied and account_id cleared;
  *  - audit rows of the account keep event and time, lose account id and client
  *    address;
  *  - the client addresses the account used (its sessions' and audit rows'):
@@ -29,7 +30,10 @@
  *  - addresses the account was changing to (e-mail change tokens): the outbox
  *    rows to them; and any outbox row whose text holds the address (the
  *    support office's copy of an inquiry, a notice to a former address);
- *  - deletion requests (sql/0008) she filed: their contact address.
+ *  - deletion requests (sql/0008) she filed: their contact address;
+ *  - the record of which announcements were mailed to her (announcement_mails).
+ * Consents (which terms version, when) stay with the tombstone's number: they
+ * name nobody once the account is erased, and show what was agreed to.
  * What stays: the row's id, state, level, insurer, lost_on and the timestamps —
  * nothing that names or reaches a person.
  */
@@ -145,6 +149,8 @@ account_erase(long long id, const char *state)
 	if ((n = db_exec("DELETE FROM sessions WHERE account_id = ?", "i", id)) < 0 ||
 	    (n = db_exec("DELETE FROM tokens WHERE account_id = ?", "i", id)) < 0 ||
 	    (n = db_exec("DELETE FROM login_history WHERE account_id = ?", "i",
+	    id)) < 0 ||
+	    (n = db_exec("DELETE FROM announcement_mails WHERE account_id = ?", "i",
 	    id)) < 0 ||
 	    (n = db_exec("DELETE FROM outbox WHERE to_addr = ?", "s", email)) < 0 ||
 	    (n = db_exec("DELETE FROM reset_requests WHERE email = ?", "s",
