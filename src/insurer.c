@@ -39,8 +39,8 @@ insurer_number_valid(const char *s)
 
 #define INSURER_COLS \
 	"id, number, name, adopted, card_pattern, points_name, terms_url, " \
-	"entry_secret, signed_entry_required"
-#define INSURER_NCOLS	9
+	"entry_secret, signed_entry_required, insurer_id_only"
+#define INSURER_NCOLS	10
 
 /* Move a db_row result into *out (takes ownership of the strings). */
 static void
@@ -55,6 +55,7 @@ insurer_fill(char **col, struct insurer *out)
 	out->terms_url = col[6];
 	out->entry_secret = col[7];
 	out->signed_entry_required = atoi(col[8]);
+	out->insurer_id_only = atoi(col[9]);
 	col[2] = col[5] = col[6] = col[7] = NULL;
 }
 

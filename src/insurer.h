@@ -31,6 +31,8 @@ struct insurer {
 	char		*terms_url;
 	char		*entry_secret;		/* 64 hex chars, or NULL */
 	int		 signed_entry_required;
+	int		 insurer_id_only;	/* signup may finish with the insurer
+						 * number alone (団体ID認証, level 1) */
 };
 
 /*

@@ -180,8 +180,9 @@ signup_step_path(struct req *r, const char **path)
 	if (strcmp(r->sess->state, "pending") == 0)
 		*path = "/signup/sent";
 	else if (strcmp(r->sess->state, "verified") == 0) {
-		st = db_int(&match, "SELECT match_roster_id IS NOT NULL FROM accounts"
-		    " WHERE id = ?", "i", r->sess->account_id);
+		st = db_int(&match, "SELECT match_roster_id IS NOT NULL OR"
+		    " match_insurer_only = 1 FROM accounts WHERE id = ?", "i",
+		    r->sess->account_id);
 		if (st < 0)
 			return st;
 		*path = match ? "/signup/confirm" : "/signup/eligibility";

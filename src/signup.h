@@ -7,7 +7,8 @@
  * The states (accounts.state) and where each continues:
  *   pending    step 1 done, address not yet proven        → /signup/sent
  *   verified   address proven (link or code)               → /signup/eligibility,
- *              or /signup/confirm once step 3 stored a match (match_roster_id)
+ *              or /signup/confirm once step 3 stored a match (match_roster_id,
+ *              or match_insurer_only: finish with the insurer number alone)
  *   active     roster person bound                         → /top
  * Every transition is one UPDATE guarded by the state it leaves, and every page
  * sends a request in another state to that state's page, so steps can be neither

@@ -165,8 +165,15 @@
 	var submit = byId('elig-submit'), nextHint = byId('next-hint');
 	var insurerName = byId('insurer-name'), hint = byId('pattern-hint');
 	var url = form.getAttribute('data-pattern-url'), asked = '';
+	var insurerOnly = byId('insurer-only');
 
-	function apply(p, number, name) {
+	function apply(p, number, name, idOnly) {
+		if (insurerOnly) {
+			insurerOnly.hidden = !(p > 0 && idOnly);
+			each(insurerOnly.querySelectorAll('button'), function (b) {
+				b.disabled = insurerOnly.hidden;
+			});
+		}
 		boxes.hidden = p === 0;
 		boxes.setAttribute('data-pattern', String(p));
 		each(boxes.querySelectorAll('[data-patterns]'), function (el) {
@@ -212,9 +219,9 @@
 			if (digits !== asked)
 				return;	/* typed on meanwhile */
 			if (j && j.ok)
-				apply(j.pattern, j.number, j.name);
+				apply(j.pattern, j.number, j.name, j.insurer_id_only);
 			else
-				apply(0, '', '');
+				apply(0, '', '', false);
 		}).catch(function () {
 			/* No answer: the server redraws the form on 次へ. */
 		});

@@ -6,14 +6,17 @@
  *   insurer list
  *   insurer update NUMBER [--name N] [--pattern P] [--adopted|--not-adopted]
  *       [--points-name N] [--terms-url U]
- *       [--require-signed-entry|--no-require-signed-entry] [--force]
+ *       [--require-signed-entry|--no-require-signed-entry]
+ *       [--insurer-id-only on|off] [--force]
  *   insurer allow NUMBER CIDR       add an IP allowlist entry (login CAPTCHA)
  *   insurer disallow NUMBER CIDR    remove one
  *   insurer secret NUMBER           new entry-link secret, printed once
  *   insurer maintenance ...         the maintenance notice (insurer_maintenance.c)
  *
  * NUMBER is the 8-digit insurer number; one with a wrong check digit is refused
- * (exit 1). An empty --points-name or --terms-url clears it.
+ * (exit 1). An empty --points-name or --terms-url clears it. --insurer-id-only on
+ * lets the insurer's members finish web signup with the insurer number alone
+ * (団体ID認証, level 1; 本人確認 later from the member area, SPEC §5).
  */
 #include "autoconf.h"
 
@@ -34,7 +37,8 @@
 #define USAGE_LIST	"insurer list"
 #define USAGE_UPDATE	"insurer update NUMBER [--name N] [--pattern 1-4] " \
 	"[--adopted|--not-adopted] [--points-name N] [--terms-url URL] " \
-	"[--require-signed-entry|--no-require-signed-entry] [--force]"
+	"[--require-signed-entry|--no-require-signed-entry] " \
+	"[--insurer-id-only on|off] [--force]"
 #define USAGE_ALLOW	"insurer allow NUMBER CIDR"
 #define USAGE_DISALLOW	"insurer disallow NUMBER CIDR"
 #define USAGE_SECRET	"insurer secret NUMBER"
@@ -136,6 +140,17 @@ pattern_arg(const char *s)
 	return (int)p;
 }
 
+/* "on" 1, "off" 0, anything else -1. */
+static int
+on_off_arg(const char *s)
+{
+	if (strcmp(s, "on") == 0)
+		return 1;
+	if (strcmp(s, "off") == 0)
+		return 0;
+	return -1;
+}
+
 /* Print one insurer as a record, with its allowlist and roster counts. */
 static int
 show_insurer(const struct insurer *ins)
@@ -177,6 +192,7 @@ show_insurer(const struct insurer *ins)
 	ctl_rec_bool("entry_secret_set", ins->entry_secret != NULL &&
 	    ins->entry_secret[0] != '\0');
 	ctl_rec_bool("require_signed_entry", ins->signed_entry_required);
+	ctl_rec_bool("insurer_id_only", ins->insurer_id_only);
 	ctl_rec_str("allowlist", cidrs.len > 0 ? cidrs.data : NULL);
 	ctl_rec_int("roster_persons", persons);
 	ctl_rec_int("roster_bound", bound);
@@ -260,7 +276,8 @@ cmd_list(int argc, char **argv)
 		return ctl_usage(USAGE_LIST, NULL);
 	if ((r = db_query(&res, "SELECT i.number, i.name, i.adopted, i.card_pattern,"
 	    " i.signed_entry_required,"
-	    " (SELECT COUNT(*) FROM roster r WHERE r.insurer_id = i.id)"
+	    " (SELECT COUNT(*) FROM roster r WHERE r.insurer_id = i.id),"
+	    " i.insurer_id_only"
 	    " FROM insurers i ORDER BY i.number", "")) < 0)
 		return ctl_db_error(r, "insurer list");
 	ctl_list_begin();
@@ -271,6 +288,7 @@ cmd_list(int argc, char **argv)
 		ctl_rec_bool("adopted", db_res_int(res, 2) != 0);
 		ctl_rec_int("card_pattern", db_res_int(res, 3));
 		ctl_rec_bool("require_signed_entry", db_res_int(res, 4) != 0);
+		ctl_rec_bool("insurer_id_only", db_res_int(res, 6) != 0);
 		ctl_rec_int("roster_persons", db_res_int(res, 5));
 		ctl_rec_end();
 	}
@@ -298,12 +316,14 @@ cmd_update(int argc, char **argv)
 		{ "terms-url",			required_argument, NULL, 'u' },
 		{ "require-signed-entry",	no_argument,	   NULL, 's' },
 		{ "no-require-signed-entry",	no_argument,	   NULL, 'S' },
+		{ "insurer-id-only",		required_argument, NULL, 'i' },
 		{ "force",			no_argument,	   NULL, 'f' },
 		{ NULL,				0,		   NULL, 0 }
 	};
 	struct insurer	 ins;
 	const char	*name = NULL, *points = NULL, *url = NULL;
 	int		 ch, r, pattern = 0, adopted = -1, signed_req = -1, force = 0;
+	int		 id_only = -1;
 	int		 set_points = 0, set_url = 0;
 	long long	 n, persons = 0;
 
@@ -335,6 +355,11 @@ cmd_update(int argc, char **argv)
 		case 'S':
 			signed_req = ch == 's';
 			break;
+		case 'i':
+			if ((id_only = on_off_arg(optarg)) == -1)
+				return ctl_usage(USAGE_UPDATE,
+				    "--insurer-id-only is on or off");
+			break;
 		case 'f':
 			force = 1;
 			break;
@@ -345,7 +370,7 @@ cmd_update(int argc, char **argv)
 	if (argc - optind != 1)
 		return ctl_usage(USAGE_UPDATE, NULL);
 	if (name == NULL && pattern == 0 && adopted == -1 && signed_req == -1 &&
-	    !set_points && !set_url)
+	    id_only == -1 && !set_points && !set_url)
 		return ctl_usage(USAGE_UPDATE, "nothing to update");
 	if (name != NULL && !name_ok(name, 0))
 		return ctl_refuse("insurer update: the name must be 1 to 100 "
@@ -390,14 +415,16 @@ cmd_update(int argc, char **argv)
 	    " adopted = IF(? = 1, ?, adopted),"
 	    " points_name = IF(? = 1, ?, points_name),"
 	    " terms_url = IF(? = 1, ?, terms_url),"
-	    " signed_entry_required = IF(? = 1, ?, signed_entry_required)"
-	    " WHERE id = ?", "isiiiiisisiii",
+	    " signed_entry_required = IF(? = 1, ?, signed_entry_required),"
+	    " insurer_id_only = IF(? = 1, ?, insurer_id_only)"
+	    " WHERE id = ?", "isiiiiisisiiiii",
 	    (long long)(name != NULL), name,
 	    (long long)(pattern != 0), (long long)pattern,
 	    (long long)(adopted != -1), (long long)(adopted == 1),
 	    (long long)set_points, set_points && *points != '\0' ? points : NULL,
 	    (long long)set_url, set_url && *url != '\0' ? url : NULL,
 	    (long long)(signed_req != -1), (long long)(signed_req == 1),
+	    (long long)(id_only != -1), (long long)(id_only == 1),
 	    ins.id);
 	if (n < 0) {
 		r = ctl_db_error((int)n, "insurer update");

@@ -2,7 +2,8 @@
  * GET /account[?done=WHAT] — the account settings hub (SPEC §6): the login ID
  * (the address) with a pending change if one waits for its confirmation link,
  * the notification-mail opt-in (its form posts to /account/notify), and links
- * to change the address or the password and to withdraw. done names the change
+ * to change the address or the password and to withdraw, the verification level
+ * with 本人確認 (/account/verify) for a 団体ID認証 account. done names the change
  * that just succeeded (one of a fixed list; anything else is ignored), shown as
  * a notice. Returns 200, or 500/503.
  */
@@ -39,6 +40,11 @@ page_account(struct req *r)
 	req_set(r, "Account.Email", m.email);
 	if (m.notify)
 		req_set(r, "Account.Notify", "1");
+	/* The verification level, and 本人確認 for a 団体ID認証 account. */
+	snprintf(key, sizeof(key), "Top.Levels.%d", m.level);
+	req_set(r, "Account.LevelText", req_text(r, key));
+	if (m.level < 2 && m.name_kana == NULL && !m.unaffiliated)
+		req_set(r, "Account.CanVerify", "1");
 	st = db_row(&pending, 1, "SELECT data FROM tokens WHERE account_id = ?"
 	    " AND purpose = 'email_change' AND used_at IS NULL"
 	    " AND superseded_at IS NULL AND expires_at > NOW(6)"

@@ -76,6 +76,7 @@ struct step1 {
 	long long	 account_id;
 	long long	 token_id;
 	int		 created;
+	int		 consents;	/* consent rows stored */
 	char		 state[16];
 };
 
@@ -117,10 +118,13 @@ step1_fn(void *arg)
 		s->created = 1;
 		snprintf(s->state, sizeof(s->state), "pending");
 		if ((st = terms_record_global(s->account_id, "service",
-		    s->shown_terms)) < 0 ||
-		    (st = terms_record_global(s->account_id, "privacy",
+		    s->shown_terms)) < 0)
+			goto out;
+		s->consents = st;
+		if ((st = terms_record_global(s->account_id, "privacy",
 		    s->shown_privacy)) < 0)
 			goto out;
+		s->consents += st;
 		if ((st = signup_token_issue(s->account_id, s->hash, 0, 0, &tok)) != 0 ||
 		    (st = signup_mail_activate(s->email, s->lang, &tok, 0)) != 0)
 			goto out;
@@ -293,7 +297,9 @@ page_signup(struct req *r)
 	snprintf(c.email, sizeof(c.email), "%s", email);
 	signup_cookie_put(r, &c);
 	audit(r, s.created ? "signup.start" : "signup.repeat", s.account_id);
-	if (s.created)
+	/* Audited only when a consent was stored (before the operator publishes
+	 * a version, step 1 links the configured URLs and stores none). */
+	if (s.created && s.consents > 0)
 		audit(r, "consent.signup", s.account_id);
 	st = req_redirect(r, "/signup/sent");
  out:

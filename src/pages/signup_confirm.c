@@ -24,6 +24,15 @@
  * the "checked before with another address" outcome. The person must still be
  * qualified (the roster may have changed since step 3). Success starts a new
  * session (privilege change) and answers 303 → /signup/complete.
+ *
+ * 団体ID認証 (SPEC §5): when step 3 chose to finish with the insurer number
+ * alone (accounts.match_insurer_only), the page shows the insurer instead of a
+ * person, with the same terms and opt-in, and completing makes the account
+ * active at level 1 bound to no roster person (本人確認 later at
+ * /account/verify), in the same transaction as the consents; audited
+ * signup.complete_insurer_only. The insurer must still allow it (adopted,
+ * insurer_id_only): if the operator turned it off meanwhile, the choice is
+ * dropped and step 3 says so (outcome insurer_only_off).
  */
 #include "autoconf.h"
 
@@ -45,12 +54,13 @@
 
 #define PREFIX	"Confirm.Terms"
 
-enum bind_result { BIND_OK, BIND_GONE, BIND_NOT_QUALIFIED };
+enum bind_result { BIND_OK, BIND_GONE, BIND_NOT_QUALIFIED, BIND_INSURER_OFF };
 
 struct bind {
 	struct req	*r;
 	long long	 account_id;
 	const char	*today;
+	int		 insurer_only;	/* step 3 chose the insurer number alone */
 	int		 notify;
 	int		 result;
 	int		 consents;	/* out: consents stored */
@@ -65,6 +75,24 @@ bind_fn(void *arg)
 	int		 st, i;
 
 	b->result = BIND_GONE;
+	if (b->insurer_only) {
+		n = db_exec("UPDATE accounts a JOIN insurers i ON i.id = a.insurer_id"
+		    " SET a.state = 'active', a.level = GREATEST(a.level, 1),"
+		    " a.activated_at = NOW(6), a.match_insurer_only = 0,"
+		    " a.match_at = NULL"
+		    " WHERE a.id = ? AND a.state = 'verified'"
+		    " AND a.match_insurer_only = 1 AND a.roster_id IS NULL"
+		    " AND i.adopted = 1 AND i.insurer_id_only = 1", "i",
+		    b->account_id);
+		if (n < 0)
+			return (int)n;
+		/* Not done: completed in another tab, or the setting is off. */
+		b->result = n > 0 ? BIND_OK : BIND_INSURER_OFF;
+		st = 0;
+		if (b->result != BIND_OK)
+			goto out;
+		goto record;
+	}
 	st = db_row(c, 3, "SELECT r.id, r.insurer_id,"
 	    " r.qualified_from <= ? AND (r.qualified_until IS NULL OR"
 	    "  r.qualified_until > ?)"
@@ -91,6 +119,7 @@ bind_fn(void *arg)
 	st = 0;
 	if (b->result != BIND_OK)
 		goto out;
+ record:
 	if ((n = db_exec("UPDATE accounts SET notify = ? WHERE id = ?", "ii",
 	    (long long)b->notify, b->account_id)) < 0 ||
 	    (n = terms_record(b->r, b->account_id, PREFIX, "signup")) < 0) {
@@ -109,8 +138,9 @@ drop_match(long long account_id)
 {
 	long long	 n;
 
-	n = db_exec("UPDATE accounts SET match_roster_id = NULL, match_at = NULL"
-	    " WHERE id = ? AND state = 'verified'", "i", account_id);
+	n = db_exec("UPDATE accounts SET match_roster_id = NULL, match_at = NULL,"
+	    " match_insurer_only = 0 WHERE id = ? AND state = 'verified'", "i",
+	    account_id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -121,19 +151,23 @@ drop_match(long long account_id)
 static int
 show(struct req *r)
 {
-	char		*c[5] = { NULL };
+	char		*c[6] = { NULL };
 	long long	 insurer = 0;
 	int		 st, i;
 
-	st = db_row(c, 5, "SELECT r.name_kana, r.birthdate,"
-	    " i.name, a.email, i.id FROM accounts a"
-	    " JOIN roster r ON r.id = a.match_roster_id"
-	    " JOIN insurers i ON i.id = r.insurer_id WHERE a.id = ?", "i",
-	    r->sess->account_id);
+	/* The person of step 3's match, or (match_insurer_only) the insurer alone. */
+	st = db_row(c, 6, "SELECT r.name_kana, r.birthdate,"
+	    " i.name, a.email, i.id, r.id IS NULL FROM accounts a"
+	    " LEFT JOIN roster r ON r.id = a.match_roster_id"
+	    " JOIN insurers i ON i.id = IF(r.id IS NULL, a.insurer_id, r.insurer_id)"
+	    " WHERE a.id = ? AND (r.id IS NOT NULL OR a.match_insurer_only = 1)",
+	    "i", r->sess->account_id);
 	if (st < 0)
 		return req_db_error(r, st);
 	if (st == 0)
 		return req_redirect(r, "/signup/eligibility");
+	if (c[5] != NULL && strcmp(c[5], "1") == 0)
+		req_set(r, "Confirm.InsurerOnly", "1");
 	req_set(r, "Confirm.Name", c[0]);
 	if (c[1] != NULL && strlen(c[1]) == 10) {
 		/* 1960-01-01 → 1960年1月1日 (no leading zeros, as people write it);
@@ -152,7 +186,7 @@ show(struct req *r)
 	req_set(r, "Confirm.Email", c[3]);
 	if (c[4] != NULL)
 		insurer = strtoll(c[4], NULL, 10);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		free(c[i]);
 	if ((st = terms_list(r, r->sess->account_id, insurer, TERMS_ALL,
 	    PREFIX)) < 0)
@@ -201,6 +235,7 @@ page_signup_confirm(struct req *r)
 		return 200;
 	}
 	roster_today(today);
+	b.insurer_only = hdf_get_int_value(r->hdf, "Confirm.InsurerOnly", 0);
 	b.r = r;
 	b.account_id = id;
 	b.today = today;
@@ -218,6 +253,18 @@ page_signup_confirm(struct req *r)
 			return req_db_error(r, st);
 		return req_redirect(r, "/signup/eligibility?outcome=not_qualified");
 	}
+	if (b.result == BIND_INSURER_OFF) {
+		/* Completed in another tab, or the operator turned it off. */
+		if ((st = session_refresh(r)) < 0)
+			return req_db_error(r, st);
+		if (r->sess != NULL && r->sess->state != NULL &&
+		    strcmp(r->sess->state, "verified") != 0)
+			return signup_route(r, "/signup/confirm");
+		if ((st = drop_match(id)) < 0)
+			return req_db_error(r, st);
+		return req_redirect(r,
+		    "/signup/eligibility?outcome=insurer_only_off");
+	}
 	if (b.result != BIND_OK) {
 		/* Completed or cancelled meanwhile (another tab): go where it is. */
 		if ((st = session_refresh(r)) < 0)
@@ -228,7 +275,8 @@ page_signup_confirm(struct req *r)
 	}
 	if ((st = session_start(r, id)) != 0)
 		return req_db_error(r, st);
-	audit(r, "signup.complete", id);
+	audit(r, b.insurer_only ? "signup.complete_insurer_only" :
+	    "signup.complete", id);
 	if (b.consents > 0)
 		audit(r, "consent.signup", id);
 	audit(r, b.notify ? "notify.on" : "notify.off", id);

@@ -5,7 +5,9 @@
  * Only for a verified account's session (the one that is on step 3); anything
  * else gets 403. It answers about the one number asked, never a list, and only
  * what the step-3 page itself would show after 次へ:
- *   {"ok":true,"number":"06139992","pattern":4,"name":"デモ健康保険組合"}
+ *   {"ok":true,"number":"06139992","pattern":4,"name":"デモ健康保険組合",
+ *    "insurer_id_only":false}
+ * (insurer_id_only: the page offers to finish with the insurer number alone)
  *   {"ok":false,"reason":"format"|"check_digit"|"unknown"|"not_adopted"}
  * Signed-entry requirements are left to the POST (the page explains them).
  */
@@ -83,7 +85,8 @@ page_signup_pattern(struct req *r)
 	buf_printf(&r->body, "{\"ok\":true,\"number\":\"%s\",\"pattern\":%d,\"name\":",
 	    ins.number, ins.card_pattern);
 	json_str(&r->body, ins.name);
-	buf_puts(&r->body, "}\n");
+	buf_printf(&r->body, ",\"insurer_id_only\":%s}\n",
+	    ins.insurer_id_only ? "true" : "false");
 	r->content_type = "application/json; charset=utf-8";
 	insurer_free(&ins);
 	return REQ_RAW;

@@ -12,6 +12,10 @@
  * its features say so ("準備中") instead of pretending. 未所属 (the roster shows
  * the member's qualification has ended; member_load keeps the flag) keeps the
  * account settings and the operator's announcements only, as in the seed.
+ * Below the features, the seed's ○/×/△ table of every level (src/levels.c)
+ * with the member's own column marked. A member at 団体ID認証 (level 1, no
+ * roster person: signup finished with the insurer number alone) is offered
+ * 本人確認 (/account/verify) at the top of the page.
  * Returns 200, or 500/503.
  */
 #include "autoconf.h"
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "levels.h"
 #include "lifecycle.h"
 #include "maintenance.h"
 #include "member.h"
@@ -207,6 +212,9 @@ page_top(struct req *r)
 	/* The insurer's maintenance notice (not for 未所属: no longer its member). */
 	if (!m.unaffiliated)
 		(void)maintenance_show(r, m.insurer_id);
+	if (m.level < 2 && m.name_kana == NULL && !m.unaffiliated)
+		req_set(r, "Top.Verify", "1");
+	levels_table(r, levels_column(m.level, m.unaffiliated));
 	member_free(&m);
 	return 200;
 }

@@ -20,6 +20,10 @@ available. You can still log in:
   data deleted. From that day this e-mail address can be used for a new
   registration:
   <?cs var:Mail.SignupURL ?>
+- If you have joined another health insurance society (for example after a
+  job change, with a new personal ID), this account cannot be carried over:
+  please register anew with your new society, with another e-mail address
+  until the day above.
 
 If you think this is a mistake, please contact us:
 <?cs var:Mail.SupportURL ?>
@@ -42,6 +46,9 @@ This mail was sent from a send-only address; replies are not read.
 ・再連携がない場合は、<?cs var:Mail.ClosesOn ?>にアカウントを閉鎖し、ご登録の情報を
 　削除します。同日から、このメールアドレスで新規登録ができます。
 　<?cs var:Mail.SignupURL ?>
+・転職などで別の健康保険組合に加入された場合（個人IDが変わる場合）は、
+　このアカウントは引き継げません。新しい健康保険組合で新規登録をしてください。
+　上記の日までは、別のメールアドレスでご登録ください。
 
 お心当たりのない場合は、下記のお問い合わせページからご連絡ください。
 

@@ -31,6 +31,12 @@
     <div class="actions"><button class="button button--secondary" type="submit"><?cs var:L.Member.Account.NotifySave ?></button></div>
   </form>
 
+  <h2 id="account-level-title"><?cs var:L.Levels.Account.Title ?></h2>
+  <p id="account-level"><?cs var:Account.LevelText ?></p>
+  <?cs if:Account.CanVerify ?><p class="muted"><?cs var:L.Levels.Account.VerifyText ?></p>
+  <ul class="link-list"><li><a href="/account/verify" id="account-verify"><?cs var:L.Levels.Verify.Do ?></a></li></ul><?cs /if ?>
+  <ul class="link-list"><li><a href="/help/levels"><?cs var:L.Levels.HelpLink ?></a></li></ul>
+
   <h2><?cs var:L.History.Account.LoginsTitle ?></h2>
   <p class="muted"><?cs var:L.History.Account.LoginsText ?></p>
   <ul class="link-list"><li><a href="/account/logins"><?cs var:L.History.Account.LoginsLink ?></a></li></ul>

@@ -3,6 +3,7 @@
 <section class="card">
   <h1><?cs var:L.Signup.Complete.Title ?></h1>
   <p><?cs var:L.Signup.Complete.Text ?></p>
+  <?cs if:Complete.InsurerOnly ?><div class="notice" id="complete-insurer-only"><p><?cs var:L.Levels.Complete.Text ?></p><ul class="link-list"><li><a href="/help/levels"><?cs var:L.Levels.HelpLink ?></a></li></ul></div><?cs /if ?>
   <p class="muted"><?cs var:L.Signup.Complete.Contact ?></p>
   <p class="actions"><a class="button" href="/top"><?cs var:L.Signup.Complete.Next ?></a></p>
 </section>

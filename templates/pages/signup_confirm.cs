@@ -6,12 +6,18 @@
   <h1><?cs var:L.Signup.Confirm.Title ?></h1>
   <p><?cs var:L.Signup.Confirm.Lead ?></p>
   <dl class="summary">
+    <?cs if:!Confirm.InsurerOnly ?>
     <dt><?cs var:L.Signup.Confirm.Name ?></dt><dd id="confirm-name"><?cs var:Confirm.Name ?></dd>
     <dt><?cs var:L.Signup.Confirm.Birth ?></dt><dd id="confirm-birth"><?cs var:Confirm.BirthText ?></dd>
+    <?cs /if ?>
     <dt><?cs var:L.Signup.Confirm.Insurer ?></dt><dd id="confirm-insurer"><?cs var:Confirm.Insurer ?></dd>
     <dt><?cs var:L.Signup.Confirm.Email ?></dt><dd><?cs var:Confirm.Email ?></dd>
   </dl>
+  <?cs if:Confirm.InsurerOnly ?>
+  <div class="notice" id="confirm-insurer-only"><p><?cs var:L.Levels.Confirm.Text ?></p><p class="field__hint"><?cs var:L.Levels.Confirm.Note ?></p></div>
+  <?cs else ?>
   <p class="field__hint"><?cs var:L.Signup.Confirm.Note ?></p>
+  <?cs /if ?>
   <form method="post" action="/signup/confirm">
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <?cs if:subcount(Confirm.Terms) > 0 ?>

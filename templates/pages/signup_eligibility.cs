@@ -3,6 +3,7 @@
   "card": Elig.Pattern (1-4) decides which card boxes are shown. Boxes not shown
   are hidden AND disabled, so they are not sent. signup.js switches the boxes at
   once from /signup/pattern; without it the server does on 次へ. ?>
+<?cs include:"eligibility_card.cs" ?>
 <?cs def:outcome_links(o) ?>
   <?cs if:o == "bound" ?>
   <ul class="link-list">
@@ -71,61 +72,7 @@
       <?cs if:Form.Errors.insurer_number ?><p class="field__error" id="insurer_number-error"><?cs var:Form.Errors.insurer_number ?></p><?cs /if ?>
     </div>
 
-    <div class="card-boxes" id="card-boxes" data-pattern="<?cs var:P ?>"<?cs if:P == 0 ?> hidden<?cs /if ?>>
-      <p class="field__hint" id="pattern-hint" data-hint-1="<?cs var:L.Signup.Elig.Pattern.1 ?>" data-hint-2="<?cs var:L.Signup.Elig.Pattern.2 ?>" data-hint-3="<?cs var:L.Signup.Elig.Pattern.3 ?>" data-hint-4="<?cs var:L.Signup.Elig.Pattern.4 ?>"><?cs if:P > 0 ?><?cs var:L.Signup.Elig.Pattern[P] ?><?cs /if ?></p>
-      <div class="field field--pair<?cs if:Form.Errors.symbol || Form.Errors.symbol2 ?> field--error<?cs /if ?>" data-patterns="34"<?cs if:P != 3 && P != 4 ?> hidden<?cs /if ?>>
-        <div class="inline-fields pair">
-          <div class="pair__item">
-            <label class="field__label" for="symbol" data-label-3="<?cs var:L.Signup.Elig.SymbolFront ?>" data-label-4="<?cs var:L.Signup.Elig.Symbol ?>"><?cs if:P == 3 ?><?cs var:L.Signup.Elig.SymbolFront ?><?cs else ?><?cs var:L.Signup.Elig.Symbol ?><?cs /if ?></label>
-            <input type="text" id="symbol" name="symbol" value="<?cs var:Form.Values.symbol ?>" autocomplete="off" maxlength="40" size="10"<?cs if:P != 3 && P != 4 ?> disabled<?cs /if ?><?cs if:Form.Errors.symbol ?> aria-describedby="symbol-error"<?cs /if ?>>
-          </div>
-          <span class="pair__sep" data-patterns="3"<?cs if:P != 3 ?> hidden<?cs /if ?> aria-hidden="true">-</span>
-          <div class="pair__item" data-patterns="3"<?cs if:P != 3 ?> hidden<?cs /if ?>>
-            <label class="field__label" for="symbol2"><?cs var:L.Signup.Elig.SymbolBack ?></label>
-            <input type="text" id="symbol2" name="symbol2" value="<?cs var:Form.Values.symbol2 ?>" autocomplete="off" maxlength="40" size="10"<?cs if:P != 3 ?> disabled<?cs /if ?><?cs if:Form.Errors.symbol2 ?> aria-describedby="symbol2-error"<?cs /if ?>>
-          </div>
-        </div>
-        <?cs if:Form.Errors.symbol ?><p class="field__error" id="symbol-error"><?cs var:Form.Errors.symbol ?></p><?cs /if ?>
-        <?cs if:Form.Errors.symbol2 ?><p class="field__error" id="symbol2-error"><?cs var:Form.Errors.symbol2 ?></p><?cs /if ?>
-      </div>
-      <div class="field field--pair<?cs if:Form.Errors.number || Form.Errors.number2 ?> field--error<?cs /if ?>" data-patterns="1234"<?cs if:P == 0 ?> hidden<?cs /if ?>>
-        <div class="inline-fields pair">
-          <div class="pair__item">
-            <label class="field__label" for="number" data-label-1="<?cs var:L.Signup.Elig.NumberFront ?>" data-label-2="<?cs var:L.Signup.Elig.Number ?>" data-label-3="<?cs var:L.Signup.Elig.Number ?>" data-label-4="<?cs var:L.Signup.Elig.Number ?>"><?cs if:P == 1 ?><?cs var:L.Signup.Elig.NumberFront ?><?cs else ?><?cs var:L.Signup.Elig.Number ?><?cs /if ?></label>
-            <input type="text" id="number" name="number" value="<?cs var:Form.Values.number ?>" inputmode="numeric" autocomplete="off" maxlength="40" size="12"<?cs if:P == 0 ?> disabled<?cs /if ?><?cs if:Form.Errors.number ?> aria-describedby="number-error"<?cs /if ?>>
-          </div>
-          <span class="pair__sep" data-patterns="1"<?cs if:P != 1 ?> hidden<?cs /if ?> aria-hidden="true">-</span>
-          <div class="pair__item" data-patterns="1"<?cs if:P != 1 ?> hidden<?cs /if ?>>
-            <label class="field__label" for="number2"><?cs var:L.Signup.Elig.NumberBack ?></label>
-            <input type="text" id="number2" name="number2" value="<?cs var:Form.Values.number2 ?>" inputmode="numeric" autocomplete="off" maxlength="40" size="12"<?cs if:P != 1 ?> disabled<?cs /if ?><?cs if:Form.Errors.number2 ?> aria-describedby="number2-error"<?cs /if ?>>
-          </div>
-        </div>
-        <?cs if:Form.Errors.number ?><p class="field__error" id="number-error"><?cs var:Form.Errors.number ?></p><?cs /if ?>
-        <?cs if:Form.Errors.number2 ?><p class="field__error" id="number2-error"><?cs var:Form.Errors.number2 ?></p><?cs /if ?>
-        <p class="field__hint"><?cs var:L.Signup.Elig.NumberNote ?></p>
-      </div>
-      <p class="field__hint"><?cs var:L.Signup.Elig.Retiree ?></p>
-    </div>
-    <?cs if:P == 0 ?><p class="field__hint" id="next-hint"><?cs var:L.Signup.Elig.NextHint ?></p><?cs /if ?>
-
-    <div class="field<?cs if:Form.Errors.name_kana ?> field--error<?cs /if ?>">
-      <label class="field__label" for="name_kana"><?cs var:L.Signup.Elig.Name ?></label>
-      <input type="text" id="name_kana" name="name_kana" value="<?cs var:Form.Values.name_kana ?>" autocomplete="off" maxlength="100" required aria-describedby="name_kana-hint<?cs if:Form.Errors.name_kana ?> name_kana-error<?cs /if ?>">
-      <p class="field__hint" id="name_kana-hint"><?cs var:L.Signup.Elig.NameHint ?></p>
-      <?cs if:Form.Errors.name_kana ?><p class="field__error" id="name_kana-error"><?cs var:Form.Errors.name_kana ?></p><?cs /if ?>
-    </div>
-    <fieldset class="field<?cs if:Form.Errors.birth_year || Form.Errors.birth_month || Form.Errors.birth_day ?> field--error<?cs /if ?>">
-      <legend class="field__label"><?cs var:L.Signup.Elig.Birth ?></legend>
-      <div class="inline-fields date">
-        <input type="text" id="birth_year" name="birth_year" value="<?cs var:Form.Values.birth_year ?>" inputmode="numeric" autocomplete="off" maxlength="8" size="5" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Year ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Year ?></span>
-        <input type="text" id="birth_month" name="birth_month" value="<?cs var:Form.Values.birth_month ?>" inputmode="numeric" autocomplete="off" maxlength="4" size="3" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Month ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Month ?></span>
-        <input type="text" id="birth_day" name="birth_day" value="<?cs var:Form.Values.birth_day ?>" inputmode="numeric" autocomplete="off" maxlength="4" size="3" aria-label="<?cs var:L.Signup.Elig.Birth ?> <?cs var:L.Signup.Elig.Day ?>"><span class="date__unit"><?cs var:L.Signup.Elig.Day ?></span>
-      </div>
-      <p class="field__hint"><?cs var:L.Signup.Elig.BirthHint ?></p>
-      <?cs if:Form.Errors.birth_year ?><p class="field__error"><?cs var:Form.Errors.birth_year ?></p><?cs /if ?>
-      <?cs if:Form.Errors.birth_month ?><p class="field__error"><?cs var:Form.Errors.birth_month ?></p><?cs /if ?>
-      <?cs if:Form.Errors.birth_day ?><p class="field__error"><?cs var:Form.Errors.birth_day ?></p><?cs /if ?>
-    </fieldset>
+<?cs call:eligibility_card_fields(P) ?>
     <?cs if:Elig.Purpose == "deletion" ?>
     <div class="field<?cs if:Form.Errors.contact_email ?> field--error<?cs /if ?>">
       <label class="field__label" for="contact_email"><?cs var:L.Deletion.Request.Contact ?></label>
@@ -137,6 +84,14 @@
     <div class="actions">
       <button class="button" type="submit" id="elig-submit"<?cs if:Elig.Locked && P != 0 ?> disabled<?cs /if ?> data-label-insurer="<?cs var:L.Signup.Elig.Next ?>" data-label-card="<?cs if:Elig.Purpose == "deletion" ?><?cs var:L.Deletion.Request.Submit ?><?cs else ?><?cs var:L.Signup.Elig.Submit ?><?cs /if ?>"><?cs if:P == 0 ?><?cs var:L.Signup.Elig.Next ?><?cs elif:Elig.Purpose == "deletion" ?><?cs var:L.Deletion.Request.Submit ?><?cs else ?><?cs var:L.Signup.Elig.Submit ?><?cs /if ?></button>
     </div>
+    <?cs if:Elig.Purpose != "deletion" ?>
+    <div class="insurer-only" id="insurer-only"<?cs if:P == 0 || !Elig.InsurerOnly ?> hidden<?cs /if ?>>
+      <h2 class="insurer-only__title"><?cs var:L.Levels.SignupOnly.Title ?></h2>
+      <p><?cs var:L.Levels.SignupOnly.Text ?></p>
+      <p class="field__hint"><?cs var:L.Levels.SignupOnly.Later ?> <a href="/help/levels"><?cs var:L.Levels.HelpLink ?></a></p>
+      <div class="actions"><button class="button button--secondary" type="submit" name="action" value="insurer_only" id="insurer-only-submit"<?cs if:P == 0 || !Elig.InsurerOnly ?> disabled<?cs /if ?>><?cs var:L.Levels.SignupOnly.Submit ?></button></div>
+    </div>
+    <?cs /if ?>
   </form>
   <ul class="link-list">
     <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Elig.Contact ?></a></li>

@@ -1,5 +1,6 @@
 <?cs # /top — the member top page (src/pages/top.c): greeting, announcements with
   search, the insurer's links, and the features of each verification level. ?>
+<?cs include:"levels_table.cs" ?>
 <?cs def:content() ?>
 <section class="card" aria-labelledby="top-title">
   <h1 id="top-title"><?cs if:Top.HelloText ?><?cs var:Top.HelloText ?><?cs else ?><?cs var:L.Top.Title ?><?cs /if ?></h1>
@@ -9,6 +10,7 @@
     <dt><?cs var:L.Top.Level ?></dt><dd id="top-level"><?cs var:Top.LevelText ?><?cs if:Top.Unaffiliated ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:L.Top.UnaffiliatedMark ?><?cs /if ?></dd>
   </dl>
   <?cs if:Top.Unaffiliated ?><div class="notice notice--warn" id="top-unaffiliated"><p><?cs var:L.Top.UnaffiliatedText ?></p><?cs if:Top.UnaffiliatedDates ?><p id="top-unaffiliated-dates"><?cs var:Top.UnaffiliatedDates ?></p><?cs /if ?></div><?cs /if ?>
+  <?cs if:Top.Verify ?><div class="notice" id="top-verify"><p class="notice__title"><strong><?cs var:L.Levels.Verify.TopTitle ?></strong></p><p><?cs var:L.Levels.Verify.TopText ?></p><p class="actions"><a class="button" href="/account/verify"><?cs var:L.Levels.Verify.Do ?></a></p></div><?cs /if ?>
   <p class="actions"><a class="button button--secondary" href="/account"><?cs var:L.Top.Settings ?></a></p>
 </section>
 
@@ -62,12 +64,13 @@
     </li>
     <?cs /each ?>
   </ul>
-  <h3 class="levels__title"><?cs var:L.Top.LevelsTitle ?></h3>
-  <ol class="levels">
-    <?cs each:s = L.Top.LevelSteps ?>
-    <li<?cs if:name(s) == Top.Level ?> class="levels__current" aria-current="step"<?cs /if ?>><?cs var:s ?><?cs if:name(s) == Top.Level ?> <strong><?cs var:L.Top.Current ?></strong><?cs /if ?></li>
-    <?cs /each ?>
-  </ol>
+</section>
+
+<section class="card" id="levels" aria-labelledby="levels-title">
+  <h2 id="levels-title"><?cs var:L.Levels.TableTitle ?></h2>
+  <?cs call:levels_table() ?>
+  <?cs call:levels_explained() ?>
+  <ul class="link-list"><li><a href="/help/levels"><?cs var:L.Levels.HelpLink ?></a></li></ul>
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Top.Title ?>

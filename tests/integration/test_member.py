@@ -584,7 +584,7 @@ def test_unaffiliated_member(stack, ins):
               f" WHERE id = {roster_id(stack, person)}")
     c = login(stack, email)
     top = c.get("/top")
-    assert top.status == 200 and "未所属" in top.text
+    assert top.status == 200 and 'id="top-unaffiliated"' in top.text and "（未所属）" in top.text
     assert stack.sql(f"SELECT unaffiliated FROM accounts WHERE id = {aid}") == [("1",)]
     mine = [t for t in titles(top, "news-list__title") if t.endswith(u)]
     assert mine == [f"運営U{u}"]
@@ -595,7 +595,8 @@ def test_unaffiliated_member(stack, ins):
     # Qualified again (a new roster): the flag follows.
     stack.sql(f"UPDATE roster SET qualified_until = NULL WHERE id = {roster_id(stack, person)}")
     top = c.get("/top")
-    assert "未所属" not in top.text
+    # The notice and the mark, not the word: the levels table explains 未所属.
+    assert 'id="top-unaffiliated"' not in top.text and "（未所属）" not in top.text
     assert stack.sql(f"SELECT unaffiliated FROM accounts WHERE id = {aid}") == [("0",)]
 
 

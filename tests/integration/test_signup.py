@@ -759,7 +759,7 @@ def test_pattern_endpoint_for_javascript(stack, insurers):
     import json
     j = json.loads(r.text)
     assert j == {"ok": True, "number": insurers[3], "pattern": 3,
-                 "name": "パターン3テスト健康保険組合"}
+                 "name": "パターン3テスト健康保険組合", "insurer_id_only": False}
     j = json.loads(c.get("/signup/pattern", params={"insurer_number": "０６１３９９９２"}).text)
     assert j["ok"] and j["pattern"] == 4
     j = json.loads(c.get("/signup/pattern", params={"insurer_number": insurers["not_adopted"]}).text)
