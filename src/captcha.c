@@ -370,6 +370,20 @@ captcha_answer_matches(const struct captcha_box *box, const char *answer)
 	return ok;
 }
 
+/*
+ * Rows are kept an hour past expiry so that a host whose clock runs behind the
+ * database's still finds the row of a challenge it would accept.
+ */
+void
+captcha_prune_now_and_then(void)
+{
+	if (db_in_txn() || crypto_random_uniform(100) != 0)
+		return;
+	if (db_exec("DELETE FROM captcha_used WHERE expires_at < "
+	    "NOW(6) - INTERVAL 1 HOUR LIMIT 1000", "") < 0)
+		log_warn("captcha: cannot prune used challenges");
+}
+
 int
 captcha_verify(const char *challenge, const char *answer, int min_level)
 {
@@ -395,15 +409,7 @@ captcha_verify(const char *challenge, const char *answer, int min_level)
 	}
 	verdict = captcha_answer_matches(&box, answer) ? CAPTCHA_RIGHT :
 	    CAPTCHA_WRONG;
-	/*
-	 * Prune now and then. Rows are kept an hour past expiry so that a host whose
-	 * clock runs behind the database's still finds the row of a challenge it
-	 * would accept.
-	 */
-	if (crypto_random_uniform(100) == 0 &&
-	    db_exec("DELETE FROM captcha_used WHERE expires_at < "
-	    "NOW(6) - INTERVAL 1 HOUR LIMIT 1000", "") < 0)
-		log_warn("captcha: cannot prune used challenges");
+	captcha_prune_now_and_then();
 out:
 	util_wipe(&box, sizeof(box));
 	return verdict;

@@ -90,11 +90,18 @@ int	 captcha_kind(const char *challenge);
  * and of at least min_level. The challenge is recorded as used (INSERT into
  * captcha_used with its expiry; a duplicate key means a replay) whenever it is
  * valid, whether the answer is right or wrong, so each challenge gets one try.
- * Call it outside any transaction, so the use stays recorded when the login that
- * follows fails and is rolled back. Expired rows are pruned now and then.
- * Never logs the answer. Returns an enum captcha_verdict.
+ * Inside a transaction the use is recorded with it: call it in the transaction
+ * that commits before anything is decided on the answer (the login's counting
+ * transaction), so that no decision is taken on a use that is not recorded.
+ * Outside one, expired rows are pruned now and then. Never logs the answer.
+ * Returns an enum captcha_verdict.
  */
 int	 captcha_verify(const char *challenge, const char *answer, int min_level);
+/*
+ * Delete the used challenges expired an hour ago, about once in 100 calls and
+ * never inside a transaction (for a caller that verified inside one).
+ */
+void	 captcha_prune_now_and_then(void);
 
 /*
  * Normalise a typed answer: NFKC (full-width to ASCII), spaces removed, ASCII

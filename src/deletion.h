@@ -60,8 +60,10 @@ int	 deletion_confirm(const char *token, const char *ip,
 
 /*
  * account_id logged in with its password: every filed request against it
- * becomes objected. Returns the number of requests flagged or a db_status;
- * audits deletion.objected with ip for each account flagged.
+ * becomes objected, audited as deletion.objected with ip. Called inside the
+ * login's transaction (src/pages/login.c, success_txn): one statement when
+ * there is nothing to flag. Returns the number of requests flagged or a
+ * db_status.
  */
 int	 deletion_objection(long long account_id, const char *ip);
 

@@ -42,6 +42,7 @@ struct answer {
 
 static int	 chan[2] = { -1, -1 };	/* [0] page workers send, [1] the pool receives */
 static pid_t	*slots;			/* shared: pid of each waiting worker, or 0 */
+static int	 held = -1;		/* the slot of hashpool_reserve, or -1 */
 static uint32_t	 seq;
 
 int
@@ -292,6 +293,26 @@ slot_give(int i)
 	__atomic_store_n(&slots[i], 0, __ATOMIC_SEQ_CST);
 }
 
+int
+hashpool_reserve(void)
+{
+	if (slots == NULL || chan[1] >= 0 || held >= 0)
+		return 0;
+	if ((held = slot_take()) < 0) {
+		busy("every waiting place is taken");
+		return CRYPTO_BUSY;
+	}
+	return 0;
+}
+
+void
+hashpool_release(void)
+{
+	if (held >= 0)
+		slot_give(held);
+	held = -1;
+}
+
 /* Send j with the answer socket fd. 0, CRYPTO_BUSY (the channel is full) or -1. */
 static int
 job_send(struct job *j, int fd)
@@ -413,7 +434,8 @@ pool_argon2id(const char *pw, size_t pwlen, const unsigned char *salt,
 
 	if (saltlen > SALT_MAX || taglen > TAG_MAX || pwlen > CRYPTO_PASSWORD_MAX)
 		return -1;
-	if ((slot = slot_take()) < 0) {
+	/* The place taken ahead by hashpool_reserve, or one for this hash. */
+	if ((slot = held) < 0 && (slot = slot_take()) < 0) {
 		busy("every waiting place is taken");
 		return CRYPTO_BUSY;
 	}
@@ -434,7 +456,8 @@ pool_argon2id(const char *pw, size_t pwlen, const unsigned char *salt,
 		}
 	}
 	util_wipe(&j, sizeof(j));
-	slot_give(slot);
+	if (slot != held)
+		slot_give(slot);
 	return rc;
 }
 

@@ -40,6 +40,18 @@ int	 hashpool_run(volatile int *stop);
  * the time the hash is asked for: that still answers CRYPTO_BUSY. 0 elsewhere.
  */
 int	 hashpool_full(void);
+/*
+ * In a page worker: take a waiting place for the hashes this request will ask
+ * for, before work that a refusal would have to undo (a login counts its
+ * failure ahead of the hash: src/pages/login.c). Until hashpool_release(), the
+ * hashes of this process use that place and cannot be refused for want of one.
+ * 0, or CRYPTO_BUSY when Server.HashQueue workers already wait (counted and
+ * logged as a busy answer). 0 elsewhere: nothing to take (no pool, or not a
+ * page worker). Taking a place twice keeps the first.
+ */
+int	 hashpool_reserve(void);
+/* Give the place of hashpool_reserve back, if one is held. */
+void	 hashpool_release(void);
 /* Master: pid has died; free a waiting slot it may have held. */
 void	 hashpool_forget(pid_t);
 /* In a child that does neither (the mailer): close the channel. */

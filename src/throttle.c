@@ -75,9 +75,7 @@ throttle_hit(const char *key, int window_seconds)
 		log_err("throttle: counter did not report its value");
 		return DB_ERR;
 	}
-	/* Not inside a caller's transaction: a failed prune would end it. */
-	if (!db_in_txn() && crypto_random_uniform(100) == 0)
-		prune();
+	throttle_prune_now_and_then();
 	return rc;
 }
 
@@ -488,35 +486,90 @@ throttle_login_view(const char *ip, struct throttle_login *c)
 	return 0;
 }
 
+/*
+ * One row of the counting INSERT: key, its window from the statement's clock,
+ * count 1. The first row also leaves that clock (UNIX_TIMESTAMP(), the same for
+ * every row of a statement) as the statement's insert id: LAST_INSERT_ID(expr)
+ * is what the client reads back, so the caller learns which windows it counted
+ * in without another round trip.
+ */
+#define COUNT_ROW0	"(?, FROM_UNIXTIME(LAST_INSERT_ID(UNIX_TIMESTAMP()) DIV ? * ?), 1)"
+#define COUNT_ROW	"(?, FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), 1)"
+#define COUNT_SQL(rows)	"INSERT INTO throttle (k, window_start, count) VALUES " rows \
+	" ON DUPLICATE KEY UPDATE count = count + 1"
+
 int
-throttle_login_attempt(const char *ip, struct throttle_login *c)
+throttle_login_count(const char *ip, int failure, const char *addrkey,
+    int addr_window, long long *at)
+{
+	struct login_keys k;
+	char		 rk[4][ROWKEY_MAX];
+	long long	 rc, w = login_window(), aw = addr_window;
+
+	*at = 0;
+	login_keys(ip, &k);
+	if (row_key(rk[0], sizeof(rk[0]), k.ip, (int)w) != 0 ||
+	    row_key(rk[1], sizeof(rk[1]), k.net, (int)w) != 0 ||
+	    row_key(rk[2], sizeof(rk[2]), k.fail, (int)w) != 0 ||
+	    (addrkey != NULL &&
+	    row_key(rk[3], sizeof(rk[3]), addrkey, addr_window) != 0))
+		return DB_ERR;
+	/* Every counter in one statement: one round trip. */
+	if (failure && addrkey != NULL)
+		rc = db_exec(COUNT_SQL(COUNT_ROW0 ", " COUNT_ROW ", " COUNT_ROW ", "
+		    COUNT_ROW), "siisiisiisii", rk[0], w, w, rk[1], w, w, rk[2], w, w,
+		    rk[3], aw, aw);
+	else if (failure)
+		rc = db_exec(COUNT_SQL(COUNT_ROW0 ", " COUNT_ROW ", " COUNT_ROW),
+		    "siisiisii", rk[0], w, w, rk[1], w, w, rk[2], w, w);
+	else if (addrkey == NULL)
+		rc = db_exec(COUNT_SQL(COUNT_ROW0 ", " COUNT_ROW), "siisii",
+		    rk[0], w, w, rk[1], w, w);
+	else {
+		log_err("throttle: an address counted without a failure "
+		    "(programming error)");
+		return DB_ERR;
+	}
+	if (rc < 0)
+		return (int)rc;
+	if ((*at = db_last_id()) < 1) {
+		log_err("throttle: the counting statement did not report its clock");
+		return DB_ERR;
+	}
+	return 0;
+}
+
+int
+throttle_login_uncount(const char *ip, const char *addrkey, int addr_window,
+    long long at)
 {
 	struct login_keys k;
 	char		 rk[2][ROWKEY_MAX];
-	long long	 rc, w = login_window();
+	long long	 rc, w = login_window(), aw = addr_window;
 
-	if ((rc = throttle_login_read(ip, c)) < 0)
-		return (int)rc;
 	login_keys(ip, &k);
-	if (row_key(rk[0], sizeof(rk[0]), k.ip, (int)w) != 0 ||
-	    row_key(rk[1], sizeof(rk[1]), k.net, (int)w) != 0)
+	if (at < 1 || row_key(rk[0], sizeof(rk[0]), k.fail, (int)w) != 0 ||
+	    (addrkey != NULL &&
+	    row_key(rk[1], sizeof(rk[1]), addrkey, addr_window) != 0))
 		return DB_ERR;
-	/* Both counters in one statement: one round trip, one commit. */
-	rc = db_exec("INSERT INTO throttle (k, window_start, count) VALUES "
-	    "(?, FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), 1), "
-	    "(?, FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), 1) "
-	    "ON DUPLICATE KEY UPDATE count = count + 1", "siisii",
-	    rk[0], w, w, rk[1], w, w);
+	/* The windows of the count (at), not the current ones. */
+	if (addrkey == NULL)
+		rc = db_exec("UPDATE throttle SET count = count - 1 WHERE count > 0 AND"
+		    " k = ? AND window_start = FROM_UNIXTIME(? DIV ? * ?)", "siii",
+		    rk[0], at, w, w);
+	else
+		rc = db_exec("UPDATE throttle SET count = count - 1 WHERE count > 0 AND"
+		    " ((k = ? AND window_start = FROM_UNIXTIME(? DIV ? * ?)) OR"
+		    " (k = ? AND window_start = FROM_UNIXTIME(? DIV ? * ?)))",
+		    "siiisiii", rk[0], at, w, w, rk[1], at, aw, aw);
 	return rc < 0 ? (int)rc : 0;
 }
 
-long long
-throttle_login_failed(const char *ip)
+void
+throttle_prune_now_and_then(void)
 {
-	struct login_keys k;
-
-	login_keys(ip, &k);
-	return throttle_hit(k.fail, login_window());
+	if (!db_in_txn() && crypto_random_uniform(100) == 0)
+		prune();
 }
 
 /*

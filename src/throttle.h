@@ -87,7 +87,8 @@ struct throttle_login {
 	long long	 ip_failures;	/* failed logins from the address */
 };
 
-/* Read the login counts of ip (GET /login). Read only. 0 or a db_status. */
+/* Read the login counts of ip (what POST /login decides on). Read only. 0 or a
+ * db_status. */
 int		 throttle_login_read(const char *ip, struct throttle_login *);
 /*
  * The same counts for a page view, which makes no database round trip: from
@@ -99,15 +100,31 @@ int		 throttle_login_read(const char *ip, struct throttle_login *);
  */
 int		 throttle_login_view(const char *ip, struct throttle_login *);
 /*
- * Count a login attempt (POST /login) from ip. *c receives the counts as they were
- * before this attempt — the same numbers the login page saw — so the CAPTCHA level
- * required of this POST is the level of the challenge the page showed (unless other
- * requests came in between). 0 or a db_status.
+ * Count a login attempt (POST /login) from ip in the current Login.WindowMinutes
+ * window: the address's and its network's attempts; when failure, a failure of
+ * the address too (a wrong CAPTCHA, or a password counted as failed ahead of
+ * its check); and when addrkey is not NULL, addrkey's counter in its window of
+ * addr_window seconds (an unknown e-mail address; only with failure). One
+ * statement, so one round trip, and one commit with the caller's transaction.
+ * *at receives the database's clock (UNIX time) of the statement, which names
+ * the windows counted in, for throttle_login_uncount. 0 or a db_status.
  */
-int		 throttle_login_attempt(const char *ip, struct throttle_login *c);
-/* Count a failed login (wrong password, unknown address, wrong CAPTCHA) from ip.
- * Returns the new failure count or a db_status. */
-long long	 throttle_login_failed(const char *ip);
+int		 throttle_login_count(const char *ip, int failure, const char *addrkey,
+		    int addr_window, long long *at);
+/*
+ * Take back the failure throttle_login_count counted at at for ip (and addrkey's
+ * count, when not NULL): the password it counted ahead turned out right, or was
+ * not checked. Only in the windows of that count: a window started since is not
+ * touched. The attempt stays counted. 0 or a db_status.
+ */
+int		 throttle_login_uncount(const char *ip, const char *addrkey,
+		    int addr_window, long long at);
+/*
+ * Delete the counters of windows that are over, about once in 100 calls and
+ * never inside a transaction (a failed prune would end it). For writers that
+ * count inside their own transactions (login); throttle_hit does it itself.
+ */
+void		 throttle_prune_now_and_then(void);
 
 /*
  * The CAPTCHA level (0..3) a login from an address with counts c must pass.

@@ -10,34 +10,84 @@
  * caught by the POST, which decides on the table (step 3).
  *
  * POST, in this order:
- *  1. count the attempt (address and its /24 or /64) and take the CAPTCHA level
- *     of the client address (throttle_captcha_level: concentration, failures,
- *     insurer allowlist);
+ *  1. read the counters of the client address (and its /24 or /64) and take its
+ *     CAPTCHA level (throttle_captcha_level: concentration, failures, insurer
+ *     allowlist); the attempt itself is counted by the one write of step 4, or
+ *     alone when the POST stops earlier;
  *  2. take the level of the e-mail address: an account with Login.SlowAfterFailures
  *     consecutive failures needs at least medium, even from an allowlisted
  *     address; a locked account needs the hard IMAGE challenge (the text question
  *     is machine-solvable). Unknown addresses get the same treatment from a
  *     counter keyed by an HMAC of the address, so the CAPTCHA does not tell
  *     whether an address has an account;
- *  3. verify the CAPTCHA (single use); a wrong, replayed or expired one is a
+ *  3. check the CAPTCHA (single use); a wrong, replayed or expired one is a
  *     failure of the client address and gets a new challenge; the password is not
- *     looked at;
- *  4. verify the password (Argon2id; crypto_password_dummy for unknown and
+ *     looked at. The answer is checked, and the challenge's use recorded, inside
+ *     step 4's transaction (when the challenge cannot pass anyway, the refusal is
+ *     counted alone);
+ *  4. take a place in the hash pool (hashpool_reserve; none free: 503, nothing
+ *     counted), then count, in ONE transaction: the attempt, the challenge's
+ *     use, and the failure of the password AHEAD of its check — a failure of the
+ *     client address, accounts.failed_logins of a known account (and a row of
+ *     its owner's list of logins, login_history, kind failed) or the counter
+ *     of an unknown address, and the audit row, written as login.fail. Then
+ *     verify the password (Argon2id; crypto_password_dummy for unknown and
  *     withdrawn addresses, so both take the same time); the message of a failure
- *     never says which part was wrong; when the hashing pool is full the answer
- *     is 503 (req_busy) and nothing counts as a failure;
- *  5. a failure of a known account counts in accounts.failed_logins; reaching
- *     Login.LockAfterFailures locks it for Login.LockMinutes and mails its owner,
- *     once per lock. The lock ends by itself; before that, the hard image
- *     CAPTCHA together with the right password also ends it (anti-lockout: an
- *     attacker can make the owner's login harder, never impossible); the
- *     failure is in the owner's list of logins (login_history, same
- *     transaction);
- *  6. success: counters reset, rehash when the Argon2 cost changed, the login
- *     recorded for the member's list (login_history: network, browser; one
- *     INSERT in the same transaction), a new session id tied to that row,
- *     remember-me if ticked, then on by state: pending → /signup/sent,
+ *     never says which part was wrong;
+ *  5. a wrong password writes nothing more: it was counted in step 4. Only when
+ *     that count reached Login.LockAfterFailures does a second transaction lock
+ *     the account for Login.LockMinutes and mail its owner, once per lock. The
+ *     lock ends by itself; before that, the hard image CAPTCHA together with
+ *     the right password also ends it (anti-lockout: an attacker can make the
+ *     owner's login harder, never impossible);
+ *  6. success: in the transaction that clears the account's counters and lock
+ *     (and stores a rehash), the failure counted ahead is taken back from the
+ *     client address (its window of step 4, not the current one), the audit
+ *     row becomes login.ok and the login_history row a password login (the
+ *     member's list: network, browser), and a filed deletion request against
+ *     the account becomes objected (src/deletion.h: its owner is here); then a
+ *     new session id tied to that
+ *     row, remember-me if ticked, and on by state: pending → /signup/sent,
  *     verified → /signup/eligibility, active → next (local, safe) or /top.
+ *
+ * Why count a failure before knowing it is one: a wrong password — what a
+ * password-guessing flood posts — then costs one durable commit instead of two
+ * (before, the attempt was committed before the hash and the failure with its
+ * audit row after it), and the commit with its fsync was the largest cost of a
+ * failed login beside the hash itself (README, issue 9). The success path
+ * commits anyway (the session), so it takes the pre-count back in a
+ * transaction it has. Measured with MariaDB's counters (docs/login-security.md
+ * §2): a wrong password 2 durable commits → 1 (3 → 1 with the CAPTCHA on) and
+ * 2 statements fewer; a success 4 → 3 commits (5 → 3) but 6 statements more —
+ * the counting transaction's START, COMMIT and account UPDATE, and the
+ * take-back's three UPDATEs (client counter, history row, audit row). Folding
+ * those into multi-table UPDATEs could win most of them back; a success is not
+ * what a flood posts, and a round trip costs far less than a commit, so they
+ * stay plain statements.
+ *
+ * What this keeps:
+ *  - a page worker killed between steps 4 and 5 (or 6) leaves the failure
+ *    counted and audited as login.fail: the safe side. If that failure was
+ *    the one to lock, the lock comes with the next failure: step 2 ends a lock
+ *    only when locked_until is set and past, so a count at the threshold with
+ *    no lock yet (a lock still to come, or a worker killed first) is kept;
+ *  - the lock and its one mail: lock_txn locks only an account not locked now,
+ *    so concurrent failures that all reach the threshold mail once;
+ *  - the CAPTCHA levels: in-flight logins count as failures for the few tens of
+ *    milliseconds of their hash (a member's success then takes it back), which
+ *    can only raise a level, never lower one;
+ *  - a 503 counts nothing: the pool place is taken before the count (a flood
+ *    refused for want of room costs no write at all, and no failure is ever
+ *    visible for a login that is not decided). The pool can still fail a hash
+ *    it took (a pool process that cannot compute, no answer in time): then
+ *    uncount_txn takes back what was counted ahead — a second commit, only
+ *    when the pool is broken; the attempt and the challenge's use stay;
+ *  - the audit trail and the owner's list of logins: one row each per password
+ *    checked, written as login.fail (kind failed) with the time of the
+ *    attempt; a success rewrites them to login.ok (kind password) in its own
+ *    transaction (so a reader may see a failure for that row for the time of
+ *    one hash), a password that changed meanwhile leaves or makes them
+ *    failures, and a refused hash removes them.
  *
  * Returns 200 (the form, with errors), 303, or 500/503.
  */
@@ -83,8 +133,8 @@ struct need {
 
 /*
  * What this POST read from the database and counted since: the client address's
- * counters (this attempt and any failure included), whether it is allowlisted,
- * and the failures of an unknown e-mail address.
+ * counters (this attempt and any failure included, once counted), whether it is
+ * allowlisted, and the failures of an unknown e-mail address.
  */
 struct seen {
 	struct throttle_login c;
@@ -282,37 +332,36 @@ unlock_time(char *out, size_t cap)
 		snprintf(out, cap, "-");
 }
 
-struct failure {
+struct lock {
+	struct req	*r;
 	const struct account *a;
 	int		 locked_now;	/* out */
 };
 
 /*
- * One more consecutive failure; lock at Login.LockAfterFailures unless already
- * locked, and then (once per lock) mail the owner in the same transaction.
+ * Step 5, after a wrong password that brought the account's count (counted
+ * ahead) to Login.LockAfterFailures: lock it for Login.LockMinutes unless it is
+ * locked already, and then (once per lock) mail the owner and audit
+ * login.locked, in this one transaction.
  */
 static int
-failure_txn(void *arg)
+lock_txn(void *arg)
 {
-	struct failure	*f = arg;
+	struct lock	*l = arg;
 	HDF		*vars = NULL;
 	NEOERR		*err;
 	const char	*base = config_str("Service.BaseURL");
 	char		 when[32], mins[24], *login = NULL, *forgot = NULL;
 	long long	 n;
 
-	f->locked_now = 0;
-	if ((n = db_exec("UPDATE accounts SET failed_logins = failed_logins + 1"
-	    " WHERE id = ?", "i", f->a->id)) < 0)
-		return (int)n;
+	l->locked_now = 0;
 	n = db_exec("UPDATE accounts SET locked_until = NOW(6) + INTERVAL ? MINUTE"
 	    " WHERE id = ? AND failed_logins >= ? AND"
 	    " (locked_until IS NULL OR locked_until <= NOW(6))", "iii",
-	    config_int("Login.LockMinutes"), f->a->id,
+	    config_int("Login.LockMinutes"), l->a->id,
 	    config_int("Login.LockAfterFailures"));
 	if (n <= 0)
 		return (int)n;
-	f->locked_now = 1;
 	unlock_time(when, sizeof(when));
 	snprintf(mins, sizeof(mins), "%lld", config_int("Login.LockMinutes"));
 	login = xasprintf("%s/login", base);
@@ -326,8 +375,11 @@ failure_txn(void *arg)
 		n = DB_ERR;
 		goto out;
 	}
-	n = outbox_enqueue(f->a->email, "login_locked", vars,
-	    f->a->lang != NULL ? f->a->lang : "ja");
+	if ((n = outbox_enqueue(l->a->email, "login_locked", vars,
+	    l->a->lang != NULL ? l->a->lang : "ja")) < 0 ||
+	    (n = audit_open(l->r, "login.locked", l->a->id)) < 0)
+		goto out;
+	l->locked_now = 1;
  out:
 	if (vars != NULL)
 		hdf_destroy(&vars);
@@ -336,40 +388,141 @@ failure_txn(void *arg)
 	return n < 0 ? (int)n : 0;
 }
 
-/* A failed password, counted in one transaction (step 5). */
-struct failed {
+/* Step 3's verdict before the counting transaction. */
+enum cap_step {
+	CAP_PASSED,	/* nothing to check (level 0), or the operator's service
+			 * said yes */
+	CAP_VERIFY,	/* a challenge of the level with an answer: the answer is
+			 * checked, and the challenge's use recorded, in the
+			 * counting transaction */
+	CAP_REFUSED,	/* refused, not a failure (a form error is set) */
+	CAP_FAILED,	/* refused as a failure of the client address (form error set) */
+};
+
+/*
+ * What one POST counts, in one transaction (one commit; see the comment at the
+ * top). In: the CAPTCHA step, and whether the password is checked next; then its
+ * failure is counted ahead of the check: a failure of the client address, the
+ * account's failed_logins (a) or the unknown address's counter (addrkey), and
+ * the audit row login.fail. Out: what the success path, a lock or a busy pool
+ * needs to settle it.
+ */
+struct count {
 	struct req	*r;
-	struct seen	*sn;
-	const char	*addrkey;	/* an unknown address's counter, or NULL */
-	struct failure	 f;		/* a known account (f.a) */
+	const struct account *a;	/* the account (password), or NULL */
+	const char	*addrkey;	/* an unknown address's counter (password), or NULL */
+	int		 cap;		/* enum cap_step */
+	int		 need;		/* the level the challenge must have */
+	int		 password;	/* the password is checked next */
+	int		 passed;	/* out: the CAPTCHA passed (or there was none) */
+	int		 verdict;	/* out: captcha_verify's, when it ran */
+	long long	 at;		/* out: the database's clock of the count */
+	long long	 audit_id;	/* out: the audit row counted ahead */
+	long long	 history_id;	/* out: the account's login_history row, likewise */
+	long long	 failed;	/* out: the account's failed_logins, this one counted */
 };
 
 static int
-failed_txn(void *arg)
+count_txn(void *arg)
 {
-	struct failed	*fl = arg;
+	struct count	*c = arg;
+	long long	 n;
+	int		 st, ahead, fail;
+
+	c->passed = c->cap == CAP_PASSED;
+	c->verdict = 0;
+	c->audit_id = c->history_id = c->failed = 0;
+	if (c->cap == CAP_VERIFY) {
+		c->verdict = captcha_verify(req_param(c->r, "captcha_challenge"),
+		    req_param_trim(c->r, "captcha"), c->need);
+		if (c->verdict == CAPTCHA_DBFAIL)
+			return DB_DOWN;
+		c->passed = c->verdict == CAPTCHA_RIGHT;
+	}
+	ahead = c->password && c->passed;
+	fail = ahead || (c->cap != CAP_REFUSED && !c->passed);
+	if ((st = throttle_login_count(c->r->ip, fail, ahead ? c->addrkey : NULL,
+	    lock_window(), &c->at)) < 0)
+		return st;
+	if (fail && !ahead &&
+	    (n = audit_open(c->r, "login.captcha_fail", 0)) < 0)
+		return (int)n;
+	if (!ahead)
+		return 0;
+	if (c->a != NULL) {
+		/* LAST_INSERT_ID(expr) hands the new count back with the answer. */
+		if ((n = db_exec("UPDATE accounts SET failed_logins ="
+		    " LAST_INSERT_ID(failed_logins + 1) WHERE id = ?", "i",
+		    c->a->id)) < 0)
+			return (int)n;
+		c->failed = n > 0 ? db_last_id() : c->a->failed_logins + 1;
+		/* The owner's list of logins: a failure, until it is not. */
+		if ((c->history_id = login_history_add(c->r, c->a->id,
+		    LOGIN_FAILED)) < 0)
+			return (int)c->history_id;
+	}
+	c->audit_id = audit_open(c->r, "login.fail", c->a != NULL ? c->a->id : 0);
+	return c->audit_id < 0 ? (int)c->audit_id : 0;
+}
+
+/*
+ * Count c: a transaction when there is more than the attempt's statement.
+ * Then sn holds the counts with this POST's. 0 or a db_status.
+ */
+static int
+count(struct count *c, struct seen *sn)
+{
+	int	 st;
+
+	if (c->cap == CAP_VERIFY || c->cap == CAP_FAILED || c->password)
+		st = db_txn(count_txn, c);
+	else {
+		c->passed = c->cap == CAP_PASSED;
+		st = throttle_login_count(c->r->ip, 0, NULL, 0, &c->at);
+	}
+	if (st < 0)
+		return st;
+	throttle_prune_now_and_then();
+	if (c->cap == CAP_VERIFY)
+		captcha_prune_now_and_then();
+	sn->c.ip_requests++;
+	sn->c.net_requests++;
+	if (c->cap != CAP_REFUSED && (!c->passed || c->password))
+		sn->c.ip_failures++;
+	if (c->password && c->passed && c->a == NULL)
+		sn->af++;
+	return 0;
+}
+
+/*
+ * Step 4 refused for want of the pool after the count (the pool failed the
+ * hash, or it did not answer in time): take back what was counted ahead — the
+ * failures, the audit row and the login_history row; the attempt stays counted.
+ */
+static int
+uncount_txn(void *arg)
+{
+	struct count	*c = arg;
 	long long	 n;
 	int		 st;
 
-	if ((n = throttle_login_failed(fl->r->ip)) < 0)
-		return (int)n;
-	fl->sn->c.ip_failures = n;
-	if (fl->addrkey != NULL) {
-		if ((n = throttle_hit(fl->addrkey, lock_window())) < 0)
+	if ((st = throttle_login_uncount(c->r->ip, c->addrkey, lock_window(),
+	    c->at)) < 0)
+		return st;
+	if (c->a != NULL) {
+		if ((n = db_exec("UPDATE accounts SET failed_logins = failed_logins - 1"
+		    " WHERE id = ? AND failed_logins > 0", "i", c->a->id)) < 0)
 			return (int)n;
-		fl->sn->af = n;
-	} else {
-		if ((st = failure_txn(&fl->f)) < 0)
-			return st;
-		if ((n = login_history_add(fl->r, fl->f.a->id, LOGIN_FAILED)) < 0)
+		if ((n = db_exec("DELETE FROM login_history WHERE id = ?", "i",
+		    c->history_id)) < 0)
 			return (int)n;
 	}
-	audit(fl->r, "login.fail", fl->addrkey != NULL ? 0 : fl->f.a->id);
-	return 0;
+	return audit_settle(c->audit_id, NULL);
 }
 
 struct success {
 	struct req	*r;
+	const struct count *c;		/* the count made ahead */
 	long long	 id;
 	const char	*oldhash;	/* the hash the password was checked against */
 	const char	*newhash;	/* rehash, or NULL */
@@ -378,10 +531,12 @@ struct success {
 };
 
 /*
- * A good login: counters and lock cleared, the new hash stored on a rehash,
- * the login recorded (s->login_id) — unless the password hash changed since it
- * was read (an activation, a reset or a password change committed meanwhile):
- * then s->stale, and nothing.
+ * A good login: counters and lock cleared, the new hash stored on a rehash, the
+ * failure counted ahead taken back from the client address, its audit row
+ * settled as login.ok and its login_history row as a password login (s->login_id)
+ * — unless the password hash changed since it was read (an
+ * activation, a reset or a password change committed meanwhile): then s->stale,
+ * and the failure stays counted.
  */
 static int
 success_txn(void *arg)
@@ -411,10 +566,18 @@ success_txn(void *arg)
 		    "i", s->id);
 	if (n < 0)
 		return (int)n;
-	if ((n = login_history_add(s->r, s->id, LOGIN_PASSWORD)) < 0)
+	if ((st = throttle_login_uncount(s->r->ip, NULL, 0, s->c->at)) < 0)
+		return st;
+	/* The rows counted ahead say what happened. */
+	if ((n = db_exec("UPDATE login_history SET kind = ? WHERE id = ?", "si",
+	    login_history_kind(LOGIN_PASSWORD), s->c->history_id)) < 0)
 		return (int)n;
-	s->login_id = n;
-	return 0;
+	s->login_id = s->c->history_id;
+	/* The owner is here: a filed deletion request against the account is
+	 * objected to (src/deletion.c), in this login's commit. */
+	if ((st = deletion_objection(s->id, s->r->ip)) < 0)
+		return st;
+	return audit_settle(s->c->audit_id, "login.ok");
 }
 
 /*
@@ -457,29 +620,17 @@ again(struct req *r, const struct seen *sn, const struct account *a, int was_tex
 	return show_form(r, &n);
 }
 
-/* Count a failure of the client address (a failed count is not fatal here:
- * the failure is still answered as one). */
-static void
-failed_here(struct req *r, struct seen *sn)
-{
-	long long	 n;
-
-	if ((n = throttle_login_failed(r->ip)) >= 0)
-		sn->c.ip_failures = n;
-}
-
 /*
- * Step 3: check the CAPTCHA of a POST that needs level need (image only when
- * image_only). Returns 1 when it passed; 0 when it did not (a form error is set;
- * a wrong, replayed or expired answer also counts as a failure of the client
- * address); or a db_status.
+ * Step 3 up to the answer: what the CAPTCHA of a POST that needs level need
+ * (image only when image_only) asks of the counting transaction (enum
+ * cap_step). Refusals set the form error; the answer itself is checked in the
+ * transaction (captcha_verify), which records the challenge's use.
  */
 static int
-captcha_check(struct req *r, struct seen *sn, int need, int image_only, int was_text)
+captcha_step(struct req *r, int need, int image_only, int was_text)
 {
 	struct captcha_box box;
 	const char	*challenge = req_param(r, "captcha_challenge");
-	const char	*answer = req_param_trim(r, "captcha");
 	int		 verdict;
 
 	if (captcha_provider_enabled()) {
@@ -487,52 +638,38 @@ captcha_check(struct req *r, struct seen *sn, int need, int image_only, int was_
 		verdict = captcha_provider_verify(req_param(r, "g-recaptcha-response"),
 		    r->ip);
 		if (verdict == CAPTCHA_PROVIDER_OK)
-			return 1;
+			return CAP_PASSED;
 		if (verdict == CAPTCHA_PROVIDER_UNAVAILABLE) {
 			req_form_error(r, "captcha", "Login.Error.ProviderUnavailable");
-			return 0;
+			return CAP_REFUSED;
 		}
-		failed_here(r, sn);
-		audit(r, "login.captcha_fail", 0);
 		req_form_error(r, "captcha", "Login.Error.ProviderRefused");
-		return 0;
+		return CAP_FAILED;
 	}
 	if (challenge == NULL) {
 		/* The page had none (allowlisted, or the address asks for one). */
 		req_form_error(r, "captcha", "Login.Error.CaptchaNeeded");
-		return 0;
+		return CAP_REFUSED;
 	}
 	if (captcha_open_at(challenge, util_now(), &box) != 0) {
 		/* Forged, damaged or expired. */
 		util_wipe(&box, sizeof(box));
-		failed_here(r, sn);
-		audit(r, "login.captcha_fail", 0);
 		req_form_error(r, "captcha", "Captcha.Error.Expired");
-		return 0;
+		return CAP_FAILED;
 	}
 	if (box.level < need || (image_only && box.kind != CAPTCHA_IMAGE)) {
 		/* The level rose since the page was shown: not the member's fault. */
 		util_wipe(&box, sizeof(box));
 		req_form_error(r, "captcha", "Login.Error.CaptchaHarder");
-		return 0;
+		return CAP_REFUSED;
 	}
 	util_wipe(&box, sizeof(box));
-	if (answer == NULL) {
+	if (req_param_trim(r, "captcha") == NULL) {
 		req_form_error(r, "captcha", was_text ?
 		    "Login.Error.CaptchaTextRequired" : "Captcha.Error.Required");
-		return 0;
+		return CAP_REFUSED;
 	}
-	verdict = captcha_verify(challenge, answer, need);
-	if (verdict == CAPTCHA_DBFAIL)
-		return DB_DOWN;
-	if (verdict == CAPTCHA_RIGHT)
-		return 1;
-	failed_here(r, sn);
-	audit(r, "login.captcha_fail", 0);
-	req_form_error(r, "captcha", verdict == CAPTCHA_INVALID ?
-	    "Captcha.Error.Expired" : was_text ?
-	    "Captcha.Error.WrongText" : "Captcha.Error.Wrong");
-	return 0;
+	return CAP_VERIFY;
 }
 
 /* POST: steps 1–6 of the comment at the top. 200, 303, 500 or 503. */
@@ -542,7 +679,8 @@ login_post(struct req *r)
 	struct seen	 sn;
 	struct account	*a = NULL;
 	struct need	 an;
-	struct failed	 fl;
+	struct count	 cnt;
+	struct lock	 lk;
 	struct success	 s;
 	const char	*password = req_param(r, "password");
 	const char	*challenge = req_param(r, "captcha_challenge");
@@ -553,19 +691,19 @@ login_post(struct req *r)
 
 	addrkey[0] = '\0';
 	memset(&sn, 0, sizeof(sn));
+	memset(&cnt, 0, sizeof(cnt));
+	cnt.r = r;
 	if (hashpool_full())
 		return req_busy(r);	/* before any work: nothing is counted */
 	if (raw != NULL)
 		req_set(r, "Login.Email", raw);
 	if (remember != NULL && remember[0] != '\0')
 		req_set(r, "Login.Remember", "1");
-	if ((st = throttle_login_attempt(r->ip, &sn.c)) < 0)
+	if ((st = throttle_login_read(r->ip, &sn.c)) < 0)
 		return req_db_error(r, st);
 	if ((sn.allow = insurer_ip_allowlisted(r->ip, NULL)) < 0)
 		return req_db_error(r, sn.allow);
 	need = throttle_captcha_level(&sn.c, sn.allow);
-	sn.c.ip_requests++;	/* this attempt, counted */
-	sn.c.net_requests++;
 	if (challenge != NULL && captcha_kind(challenge) == CAPTCHA_TEXT)
 		was_text = 1;
 
@@ -577,6 +715,10 @@ login_post(struct req *r)
 	if (password == NULL || password[0] == '\0')
 		req_form_error(r, "password", "Login.Error.PasswordRequired");
 	if (r->nerrors > 0) {
+		/* Step 1 only: the attempt. */
+		cnt.cap = CAP_REFUSED;
+		if ((st = count(&cnt, &sn)) < 0)
+			goto dberr;
 		st = again(r, &sn, NULL, was_text);
 		goto out;
 	}
@@ -599,32 +741,54 @@ login_post(struct req *r)
 		}
 	} else if (!a->locked &&
 	    a->failed_logins >= config_int("Login.LockAfterFailures")) {
-		/* The lock has run out: it ends by itself, counters start afresh. */
+		/* A lock has run out: it ends by itself, counters start afresh. (No
+		 * lock yet: a failure counted ahead whose lock is still to come.) */
 		n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL"
-		    " WHERE id = ? AND (locked_until IS NULL OR locked_until <= NOW(6))",
-		    "i", a->id);
+		    " WHERE id = ? AND locked_until IS NOT NULL AND"
+		    " locked_until <= NOW(6)", "i", a->id);
 		if (n < 0) {
 			st = (int)n;
 			goto dberr;
 		}
-		if (n > 0)
+		if (n > 0) {
 			audit(r, "login.unlock", a->id);
-		a->failed_logins = 0;
+			a->failed_logins = 0;
+		}
 	}
 	address_need(a, sn.af, &an);
 	if (an.level > need)
 		need = an.level;
 
 	/* Step 3: the CAPTCHA, before the password is even looked at. */
-	if (need > 0 &&
-	    (st = captcha_check(r, &sn, need, an.image_only, was_text)) != 1) {
-		if (st < 0)
+	cnt.cap = need > 0 ? captcha_step(r, need, an.image_only, was_text) :
+	    CAP_PASSED;
+	cnt.need = need;
+	if (cnt.cap == CAP_REFUSED || cnt.cap == CAP_FAILED) {
+		if ((st = count(&cnt, &sn)) < 0)
 			goto dberr;
 		st = again(r, &sn, a, was_text);
 		goto out;
 	}
 
-	/* Step 4: the password, in the same time whether or not the address exists. */
+	/* Step 4: a place in the hash pool, then the count (its failure ahead). */
+	if (hashpool_reserve() != 0) {
+		st = req_busy(r);	/* nothing is counted */
+		goto out;
+	}
+	cnt.password = 1;
+	cnt.a = a;
+	cnt.addrkey = known ? NULL : addrkey;
+	if ((st = count(&cnt, &sn)) < 0)
+		goto dberr;
+	if (!cnt.passed) {
+		req_form_error(r, "captcha", cnt.verdict == CAPTCHA_INVALID ?
+		    "Captcha.Error.Expired" : was_text ?
+		    "Captcha.Error.WrongText" : "Captcha.Error.Wrong");
+		st = again(r, &sn, a, was_text);
+		goto out;
+	}
+
+	/* The password, in the same time whether or not the address exists. */
 	if (!known) {
 		ok = crypto_password_dummy(password);
 		if (ok != CRYPTO_BUSY)
@@ -639,27 +803,26 @@ login_post(struct req *r)
 		if (a->locked && !captcha_on() && ok == 1)
 			ok = 0;
 	}
+	hashpool_release();
 	if (ok == CRYPTO_BUSY) {
-		/* The hashing pool is full: neither a success nor a failure. */
+		/* The pool failed the hash: neither a success nor a failure. */
+		if ((st = db_txn(uncount_txn, &cnt)) < 0)
+			log_warn("login: a failure counted ahead stays counted (%d)", st);
 		st = req_busy(r);
 		goto out;
 	}
 
 	if (!ok) {
-		/* Step 5, in one transaction (one commit for the counters, the
-		 * account and the audit row). */
-		memset(&fl, 0, sizeof(fl));
-		fl.r = r;
-		fl.sn = &sn;
-		fl.addrkey = known ? NULL : addrkey;
-		fl.f.a = a;
-		if ((st = db_txn(failed_txn, &fl)) < 0)
-			goto dberr;
+		/* Step 5: counted already; a second transaction only to lock. */
 		if (known) {
-			a->failed_logins++;
-			if (fl.f.locked_now) {
-				a->locked = 1;
-				audit(r, "login.locked", a->id);
+			a->failed_logins = (int)cnt.failed;
+			if (!a->locked && cnt.failed >=
+			    config_int("Login.LockAfterFailures")) {
+				lk.r = r;
+				lk.a = a;
+				if ((st = db_txn(lock_txn, &lk)) < 0)
+					goto dberr;
+				a->locked = lk.locked_now;
 			}
 		}
 		metrics_add(M_LOGIN_FAIL, 1);
@@ -673,6 +836,7 @@ login_post(struct req *r)
 		log_warn("login: rehash of account %lld failed; keeping the old hash",
 		    a->id);
 	s.r = r;
+	s.c = &cnt;
 	s.id = a->id;
 	s.oldhash = a->password_hash;
 	s.newhash = newhash;
@@ -687,6 +851,7 @@ login_post(struct req *r)
 			goto dberr;
 		if (st == 0) {
 			s.stale = 1;
+			(void)audit_settle(cnt.audit_id, "login.fail");
 			if ((st = session_end(r)) < 0)
 				goto dberr;
 			/* The member's list says what happened. */
@@ -699,7 +864,6 @@ login_post(struct req *r)
 		/* The password proven here stopped being the account's while we
 		 * checked it: it no longer opens the account. */
 		log_warn("login: account %lld changed its password meanwhile", a->id);
-		audit(r, "login.fail", a->id);
 		metrics_add(M_LOGIN_FAIL, 1);
 		req_form_error(r, "login", "Login.Error.Failed");
 		st = again(r, &sn, a, was_text);
@@ -710,18 +874,13 @@ login_post(struct req *r)
 	if (remember != NULL && remember[0] != '\0' &&
 	    (st = session_remember_issue(r, a->id)) < 0)
 		log_warn("login: remember-me not issued (%d)", st);
-	audit(r, "login.ok", a->id);
-	/* The owner is here: a deletion request against the account is objected
-	 * to (src/deletion.c); the operator sees it before deciding. */
-	if ((st = deletion_objection(a->id, r->ip)) < 0)
-		log_warn("login: deletion requests of account %lld not flagged (%d)",
-		    a->id, st);
 	metrics_add(M_LOGIN_OK, 1);
 	st = go_on(r, a->state, req_param(r, "next"));
 	goto out;
  dberr:
 	st = req_db_error(r, st);
  out:
+	hashpool_release();
 	util_free_secret(newhash);
 	free(email);
 	account_free(a);

@@ -36,6 +36,16 @@ def post_login(fe, email, password=WRONG):
     return c.post("/login", {"email": email, "password": password, "csrf": csrf(page)})
 
 
+def audited_failures(stack):
+    return int(stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'login.fail'")[0][0])
+
+
+def client_failures(stack):
+    """The login failures counted for the test client's address (127.0.0.1)."""
+    return sum(int(n) for (n,) in stack.sql(
+        "SELECT count FROM throttle WHERE k LIKE 'loginfail:ip:127.0.0.1#%'"))
+
+
 def slow_frontend(stack, **extra):
     """A frontend whose hashes take long (~0.3 s), with one pool process."""
     config = {"Server.Workers": "4", "Server.HashWorkers": "1",
@@ -97,6 +107,7 @@ def test_a_full_pool_answers_busy_at_once(stack):
     fe = slow_frontend(stack, Server_HashQueue="1")
     try:
         before = metrics(fe.client())
+        audited = audited_failures(stack)
         start = threading.Barrier(6)
         results = []
 
@@ -126,9 +137,12 @@ def test_a_full_pool_answers_busy_at_once(stack):
         after = metrics(fe.client())
         busy = statuses.count(503)
         assert after["kenpo_hash_busy_total"] - before["kenpo_hash_busy_total"] >= busy
-        # A busy answer is not a failed login.
+        # A busy answer is not a failed login, in the metrics or the database
+        # (a login counts its failure ahead of the hash only once it holds a
+        # place in the pool).
         fails = 'kenpo_logins_total{result="fail"}'
         assert after[fails] - before[fails] == statuses.count(200)
+        assert audited_failures(stack) - audited == statuses.count(200)
         log = "\n".join(fe.log_lines())
         assert "answering busy" in log
         assert WRONG not in log
@@ -193,10 +207,13 @@ def test_a_pool_process_that_cannot_hash_stores_no_hash(stack):
         assert "the pool could not compute a hash" in "\n".join(fe.log_lines())
         # A login whose password could not be checked is not a failed login:
         # 503 (send again), nothing counted.
+        # What the login counted ahead of the hash is taken back.
         fails = 'kenpo_logins_total{result="fail"}'
         before = metrics(fe.client())[fails]
+        audited, counted = audited_failures(stack), client_failures(stack)
         r = post_login(fe, stack.new_email())
         assert r.status == 503 and BUSY in r.text, r.status
         assert metrics(fe.client())[fails] == before
+        assert (audited_failures(stack), client_failures(stack)) == (audited, counted)
     finally:
         stack.stop_frontend(fe)
