@@ -45,10 +45,10 @@
  *     client address (its window of step 4, not the current one), the audit
  *     row becomes login.ok and the login_history row a password login (the
  *     member's list: network, browser), and a filed deletion request against
- *     the account becomes objected (src/deletion.h: its owner is here); then a
- *     new session id tied to that
- *     row, remember-me if ticked, and on by state: pending → /signup/sent,
- *     verified → /signup/eligibility, active → next (local, safe) or /top.
+ *     the account becomes objected (src/deletion.h: its owner is here); then
+ *     a new session id tied to that row, remember-me if ticked, and on by
+ *     state: pending → /signup/sent, verified → /signup/eligibility, active →
+ *     next (local, safe) or /top.
  *
  * Why count a failure before knowing it is one: a wrong password — what a
  * password-guessing flood posts — then costs one durable commit instead of two
