@@ -144,6 +144,7 @@ static const struct ckey keys[] = {
 	{ "Member.EmailChangePerHour",	C_INT,	"5",				1, 1000, NULL },
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
 	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
+	{ "Deletion.GraceDays",		C_INT,	"14",				1, 365, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

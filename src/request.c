@@ -174,8 +174,9 @@ status_text(int st)
 
 /*
  * Whether the request path carries a secret (an activation, reset or address
- * change token, a CAPTCHA challenge): the same prefixes that nginx keeps out of
- * its error log (contrib/nginx/kenpo.conf.in). Such a page is sent with
+ * change token, a deletion request's contact link, a CAPTCHA challenge): the
+ * same prefixes that nginx keeps out of its error log
+ * (contrib/nginx/kenpo.conf.in). Such a page is sent with
  * Referrer-Policy: strict-origin, or the browser would repeat its URL in the
  * Referer of every request it makes next, and nginx writes the referrer of a
  * request it refuses (a 404 of a static file, a 502) into its error log.
@@ -188,6 +189,7 @@ path_carries_secret(const struct req *r)
 	static const char *const prefixes[] = {
 		"/users/", "/password/reset/", "/account/email/", "/captcha/",
 		"/unsubscribe/",
+		"/deletion/confirm/",
 	};
 	size_t	 i;
 

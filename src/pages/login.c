@@ -44,9 +44,11 @@
  *     (and stores a rehash), the failure counted ahead is taken back from the
  *     client address (its window of step 4, not the current one), the audit
  *     row becomes login.ok and the login_history row a password login (the
- *     member's list: network, browser); then a new session id tied to that
- *     row, remember-me if ticked, and on by state: pending → /signup/sent,
- *     verified → /signup/eligibility, active → next (local, safe) or /top.
+ *     member's list: network, browser), and a filed deletion request against
+ *     the account becomes objected (src/deletion.h: its owner is here); then
+ *     a new session id tied to that row, remember-me if ticked, and on by
+ *     state: pending → /signup/sent, verified → /signup/eligibility, active →
+ *     next (local, safe) or /top.
  *
  * Why count a failure before knowing it is one: a wrong password — what a
  * password-guessing flood posts — then costs one durable commit instead of two
@@ -103,6 +105,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "deletion.h"
 #include "entry.h"
 #include "hashpool.h"
 #include "insurer.h"
@@ -570,6 +573,10 @@ success_txn(void *arg)
 	    login_history_kind(LOGIN_PASSWORD), s->c->history_id)) < 0)
 		return (int)n;
 	s->login_id = s->c->history_id;
+	/* The owner is here: a filed deletion request against the account is
+	 * objected to (src/deletion.c), in this login's commit. */
+	if ((st = deletion_objection(s->id, s->r->ip)) < 0)
+		return st;
 	return audit_settle(s->c->audit_id, "login.ok");
 }
 

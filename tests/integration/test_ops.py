@@ -384,14 +384,26 @@ def test_delete_removes_personal_data_and_frees_the_address(stack, insurer):
 
     out = ctl_json(stack, "account", "delete", email, "--yes")
     assert out["id"] == int(acct_id) and out["deleted"] is True
-    assert out["inquiries_cleared"] == 2 and out["mails_deleted"] >= 1
+    assert out["was"] == "active" and out["state"] == "closed"
     assert account(stack, email) is None
+    # account_erase: the row stays as a tombstone without address or password.
+    (state, addr, pw), = stack.sql("SELECT state, email, password_hash FROM accounts"
+                                   f" WHERE id = {acct_id}")
+    assert state == "closed" and addr == f"closed+{acct_id}@invalid" and pw == "!"
     for table in ("tokens", "sessions"):
         assert stack.sql(f"SELECT COUNT(*) FROM {table} WHERE account_id = {acct_id}") == [("0",)]
+    # Only the mail that tells her, which the daily job purges once sent.
+    stack.wait_mail(email, subject="アカウントを削除しました")
+    wait_sent = [r for r in stack.sql("SELECT template FROM outbox"
+                                      f" WHERE to_addr = '{email}'")]
+    assert wait_sent == [("account_deleted",)]
+    assert ctl(stack, "lifecycle", "run").returncode == 0
     assert stack.sql(f"SELECT COUNT(*) FROM outbox WHERE to_addr = '{email}'") == [("0",)]
-    # Audit rows stay, by number only.
+    # Audit rows keep event and time; the earlier ones lost the account and the
+    # client address, the deletion itself names the tombstone only.
     rows = stack.sql(f"SELECT event, ip FROM audit WHERE account_id = {acct_id}")
-    assert len(rows) == audit_before + 1 and ("account.delete", None) in rows
+    assert rows == [("account.delete", None)]
+    assert int(stack.sql("SELECT COUNT(*) FROM audit WHERE account_id IS NULL")[0][0]) >= audit_before
     # Inquiries stay as numbered records without personal data.
     for num in (logged_in, anonymous):
         assert stack.sql(f"SELECT email, name, body, account_id, status FROM inquiries"
@@ -404,6 +416,8 @@ def test_delete_removes_personal_data_and_frees_the_address(stack, insurer):
 
     # Unknown, usage.
     assert ctl(stack, "account", "delete", "999999999", "--yes").returncode == 1
+    r = ctl(stack, "account", "delete", acct_id, "--yes")
+    assert r.returncode == 1 and "closed already" in r.stderr
     assert ctl(stack, "account", "delete", "--yes").returncode == 2
     assert ctl(stack, "account", "delete", email, "--yes", "--frob").returncode == 2
     assert ctl(stack, "account", "delete").returncode == 2
