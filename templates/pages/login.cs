@@ -2,8 +2,8 @@
   image" and "cannot read it" are submit buttons of the form (captcha_action),
   so the typed address and the remember box come back (never the password);
   login.js does the same in the background and swaps the challenge in place.
-  The first, hidden submit button makes Enter log in rather than reload the
-  image. Login.Protected: the notice of a protected address (issue 11). ?>
+  The hidden submit button ahead of the form (its form attribute makes it
+  the form's first) makes Enter log in rather than reload the image. Login.Protected: the notice of a protected address (issue 11). ?>
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Login.Title ?></h1>
@@ -22,8 +22,8 @@
   </div>
   <?cs /if ?>
   <p><?cs var:L.Login.Lead ?></p>
+  <button type="submit" form="login" hidden tabindex="-1"><?cs var:L.Login.Submit ?></button>
   <form method="post" action="/login" id="login" novalidate>
-    <button type="submit" hidden tabindex="-1"><?cs var:L.Login.Submit ?></button>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <?cs if:Login.Next ?><input type="hidden" name="next" value="<?cs var:Login.Next ?>"><?cs /if ?>
     <div class="field<?cs if:Form.Errors.email ?> field--error<?cs /if ?>">
@@ -65,7 +65,7 @@
       <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
       <p class="captcha__actions"><button class="button--link" type="submit" name="captcha_action" value="reload" id="captcha-reload"><?cs var:L.Captcha.Reload ?></button><?cs if:Captcha.TextAllowed == 1 ?><button class="button--link" type="submit" name="captcha_action" value="text" id="captcha-text"><?cs var:L.Captcha.TextLink ?></button><?cs /if ?></p>
       <?cs /if ?>
-      <?cs if:Captcha.Hard == 1 ?><p class="notice notice--warn"><?cs var:L.Captcha.HardNotice ?></p><?cs /if ?>
+      <?cs if:Captcha.Hard == 1 && !Login.Protected ?><p class="notice notice--warn"><?cs var:L.Captcha.HardNotice ?></p><?cs /if ?>
     </div>
     <p class="visually-hidden" id="captcha-status" role="status" data-done="<?cs var:L.Captcha.Refreshed ?>"></p>
     <?cs /if ?>
