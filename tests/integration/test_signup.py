@@ -540,7 +540,14 @@ def test_link_opened_in_another_browser(stack):
     assert account(stack, email)[1] == "verified"
     assert phone.get("/signup/eligibility").status == 200
     # The PC's step-2 page says the address was confirmed elsewhere
-    assert "すでに完了しています" in pc.get("/signup/sent").text
+    page = pc.get("/signup/sent")
+    assert "すでに完了しています" in page.text
+    # and only that, when the PC then types the mail's code (issue 11): not
+    # also that the code is no longer valid, and no code form to try again.
+    r = pc.post("/signup/sent", {"csrf": csrf(pc.get("/signup")), "code": m.code})
+    assert r.status == 200 and "すでに完了しています" in r.text, r.text[:800]
+    assert "使用できません" not in r.text and 'name="code"' not in r.text
+    assert "<h1>メールアドレスの確認は完了しています</h1>" in r.text
 
 
 def test_forged_and_replayed_links(stack, client):
