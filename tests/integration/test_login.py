@@ -915,13 +915,16 @@ def test_password_reset_single_use(stack, client):
     path = reset_link(stack, email)
     page = client.get(path)
     assert page.status == 200 and 'type="password"' in page.text
+    assert 'data-rule="length"' in page.text and "/static/js/signup.js" in page.text
     # The rule is enforced.
     r = client.post(path, {"csrf": csrf(page), "password": "abc"})
     assert r.status == 200 and "field__error" in r.text
     r = client.post(path, {"csrf": csrf(page), "password": NEW_PASSWORD})
     assert r.status == 303 and r.location == "/login?done=reset"
     assert "password.reset" in last_events(stack, acct)
-    stack.wait_mail(email, subject="パスワードを変更")
+    m = stack.wait_mail(email, subject="パスワードを変更")
+    # Reset by a mailed link: the warning is about who reads the mail.
+    assert "メールを読める" in m.body and "パスワードを知っていて" not in m.body
     # Every other session and remember-me token is gone.
     assert not logged_in(other)
     restart = stack.client()

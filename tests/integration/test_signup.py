@@ -317,6 +317,8 @@ def test_step1_form_errors(stack, client):
                  "会員規約", "個人情報の取り扱い"):
         assert text in r.text
     assert 'class="error-summary"' in r.text
+    # The consent's wording (issue 11): not 「取り扱いについてに同意する」.
+    assert "個人情報の取り扱いに同意する" in page.text and "についてに" not in page.text
     cases = {
         "not-an-address": "メールアドレスの形式が正しくありません",
         "a@b": "メールアドレスの形式が正しくありません",
@@ -555,6 +557,9 @@ def test_forged_and_replayed_links(stack, client):
         r = client.get(f"/users/{urllib.parse.quote(token)}/activate")
         assert r.status == 400, token
         assert "このリンクは無効です" in r.text, (token, r.text[:500])
+        # Titled for what it is, not 「入力内容を受け付けられませんでした」 (issue 11).
+        assert "<h1>このリンクは使用できません</h1>" in r.text
+        assert "入力内容を受け付けられませんでした" not in r.text
     # used link replayed in the browser that is already in: straight to the step
     c, email = verified_client(stack)
     m = activation_mail(stack, email)
