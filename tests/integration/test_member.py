@@ -126,7 +126,12 @@ def events(stack, account_id):
 
 
 def error_texts(page):
-    return re.findall(r'class="field__error"[^>]*>(?:<p>)?([^<]+)', page.text)
+    texts = re.findall(r'class="field__error"[^>]*>(?:<p>)?([^<]+)', page.text)
+    # The new-password field lists its unmet rules (password_field.cs).
+    m = re.search(r'<div class="field__error" id="password-error">(.*?)</div>', page.text, re.S)
+    if m:
+        texts += re.findall(r'<li>([^<]+)</li>', m.group(1))
+    return texts
 
 
 def post_form(client, path, data, page_path=None):
