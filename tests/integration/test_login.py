@@ -555,6 +555,8 @@ def test_a_protected_member_who_cannot_read_images_gets_in_by_the_reset(stack, c
     for i in range(10):
         login(stack, attacker, email, f"guess-{i}")
     assert stack.sql(f"SELECT locked_until > NOW(6) FROM accounts WHERE id = {acct}") == [("1",)]
+    m = stack.wait_mail(email, subject="ロック")
+    assert "画像が読めない場合" in m.body and "/password/forgot" in m.body
     page = ipc.get("/password/forgot")
     assert challenge_of(page) is None
     r = ipc.post("/password/forgot", {"csrf": csrf(page), "email": email})
