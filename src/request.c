@@ -267,6 +267,10 @@ send_error(struct req *r, int status)
 	snprintf(key, sizeof(key), "Error.S%d.Title", status);
 	req_set(r, "Error.Title", req_text(r, key));
 	if (r->error_key != NULL) {
+		/* A title of its own when the message has one (L.ErrorTitle.<key>). */
+		snprintf(key, sizeof(key), "ErrorTitle.%s", r->error_key);
+		if (tmpl_text(r->lang, key) != NULL || tmpl_text("ja", key) != NULL)
+			req_set(r, "Error.Title", req_text(r, key));
 		snprintf(key, sizeof(key), "Error.%s", r->error_key);
 		msg = req_text(r, key);
 	} else {

@@ -3,9 +3,11 @@
  * when Page.Script = "signup"; no inline script: the CSP forbids it). Every page
  * works without it; the server decides everything.
  *
- *  - step 1: the "show what I typed" toggle, the strength meter, and the
- *    password rules marked met/unmet as the member types (the same rules as
- *    src/password.c, except its list of common passwords);
+ *  - step 1 (and every new-password field: password_field.cs): the "show
+ *    what I typed" toggle, the strength meter, and the password rules marked
+ *    met/unmet as the member types (the same rules as src/password.c, except
+ *    its list of common passwords); the server's list of unmet rules, which
+ *    speaks of the password posted before, goes once another one is typed;
  *  - step 3: the card-pattern switch: once 8 digits of insurer number are typed,
  *    /signup/pattern is asked for that one insurer and the symbol/number boxes
  *    of its card pattern (①–④) are shown at once.
@@ -149,6 +151,35 @@
 			if (text && levels[score] !== undefined)
 				text.textContent = levels[score];
 		};
+		/*
+		 * The server's list of unmet rules (and their lines in the error
+		 * summary) speaks of the password posted before; once the member
+		 * types another one, the live rules above take over (issue 11).
+		 */
+		var stale = byId('password-error');
+		var dropStale = function () {
+			var field = pw.closest ? pw.closest('.field') : null;
+			var summary = document.querySelector('.error-summary');
+
+			if (!stale)
+				return;
+			stale.hidden = true;
+			stale = null;
+			if (field)
+				field.classList.remove('field--error');
+			pw.setAttribute('aria-describedby', (pw.getAttribute('aria-describedby') || '')
+			    .replace(/\s*password-error/, ''));
+			if (!summary)
+				return;
+			each(summary.querySelectorAll('a[href="#password"]'), function (a) {
+				var li = a.parentNode;
+
+				li.parentNode.removeChild(li);
+			});
+			if (!summary.querySelector('li'))
+				summary.style.display = 'none';
+		};
+		pw.addEventListener('input', dropStale);
 		pw.addEventListener('input', update);
 		if (emailField)
 			emailField.addEventListener('input', update);

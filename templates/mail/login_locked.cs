@@ -7,7 +7,8 @@ It unlocks by itself at <?cs var:Mail.UnlockAt ?> (Japan time).
 - If it was you: wait until then, or log in now by solving the harder image
   check together with your correct password:
   <?cs var:Mail.LoginURL ?>
-  If you have forgotten your password, set a new one here:
+  If you cannot read the image or have forgotten your password, set a new
+  one here (no image check); it also ends the lock:
   <?cs var:Mail.ForgotURL ?>
 - If it was not you: someone may be trying to guess your password. Your
   account stays safe as long as the password is not known. To be sure, set a
@@ -30,7 +31,8 @@ Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Serv
 解除までお待ちいただくか、ログイン画面で表示される難しい画像認証と
 正しいパスワードを入力すると、すぐにログインできます。
 <?cs var:Mail.LoginURL ?>
-パスワードをお忘れの場合は、こちらから再設定できます。
+画像が読めない場合やパスワードをお忘れの場合は、こちらからパスワードを
+再設定してください（画像認証はありません）。再設定するとロックも解除されます。
 <?cs var:Mail.ForgotURL ?>
 
 ■お心当たりがない場合

@@ -317,6 +317,8 @@ def test_step1_form_errors(stack, client):
                  "会員規約", "個人情報の取り扱い"):
         assert text in r.text
     assert 'class="error-summary"' in r.text
+    # The consent's wording (issue 11): not 「取り扱いについてに同意する」.
+    assert "個人情報の取り扱いに同意する" in page.text and "についてに" not in page.text
     cases = {
         "not-an-address": "メールアドレスの形式が正しくありません",
         "a@b": "メールアドレスの形式が正しくありません",
@@ -540,7 +542,14 @@ def test_link_opened_in_another_browser(stack):
     assert account(stack, email)[1] == "verified"
     assert phone.get("/signup/eligibility").status == 200
     # The PC's step-2 page says the address was confirmed elsewhere
-    assert "すでに完了しています" in pc.get("/signup/sent").text
+    page = pc.get("/signup/sent")
+    assert "すでに完了しています" in page.text
+    # and only that, when the PC then types the mail's code (issue 11): not
+    # also that the code is no longer valid, and no code form to try again.
+    r = pc.post("/signup/sent", {"csrf": csrf(pc.get("/signup")), "code": m.code})
+    assert r.status == 200 and "すでに完了しています" in r.text, r.text[:800]
+    assert "使用できません" not in r.text and 'name="code"' not in r.text
+    assert "<h1>メールアドレスの確認は完了しています</h1>" in r.text
 
 
 def test_forged_and_replayed_links(stack, client):
@@ -548,6 +557,9 @@ def test_forged_and_replayed_links(stack, client):
         r = client.get(f"/users/{urllib.parse.quote(token)}/activate")
         assert r.status == 400, token
         assert "このリンクは無効です" in r.text, (token, r.text[:500])
+        # Titled for what it is, not 「入力内容を受け付けられませんでした」 (issue 11).
+        assert "<h1>このリンクは使用できません</h1>" in r.text
+        assert "入力内容を受け付けられませんでした" not in r.text
     # used link replayed in the browser that is already in: straight to the step
     c, email = verified_client(stack)
     m = activation_mail(stack, email)
