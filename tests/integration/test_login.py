@@ -661,27 +661,43 @@ def test_a_failed_login_commits_once(stack, cap):
         r = c.post("/login", {"csrf": tok, "email": addr, "password": "wrong-pw-1"})
         assert r.status == 200 and "メールアドレスまたはパスワードが正しくありません" in r.text
     fails_before = int(stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'login.fail'")[0][0])
+
+    # The server's own writes (its master thread, the other frontends' mailers)
+    # go on meanwhile, the more so the longer a loaded host takes: measured
+    # beside the logins and allowed for, so that only the logins' commits count.
+    def background_per_second():
+        w0, t0 = log_writes(stack), time.monotonic()
+        time.sleep(2)
+        return (log_writes(stack) - w0) / (time.monotonic() - t0)
+
+    def measured(fn):
+        rate = background_per_second()
+        before, t0 = log_writes(stack), time.monotonic()
+        fn()
+        spent = log_writes(stack) - before
+        return spent, rate * (time.monotonic() - t0) + 2
+
     # Unknown addresses (the bench's case), then a known account below its lock.
     for addrs in ([stack.new_email("nobody") for _ in range(30)], [email] * 9):
-        before = log_writes(stack)
-        for addr in addrs:
-            wrong(addr)
-        spent = log_writes(stack) - before
+        spent, background = measured(lambda: [wrong(a) for a in addrs])
         n = len(addrs)
-        assert n <= spent <= 1.5 * n, f"{spent} log writes for {n} failed logins"
+        assert n <= spent <= 1.5 * n + background, \
+            f"{spent} log writes for {n} failed logins (background {background:.1f})"
     assert stack.sql(f"SELECT failed_logins FROM accounts WHERE id = {acct}") == [("9",)]
     assert int(stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'login.fail'")[0][0]) \
         == fails_before + 39
     # With the CAPTCHA on: its single use is recorded in the same commit.
     n = 12
-    before = log_writes(stack)
-    for _ in range(n):
-        ipc = IPClient(cap.base_url, new_ip())
-        r = ipc.post("/login", login_form(stack, ipc.get("/login"),
-                                          stack.new_email("nobody"), "wrong-pw-2"))
-        assert r.status == 200 and "メールアドレスまたはパスワードが正しくありません" in r.text
-    spent = log_writes(stack) - before
-    assert n <= spent <= 1.5 * n, f"{spent} log writes for {n} failed logins (CAPTCHA on)"
+
+    def captcha_logins():
+        for _ in range(n):
+            ipc = IPClient(cap.base_url, new_ip())
+            r = ipc.post("/login", login_form(stack, ipc.get("/login"),
+                                              stack.new_email("nobody"), "wrong-pw-2"))
+            assert r.status == 200 and "メールアドレスまたはパスワードが正しくありません" in r.text
+    spent, background = measured(captcha_logins)
+    assert n <= spent <= 1.5 * n + background, \
+        f"{spent} log writes for {n} failed logins (CAPTCHA on; background {background:.1f})"
 
 
 def test_a_success_takes_back_the_failure_counted_ahead(stack, cap, ipc):
