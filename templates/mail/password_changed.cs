@@ -1,6 +1,7 @@
 <?cs # Sent by the password reset (src/pages/password_reset.c) and by the
   password change of the settings (src/pages/account_password.c, with
   Mail.KeepThis = 1: the device that changed it stays logged in). ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your password has been changed
 
 The password of your <?cs var:Service.Name ?> account has just been changed.
@@ -16,10 +17,6 @@ If you did not change it, someone else may have access to your mailbox.
 Set a new password at once and contact us:
 <?cs var:Mail.ForgotURL ?>
 <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
-
-This mail is sent from an address that cannot receive replies.
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】パスワードを変更しました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -37,9 +34,4 @@ This mail is sent from an address that cannot receive replies.
 　おそれがあります。すぐにパスワードを再設定し、運営事務局へご連絡ください。
 <?cs var:Mail.ForgotURL ?>
 <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

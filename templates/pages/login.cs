@@ -3,7 +3,7 @@
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Login.Title ?></h1>
-  <?cs if:Login.Done ?><p class="notice" role="status"><?cs var:Login.Done ?></p><?cs /if ?>
+  <?cs if:Login.Done ?><p class="notice" role="status"><?cs var:Login.Done ?></p><?cs elif:Login.Next && !Form.ErrorCount ?><p class="notice" role="status" id="login-required"><?cs var:L.Nav.NeedLogin ?></p><?cs /if ?>
   <p><?cs var:L.Login.Lead ?></p>
   <form method="post" action="/login" id="login" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
