@@ -59,6 +59,8 @@ terms_current(struct req *r, const char *kind)
 		goto out;
 	}
 	req_set(r, "Terms.Sample", kind);
+	/* The language switch comes back to this page. */
+	req_setf(r, "Page.Back", "/terms/%s", kind);
 	r->template = "terms";
 	st = 200;
  out:
@@ -104,6 +106,7 @@ page_terms(struct req *r)
 	req_set(r, "Terms.Version", c[1]);
 	req_set(r, "Terms.Date", c[2]);
 	req_set(r, "Terms.Text", c[3]);
+	req_setf(r, "Page.Back", "/terms/%lld", id);
 	r->template = "terms";
 	st = 200;
  out:
