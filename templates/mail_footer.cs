@@ -8,11 +8,10 @@ def:mail_footer(to_member) ?><?cs
 if:to_member ?><?cs
 if:Lang == "en" ?>
 This mail was sent from a send-only address; replies are not read.
-If you have questions, or did not expect this mail, please contact us here:
+If you have questions, please contact us here:
 <?cs else ?>
 ※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。ご不明な点やお心当たりのない場合は、次のお問い合わせ
-　ページからご連絡ください。
+　お答えできません。ご不明な点は、次のお問い合わせページからご連絡ください。
 <?cs /if ?><?cs
 if:Mail.SupportURL ?><?cs var:Mail.SupportURL ?><?cs
 else ?><?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?><?cs /if ?>

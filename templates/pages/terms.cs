@@ -8,7 +8,7 @@
   <h1 id="terms-title"><?cs var:L.TermsSample[Terms.Sample].Title ?></h1>
   <?cs if:Terms.URL ?><p id="terms-url"><a href="<?cs var:Terms.URL ?>" rel="noopener noreferrer"><?cs var:L.TermsSample.Elsewhere ?></a></p><?cs else ?>
   <p><?cs var:L.TermsSample[Terms.Sample].Lead ?></p>
-  <div class="terms-text" id="terms-text">
+  <div class="terms-sample" id="terms-text">
   <?cs each:sec = L.TermsSample[Terms.Sample].S ?>
     <h2><?cs var:sec.H ?></h2>
     <p><?cs var:sec.P ?></p>
