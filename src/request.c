@@ -391,6 +391,8 @@ dispatch(struct req *r)
 	r->path = path = xstrdup(uri);
 	/* The language switch returns here: only plain paths (no token segment). */
 	req_set(r, "Page.Back", "/");
+	/* The member menu of the layout marks the page it is on. */
+	req_set(r, "Page.Path", path);
 	if ((r->route = router_match(path, &r->arg)) == NULL)
 		return 404;
 	is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
@@ -429,8 +431,9 @@ dispatch(struct req *r)
 	    strcmp(r->sess->state, "active") != 0)) {
 		/* Come back here after logging in: plain member paths only (no
 		 * token segment, no query); login.c checks next again. */
+		/* /login says why (a next= brings its notice), /top included. */
 		if (is_get && r->arg == NULL && strspn(path, "abcdefghijklmnopqrstuvwxyz"
-		    "0123456789/_-") == strlen(path) && strcmp(path, "/top") != 0)
+		    "0123456789/_-") == strlen(path))
 			return req_redirect(r, "/login?next=%s", path);
 		return req_redirect(r, "/login");
 	}

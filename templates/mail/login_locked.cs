@@ -1,4 +1,4 @@
-<?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been locked for a while
+<?cs include:"mail_footer.cs" ?><?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been locked for a while
 
 Logins to your <?cs var:Service.Name ?> account failed many times in a row, so
 we have locked it for <?cs var:Mail.LockMinutes ?> minutes to protect it.
@@ -14,11 +14,6 @@ It unlocks by itself at <?cs var:Mail.UnlockAt ?> (Japan time).
   account stays safe as long as the password is not known. To be sure, set a
   new password that you use nowhere else:
   <?cs var:Mail.ForgotURL ?>
-
-This mail is sent from an address that cannot receive replies.
-Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウントを一時的にロックしました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -40,11 +35,4 @@ Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Serv
 知られていなければアカウントは安全ですが、念のため、ほかのサイトでは
 使っていない新しいパスワードに変更することをおすすめします。
 <?cs var:Mail.ForgotURL ?>
-
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-※お問い合わせ：<?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

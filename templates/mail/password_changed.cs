@@ -1,6 +1,7 @@
 <?cs # Sent by the password reset (src/pages/password_reset.c) and by the
   password change of the settings (src/pages/account_password.c, with
   Mail.KeepThis = 1: the device that changed it stays logged in). ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your password has been changed
 
 The password of your <?cs var:Service.Name ?> account has just been changed.
@@ -19,10 +20,6 @@ password was reset with a link mailed to this address). Change the password
 of your mailbox, then set a new password here at once and contact us:
 <?cs /if ?><?cs var:Mail.ForgotURL ?>
 <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
-
-This mail is sent from an address that cannot receive replies.
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】パスワードを変更しました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -45,9 +42,4 @@ This mail is sent from an address that cannot receive replies.
 　運営事務局へご連絡ください。
 <?cs /if ?><?cs var:Mail.ForgotURL ?>
 <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -7,7 +7,7 @@
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Login.Title ?></h1>
-  <?cs if:Login.Done ?><p class="notice" role="status"><?cs var:Login.Done ?></p><?cs /if ?>
+  <?cs if:Login.Done ?><p class="notice" role="status"><?cs var:Login.Done ?></p><?cs elif:Login.Next && !Form.ErrorCount ?><p class="notice" role="status" id="login-required"><?cs var:L.Nav.NeedLogin ?></p><?cs /if ?>
   <?cs if:Login.Protected ?>
   <div class="notice notice--warn protected" id="login-protected" role="status" aria-labelledby="protected-title">
     <h2 class="protected__title" id="protected-title"><?cs var:L.Login.Protected.Title ?></h2>

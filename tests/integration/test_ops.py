@@ -145,7 +145,8 @@ def send_inquiry(client, reply, body, category="signup", name="運用 テスト"
     page = client.get("/inquiry/new")
     assert page.status == 200
     r = client.post("/inquiry/new", {"csrf": csrf(page), "category": category,
-                                     "email": reply, "name": name, "body": body})
+                                     "email": reply, "name": name, "body": body,
+                                     "action": "send"})
     assert r.status == 200, r.text[:300]
     return int(re.search(r"<strong>(\d+)</strong>", r.text).group(1))
 
@@ -339,7 +340,7 @@ def test_withdraw_then_the_same_person_signs_up_again(stack, insurer):
     assert "account.withdraw" in events(stack, acct_id)
     # The member's browser is logged out.
     r = member.get("/top")
-    assert r.status in (302, 303) and r.location == "/login"
+    assert r.status in (302, 303) and r.location == "/login?next=/top"
 
     # The same roster person now completes step 4 with the new address.
     r = eligibility(c2, person)
@@ -411,7 +412,7 @@ def test_delete_removes_personal_data_and_frees_the_address(stack, insurer):
     assert stack.sql(f"SELECT body FROM inquiries WHERE id = {unrelated}") == [("別の人",)]
     # The roster person is free, and so is the address.
     assert stack.sql(f"SELECT COUNT(*) FROM accounts WHERE roster_id = {roster_id}") == [("0",)]
-    assert member.get("/top").location == "/login"
+    assert member.get("/top").location == "/login?next=/top"
     sign_up(stack, email, person)
 
     # Unknown, usage.

@@ -855,14 +855,14 @@ def test_steps_cannot_be_skipped(stack, insurers):
     assert fresh.get("/signup/eligibility").location == "/login"
     assert fresh.get("/signup/confirm").location == "/login"
     assert fresh.get("/signup/complete").location == "/login"
-    assert fresh.get("/top").location == "/login"
+    assert fresh.get("/top").location == "/login?next=/top"
 
     # pending (cookie only): everything after step 2 sends back to step 2
     c = stack.client()
     email = stack.new_email("sk")
     assert step1(c, email).status == 303
     assert c.get("/signup/eligibility").location == "/signup/sent"
-    assert c.get("/top").location == "/login"
+    assert c.get("/top").location == "/login?next=/top"
     m = activation_mail(stack, email)
     c.get(link_path(m))
     # verified: no confirm without a match, no step 1 or 2 again
@@ -870,7 +870,7 @@ def test_steps_cannot_be_skipped(stack, insurers):
     assert c.get("/signup").location == "/signup/eligibility"
     assert c.get("/signup/sent").location == "/signup/eligibility"
     assert c.get("/signup/complete").location == "/signup/eligibility"
-    assert c.get("/top").location == "/login"
+    assert c.get("/top").location == "/login?next=/top"
     # with a match: step 3 leads to step 4
     to_confirm(stack, c, new_person(stack, insurers, 2))
     assert c.get("/signup/eligibility").location == "/signup/confirm"
