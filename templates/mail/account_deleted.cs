@@ -2,6 +2,7 @@
   by the support office with kenpoctl account delete (src/account_delete.c),
   to the address the account had. Purged from the outbox once sent by the
   daily job. Vars: Mail.SupportURL (and the other member_mail URLs). ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been deleted
 
 Your <?cs var:Service.Name ?> account registered with this e-mail address
@@ -13,10 +14,6 @@ If you wish to use the service again, please sign up anew.
 
 If you did not ask for this, please contact us at once:
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウントを削除しました
 
 <?cs var:Service.Name ?>をご利用いただき、ありがとうございました。
@@ -28,13 +25,4 @@ This mail was sent from a send-only address; replies are not read.
 再度ご利用になる場合は、あらためて新規登録のお手続きをしてください。
 
 お心当たりのない場合は、至急、下記のお問い合わせページからご連絡ください。
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

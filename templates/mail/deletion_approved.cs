@@ -1,6 +1,7 @@
 <?cs # To the contact address when an operator approves an アカウント削除申請
   (kenpoctl deletion approve; src/deletion.c). Vars: Mail.ContinueURL (step
   3), Mail.LoginURL, Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account deletion request was approved
 
 The old account that held your health insurance data has been deleted.
@@ -10,10 +11,6 @@ insurance check:
 <?cs var:Mail.ContinueURL ?>
 
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウント削除申請の審査結果（削除しました）
 
 アカウント削除申請を審査し、健康保険の資格情報が登録されていた
@@ -21,13 +18,4 @@ This mail was sent from a send-only address; replies are not read.
 
 登録中のアカウントでログインし、健保資格確認から登録を続けてください。
 <?cs var:Mail.ContinueURL ?>
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

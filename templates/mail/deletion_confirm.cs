@@ -1,6 +1,7 @@
 <?cs # To the contact address of an アカウント削除申請 (src/deletion.c,
   deletion_file): the link that files the request. Never names the old
   account. Vars: Mail.ConfirmURL (valid 24 hours), Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Please confirm your account deletion request
 
 We received a request to delete an old <?cs var:Service.Name ?> account that
@@ -15,10 +16,6 @@ If you did not ask for this, you can ignore this mail: nothing happens
 without the link.
 
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウント削除申請の確認
 
 健康保険の資格情報が登録されている以前のアカウントについて、
@@ -33,13 +30,4 @@ This mail was sent from a send-only address; replies are not read.
 
 お心当たりのない場合は、このメールを破棄してください。
 リンクを開かない限り、申請は行われません。
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

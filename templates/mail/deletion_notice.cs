@@ -2,6 +2,7 @@
   is filed (src/deletion.c, deletion_confirm). Never names the requester or
   her address. Vars: Mail.GraceUntil (a date), Mail.LoginURL, Mail.ForgotURL,
   Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] A request to delete your account
 
 Someone who proved to be the insured person whose health insurance data is
@@ -17,10 +18,6 @@ has asked us to delete the account, saying they cannot log in to it.
   office may delete the account and erase its personal data.
 
 Questions: <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウント削除申請がありました
 
 このメールアドレスで登録されている<?cs var:Service.Name ?>のアカウントについて、
@@ -33,13 +30,4 @@ This mail was sent from a send-only address; replies are not read.
 　パスワードをお忘れの場合：<?cs var:Mail.ForgotURL ?>
 ・ご自身による申請の場合は、このままお待ちください。期限を過ぎると、
 　運営事務局の審査のうえ、アカウントを削除し個人情報を消去します。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -2,6 +2,7 @@
   (kenpoctl deletion reject; src/deletion.c). Says the same whatever the
   reason (an objection by the old account's owner is not revealed).
   Vars: Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account deletion request
 
 We reviewed your account deletion request and could not approve it; the old
@@ -9,10 +10,6 @@ account was not deleted. If you remember that account, please try to log in
 or reset its password. Otherwise please contact us:
 
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウント削除申請の審査結果
 
 アカウント削除申請を審査しましたが、申請を承認できませんでした。
@@ -20,13 +17,4 @@ This mail was sent from a send-only address; replies are not read.
 
 以前のアカウントにお心当たりがある場合は、ログインやパスワードの再設定を
 お試しください。解決しない場合は、下記のお問い合わせページからご連絡ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

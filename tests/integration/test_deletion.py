@@ -329,8 +329,8 @@ def test_member_deletes_her_account_and_nothing_personal_is_left(stack, ins):
         assert r.status == 303 and r.location == "/account/deleted", r.text[:500]
         done = c.get("/account/deleted")
         assert done.status == 200 and DELETED in done.text
-        assert c.get("/top").location == "/login"
-        assert c2.get("/top").location == "/login"
+        assert c.get("/top").location == "/login?next=/top"
+        assert c2.get("/top").location == "/login?next=/top"
         m = stack.wait_mail(email, subject=DELETED)
         assert "個人情報" in m.body
         # Once sent, the daily job purges that last mail too.
