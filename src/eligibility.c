@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "birthdate.h"
 #include "config.h"
 #include "db.h"
 #include "insurer.h"
@@ -111,8 +112,8 @@ void
 eligibility_keep_values(struct req *r)
 {
 	static const char *const f[] = { "insurer_number", "symbol", "symbol2",
-	    "number", "number2", "name_kana", "birth_year", "birth_month",
-	    "birth_day", NULL };
+	    "number", "number2", "name_kana", "birth_era", "birth_year",
+	    "birth_month", "birth_day", NULL };
 	const char	*v;
 	char		 k[64];
 	int		 i;
@@ -216,68 +217,57 @@ typed_whole(const char *v, int symbol)
 	return whole;
 }
 
-static int
-leap(long long y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /*
- * The birthdate from birth_year/month/day as YYYY-MM-DD in out[11]: a real
- * calendar date from 1900 to today (in Japan). 0, or -1 with form errors.
+ * The birthdate from birth_era/year/month/day (src/birthdate.c: 西暦 or 和暦)
+ * as YYYY-MM-DD in out[11]: a real calendar date from 1900 to today (in
+ * Japan), inside its era. 0, or -1 with form errors.
  */
 static int
 birthdate(struct req *r, char out[ROSTER_DATE_LEN + 1])
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	static const char *const f[] = { "birth_year", "birth_month", "birth_day" };
-	const char	*v;
-	char		*d, today[ROSTER_DATE_LEN + 1];
-	long long	 part[3], thisyear;
-	int		 i, bad = 0, max;
+	const char	*v[3];
+	char		 today[ROSTER_DATE_LEN + 1], key[64];
+	struct birth_date b;
+	int		 i, bad = 0, st;
 
-	roster_today(today);
-	thisyear = strtoll(today, NULL, 10);
 	for (i = 0; i < 3; i++) {
-		part[i] = 0;
-		if ((v = req_param_trim(r, f[i])) == NULL) {
+		if ((v[i] = req_param_trim(r, f[i])) == NULL) {
 			req_form_error(r, f[i], "Signup.Elig.Birth.Missing");
 			bad = 1;
-			continue;
 		}
-		if (strlen(v) > 16 || (d = normalize_digits(v)) == NULL) {
-			req_form_error(r, f[i], "Signup.Elig.Birth.Invalid");
-			bad = 1;
-			continue;
-		}
-		if (util_parse_int(d, 0, 9999, &part[i]) != 0)
-			part[i] = -1;
-		free(d);
 	}
 	if (bad)
 		return -1;
-	if (part[0] < 1900 || part[0] > thisyear) {
+	roster_today(today);
+	st = birth_parse(req_param(r, "birth_era"), v[0], v[1], v[2], today, &b);
+	switch (st) {
+	case BIRTH_OK:
+		snprintf(out, ROSTER_DATE_LEN + 1, "%s", b.iso);
+		return 0;
+	case BIRTH_ERA_RANGE:
+		snprintf(key, sizeof(key), "Signup.Elig.Birth.EraRange.%s",
+		    birth_era_id(b.era));
+		req_form_error(r, "birth_year", key);
+		break;
+	case BIRTH_YEAR:
 		req_form_error(r, "birth_year", "Signup.Elig.Birth.Year");
-		return -1;
-	}
-	if (part[1] < 1 || part[1] > 12) {
-		req_form_error(r, "birth_month", "Signup.Elig.Birth.Invalid");
-		return -1;
-	}
-	max = mdays[part[1] - 1] + (part[1] == 2 && leap(part[0]));
-	if (part[2] < 1 || part[2] > max) {
-		req_form_error(r, "birth_day", "Signup.Elig.Birth.Invalid");
-		return -1;
-	}
-	/* Ranges checked above: 1900..9999, 1..12, 1..31. */
-	snprintf(out, ROSTER_DATE_LEN + 1, "%04u-%02u-%02u",
-	    (unsigned)part[0] % 10000u, (unsigned)part[1] % 100u,
-	    (unsigned)part[2] % 100u);
-	if (strcmp(out, today) > 0) {
+		break;
+	case BIRTH_OLD:
+		req_form_error(r, "birth_year", "Signup.Elig.Birth.Old");
+		break;
+	case BIRTH_FUTURE:
 		req_form_error(r, "birth_year", "Signup.Elig.Birth.Future");
-		return -1;
+		break;
+	case BIRTH_ERA_ID:
+		log_info("eligibility: a birth_era that is none of the six");
+		req_form_error(r, "birth_era", "Signup.Elig.Birth.Invalid");
+		break;
+	default:
+		req_form_error(r, f[b.field], "Signup.Elig.Birth.Invalid");
+		break;
 	}
-	return 0;
+	return -1;
 }
 
 /* Record a failed check (try already reserved) and show the lock if it is now. */

@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "birthdate.h"
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
@@ -49,6 +50,7 @@
 #include "router.h"
 #include "session.h"
 #include "signup.h"
+#include "signup_card.h"
 #include "terms.h"
 #include "util.h"
 
@@ -148,16 +150,55 @@ drop_match(long long account_id)
  * Page data: the found person, the address being registered and the terms to
  * agree to (PREFIX). Returns 200, 303 → step 3 without a match, or 500/503.
  */
+/*
+ * 保険者番号 and 記号・番号 as step 3 took them (the sealed "sc" cookie,
+ * signup_card.h), for the member to re-check against her card (seed 001 p.7).
+ * Shown in full: the page is the member's own, no-store, and the numbers are
+ * kept nowhere else. pattern: the insurer's card pattern (1-4). Without the
+ * cookie (another browser, or expired) only the insurer number is shown.
+ */
+static void
+show_card(struct req *r, const char *insurer_number, int pattern)
+{
+	const char	*sym, *sym2, *num, *num2;
+	char		*v;
+
+	req_set(r, "Confirm.InsurerNumber", insurer_number);
+	if (!signup_card_get(r, r->sess->account_id, "Confirm.Typed"))
+		return;
+	sym = hdf_get_value(r->hdf, "Confirm.Typed.symbol", "");
+	sym2 = hdf_get_value(r->hdf, "Confirm.Typed.symbol2", "");
+	num = hdf_get_value(r->hdf, "Confirm.Typed.number", "");
+	num2 = hdf_get_value(r->hdf, "Confirm.Typed.number2", "");
+	if (pattern == 3 || pattern == 4) {
+		v = xasprintf("%s%s%s", sym, pattern == 3 && sym2[0] ? "-" : "",
+		    pattern == 3 ? sym2 : "");
+		req_set(r, "Confirm.Symbol", v);
+		util_free_secret(v);
+	}
+	v = xasprintf("%s%s%s", num, pattern == 1 && num2[0] ? "-" : "",
+	    pattern == 1 ? num2 : "");
+	if (v[0] != '\0')
+		req_set(r, "Confirm.Number", v);
+	util_free_secret(v);
+	hdf_remove_tree(r->hdf, "Confirm.Typed");
+}
+
+/*
+ * Page data: the found person, the address being registered and the terms to
+ * agree to (PREFIX). Returns 200, 303 → step 3 without a match, or 500/503.
+ */
 static int
 show(struct req *r)
 {
-	char		*c[6] = { NULL };
+	char		*c[8] = { NULL };
 	long long	 insurer = 0;
 	int		 st, i;
 
 	/* The person of step 3's match, or (match_insurer_only) the insurer alone. */
-	st = db_row(c, 6, "SELECT r.name_kana, r.birthdate,"
-	    " i.name, a.email, i.id, r.id IS NULL FROM accounts a"
+	st = db_row(c, 8, "SELECT r.name_kana, r.birthdate,"
+	    " i.name, a.email, i.id, r.id IS NULL, i.number, i.card_pattern"
+	    " FROM accounts a"
 	    " LEFT JOIN roster r ON r.id = a.match_roster_id"
 	    " JOIN insurers i ON i.id = IF(r.id IS NULL, a.insurer_id, r.insurer_id)"
 	    " WHERE a.id = ? AND (r.id IS NOT NULL OR a.match_insurer_only = 1)",
@@ -168,12 +209,29 @@ show(struct req *r)
 		return req_redirect(r, "/signup/eligibility");
 	if (c[5] != NULL && strcmp(c[5], "1") == 0)
 		req_set(r, "Confirm.InsurerOnly", "1");
+	else if (c[6] != NULL)
+		show_card(r, c[6], c[7] != NULL ? atoi(c[7]) : 0);
+	if (c[6] != NULL)
+		req_set(r, "Confirm.InsurerNumber", c[6]);
 	req_set(r, "Confirm.Name", c[0]);
 	if (c[1] != NULL && strlen(c[1]) == 10) {
-		/* 1960-01-01 → 1960年1月1日 (no leading zeros, as people write it);
-		 * English keeps ISO 8601. */
-		const char *vars[] = { "y", c[1], "m", c[1] + 5, "d", c[1] + 8, NULL };
+		/* 1960-01-01 → 1960年1月1日 (昭和35年) (no leading zeros, as people
+		 * write it); English keeps ISO 8601. */
+		const char *vars[] = { "y", c[1], "m", c[1] + 5, "d", c[1] + 8,
+		    "era", "", "ey", "", NULL };
+		char	 key[48], ey[16];
+		int	 era, era_year;
 
+		if (birth_era_of(c[1], &era, &era_year) == 0) {
+			snprintf(key, sizeof(key), "Signup.Elig.Era.%s",
+			    birth_era_id(era));
+			vars[7] = req_text(r, key);
+			if (era_year == 1 && strcmp(r->lang, "ja") == 0)
+				snprintf(ey, sizeof(ey), "元");
+			else
+				snprintf(ey, sizeof(ey), "%d", era_year);
+			vars[9] = ey;
+		}
 		c[1][4] = c[1][7] = '\0';
 		if (strcmp(r->lang, "ja") == 0 && vars[3][0] == '0')
 			vars[3]++;
@@ -186,7 +244,7 @@ show(struct req *r)
 	req_set(r, "Confirm.Email", c[3]);
 	if (c[4] != NULL)
 		insurer = strtoll(c[4], NULL, 10);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 8; i++)
 		free(c[i]);
 	if ((st = terms_list(r, r->sess->account_id, insurer, TERMS_ALL,
 	    PREFIX)) < 0)
@@ -275,6 +333,7 @@ page_signup_confirm(struct req *r)
 	}
 	if ((st = session_start(r, id)) != 0)
 		return req_db_error(r, st);
+	signup_card_clear(r);
 	audit(r, b.insurer_only ? "signup.complete_insurer_only" :
 	    "signup.complete", id);
 	if (b.consents > 0)
