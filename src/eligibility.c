@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "birthdate.h"
@@ -26,40 +27,55 @@
 int
 eligibility_state(long long account_id, struct elig_state *s)
 {
-	char		*c[3] = { NULL };
+	char		*c[4] = { NULL };
 	long long	 tries = config_int("Signup.EligibilityTries");
 	long long	 hours = config_int("Signup.EligibilityHours");
 	int		 st, i;
 
 	memset(s, 0, sizeof(*s));
-	st = db_row(c, 3, "SELECT"
+	st = db_row(c, 4, "SELECT"
 	    " COALESCE(eligibility_failures >= ? AND"
 	    "  eligibility_window_start > NOW(6) - INTERVAL ? HOUR, 0),"
 	    " CEIL(GREATEST(TIMESTAMPDIFF(SECOND, NOW(6),"
 	    "  eligibility_window_start + INTERVAL ? HOUR), 60) / 3600),"
 	    " IF(eligibility_window_start > NOW(6) - INTERVAL ? HOUR,"
-	    "  eligibility_failures, 0)"
-	    " FROM accounts WHERE id = ?", "iiiii", tries, hours, hours, hours,
-	    account_id);
+	    "  eligibility_failures, 0),"
+	    " GREATEST(TIMESTAMPDIFF(SECOND, NOW(6),"
+	    "  eligibility_window_start + INTERVAL ? HOUR), 0)"
+	    " FROM accounts WHERE id = ?", "iiiiii", tries, hours, hours, hours,
+	    hours, account_id);
 	if (st == 1) {
 		s->locked = c[0] != NULL && atoi(c[0]) != 0;
 		s->lock_hours = c[1] != NULL ? strtoll(c[1], NULL, 10) : 0;
 		s->failures = c[2] != NULL ? strtoll(c[2], NULL, 10) : 0;
+		s->lock_end = (long long)util_now() +
+		    (c[3] != NULL ? strtoll(c[3], NULL, 10) : 0);
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		free(c[i]);
 	return st;
 }
 
-/* Show the lock and the hours left. */
+/*
+ * Show the lock: until when (Japan time, rounded up to the next 10 minutes so
+ * "from 7:30" is never too early) and the hours left.
+ */
 static void
-set_locked(struct req *r, long long hours)
+set_locked(struct req *r, const struct elig_state *s)
 {
-	char		 h[24];
-	const char	*vars[] = { "hours", h, NULL };
+	char		 h[24], until[64];
+	const char	*vars[] = { "hours", h, "until", until, NULL };
+	time_t		 t = (time_t)((s->lock_end + 599) / 600 * 600) + 9 * 3600;
+	struct tm	 tm;
+	int		 ja = strcmp(r->lang, "ja") == 0;
 
-	snprintf(h, sizeof(h), "%lld", hours > 0 ? hours : 1);
+	snprintf(h, sizeof(h), "%lld", s->lock_hours > 0 ? s->lock_hours : 1);
+	until[0] = '\0';
+	if (gmtime_r(&t, &tm) != NULL && strftime(until, sizeof(until), ja ?
+	    "%-m月%-d日 %-H時%M分" : "%b %-d, %H:%M", &tm) == 0)
+		until[0] = '\0';
 	req_set(r, "Elig.Locked", "1");
+	req_set(r, "Elig.LockUntil", until);
 	req_set_text(r, "Elig.LockText", "Signup.Elig.LockText", vars);
 }
 
@@ -67,7 +83,7 @@ void
 eligibility_show_lock(struct req *r, const struct elig_state *s)
 {
 	if (s->locked)
-		set_locked(r, s->lock_hours);
+		set_locked(r, s);
 }
 
 /*
@@ -283,7 +299,7 @@ failed(struct req *r, long long account_id, const char *event,
 	if ((st = eligibility_state(account_id, &s)) < 0)
 		return st;
 	if (s.locked)
-		set_locked(r, s.lock_hours);
+		set_locked(r, &s);
 	else {
 		char		 n[24], h[24];
 		const char	*vars[] = { "n", n, "hours", h, NULL };
@@ -347,7 +363,7 @@ eligibility_check(struct req *r, long long account_id, const struct insurer *ins
 		req_set(r, "Elig.Outcome", "locked");
 		if ((st = eligibility_state(account_id, &s)) < 0)
 			goto out;
-		set_locked(r, s.lock_hours);
+		set_locked(r, &s);
 		st = ELIG_LOCKED;
 		goto out;
 	}
