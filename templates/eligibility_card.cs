@@ -5,9 +5,9 @@
   sent. Values: Form.Values.*, errors: Form.Errors.*. ?>
 <?cs # The picture of the card of pattern p (1-4): a fictional card with
   保険者番号 and 記号・番号 marked (htdocs/img/card-pattern-N.svg). ?>
-<?cs def:eligibility_card_figure(p) ?>
+<?cs def:eligibility_card_figure(p, lazy) ?>
       <figure class="card-figure">
-        <img src="/static/img/card-pattern-<?cs var:p ?>.svg?v=<?cs var:Service.StaticVersion ?>" width="360" height="228" loading="lazy" alt="<?cs var:L.Signup.Elig.CardAlt[p] ?>">
+        <img src="/static/img/card-pattern-<?cs var:p ?>.svg?v=<?cs var:Service.StaticVersion ?>" width="360" height="228"<?cs if:lazy ?> loading="lazy"<?cs /if ?> alt="<?cs var:L.Signup.Elig.CardAlt[p] ?>">
         <figcaption class="card-figure__caption"><?cs var:L.Signup.Elig.CardCaption[p] ?></figcaption>
       </figure>
 <?cs /def ?>
@@ -15,7 +15,7 @@
   switches them with the boxes: data-patterns). ?>
 <?cs def:eligibility_card_figures(P) ?>
       <div class="card-figures">
-        <?cs loop:p = 1, 4, 1 ?><div data-patterns="<?cs var:p ?>"<?cs if:P != p ?> hidden<?cs /if ?>><?cs call:eligibility_card_figure(p) ?></div><?cs /loop ?>
+        <?cs loop:p = 1, 4, 1 ?><div data-patterns="<?cs var:p ?>"<?cs if:P != p ?> hidden<?cs /if ?>><?cs call:eligibility_card_figure(p, 1) ?></div><?cs /loop ?>
       </div>
 <?cs /def ?>
 <?cs # While the check is locked: what the member can do meanwhile. ?>

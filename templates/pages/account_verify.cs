@@ -40,7 +40,7 @@
   </div>
   <?cs /if ?>
   <p><?cs var:L.Levels.Verify.Lead ?></p>
-  <p class="field__hint"><?cs var:L.Signup.Elig.Note2 ?></p>
+  <ul class="notes"><li><?cs var:L.Signup.Elig.Note2 ?></li></ul>
   <p><a href="/signup/eligibility/help<?cs if:Elig.Pattern ?>?pattern=<?cs var:Elig.Pattern ?><?cs /if ?>"><?cs var:L.Signup.Elig.HelpLink ?></a></p>
   <form method="post" action="/account/verify" id="verify-form" class="form" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">

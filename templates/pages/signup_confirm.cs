@@ -18,11 +18,13 @@
     <?cs /if ?>
     <dt><?cs var:L.Signup.Confirm.Email ?></dt><dd class="summary__email"><?cs var:Confirm.Email ?></dd>
   </dl>
-  <?cs if:Confirm.Number ?><p class="field__hint" id="confirm-card-note"><?cs var:L.Signup.Confirm.CardNote ?></p><?cs /if ?>
   <?cs if:Confirm.InsurerOnly ?>
   <div class="notice" id="confirm-insurer-only"><p><?cs var:L.Levels.Confirm.Text ?></p><p class="field__hint"><?cs var:L.Levels.Confirm.Note ?></p></div>
   <?cs else ?>
-  <p class="field__hint"><?cs var:L.Signup.Confirm.Note ?></p>
+  <ul class="notes">
+    <li><?cs var:L.Signup.Confirm.Note ?></li>
+    <?cs if:Confirm.Number ?><li id="confirm-card-note"><?cs var:L.Signup.Confirm.CardNote ?></li><?cs /if ?>
+  </ul>
   <?cs /if ?>
   <form method="post" action="/signup/confirm">
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">

@@ -20,7 +20,7 @@
     <?cs loop:p = 1, 4, 1 ?>
     <li class="pattern-list__item<?cs if:Help.Pattern == p ?> pattern-list__item--yours<?cs /if ?>" id="pattern-<?cs var:p ?>">
       <p class="pattern-list__text"><?cs if:Help.Pattern == p ?><strong class="pattern-list__yours"><?cs var:L.Signup.Help.Yours ?></strong> <?cs /if ?><?cs var:L.Signup.Help.Pattern[p] ?></p>
-      <?cs call:eligibility_card_figure(p) ?>
+      <?cs call:eligibility_card_figure(p, 0) ?>
     </li>
     <?cs /loop ?>
   </ul>
