@@ -48,8 +48,10 @@ card_key(unsigned char out[32])
 	return rc;
 }
 
-void
-signup_card_put(struct req *r, long long account_id)
+/* Seal vals (NFIELDS values in the order of fields[], NULL for none) for
+ * account_id into the cookie. */
+static void
+seal_values(struct req *r, long long account_id, const char *const *vals)
 {
 	unsigned char	 key[32], *box = NULL;
 	char		*plain = NULL, *text = NULL;
@@ -64,8 +66,8 @@ signup_card_put(struct req *r, long long account_id)
 	k = snprintf(plain, PLAIN_MAX + 1, VERSION "%c%lld%c%lld", US,
 	    (long long)util_now() + SIGNUP_CARD_SECONDS, US, account_id);
 	len = k > 0 ? (size_t)k : 0;
-	for (i = 0; fields[i] != NULL; i++) {
-		v = req_param(r, fields[i]);
+	for (i = 0; i < NFIELDS; i++) {
+		v = vals[i];
 		if (v == NULL || strlen(v) > VALUE_MAX || strchr(v, US) != NULL)
 			v = "";
 		k = snprintf(plain + len, PLAIN_MAX + 1 - len, "%c%s", US, v);
@@ -91,6 +93,39 @@ signup_card_put(struct req *r, long long account_id)
 	free(plain);
 	free(box);
 	free(text);
+}
+
+void
+signup_card_put(struct req *r, long long account_id)
+{
+	const char	*vals[NFIELDS];
+	int		 i;
+
+	for (i = 0; i < NFIELDS; i++)
+		vals[i] = req_param(r, fields[i]);
+	seal_values(r, account_id, vals);
+}
+
+void
+signup_card_put_person(struct req *r, long long account_id,
+    const char *insurer_number, const char *name_kana, const char *birthdate)
+{
+	const char	*vals[NFIELDS] = { NULL };
+	char		 y[8], m[4], d[4];
+
+	vals[0] = insurer_number;
+	vals[5] = name_kana;
+	if (birthdate != NULL && strlen(birthdate) == 10) {
+		/* YYYY-MM-DD → 1960, 1, 1 (as a member types them). */
+		snprintf(y, sizeof(y), "%.4s", birthdate);
+		snprintf(m, sizeof(m), "%d", atoi(birthdate + 5));
+		snprintf(d, sizeof(d), "%d", atoi(birthdate + 8));
+		vals[6] = "seireki";
+		vals[7] = y;
+		vals[8] = m;
+		vals[9] = d;
+	}
+	seal_values(r, account_id, vals);
 }
 
 int

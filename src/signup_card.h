@@ -24,6 +24,14 @@ struct req;
 /* Keep the request's step-3 fields for account_id (Set-Cookie). */
 void	 signup_card_put(struct req *, long long account_id);
 /*
+ * Keep what step 3 stored for the match instead (戻る from step 4 in a browser
+ * without the cookie: another browser, or after SIGNUP_CARD_SECONDS): the
+ * insurer number, the roster's name and birthdate (YYYY-MM-DD), no card.
+ */
+void	 signup_card_put_person(struct req *, long long account_id,
+	    const char *insurer_number, const char *name_kana,
+	    const char *birthdate);
+/*
  * When the request carries a valid cookie of account_id, set
  * <prefix>.<field> for each field kept (insurer_number, symbol, symbol2,
  * number, number2, name_kana, birth_era, birth_year, birth_month,

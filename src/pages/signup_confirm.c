@@ -1,7 +1,9 @@
 /*
  * GET, POST /signup/confirm — step 4 (最終確認): shows 氏名 (the roster's kana),
  * 生年月日 and 健康保険組合 of the person step 3 found, with "登録を完了する"
- * (action=complete) and "戻る" (action=back: the match is dropped, 303 → step 3).
+ * (action=complete) and "戻る" (action=back: the match is dropped, 303 → step 3,
+ * whose form comes back filled in as typed: the sealed "sc" cookie of
+ * signup_card.h; step 4 also repeats 保険者番号 and 記号・番号 from it).
  *
  * As on the seed's confirmation screen (seed 001 p.7) it also asks:
  *   - the insurer's own terms: 会員個別規約 and 独自ポイント特約 where the insurer
@@ -147,6 +149,34 @@ drop_match(long long account_id)
 }
 
 /*
+ * 戻る: step 3 refills its form from the sealed "sc" cookie step 3 set. A
+ * browser without it (another one, or after SIGNUP_CARD_SECONDS) gets one made
+ * from what step 3 stored for the match: the insurer number and the roster's
+ * name and birthdate (the card's symbol and number are stored nowhere, so
+ * those boxes stay empty). 0 or a db_status.
+ */
+static int
+keep_for_back(struct req *r, long long account_id)
+{
+	char	*c[3] = { NULL };
+	int	 st, i;
+
+	if (signup_card_get(r, account_id, "Back.Typed")) {
+		hdf_remove_tree(r->hdf, "Back.Typed");
+		return 0;
+	}
+	st = db_row(c, 3, "SELECT i.number, r.name_kana, r.birthdate"
+	    " FROM accounts a JOIN insurers i ON i.id = a.insurer_id"
+	    " LEFT JOIN roster r ON r.id = a.match_roster_id"
+	    " WHERE a.id = ? AND a.state = 'verified'", "i", account_id);
+	if (st == 1)
+		signup_card_put_person(r, account_id, c[0], c[1], c[2]);
+	for (i = 0; i < 3; i++)
+		util_free_secret(c[i]);
+	return st < 0 ? st : 0;
+}
+
+/*
  * Page data: the found person, the address being registered and the terms to
  * agree to (PREFIX). Returns 200, 303 → step 3 without a match, or 500/503.
  */
@@ -274,7 +304,7 @@ page_signup_confirm(struct req *r)
 
 	action = req_param(r, "action");
 	if (action != NULL && strcmp(action, "back") == 0) {
-		if ((st = drop_match(id)) < 0)
+		if ((st = keep_for_back(r, id)) < 0 || (st = drop_match(id)) < 0)
 			return req_db_error(r, st);
 		return req_redirect(r, "/signup/eligibility");
 	}

@@ -306,3 +306,23 @@ def test_english_slips(stack, insurers):
     step1 = s.get("/signup")
     text = re.sub(r"<[^>]+>", "", step1.text)
     assert "Member terms (opens in a new window)" in text, re.findall(r"Member terms.{0,40}", text)
+
+
+def test_back_without_the_cookie_keeps_what_step3_stored(stack, insurers):
+    """Another browser (or after two hours): 戻る still brings back the insurer
+    number, the name and the birthdate of the match; the card boxes stay empty
+    (the symbol and number are stored nowhere)."""
+    c, _ = verified_client(stack)
+    fields, symbol, number = person(stack, insurers, 4, birth="1975-03-09")
+    page = to_confirm(stack, c, dict(fields, **birth("S50", "3", "9")))
+    c.cookies.pop("sc", None)
+    assert 'id="confirm-card"' not in c.get("/signup/confirm").text
+    r = c.submit(page, "/signup/confirm", {"action": "back"})
+    assert r.status == 303 and r.location == "/signup/eligibility"
+    assert c.cookies.get("sc")
+    got = form_fields(c.get("/signup/eligibility"))
+    assert got.get("insurer_number") == fields["insurer_number"]
+    assert got.get("name_kana") == fields["name_kana"]
+    assert (got.get("birth_year"), got.get("birth_month"), got.get("birth_day")) == \
+        ("1975", "3", "9")
+    assert not got.get("symbol") and not got.get("number")
