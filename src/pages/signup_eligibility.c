@@ -23,8 +23,11 @@
  * and a try is reserved atomically before the roster is read, so parallel
  * requests cannot exceed the limit (src/eligibility.c, shared with the later
  * 本人確認 of /account/verify). Success stores the match on the account
- * (accounts.match_roster_id, level 1: insurer known) and answers 303 →
- * /signup/confirm.
+ * (accounts.match_roster_id, level 1: insurer known), keeps what was typed in
+ * the sealed "sc" cookie (signup_card.h: step 4 repeats 保険者番号 and 記号・番号
+ * from it, and its 戻る brings the member back here with every box filled in)
+ * and answers 303 → /signup/confirm. The birthdate may be typed in 西暦 or
+ * 和暦 (birth_era select, or "昭和35"/"S35" in the year box: src/birthdate.c).
  *
  * 団体ID認証 (SPEC §5): when the insurer has insurer_id_only (kenpoctl insurer
  * update --insurer-id-only on), the card stage also offers "保険者番号だけで
@@ -66,6 +69,7 @@
 #include "router.h"
 #include "session.h"
 #include "signup.h"
+#include "signup_card.h"
 #include "util.h"
 
 #define INSURER_RAW_MAX	32
@@ -161,6 +165,7 @@ matched(struct req *r, long long account_id, const struct insurer *ins,
 	if (n < 0)
 		return req_db_error(r, (int)n);
 	audit(r, "signup.eligibility_ok", account_id);
+	signup_card_put(r, account_id);
 	return req_redirect(r, "/signup/confirm");
 }
 
@@ -187,6 +192,7 @@ choose_insurer_only(struct req *r, long long account_id, const struct insurer *i
 	if (n < 0)
 		return req_db_error(r, (int)n);
 	audit(r, "signup.insurer_only", account_id);
+	signup_card_put(r, account_id);
 	return req_redirect(r, "/signup/confirm");
 }
 
@@ -292,8 +298,15 @@ signup_eligibility_page(struct req *r, int deletion)
 		    strcmp(v, "insurer_only_off") == 0))
 			set_outcome(r, v);
 		prefill = ctx.number[0] != '\0' ? ctx.number : a.insurer_number;
+		/* Back from step 4 (戻る): everything typed, as typed. */
+		if (signup_card_get(r, r->sess->account_id, "Form.Values") &&
+		    (v = hdf_get_value(r->hdf, "Form.Values.insurer_number",
+		    NULL)) != NULL && (number = normalize_digits(v)) != NULL &&
+		    strlen(number) == INSURER_NUMBER_LEN)
+			prefill = number;
 		if (prefill != NULL) {
-			req_set(r, "Form.Values.insurer_number", prefill);
+			if (prefill != number)
+				req_set(r, "Form.Values.insurer_number", prefill);
 			outcome = insurer_for_form(r, prefill, &ctx, &a, &ins, &dbst);
 			if (outcome != NULL && strcmp(outcome, "error") == 0) {
 				st = req_db_error(r, dbst);

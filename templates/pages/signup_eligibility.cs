@@ -15,7 +15,7 @@
   </ul>
   <?cs elif:o == "free" ?>
   <ul class="link-list"><li><a href="/signup/eligibility"><?cs var:L.Deletion.Confirm.Step3 ?></a></li></ul>
-  <?cs elif:o == "not_found" || o == "not_qualified" || o == "locked" ?>
+  <?cs elif:o == "not_found" || o == "not_qualified" ?>
   <ul class="link-list">
     <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Elig.Inquiry ?></a></li>
   </ul>
@@ -30,16 +30,13 @@
   <?cs if:Elig.Outcome ?>
   <div class="notice<?cs if:Elig.Outcome != "free" && Elig.Outcome != "pending" ?> notice--error<?cs /if ?>" role="alert" id="outcome">
     <p class="notice__title"><strong><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Title ?></strong></p>
-    <p><?cs if:Elig.Outcome == "locked" && Elig.LockText ?><?cs var:Elig.LockText ?><?cs else ?><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Text ?><?cs /if ?></p>
-    <?cs if:Elig.Outcome != "locked" && Elig.Locked ?><p><?cs var:Elig.LockText ?></p><?cs /if ?>
-    <?cs if:Elig.TriesLeftText ?><p class="muted"><?cs var:Elig.TriesLeftText ?></p><?cs /if ?>
+    <?cs call:eligibility_outcome_text(Elig.Outcome) ?>
     <?cs call:outcome_links(Elig.Outcome) ?>
   </div>
   <?cs elif:Elig.Locked ?>
-  <div class="notice notice--error" role="alert">
+  <div class="notice notice--error" role="alert" id="outcome-locked">
     <p class="notice__title"><strong><?cs var:L.Signup.Elig.Outcome.locked.Title ?></strong></p>
-    <p><?cs var:Elig.LockText ?></p>
-    <?cs call:outcome_links("locked") ?>
+    <?cs call:eligibility_outcome_text("locked") ?>
   </div>
   <?cs /if ?>
   <?cs if:Elig.Switched ?><p class="notice notice--warn" role="status"><?cs var:L.Signup.Elig.Switched ?></p><?cs /if ?>
@@ -57,8 +54,11 @@
   <?cs else ?>
   <p><?cs var:L.Signup.Elig.Lead ?></p>
   <?cs /if ?>
-  <p class="field__hint"><?cs var:L.Signup.Elig.Note1 ?><br><?cs var:L.Signup.Elig.Note2 ?></p>
-  <p><a href="/signup/eligibility/help"><?cs var:L.Signup.Elig.HelpLink ?></a></p>
+  <ul class="notes">
+    <li><?cs var:L.Signup.Elig.Note1 ?></li>
+    <li><?cs var:L.Signup.Elig.Note2 ?></li>
+  </ul>
+  <p><a href="/signup/eligibility/help<?cs if:P != 0 ?>?pattern=<?cs var:P ?><?cs /if ?>" id="elig-help-link"><?cs var:L.Signup.Elig.HelpLink ?></a></p>
   <p class="muted"><?cs var:L.Signup.Elig.AllRequired ?></p>
 
   <form method="post" action="<?cs var:Action ?>" id="elig-form" class="form" novalidate data-pattern-url="/signup/pattern" data-stage="<?cs var:Elig.Stage ?>">
@@ -68,7 +68,7 @@
       <label class="field__label" for="insurer_number"><?cs var:L.Signup.Elig.Insurer ?></label>
       <input type="text" id="insurer_number" name="insurer_number" value="<?cs var:Form.Values.insurer_number ?>" inputmode="numeric" autocomplete="off" maxlength="32" size="12" required aria-describedby="insurer_number-hint<?cs if:Form.Errors.insurer_number ?> insurer_number-error<?cs /if ?>">
       <p class="field__hint" id="insurer_number-hint"><?cs var:L.Signup.Elig.InsurerHint ?></p>
-      <p class="field__hint insurer-name" id="insurer-name" aria-live="polite" data-prefix="<?cs var:L.Signup.Elig.InsurerOf ?>"><?cs if:Elig.InsurerName ?><?cs var:L.Signup.Elig.InsurerOf ?><?cs var:Elig.InsurerName ?><?cs /if ?></p>
+      <p class="field__hint insurer-name" id="insurer-name" aria-live="polite" data-prefix="<?cs var:L.Signup.Elig.InsurerOf ?><?cs if:Lang == "en" ?> <?cs /if ?>"><?cs if:Elig.InsurerName ?><?cs var:L.Signup.Elig.InsurerOf ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:Elig.InsurerName ?><?cs /if ?></p>
       <?cs if:Form.Errors.insurer_number ?><p class="field__error" id="insurer_number-error"><?cs var:Form.Errors.insurer_number ?></p><?cs /if ?>
     </div>
 

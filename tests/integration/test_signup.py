@@ -606,6 +606,8 @@ def test_eligibility_outcomes(stack, insurers):
     r = eligibility(c, dict(person, birth_month="2", birth_day="30"))
     assert "生年月日が正しくありません" in r.text
     r = eligibility(c, dict(person, birth_year="2999"))
+    assert "未来の日付" in r.text
+    r = eligibility(c, dict(person, birth_year="1899"))
     assert "1900年以降" in r.text
     r = eligibility(c, dict(person, number="1" * 30))
     assert "長すぎます" in r.text
