@@ -56,4 +56,21 @@ int	 account_withdraw(long long id, const char *ip);
  */
 int	 account_erase(long long id, const char *state);
 
+enum account_deleted {
+	ACCOUNT_DEL_NONE = 0,		/* no such account */
+	ACCOUNT_DEL_DONE = 1,		/* erased now */
+	ACCOUNT_DEL_CLOSED = 2,		/* closed (erased) already */
+};
+/*
+ * Delete (削除) account id in any state but closed: account_erase() in one
+ * transaction (tombstone in state closed), then, when mail is set and the
+ * address was proven, the mail "アカウントを削除しました"
+ * (templates/mail/account_deleted.cs) to the address it had. Audited as
+ * account.delete without a client address. state (16 bytes, may be NULL) gets
+ * the state before. Not inside db_txn. See account_delete.c (and
+ * account_withdraw.c for how 退会 differs). Returns an enum account_deleted or
+ * a db_status.
+ */
+int	 account_delete(long long id, int mail, char state[16]);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * account_erase.c — remove an account's personal data and keep its row as a
- * tombstone (SPEC §6): used by the 100-day rule (lifecycle.c) and meant for
- * deletion on request.
+ * tombstone (SPEC §6): the one mechanism of the 100-day rule (lifecycle.c),
+ * of deletion by the member or the office (account_delete.c) and of approved
+ * deletion requests (deletion.c).
  *
  * What goes, in the caller's transaction:
  *  - the address: replaced by "closed+<id>@invalid" — no address anyone can
@@ -18,9 +19,21 @@
  *    about the member), and password-reset requests for it;
  *  - inquiries sent from the account or the address: kept as numbered records
  *    (category, status, dates: the office's statistics) with address, name,
- *    text and answer emptied and account_id cleared (as kenpoctl account delete);
+ *    text and answer emptied and account_id cleared;
  *  - audit rows of the account keep event and time, lose account id and client
- *    address.
+ *    address;
+ *  - the client addresses the account used (its sessions' and audit rows'):
+ *    also cleared from audit rows without an account written since the account
+ *    was made (a failed CAPTCHA, a step before login: they are hers as likely
+ *    as anyone's behind the same address, and an audit row needs no address to
+ *    count), and the rate counters keyed by them or by the account are dropped;
+ *  - addresses the account was changing to (e-mail change tokens): the outbox
+ *    rows to them; and any outbox row whose text holds the address (the
+ *    support office's copy of an inquiry, a notice to a former address);
+ *  - deletion requests (sql/0008) she filed: their contact address;
+ *  - the record of which announcements were mailed to her (announcement_mails).
+ * Consents (which terms version, when) stay with the tombstone's number: they
+ * name nobody once the account is erased, and show what was agreed to.
  * What stays: the row's id, state, level, insurer, lost_on and the timestamps —
  * nothing that names or reaches a person.
  */
@@ -28,16 +41,83 @@
 #include "account.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "db.h"
 #include "log.h"
+#include "util.h"
 
 #define TOMBSTONE_HASH	"!"
+#define ERASE_MAX_IPS	64	/* addresses looked after per account */
+
+/*
+ * Inside the transaction, before sessions and audit rows lose them: the client
+ * addresses account id used, cleared from audit rows without an account since
+ * the account was made, and the rate counters keyed by them or by the account
+ * (throttle.c: "<purpose>:ip:<addr>#<window>",
+ * "<purpose>:acctip:<id>:<addr>#<window>") deleted.
+ * 0 or a db_status.
+ */
+/* "%<email with % _ \\ escaped>%" for LIKE, malloc'd. */
+static char *
+like_pattern(const char *email)
+{
+	struct buf	 b;
+	const char	*p;
+
+	memset(&b, 0, sizeof(b));
+	buf_puts(&b, "%");
+	for (p = email; *p != '\0'; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_puts(&b, "\\");
+		buf_append(&b, p, 1);
+	}
+	buf_puts(&b, "%");
+	buf_append(&b, "", 1);
+	return b.data;
+}
+
+static int
+erase_addresses(long long id)
+{
+	struct db_res	*res = NULL;
+	char		*ips[ERASE_MAX_IPS], *pat = NULL;
+	long long	 n = 0;
+	int		 st, nips = 0, i;
+
+	st = db_query(&res, "SELECT DISTINCT ip FROM ("
+	    " SELECT ip FROM sessions WHERE account_id = ? AND ip IS NOT NULL"
+	    " UNION SELECT ip FROM audit WHERE account_id = ? AND ip IS NOT NULL) x"
+	    " LIMIT ?", "iii", id, id, (long long)ERASE_MAX_IPS);
+	if (st < 0)
+		return st;
+	while (nips < ERASE_MAX_IPS && db_res_next(res) > 0)
+		ips[nips++] = xstrdup(db_res_str(res, 0));
+	db_res_free(res);
+	for (i = 0; i < nips && n >= 0; i++) {
+		n = db_exec("UPDATE audit SET ip = NULL WHERE account_id IS NULL AND"
+		    " ip = ? AND created_at >= (SELECT created_at FROM accounts"
+		    " WHERE id = ?)", "si", ips[i], id);
+		if (n >= 0) {
+			pat = xasprintf("%%:ip:%s#%%", ips[i]);
+			n = db_exec("DELETE FROM throttle WHERE k LIKE ?", "s", pat);
+			free(pat);
+		}
+	}
+	for (i = 0; i < nips; i++)
+		free(ips[i]);
+	if (n < 0)
+		return (int)n;
+	pat = xasprintf("%%:acctip:%lld:%%", id);
+	n = db_exec("DELETE FROM throttle WHERE k LIKE ?", "s", pat);
+	free(pat);
+	return n < 0 ? (int)n : 0;
+}
 
 int
 account_erase(long long id, const char *state)
 {
-	char		*email = NULL;
+	char		*email = NULL, *pat = NULL;
 	long long	 n;
 	int		 st;
 
@@ -54,9 +134,23 @@ account_erase(long long id, const char *state)
 	    " WHERE id = ?", "ssi", state, TOMBSTONE_HASH, id);
 	if (n < 0)
 		goto out;
+	if ((st = erase_addresses(id)) < 0) {
+		n = st;
+		goto out;
+	}
+	pat = like_pattern(email);
+	if ((n = db_exec("DELETE o FROM outbox o JOIN tokens t ON t.data = o.to_addr"
+	    " WHERE t.account_id = ? AND t.purpose = 'email_change'", "i", id)) < 0 ||
+	    (n = db_exec("DELETE FROM outbox WHERE body LIKE ?", "s", pat)) < 0 ||
+	    (n = db_exec("UPDATE deletion_requests SET contact_email = ''"
+	    " WHERE requester_account_id = ? OR contact_email = ?", "is", id,
+	    email)) < 0)
+		goto out;
 	if ((n = db_exec("DELETE FROM sessions WHERE account_id = ?", "i", id)) < 0 ||
 	    (n = db_exec("DELETE FROM tokens WHERE account_id = ?", "i", id)) < 0 ||
 	    (n = db_exec("DELETE FROM login_history WHERE account_id = ?", "i",
+	    id)) < 0 ||
+	    (n = db_exec("DELETE FROM announcement_mails WHERE account_id = ?", "i",
 	    id)) < 0 ||
 	    (n = db_exec("DELETE FROM outbox WHERE to_addr = ?", "s", email)) < 0 ||
 	    (n = db_exec("DELETE FROM reset_requests WHERE email = ?", "s",
@@ -75,5 +169,6 @@ account_erase(long long id, const char *state)
 	n = 1;
  out:
 	free(email);
+	free(pat);
 	return (int)n;
 }

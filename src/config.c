@@ -37,8 +37,8 @@ static const struct ckey keys[] = {
 	{ "Service.BaseURL",		C_STR,	"http://127.0.0.1:8080",	1, 200, NULL },
 	{ "Service.SupportURL",		C_URL,	"/inquiry/new",			0, 300, NULL },
 	{ "Service.SupportMail",	C_STR,	"support@example.invalid",	3, 254, NULL },
-	{ "Service.TermsURL",		C_URL,	"/static/terms.html",		0, 300, NULL },
-	{ "Service.PrivacyURL",		C_URL,	"/static/privacy.html",		0, 300, NULL },
+	{ "Service.TermsURL",		C_URL,	"/terms/service",		0, 300, NULL },
+	{ "Service.PrivacyURL",		C_URL,	"/terms/privacy",		0, 300, NULL },
 	/* The footer: 運営会社 (empty: the operator's name without a link) and the
 	 * request channel for disclosure of personal data (開示等の請求). */
 	{ "Service.OperatorURL",	C_URL,	"",				0, 300, NULL },
@@ -144,6 +144,7 @@ static const struct ckey keys[] = {
 	{ "Member.EmailChangePerHour",	C_INT,	"5",				1, 1000, NULL },
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
 	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
+	{ "Deletion.GraceDays",		C_INT,	"14",				1, 365, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

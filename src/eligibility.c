@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
+#include "birthdate.h"
 #include "config.h"
 #include "db.h"
 #include "insurer.h"
@@ -25,40 +27,55 @@
 int
 eligibility_state(long long account_id, struct elig_state *s)
 {
-	char		*c[3] = { NULL };
+	char		*c[4] = { NULL };
 	long long	 tries = config_int("Signup.EligibilityTries");
 	long long	 hours = config_int("Signup.EligibilityHours");
 	int		 st, i;
 
 	memset(s, 0, sizeof(*s));
-	st = db_row(c, 3, "SELECT"
+	st = db_row(c, 4, "SELECT"
 	    " COALESCE(eligibility_failures >= ? AND"
 	    "  eligibility_window_start > NOW(6) - INTERVAL ? HOUR, 0),"
 	    " CEIL(GREATEST(TIMESTAMPDIFF(SECOND, NOW(6),"
 	    "  eligibility_window_start + INTERVAL ? HOUR), 60) / 3600),"
 	    " IF(eligibility_window_start > NOW(6) - INTERVAL ? HOUR,"
-	    "  eligibility_failures, 0)"
-	    " FROM accounts WHERE id = ?", "iiiii", tries, hours, hours, hours,
-	    account_id);
+	    "  eligibility_failures, 0),"
+	    " GREATEST(TIMESTAMPDIFF(SECOND, NOW(6),"
+	    "  eligibility_window_start + INTERVAL ? HOUR), 0)"
+	    " FROM accounts WHERE id = ?", "iiiiii", tries, hours, hours, hours,
+	    hours, account_id);
 	if (st == 1) {
 		s->locked = c[0] != NULL && atoi(c[0]) != 0;
 		s->lock_hours = c[1] != NULL ? strtoll(c[1], NULL, 10) : 0;
 		s->failures = c[2] != NULL ? strtoll(c[2], NULL, 10) : 0;
+		s->lock_end = (long long)util_now() +
+		    (c[3] != NULL ? strtoll(c[3], NULL, 10) : 0);
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		free(c[i]);
 	return st;
 }
 
-/* Show the lock and the hours left. */
+/*
+ * Show the lock: until when (Japan time, rounded up to the next 10 minutes so
+ * "from 7:30" is never too early) and the hours left.
+ */
 static void
-set_locked(struct req *r, long long hours)
+set_locked(struct req *r, const struct elig_state *s)
 {
-	char		 h[24];
-	const char	*vars[] = { "hours", h, NULL };
+	char		 h[24], until[64];
+	const char	*vars[] = { "hours", h, "until", until, NULL };
+	time_t		 t = (time_t)((s->lock_end + 599) / 600 * 600) + 9 * 3600;
+	struct tm	 tm;
+	int		 ja = strcmp(r->lang, "ja") == 0;
 
-	snprintf(h, sizeof(h), "%lld", hours > 0 ? hours : 1);
+	snprintf(h, sizeof(h), "%lld", s->lock_hours > 0 ? s->lock_hours : 1);
+	until[0] = '\0';
+	if (gmtime_r(&t, &tm) != NULL && strftime(until, sizeof(until), ja ?
+	    "%-m月%-d日 %-H時%M分" : "%b %-d, %H:%M", &tm) == 0)
+		until[0] = '\0';
 	req_set(r, "Elig.Locked", "1");
+	req_set(r, "Elig.LockUntil", until);
 	req_set_text(r, "Elig.LockText", "Signup.Elig.LockText", vars);
 }
 
@@ -66,7 +83,7 @@ void
 eligibility_show_lock(struct req *r, const struct elig_state *s)
 {
 	if (s->locked)
-		set_locked(r, s->lock_hours);
+		set_locked(r, s);
 }
 
 /*
@@ -111,8 +128,8 @@ void
 eligibility_keep_values(struct req *r)
 {
 	static const char *const f[] = { "insurer_number", "symbol", "symbol2",
-	    "number", "number2", "name_kana", "birth_year", "birth_month",
-	    "birth_day", NULL };
+	    "number", "number2", "name_kana", "birth_era", "birth_year",
+	    "birth_month", "birth_day", NULL };
 	const char	*v;
 	char		 k[64];
 	int		 i;
@@ -216,68 +233,57 @@ typed_whole(const char *v, int symbol)
 	return whole;
 }
 
-static int
-leap(long long y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /*
- * The birthdate from birth_year/month/day as YYYY-MM-DD in out[11]: a real
- * calendar date from 1900 to today (in Japan). 0, or -1 with form errors.
+ * The birthdate from birth_era/year/month/day (src/birthdate.c: 西暦 or 和暦)
+ * as YYYY-MM-DD in out[11]: a real calendar date from 1900 to today (in
+ * Japan), inside its era. 0, or -1 with form errors.
  */
 static int
 birthdate(struct req *r, char out[ROSTER_DATE_LEN + 1])
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	static const char *const f[] = { "birth_year", "birth_month", "birth_day" };
-	const char	*v;
-	char		*d, today[ROSTER_DATE_LEN + 1];
-	long long	 part[3], thisyear;
-	int		 i, bad = 0, max;
+	const char	*v[3];
+	char		 today[ROSTER_DATE_LEN + 1], key[64];
+	struct birth_date b;
+	int		 i, bad = 0, st;
 
-	roster_today(today);
-	thisyear = strtoll(today, NULL, 10);
 	for (i = 0; i < 3; i++) {
-		part[i] = 0;
-		if ((v = req_param_trim(r, f[i])) == NULL) {
+		if ((v[i] = req_param_trim(r, f[i])) == NULL) {
 			req_form_error(r, f[i], "Signup.Elig.Birth.Missing");
 			bad = 1;
-			continue;
 		}
-		if (strlen(v) > 16 || (d = normalize_digits(v)) == NULL) {
-			req_form_error(r, f[i], "Signup.Elig.Birth.Invalid");
-			bad = 1;
-			continue;
-		}
-		if (util_parse_int(d, 0, 9999, &part[i]) != 0)
-			part[i] = -1;
-		free(d);
 	}
 	if (bad)
 		return -1;
-	if (part[0] < 1900 || part[0] > thisyear) {
+	roster_today(today);
+	st = birth_parse(req_param(r, "birth_era"), v[0], v[1], v[2], today, &b);
+	switch (st) {
+	case BIRTH_OK:
+		snprintf(out, ROSTER_DATE_LEN + 1, "%s", b.iso);
+		return 0;
+	case BIRTH_ERA_RANGE:
+		snprintf(key, sizeof(key), "Signup.Elig.Birth.EraRange.%s",
+		    birth_era_id(b.era));
+		req_form_error(r, "birth_year", key);
+		break;
+	case BIRTH_YEAR:
 		req_form_error(r, "birth_year", "Signup.Elig.Birth.Year");
-		return -1;
-	}
-	if (part[1] < 1 || part[1] > 12) {
-		req_form_error(r, "birth_month", "Signup.Elig.Birth.Invalid");
-		return -1;
-	}
-	max = mdays[part[1] - 1] + (part[1] == 2 && leap(part[0]));
-	if (part[2] < 1 || part[2] > max) {
-		req_form_error(r, "birth_day", "Signup.Elig.Birth.Invalid");
-		return -1;
-	}
-	/* Ranges checked above: 1900..9999, 1..12, 1..31. */
-	snprintf(out, ROSTER_DATE_LEN + 1, "%04u-%02u-%02u",
-	    (unsigned)part[0] % 10000u, (unsigned)part[1] % 100u,
-	    (unsigned)part[2] % 100u);
-	if (strcmp(out, today) > 0) {
+		break;
+	case BIRTH_OLD:
+		req_form_error(r, "birth_year", "Signup.Elig.Birth.Old");
+		break;
+	case BIRTH_FUTURE:
 		req_form_error(r, "birth_year", "Signup.Elig.Birth.Future");
-		return -1;
+		break;
+	case BIRTH_ERA_ID:
+		log_info("eligibility: a birth_era that is none of the six");
+		req_form_error(r, "birth_era", "Signup.Elig.Birth.Invalid");
+		break;
+	default:
+		req_form_error(r, f[b.field], "Signup.Elig.Birth.Invalid");
+		break;
 	}
-	return 0;
+	return -1;
 }
 
 /* Record a failed check (try already reserved) and show the lock if it is now. */
@@ -293,7 +299,7 @@ failed(struct req *r, long long account_id, const char *event,
 	if ((st = eligibility_state(account_id, &s)) < 0)
 		return st;
 	if (s.locked)
-		set_locked(r, s.lock_hours);
+		set_locked(r, &s);
 	else {
 		char		 n[24], h[24];
 		const char	*vars[] = { "n", n, "hours", h, NULL };
@@ -357,7 +363,7 @@ eligibility_check(struct req *r, long long account_id, const struct insurer *ins
 		req_set(r, "Elig.Outcome", "locked");
 		if ((st = eligibility_state(account_id, &s)) < 0)
 			goto out;
-		set_locked(r, s.lock_hours);
+		set_locked(r, &s);
 		st = ELIG_LOCKED;
 		goto out;
 	}

@@ -14,7 +14,7 @@
  * the limit.
  *
  * Page data set here (the templates read them): Elig.Outcome, Elig.Locked,
- * Elig.LockText, Elig.TriesLeftText, Form.Values.*, Form.Errors.*.
+ * Elig.LockText (until when, Japan time, and the hours left), Elig.LockUntil, Elig.TriesLeftText, Form.Values.*, Form.Errors.*.
  */
 #ifndef KENPO_ELIGIBILITY_H
 #define KENPO_ELIGIBILITY_H
@@ -28,6 +28,7 @@ struct elig_state {
 	int		 locked;
 	long long	 lock_hours;	/* hours until the lock ends (>= 1) */
 	long long	 failures;	/* failed checks in the current window */
+	long long	 lock_end;	/* unix time the window ends */
 };
 /* 1 loaded, 0 no such account, or a db_status. */
 int	 eligibility_state(long long account_id, struct elig_state *s);

@@ -412,10 +412,11 @@ lifecycle_run(struct lifecycle_run *lr)
 	}
 	free(ids);
 	/*
-	 * A closure mail keeps the old address in the outbox until it is sent;
-	 * after that, or once the mailer gave up, it goes too.
+	 * A closure or deletion mail keeps the old address in the outbox until
+	 * it is sent; after that, or once the mailer gave up, it goes too.
 	 */
-	n = db_exec("DELETE FROM outbox WHERE template = 'account_closed'"
+	n = db_exec("DELETE FROM outbox WHERE template IN ('account_closed',"
+	    " 'account_deleted')"
 	    " AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)", "");
 	if (n < 0)
 		return down ? DB_DOWN : (int)n;
@@ -424,6 +425,13 @@ lifecycle_run(struct lifecycle_run *lr)
 	if ((n = login_history_prune(today)) < 0)
 		return down ? DB_DOWN : (int)n;
 	lr->logins_pruned = (long)n;
+	/* A deletion request whose contact link was never opened (a day past
+	 * its expiry) keeps no address (src/deletion.c). */
+	n = db_exec("UPDATE deletion_requests SET state = 'void',"
+	    " contact_email = '' WHERE state = 'unconfirmed'"
+	    " AND token_expires_at < NOW(6) - INTERVAL 1 DAY", "");
+	if (n < 0)
+		return down ? DB_DOWN : (int)n;
 	log_info("lifecycle run as of %s: %ld unaffiliated, %ld reaffiliated,"
 	    " %ld closed, %ld closure mails purged, %ld failed", today,
 	    lr->unaffiliated, lr->reaffiliated, lr->closed, lr->purged, lr->failed);

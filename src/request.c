@@ -174,8 +174,9 @@ status_text(int st)
 
 /*
  * Whether the request path carries a secret (an activation, reset or address
- * change token, a CAPTCHA challenge): the same prefixes that nginx keeps out of
- * its error log (contrib/nginx/kenpo.conf.in). Such a page is sent with
+ * change token, a deletion request's contact link, a CAPTCHA challenge): the
+ * same prefixes that nginx keeps out of its error log
+ * (contrib/nginx/kenpo.conf.in). Such a page is sent with
  * Referrer-Policy: strict-origin, or the browser would repeat its URL in the
  * Referer of every request it makes next, and nginx writes the referrer of a
  * request it refuses (a 404 of a static file, a 502) into its error log.
@@ -188,6 +189,7 @@ path_carries_secret(const struct req *r)
 	static const char *const prefixes[] = {
 		"/users/", "/password/reset/", "/account/email/", "/captcha/",
 		"/unsubscribe/",
+		"/deletion/confirm/",
 	};
 	size_t	 i;
 
@@ -265,6 +267,10 @@ send_error(struct req *r, int status)
 	snprintf(key, sizeof(key), "Error.S%d.Title", status);
 	req_set(r, "Error.Title", req_text(r, key));
 	if (r->error_key != NULL) {
+		/* A title of its own when the message has one (L.ErrorTitle.<key>). */
+		snprintf(key, sizeof(key), "ErrorTitle.%s", r->error_key);
+		if (tmpl_text(r->lang, key) != NULL || tmpl_text("ja", key) != NULL)
+			req_set(r, "Error.Title", req_text(r, key));
 		snprintf(key, sizeof(key), "Error.%s", r->error_key);
 		msg = req_text(r, key);
 	} else {
@@ -385,6 +391,8 @@ dispatch(struct req *r)
 	r->path = path = xstrdup(uri);
 	/* The language switch returns here: only plain paths (no token segment). */
 	req_set(r, "Page.Back", "/");
+	/* The member menu of the layout marks the page it is on. */
+	req_set(r, "Page.Path", path);
 	if ((r->route = router_match(path, &r->arg)) == NULL)
 		return 404;
 	is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
@@ -423,8 +431,9 @@ dispatch(struct req *r)
 	    strcmp(r->sess->state, "active") != 0)) {
 		/* Come back here after logging in: plain member paths only (no
 		 * token segment, no query); login.c checks next again. */
+		/* /login says why (a next= brings its notice), /top included. */
 		if (is_get && r->arg == NULL && strspn(path, "abcdefghijklmnopqrstuvwxyz"
-		    "0123456789/_-") == strlen(path) && strcmp(path, "/top") != 0)
+		    "0123456789/_-") == strlen(path))
 			return req_redirect(r, "/login?next=%s", path);
 		return req_redirect(r, "/login");
 	}

@@ -177,4 +177,12 @@ struct entry_ctx;
 void	 signup_page(struct req *, const char *template, int step,
 	    struct entry_ctx *ctx);
 
+/*
+ * The step-3 form (src/pages/signup_eligibility.c) for the route's handler:
+ * deletion 0 is /signup/eligibility itself, 1 the アカウント削除申請 of
+ * /signup/deletion (same check, same limit, plus a contact address). Returns
+ * an HTTP status.
+ */
+int	 signup_eligibility_page(struct req *, int deletion);
+
 #endif

@@ -13,18 +13,27 @@
 <body>
 <header class="site-header">
   <div class="site-header__inner">
-    <a class="site-name" href="/"><?cs var:Service.Name ?></a>
+    <a class="site-name" href="<?cs if:Page.LoggedIn ?>/top<?cs else ?>/<?cs /if ?>"><?cs var:Service.Name ?></a>
     <?cs if:Insurer.Name ?><span class="provided-by"><?cs var:L.Common.ProvidedBy ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:Insurer.Name ?></span><?cs /if ?>
-    <?cs if:Page.LoggedIn ?>
-    <form class="logout-form" method="post" action="/logout">
-      <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
-      <button type="submit" class="button--link"><?cs var:L.Login.Logout ?></button>
-    </form>
-    <?cs /if ?>
     <nav class="lang-switch" aria-label="<?cs var:L.Common.Language ?>">
       <?cs if:Lang == "ja" ?><a href="/lang?to=en&amp;back=<?cs var:url_escape(Page.Back) ?>" lang="en" hreflang="en">English</a><?cs else ?><a href="/lang?to=ja&amp;back=<?cs var:url_escape(Page.Back) ?>" lang="ja" hreflang="ja">日本語</a><?cs /if ?>
     </nav>
   </div>
+  <?cs # The member menu (issue 11): once logged in, on every page. Links and
+    one logout button, no JavaScript; the current page is aria-current="page",
+    a page below a menu item (e.g. /account/password) aria-current="true". ?>
+  <?cs if:Page.LoggedIn ?>
+  <nav class="member-nav" id="member-nav" aria-label="<?cs var:L.Nav.Label ?>">
+    <ul class="member-nav__list">
+      <li><a href="/top"<?cs if:Page.Path == "/top" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.Top ?></a></li>
+      <li><a href="/announcements"<?cs if:Page.Path == "/announcements" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.News ?></a></li>
+      <li><a href="/account"<?cs if:Page.Path == "/account" ?> aria-current="page"<?cs elif:string.slice(Page.Path, 0, 9) == "/account/" && Page.Path != "/account/logins" ?> aria-current="true"<?cs /if ?>><?cs var:L.Nav.Account ?></a></li>
+      <li><a href="/account/logins"<?cs if:Page.Path == "/account/logins" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.Logins ?></a></li>
+      <li><a href="/help/faq"<?cs if:Page.Path == "/help/faq" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.FAQ ?></a></li>
+      <li><form class="logout-form" method="post" action="/logout"><input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>"><button type="submit" class="member-nav__logout"><?cs var:L.Login.Logout ?></button></form></li>
+    </ul>
+  </nav>
+  <?cs /if ?>
 </header>
 <main class="main" id="main">
 <?cs if:Page.Step ?>

@@ -21,7 +21,7 @@
     <?cs each:w = g.Rows ?>
     <tr>
       <th scope="row" class="levels-table__feature"><?cs var:w.Name ?></th>
-      <?cs each:c = w.Cells ?><td class="mark mark--<?cs var:c.Mark ?><?cs if:c.Own ?> levels-table__own<?cs /if ?>"><span class="mark__sign" aria-hidden="true"><?cs if:c.Mark == "yes" ?>○<?cs elif:c.Mark == "partial" ?>△<?cs else ?>×<?cs /if ?></span><span class="visually-hidden"><?cs var:c.MarkText ?></span><?cs if:c.Note ?><span class="mark__note"><?cs var:c.Note ?></span><?cs /if ?><?cs if:c.Fn ?><a class="mark__fn" href="#levels-fn-<?cs var:c.Fn ?>" aria-label="<?cs var:L.Levels.FnLabel ?> <?cs var:c.Fn ?>">※<?cs var:c.Fn ?></a><?cs /if ?></td><?cs /each ?>
+      <?cs each:c = w.Cells ?><td class="mark mark--<?cs var:c.Mark ?><?cs if:c.Own ?> levels-table__own<?cs /if ?>"><span class="mark__sign" aria-hidden="true"><?cs if:c.Mark == "yes" ?>○<?cs elif:c.Mark == "partial" ?>△<?cs else ?>×<?cs /if ?></span><span class="visually-hidden"><?cs var:c.MarkText ?></span><?cs if:c.Note ?><span class="mark__note"><?cs var:c.Note ?></span><?cs /if ?><?cs if:c.Fn ?><a class="mark__fn" href="#levels-fn-<?cs var:c.Fn ?>">※<?cs var:c.Fn ?><span class="visually-hidden"> <?cs var:L.Levels.FnLabel ?><?cs if:Lang == "en" ?> <?cs /if ?><?cs var:c.Fn ?></span></a><?cs /if ?></td><?cs /each ?>
     </tr>
     <?cs /each ?>
   </tbody>

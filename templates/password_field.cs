@@ -1,10 +1,13 @@
-<?cs # The new-password field of step 1 (signup.cs) and of an activation link
-  opened in another browser (users_activate_password.cs): the rules, marked by
+<?cs # The new-password field of step 1 (signup.cs), of an activation link
+  opened in another browser (users_activate_password.cs), of the password
+  change and of the reset (account_password.cs, password_reset.cs): the rules, marked by
   the server (Form.Password.*) and live by signup.js, the show-password toggle
   and the strength meter. note: a hint under the rules, or "". ?>
-<?cs def:password_new_field(note) ?>
+<?cs # The same with a label of its own: the new password of /account/password and
+  /password/reset/<token> (issue 11). ?>
+<?cs def:password_new_field_as(label, note) ?>
     <div class="field<?cs if:Form.Errors.password ?> field--error<?cs /if ?>">
-      <label class="field__label" for="password"><?cs var:L.Signup.Password ?> <span class="field__badge"><?cs var:L.Common.Required ?></span></label>
+      <label class="field__label" for="password"><?cs var:label ?> <span class="field__badge"><?cs var:L.Common.Required ?></span></label>
       <input type="password" id="password" name="password" autocomplete="new-password" autocapitalize="off" spellcheck="false" required aria-describedby="password-rules<?cs if:Form.Errors.password ?> password-error<?cs /if ?>" data-min="<?cs var:Password.MinLength ?>" data-max="<?cs var:Password.MaxLength ?>" data-kinds="<?cs var:Password.MinClasses ?>">
       <label class="check js-only" hidden><input type="checkbox" id="password-show" data-toggle-password="password"><span><?cs var:L.Signup.Show ?></span></label>
       <div class="strength js-only" id="password-strength" hidden aria-live="polite">
@@ -30,3 +33,4 @@
       <?cs /if ?>
     </div>
 <?cs /def ?>
+<?cs def:password_new_field(note) ?><?cs call:password_new_field_as(L.Signup.Password, note) ?><?cs /def ?>

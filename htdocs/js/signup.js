@@ -3,12 +3,17 @@
  * when Page.Script = "signup"; no inline script: the CSP forbids it). Every page
  * works without it; the server decides everything.
  *
- *  - step 1: the "show what I typed" toggle, the strength meter, and the
- *    password rules marked met/unmet as the member types (the same rules as
- *    src/password.c, except its list of common passwords);
+ *  - step 1 (and every new-password field: password_field.cs): the "show
+ *    what I typed" toggle, the strength meter, and the password rules marked
+ *    met/unmet as the member types (the same rules as src/password.c, except
+ *    its list of common passwords); the server's list of unmet rules, which
+ *    speaks of the password posted before, goes once another one is typed;
  *  - step 3: the card-pattern switch: once 8 digits of insurer number are typed,
  *    /signup/pattern is asked for that one insurer and the symbol/number boxes
- *    of its card pattern (①–④) are shown at once.
+ *    of its card pattern (①–④) are shown at once, with the picture of that
+ *    pattern's card and the help link pointing at it;
+ *  - step 3 and /account/verify: an era typed in the year box ("昭和35", "S35")
+ *    moves to the birth_era select beside it (the server reads both ways).
  */
 (function () {
 	'use strict';
@@ -149,10 +154,60 @@
 			if (text && levels[score] !== undefined)
 				text.textContent = levels[score];
 		};
+		/*
+		 * The server's list of unmet rules (and their lines in the error
+		 * summary) speaks of the password posted before; once the member
+		 * types another one, the live rules above take over (issue 11).
+		 */
+		var stale = byId('password-error');
+		var dropStale = function () {
+			var field = pw.closest ? pw.closest('.field') : null;
+			var summary = document.querySelector('.error-summary');
+
+			if (!stale)
+				return;
+			stale.hidden = true;
+			stale = null;
+			if (field)
+				field.classList.remove('field--error');
+			pw.setAttribute('aria-describedby', (pw.getAttribute('aria-describedby') || '')
+			    .replace(/\s*password-error/, ''));
+			if (!summary)
+				return;
+			each(summary.querySelectorAll('a[href="#password"]'), function (a) {
+				var li = a.parentNode;
+
+				li.parentNode.removeChild(li);
+			});
+			if (!summary.querySelector('li'))
+				summary.style.display = 'none';
+		};
+		pw.addEventListener('input', dropStale);
 		pw.addEventListener('input', update);
 		if (emailField)
 			emailField.addEventListener('input', update);
 		update();
+	}
+
+	/* ---- birthdate: an era typed in the year box goes to the select ---- */
+	var ERAS = [['meiji', /^(明治|明|M)\.?/i], ['taisho', /^(大正|大|T)\.?/i],
+	    ['showa', /^(昭和|昭|S|\u337c)\.?/i], ['heisei', /^(平成|平|H|\u337b)\.?/i],
+	    ['reiwa', /^(令和|令|R|\u32ff)\.?/i]];
+	var birthYear = byId('birth_year'), birthEra = byId('birth_era');
+
+	if (birthYear && birthEra) {
+		birthYear.addEventListener('change', function () {
+			var v = halfWidth(birthYear.value).replace(/\s+/g, ''), i, m;
+
+			for (i = 0; i < ERAS.length; i++) {
+				m = ERAS[i][1].exec(v);
+				if (m && /^(\d{1,2}|元)年?$/.test(v.slice(m[0].length))) {
+					birthEra.value = ERAS[i][0];
+					birthYear.value = v.slice(m[0].length).replace(/年$/, '');
+					return;
+				}
+			}
+		});
 	}
 
 	/* ---- step 3: card pattern switch ---- */
@@ -165,7 +220,7 @@
 	var submit = byId('elig-submit'), nextHint = byId('next-hint');
 	var insurerName = byId('insurer-name'), hint = byId('pattern-hint');
 	var url = form.getAttribute('data-pattern-url'), asked = '';
-	var insurerOnly = byId('insurer-only');
+	var insurerOnly = byId('insurer-only'), helpLink = byId('elig-help-link');
 
 	function apply(p, number, name, idOnly) {
 		if (insurerOnly) {
@@ -189,6 +244,8 @@
 		});
 		if (hint)
 			hint.textContent = p > 0 ? hint.getAttribute('data-hint-' + p) : '';
+		if (helpLink)
+			helpLink.href = '/signup/eligibility/help' + (p > 0 ? '?pattern=' + p : '');
 		formInsurer.value = p > 0 ? number : '';
 		if (submit)
 			submit.textContent = submit.getAttribute(p > 0 ? 'data-label-card' :

@@ -322,57 +322,16 @@ cmd_withdraw(int argc, char **argv)
 	return CTL_OK;
 }
 
-struct delete {
-	long long	 id;
-	int		 found;		/* out */
-	long long	 inquiries;	/* out: inquiries cleared */
-	long long	 mails;		/* out: outbox rows deleted */
-};
-
 /*
- * Inside db_txn: remove account d->id and the personal data that hangs on it.
- *  - the accounts row; its tokens and sessions go with it (ON DELETE CASCADE),
- *    and with it the roster binding (the roster row is the insurer's, not the
- *    member's, and stays);
- *  - inquiries sent while logged in to it or from its address: kept as numbered
- *    records (category, status and dates: the office's statistics) with the
- *    address, name, text and answer emptied and account_id cleared;
- *  - outbox rows to its address, sent or not: they hold the address and texts
- *    about the member;
- *  - the audit log is kept: it holds the account number, the event and the
- *    client address only (DESIGN: no PII there), and the number no longer
- *    leads anywhere.
+ * Deletion (削除) as the member's own /account/delete does: account_delete(),
+ * i.e. account_erase() — the one mechanism, shared with the 100-day rule and
+ * approved deletion requests. The row stays as a tombstone (state closed) with
+ * nothing personal: no address (the address is free at once), no password, no
+ * roster binding (the person may sign up again), no sessions or tokens, no
+ * outbox rows to the address, inquiries emptied, audit rows without account
+ * and client address. An account in any state but closed; the mail
+ * "アカウントを削除しました" goes to a proven address.
  */
-static int
-delete_fn(void *arg)
-{
-	struct delete	*d = arg;
-	char		*email = NULL;
-	long long	 n;
-	int		 st;
-
-	d->found = 0;
-	d->inquiries = d->mails = 0;
-	st = db_row(&email, 1, "SELECT email FROM accounts WHERE id = ? FOR UPDATE",
-	    "i", d->id);
-	if (st <= 0)
-		return st;
-	d->found = 1;
-	n = db_exec("UPDATE inquiries SET email = '', name = NULL, body = '',"
-	    " answer = IF(answer IS NULL, NULL, ''), account_id = NULL"
-	    " WHERE account_id = ? OR email = ?", "is", d->id, email);
-	if (n < 0)
-		goto out;
-	d->inquiries = n;
-	if ((n = db_exec("DELETE FROM outbox WHERE to_addr = ?", "s", email)) < 0)
-		goto out;
-	d->mails = n;
-	n = db_exec("DELETE FROM accounts WHERE id = ?", "i", d->id);
- out:
-	free(email);
-	return n < 0 ? (int)n : 0;
-}
-
 static int
 cmd_delete(int argc, char **argv)
 {
@@ -380,7 +339,7 @@ cmd_delete(int argc, char **argv)
 		{ "yes",	no_argument,	NULL,	'y' },
 		{ NULL,		0,		NULL,	0 }
 	};
-	struct delete	 d;
+	char		 state[16];
 	long long	 id = 0;
 	int		 ch, r, yes = 0;
 
@@ -393,30 +352,30 @@ cmd_delete(int argc, char **argv)
 	if (argc - optind != 1)
 		return ctl_usage(USAGE_DELETE, NULL);
 	if (!yes)
-		return ctl_usage(USAGE_DELETE, "account delete removes the account "
-		    "and its personal data for good: pass --yes");
+		return ctl_usage(USAGE_DELETE, "account delete removes the account's "
+		    "personal data for good: pass --yes");
 	if ((r = account_lookup(argv[optind], &id)) < 0)
 		return ctl_db_error(r, "account delete");
 	if (r == 0)
 		return ctl_refuse("account delete: no such account");
-	memset(&d, 0, sizeof(d));
-	d.id = id;
-	if ((r = db_txn(delete_fn, &d)) < 0)
-		return ctl_db_error(r, "account delete");
-	if (!d.found)
+	if ((r = account_delete(id, 1, state)) < 0)
+		return r == DB_ERR ? ctl_refuse("account delete: cannot erase or "
+		    "queue the mail (see the log)") : ctl_db_error(r, "account delete");
+	if (r == ACCOUNT_DEL_NONE)
 		return ctl_refuse("account delete: no such account");
-	audit_ip(NULL, "account.delete", id);
+	if (r == ACCOUNT_DEL_CLOSED)
+		return ctl_refuse("account delete: account %lld is closed already "
+		    "(its personal data erased)", id);
 	if (ctl_json) {
 		ctl_rec_begin();
 		ctl_rec_int("id", id);
 		ctl_rec_bool("deleted", 1);
-		ctl_rec_int("inquiries_cleared", d.inquiries);
-		ctl_rec_int("mails_deleted", d.mails);
+		ctl_rec_str("was", state);
+		ctl_rec_str("state", "closed");
 		ctl_rec_end();
 	} else
-		ctl_say("deleted account %lld (%lld inquir%s cleared, %lld mail%s "
-		    "removed from the outbox)", id, d.inquiries,
-		    d.inquiries == 1 ? "y" : "ies", d.mails, d.mails == 1 ? "" : "s");
+		ctl_say("deleted account %lld (was %s): personal data erased, the "
+		    "address and the roster person are free", id, state);
 	return CTL_OK;
 }
 

@@ -57,92 +57,6 @@
 /* The time columns in Japan time. */
 #define JST(col)	"DATE_FORMAT(" col " + INTERVAL 9 HOUR, '%Y-%m-%d %H:%i:%s')"
 
-/*
- * The insurer of a NUMBER argument: *id set. CTL_OK, or CTL_REFUSED with the
- * reason printed.
- */
-static int
-insurer_arg(const char *verb, const char *arg, long long *id)
-{
-	struct insurer	 ins;
-	char		*n, *what;
-	int		 r;
-
-	*id = 0;
-	if ((n = normalize_digits(arg)) == NULL || strlen(n) != INSURER_NUMBER_LEN ||
-	    !insurer_number_valid(n)) {
-		free(n);
-		return ctl_refuse("announcement %s: %s is not an insurer number",
-		    verb, arg);
-	}
-	memset(&ins, 0, sizeof(ins));
-	r = insurer_find(n, &ins);
-	if (r < 0) {
-		what = xasprintf("announcement %s", verb);
-		r = ctl_db_error(r, what);
-		free(what);
-	} else if (r == 0)
-		r = ctl_refuse("announcement %s: no insurer %s", verb, n);
-	else {
-		*id = ins.id;
-		r = CTL_OK;
-	}
-	insurer_free(&ins);
-	free(n);
-	return r;
-}
-
-/*
- * "YYYY-MM-DD[ HH:MM[:SS]]" (a real calendar date and time) into
- * out = "YYYY-MM-DD HH:MM:SS". 0, or -1 when it is not one.
- */
-static int
-time_arg(const char *s, char out[80])
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	/* The shape of the longest form; shorter ones are its prefixes. */
-	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	size_t		 i, len = strlen(s);
-	int		 y, mo, d, h = 0, mi = 0, se = 0, leap;
-
-	if (len != 10 && len != 16 && len != 19)
-		return -1;
-	for (i = 0; i < len; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-			return -1;
-	y = atoi(s);
-	mo = atoi(s + 5);
-	d = atoi(s + 8);
-	if (len >= 16) {
-		h = atoi(s + 11);
-		mi = atoi(s + 14);
-	}
-	if (len == 19)
-		se = atoi(s + 17);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	/* TIMESTAMP columns end in January 2038. */
-	if (y < 2000 || y > 2037 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 || se > 59)
-		return -1;
-	snprintf(out, 80, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, se);
-	return 0;
-}
-
-/* 1 when the title is acceptable: 1..TITLE_MAX characters, no control character. */
-static int
-title_ok(const char *t)
-{
-	const unsigned char *p;
-
-	if (t[0] == '\0' || !util_utf8_valid(t, strlen(t)) ||
-	    util_utf8_len(t) > TITLE_MAX)
-		return 0;
-	for (p = (const unsigned char *)t; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* Mails this command queued itself (add, send), printed as mails_queued_now;
  * -1: the command took no step. */
 static long long	 queued_now = -1;
@@ -243,7 +157,7 @@ cmd_add(int argc, char **argv)
 	struct db_res	*res = NULL;
 	struct notify_step st;
 	const char	*number = NULL, *at = NULL;
-	char		*body = NULL, when[80], ins[24];
+	char		*body = NULL, when[CTL_TIME_LEN], ins[24];
 	long long	 insurer = 0, n, id;
 	int		 ch, r, mail = 0;
 
@@ -266,13 +180,14 @@ cmd_add(int argc, char **argv)
 	/* "-" (standard input) is an operand, not an option: getopt leaves it. */
 	if (argc - optind != 2)
 		return ctl_usage(USAGE_ADD, NULL);
-	if (!title_ok(argv[optind]))
+	if (!ctl_line_ok(argv[optind], TITLE_MAX, 1))
 		return ctl_refuse("announcement add: the title must be 1 to %d "
 		    "characters of text on one line", TITLE_MAX);
-	if (at != NULL && time_arg(at, when) != 0)
+	if (at != NULL && ctl_time_arg(at, when) != 0)
 		return ctl_usage(USAGE_ADD, "--at: not a time YYYY-MM-DD[ HH:MM[:SS]]"
 		    " (Japan time): %s", at);
-	if (number != NULL && (r = insurer_arg("add", number, &insurer)) != CTL_OK)
+	if (number != NULL && (r = ctl_insurer_id_arg("announcement", "add",
+	    number, &insurer)) != CTL_OK)
 		return r;
 	if ((r = ctl_read_text("announcement add", argv[optind + 1], BODY_MAX,
 	    &body)) != CTL_OK)
@@ -343,7 +258,8 @@ cmd_list(int argc, char **argv)
 	}
 	if (optind != argc || (number != NULL && operator))
 		return ctl_usage(USAGE_LIST, NULL);
-	if (number != NULL && (r = insurer_arg("list", number, &insurer)) != CTL_OK)
+	if (number != NULL && (r = ctl_insurer_id_arg("announcement", "list",
+	    number, &insurer)) != CTL_OK)
 		return r;
 	if (insurer > 0)
 		r = db_query(&res, SELECT_COLS " WHERE a.insurer_id = ?"

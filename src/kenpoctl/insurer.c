@@ -48,53 +48,6 @@
 #define NAME_MAX_CHARS	100	/* insurers.name, points_name VARCHAR(100) */
 #define URL_MAX		300	/* insurers.terms_url VARCHAR(300) */
 
-/*
- * Normalise and check an insurer number argument into out[9].
- * CTL_OK, or CTL_REFUSED with the reason printed.
- */
-static int
-number_arg(const char *verb, const char *arg, char out[INSURER_NUMBER_LEN + 1])
-{
-	char	*n;
-	int	 r;
-
-	if ((n = normalize_digits(arg)) == NULL || strlen(n) != INSURER_NUMBER_LEN) {
-		free(n);
-		return ctl_refuse("insurer %s: an insurer number has 8 digits", verb);
-	}
-	if (!insurer_number_valid(n)) {
-		r = ctl_refuse("insurer %s: %s is not an insurer number (wrong "
-		    "check digit)", verb, n);
-		free(n);
-		return r;
-	}
-	memcpy(out, n, INSURER_NUMBER_LEN + 1);
-	free(n);
-	return CTL_OK;
-}
-
-/* Look up an existing insurer by number argument. CTL_OK or CTL_REFUSED. */
-static int
-insurer_arg(const char *verb, const char *arg, struct insurer *ins)
-{
-	char	 number[INSURER_NUMBER_LEN + 1];
-	char	*what;
-	int	 r;
-
-	memset(ins, 0, sizeof(*ins));
-	if ((r = number_arg(verb, arg, number)) != CTL_OK)
-		return r;
-	if ((r = insurer_find(number, ins)) < 0) {
-		what = xasprintf("insurer %s", verb);
-		r = ctl_db_error(r, what);
-		free(what);
-		return r;
-	}
-	if (r == 0)
-		return ctl_refuse("insurer %s: no insurer %s", verb, number);
-	return CTL_OK;
-}
-
 /* A display name: valid UTF-8, no control characters, 1..100 characters. */
 static int
 name_ok(const char *s, int allow_empty)
@@ -230,7 +183,8 @@ cmd_add(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return ctl_usage(USAGE_ADD, NULL);
-	if ((r = number_arg("add", argv[optind], number)) != CTL_OK)
+	if ((r = ctl_insurer_number_arg("insurer", "add", argv[optind],
+	    number)) != CTL_OK)
 		return r;
 	if (!name_ok(argv[optind + 1], 0))
 		return ctl_refuse("insurer add: the name must be 1 to 100 characters "
@@ -260,7 +214,7 @@ cmd_show(int argc, char **argv)
 
 	if (argc != 2)
 		return ctl_usage(USAGE_SHOW, NULL);
-	if ((r = insurer_arg("show", argv[1], &ins)) == CTL_OK)
+	if ((r = ctl_insurer_arg("insurer", "show", argv[1], &ins)) == CTL_OK)
 		r = show_insurer(&ins);
 	insurer_free(&ins);
 	return r;
@@ -381,7 +335,8 @@ cmd_update(int argc, char **argv)
 	if (set_url && !url_ok(url))
 		return ctl_refuse("insurer update: the terms URL must be an http(s) "
 		    "URL of up to 300 characters without spaces or quotes");
-	if ((r = insurer_arg("update", argv[optind], &ins)) != CTL_OK)
+	if ((r = ctl_insurer_arg("insurer", "update", argv[optind],
+	    &ins)) != CTL_OK)
 		goto out;
 
 	/*
@@ -431,7 +386,8 @@ cmd_update(int argc, char **argv)
 		goto out;
 	}
 	insurer_free(&ins);
-	if ((r = insurer_arg("update", argv[optind], &ins)) != CTL_OK)
+	if ((r = ctl_insurer_arg("insurer", "update", argv[optind],
+	    &ins)) != CTL_OK)
 		goto out;
 	ctl_say("insurer %s updated", ins.number);
 	r = show_insurer(&ins);
@@ -455,7 +411,7 @@ cmd_allow(int argc, char **argv, int add)
 	if (insurer_cidr_parse(argv[2], canon, sizeof(canon)) == -1)
 		return ctl_refuse("insurer %s: %s is not an IPv4 or IPv6 address "
 		    "or CIDR block", verb, argv[2]);
-	if ((r = insurer_arg(verb, argv[1], &ins)) != CTL_OK)
+	if ((r = ctl_insurer_arg("insurer", verb, argv[1], &ins)) != CTL_OK)
 		goto out;
 	if (add) {
 		n = db_exec("INSERT INTO insurer_allowlist (insurer_id, cidr)"
@@ -507,7 +463,7 @@ cmd_secret(int argc, char **argv)
 
 	if (argc != 2)
 		return ctl_usage(USAGE_SECRET, NULL);
-	if ((r = insurer_arg("secret", argv[1], &ins)) != CTL_OK)
+	if ((r = ctl_insurer_arg("insurer", "secret", argv[1], &ins)) != CTL_OK)
 		goto out;
 	crypto_random(raw, sizeof(raw));
 	util_hex(raw, sizeof(raw), hex);

@@ -61,92 +61,6 @@
 	" m.message_ja, m.message_en" \
 	" FROM insurers i LEFT JOIN insurer_maintenance m ON m.insurer_id = i.id"
 
-/*
- * The insurer of a NUMBER argument: *id set. CTL_OK, or CTL_REFUSED with the
- * reason printed.
- */
-static int
-insurer_arg(const char *verb, const char *arg, long long *id)
-{
-	struct insurer	 ins;
-	char		*n, *what;
-	int		 r;
-
-	*id = 0;
-	if ((n = normalize_digits(arg)) == NULL || strlen(n) != INSURER_NUMBER_LEN ||
-	    !insurer_number_valid(n)) {
-		free(n);
-		return ctl_refuse("insurer maintenance %s: %s is not an insurer "
-		    "number", verb, arg);
-	}
-	memset(&ins, 0, sizeof(ins));
-	r = insurer_find(n, &ins);
-	if (r < 0) {
-		what = xasprintf("insurer maintenance %s", verb);
-		r = ctl_db_error(r, what);
-		free(what);
-	} else if (r == 0)
-		r = ctl_refuse("insurer maintenance %s: no insurer %s", verb, n);
-	else {
-		*id = ins.id;
-		r = CTL_OK;
-	}
-	insurer_free(&ins);
-	free(n);
-	return r;
-}
-
-/*
- * "YYYY-MM-DD[ HH:MM[:SS]]" (a real calendar date and time) into
- * out = "YYYY-MM-DD HH:MM:SS". 0, or -1 when it is not one. (The same shapes
- * as announcement add --at.)
- */
-static int
-time_arg(const char *s, char out[80])
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	size_t		 i, len = strlen(s);
-	int		 y, mo, d, h = 0, mi = 0, se = 0, leap;
-
-	if (len != 10 && len != 16 && len != 19)
-		return -1;
-	for (i = 0; i < len; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-			return -1;
-	y = atoi(s);
-	mo = atoi(s + 5);
-	d = atoi(s + 8);
-	if (len >= 16) {
-		h = atoi(s + 11);
-		mi = atoi(s + 14);
-	}
-	if (len == 19)
-		se = atoi(s + 17);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	/* TIMESTAMP columns end in January 2038. */
-	if (y < 2000 || y > 2037 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 || se > 59)
-		return -1;
-	snprintf(out, 80, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, se);
-	return 0;
-}
-
-/* A message: one line of 1..MAINTENANCE_MESSAGE_MAX characters of UTF-8 text. */
-static int
-message_ok(const char *m)
-{
-	const unsigned char *p;
-
-	if (m[0] == '\0' || !util_utf8_valid(m, strlen(m)) ||
-	    util_utf8_len(m) > MAINTENANCE_MESSAGE_MAX)
-		return 0;
-	for (p = (const unsigned char *)m; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* Print the current row of res (SELECT_COLS) as one record. */
 static void
 print_row(struct db_res *res)
@@ -192,7 +106,7 @@ cmd_set(long long id, int argc, char **argv)
 	};
 	const char	*from = NULL, *until = NULL, *ann = NULL;
 	const char	*msg = NULL, *msg_en = NULL;
-	char		 tf[80], tu[80], ta[80];
+	char		 tf[CTL_TIME_LEN], tu[CTL_TIME_LEN], ta[CTL_TIME_LEN];
 	long long	 days = ANNOUNCE_DAYS, n, over = 0;
 	int		 ch, set_days = 0;
 
@@ -229,8 +143,8 @@ cmd_set(long long id, int argc, char **argv)
 	if (ann != NULL && set_days)
 		return ctl_usage(USAGE_SET, "--announce-from or --announce-days, "
 		    "not both");
-	if (time_arg(from, tf) != 0 || time_arg(until, tu) != 0 ||
-	    (ann != NULL && time_arg(ann, ta) != 0))
+	if (ctl_time_arg(from, tf) != 0 || ctl_time_arg(until, tu) != 0 ||
+	    (ann != NULL && ctl_time_arg(ann, ta) != 0))
 		return ctl_usage(USAGE_SET, "a time is YYYY-MM-DD[ HH:MM[:SS]] "
 		    "(Japan time)");
 	/* The shapes are fixed-width, so the strings compare as the times. */
@@ -240,8 +154,9 @@ cmd_set(long long id, int argc, char **argv)
 	if (ann != NULL && strcmp(ta, tf) > 0)
 		return ctl_refuse("insurer maintenance set: --announce-from must "
 		    "not be after --from");
-	if ((msg != NULL && !message_ok(msg)) ||
-	    (msg_en != NULL && !message_ok(msg_en)))
+	if ((msg != NULL && !ctl_line_ok(msg, MAINTENANCE_MESSAGE_MAX, 1)) ||
+	    (msg_en != NULL &&
+	    !ctl_line_ok(msg_en, MAINTENANCE_MESSAGE_MAX, 1)))
 		return ctl_refuse("insurer maintenance set: a message is one line "
 		    "of 1 to %d characters", MAINTENANCE_MESSAGE_MAX);
 
@@ -322,7 +237,8 @@ ctl_insurer_maintenance(int argc, char **argv)
 	if (strcmp(argv[2], "set") != 0 && argc != 3)
 		return ctl_usage(strcmp(argv[2], "show") == 0 ? USAGE_SHOW :
 		    USAGE_CLEAR, NULL);
-	if ((r = insurer_arg(argv[2], argv[1], &id)) != CTL_OK)
+	if ((r = ctl_insurer_id_arg("insurer maintenance", argv[2], argv[1],
+	    &id)) != CTL_OK)
 		return r;
 	if (strcmp(argv[2], "set") == 0)
 		return cmd_set(id, argc - 2, argv + 2);

@@ -38,6 +38,7 @@ int	 ctl_inquiry(int argc, char **argv);
 int	 ctl_lifecycle(int argc, char **argv);
 int	 ctl_faq(int argc, char **argv);
 int	 ctl_terms(int argc, char **argv);
+int	 ctl_deletion(int argc, char **argv);
 
 /*
  * Print "kenpoctl: <message>" (if fmt is not NULL) and "usage: kenpoctl <usage>" on
@@ -52,6 +53,28 @@ int	 ctl_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * returns CTL_REFUSED. DB_DOWN says the database cannot be reached.
  */
 int	 ctl_db_error(int status, const char *what);
+/*
+ * Arguments (args.c). Refusals are printed as "NOUN VERB: reason".
+ * ctl_insurer_number_arg: an insurer number (full-width digits, hyphens
+ * allowed; 8 digits with a right check digit) into out (9 bytes). CTL_OK or
+ * CTL_REFUSED.
+ * ctl_insurer_arg: the existing insurer it names into *ins (insurer_free it in
+ * any case); ctl_insurer_id_arg: only its id. CTL_OK or CTL_REFUSED.
+ * ctl_time_arg: "YYYY-MM-DD[ HH:MM[:SS]]", a real calendar date and time
+ * (2000–2037, as TIMESTAMP columns allow), into "YYYY-MM-DD HH:MM:SS"; 0, or -1.
+ * ctl_line_ok: 1 when s is one line of 1..max_chars characters of UTF-8
+ * without control characters (nor spaces unless spaces is set).
+ */
+struct insurer;
+#define CTL_TIME_LEN	80	/* room for any int gcc can imagine */
+int	 ctl_insurer_number_arg(const char *noun, const char *verb,
+	    const char *arg, char *out);
+int	 ctl_insurer_arg(const char *noun, const char *verb, const char *arg,
+	    struct insurer *ins);
+int	 ctl_insurer_id_arg(const char *noun, const char *verb, const char *arg,
+	    long long *id);
+int	 ctl_time_arg(const char *s, char out[CTL_TIME_LEN]);
+int	 ctl_line_ok(const char *s, size_t max_chars, int spaces);
 /* Read a text file ("-": stdin) for a command: UTF-8, CR LF → LF, trimmed,
  * not empty, at most max bytes. CTL_OK with *out malloc'd, or CTL_REFUSED. */
 int	 ctl_read_text(const char *what, const char *path, size_t max, char **out);

@@ -66,6 +66,9 @@ static const struct noun nouns[] = {
 	  "terms publish service|privacy|insurer|points [--insurer NUMBER] "
 	  "--version V [--url URL] [--text FILE|-] | "
 	  "terms list [--kind KIND] [--insurer NUMBER] | terms show ID" },
+	{ "deletion",	ctl_deletion,
+	  "deletion list [--state STATE] [--limit N] | deletion show ID | "
+	  "deletion approve ID [--as-of YYYY-MM-DD] | deletion reject ID" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

@@ -64,41 +64,6 @@ on_error(void *arg, long line, const char *reason)
 	p->n++;
 }
 
-/* Normalise an insurer number argument. CTL_OK or CTL_REFUSED. */
-static int
-number_arg(const char *verb, const char *arg, char out[INSURER_NUMBER_LEN + 1])
-{
-	char	*n;
-	int	 r = CTL_OK;
-
-	if ((n = normalize_digits(arg)) == NULL || strlen(n) != INSURER_NUMBER_LEN)
-		r = ctl_refuse("roster %s: an insurer number has 8 digits", verb);
-	else if (!insurer_number_valid(n))
-		r = ctl_refuse("roster %s: %s is not an insurer number (wrong "
-		    "check digit)", verb, n);
-	else
-		memcpy(out, n, INSURER_NUMBER_LEN + 1);
-	free(n);
-	return r;
-}
-
-/* Find the insurer of a number argument. CTL_OK or CTL_REFUSED. */
-static int
-insurer_arg(const char *verb, const char *arg, struct insurer *ins)
-{
-	char	 number[INSURER_NUMBER_LEN + 1];
-	int	 r;
-
-	memset(ins, 0, sizeof(*ins));
-	if ((r = number_arg(verb, arg, number)) != CTL_OK)
-		return r;
-	if ((r = insurer_find(number, ins)) < 0)
-		return ctl_db_error(r, verb);
-	if (r == 0)
-		return ctl_refuse("roster %s: no insurer %s", verb, number);
-	return CTL_OK;
-}
-
 static int
 cmd_import(int argc, char **argv)
 {
@@ -139,7 +104,8 @@ cmd_import(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return ctl_usage(USAGE_IMPORT, NULL);
-	if ((r = number_arg("import", argv[optind], number)) != CTL_OK)
+	if ((r = ctl_insurer_number_arg("roster", "import", argv[optind],
+	    number)) != CTL_OK)
 		return r;
 	ri.insurer_number = number;
 	ri.path = argv[optind + 1];
@@ -202,7 +168,7 @@ cmd_show(int argc, char **argv)
 
 	if (argc != 3)
 		return ctl_usage(USAGE_SHOW, NULL);
-	if ((r = insurer_arg("show", argv[1], &ins)) != CTL_OK)
+	if ((r = ctl_insurer_arg("roster", "show", argv[1], &ins)) != CTL_OK)
 		goto out;
 	roster_today(today);
 	if ((r = db_query(&res, "SELECT r.id, r.personal_id, r.name_kana,"
@@ -275,7 +241,7 @@ cmd_export(int argc, char **argv)
 
 	if (argc != 2)
 		return ctl_usage(USAGE_EXPORT, NULL);
-	if ((r = insurer_arg("export", argv[1], &ins)) != CTL_OK)
+	if ((r = ctl_insurer_arg("roster", "export", argv[1], &ins)) != CTL_OK)
 		goto out;
 	if ((r = db_query(&res, "SELECT r.personal_id, r.name_kana, r.birthdate,"
 	    " r.qualified_from, r.qualified_until, a.id IS NOT NULL FROM roster r"

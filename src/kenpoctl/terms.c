@@ -53,49 +53,6 @@
 	" v.body IS NOT NULL, v.body FROM terms_versions v" \
 	" LEFT JOIN insurers i ON i.id = v.insurer_id"
 
-/* The insurer of a NUMBER argument into *id. CTL_OK or CTL_REFUSED. */
-static int
-insurer_arg(const char *verb, const char *arg, long long *id)
-{
-	struct insurer	 ins;
-	char		*n;
-	int		 r;
-
-	*id = 0;
-	if ((n = normalize_digits(arg)) == NULL || strlen(n) != INSURER_NUMBER_LEN ||
-	    !insurer_number_valid(n)) {
-		free(n);
-		return ctl_refuse("terms %s: %s is not an insurer number", verb, arg);
-	}
-	memset(&ins, 0, sizeof(ins));
-	if ((r = insurer_find(n, &ins)) < 0)
-		r = ctl_db_error(r, verb);
-	else if (r == 0)
-		r = ctl_refuse("terms %s: no insurer %s", verb, n);
-	else {
-		*id = ins.id;
-		r = CTL_OK;
-	}
-	insurer_free(&ins);
-	free(n);
-	return r;
-}
-
-/* A version label: 1..TERMS_VERSION_MAX characters of text, no space or control. */
-static int
-version_ok(const char *v)
-{
-	const unsigned char *p;
-
-	if (v[0] == '\0' || !util_utf8_valid(v, strlen(v)) ||
-	    util_utf8_len(v) > TERMS_VERSION_MAX)
-		return 0;
-	for (p = (const unsigned char *)v; *p != '\0'; p++)
-		if (*p <= 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
 static void
 print_row(struct db_res *res, int with_body)
 {
@@ -195,7 +152,7 @@ cmd_publish(int argc, char **argv)
 		    "no --insurer", p.kind);
 	if (p.url == NULL && textfile == NULL)
 		return ctl_usage(USAGE_PUBLISH, "give --url, --text or both");
-	if (!version_ok(p.version))
+	if (!ctl_line_ok(p.version, TERMS_VERSION_MAX, 0))
 		return ctl_refuse("terms publish: the version must be 1 to %d "
 		    "characters without spaces", TERMS_VERSION_MAX);
 	if (p.url != NULL && !terms_url_ok(p.url, !terms_kind_insurer(p.kind)))
@@ -203,7 +160,8 @@ cmd_publish(int argc, char **argv)
 		    "of up to %d characters without spaces or quotes",
 		    terms_kind_insurer(p.kind) ? "" : " or a path on this site",
 		    TERMS_URL_MAX);
-	if (number != NULL && (r = insurer_arg("publish", number, &p.insurer)) != CTL_OK)
+	if (number != NULL && (r = ctl_insurer_id_arg("terms", "publish", number,
+	    &p.insurer)) != CTL_OK)
 		return r;
 	if (textfile != NULL && (r = ctl_read_text("terms publish", textfile,
 	    TEXT_MAX, &text)) != CTL_OK)
@@ -276,7 +234,8 @@ cmd_list(int argc, char **argv)
 		return ctl_usage(USAGE_LIST, NULL);
 	if (kind != NULL && !terms_kind_valid(kind))
 		return ctl_usage(USAGE_LIST, "unknown kind of terms: %s", kind);
-	if (number != NULL && (r = insurer_arg("list", number, &insurer)) != CTL_OK)
+	if (number != NULL && (r = ctl_insurer_id_arg("terms", "list", number,
+	    &insurer)) != CTL_OK)
 		return r;
 	r = db_query(&res, SELECT_COLS " WHERE (? IS NULL OR v.kind = ?)"
 	    " AND (? = 0 OR v.insurer_id = ?)"

@@ -1,13 +1,25 @@
 /*
  * GET, POST /inquiry/new — the inquiry form of the support office (SPEC §4,
- * "ログインIDを忘れた方"). ?category=login_id (etc.) preselects the category.
+ * "ログインIDを忘れた方"). ?category=login_id (etc.) preselects the category;
+ * without it the select reads 「選択してください」 and a category must be chosen.
+ * Every category's guidance (what to write) is on the page: without JavaScript
+ * as a short list under the select, with inquiry.js only the chosen one.
+ * The receipt box is ticked by default.
  *
- * POST stores the inquiry in `inquiries` and, in the same transaction, queues
- * one mail to Service.SupportMail with its contents and, when the member asked
- * for it, a receipt to the reply address. The receipt carries only the number and
- * category, never the text, so the form cannot be used to mail arbitrary text to
- * a third party. Login.InquiryPerHour accepted inquiries per client address and
- * hour (then 429). The member sees the acknowledgement page with the number.
+ * Two steps, nothing stored in between (the typed values travel in the form):
+ *   POST action=confirm (the form's button, also the default) — validated;
+ *     errors: the form again with them (200); else 入力内容の確認 (200), the
+ *     values shown escaped and carried in hidden fields.
+ *   POST action=back — the form again with every value as typed (200).
+ *   POST action=send — validated again; stores the inquiry in `inquiries` and,
+ *     in the same transaction, queues one mail to Service.SupportMail and, when
+ *     the member asked for it, a receipt to the reply address. Then the
+ *     acknowledgement page with the number (200). Login.InquiryPerHour accepted
+ *     inquiries per client address and hour (then 429).
+ * The receipt repeats the category and the text, quoted line by line ("> ") and
+ * with "://" written "[:]//", so that it reads as a quotation and carries no
+ * clickable link: whoever types a third party's address cannot make this
+ * service mail her a working link (the rate limit bounds the rest).
  * Returns 200, 429, or 500/503.
  */
 #include "autoconf.h"
@@ -69,6 +81,7 @@ form_set(struct req *r, const char *chosen)
 	}
 	if (chosen != NULL)
 		req_set(r, "Inquiry.Chosen", chosen);
+	req_set(r, "Page.Script", "inquiry");
 	req_set_int(r, "Inquiry.BodyMax", BODY_MAX_CHARS);
 	snprintf(max, sizeof(max), "%d", BODY_MAX_CHARS);
 	hint = req_text_vars(r, "Inquiry.BodyHint", vars);
@@ -88,13 +101,42 @@ struct inquiry {
 	long long	 id;		/* out */
 };
 
+/*
+ * The text as the receipt repeats it: each line after "> ", and "://" as
+ * "[:]//" (no link the mail client would make clickable). malloc'd.
+ */
+static char *
+receipt_quote(const char *body)
+{
+	struct buf	 b = { 0 };
+	const char	*p;
+
+	buf_puts(&b, "> ");
+	for (p = body; *p != '\0'; p++) {
+		if (*p == '\r')
+			continue;
+		if (*p == '\n') {
+			buf_puts(&b, "\n> ");
+			continue;
+		}
+		if (strncmp(p, "://", 3) == 0) {
+			buf_puts(&b, "[:]//");
+			p += 2;
+			continue;
+		}
+		buf_append(&b, p, 1);
+	}
+	buf_append(&b, "", 1);
+	return b.data;
+}
+
 /* Mail variables: Inquiry.* for both templates. NULL on an HDF failure. */
 static HDF *
 mail_vars(const struct inquiry *q, const char *lang)
 {
 	HDF		*v = NULL;
 	NEOERR		*err;
-	char		 id[24], acct[24], key[64];
+	char		 id[24], acct[24], key[64], *quoted;
 	const char	*label;
 
 	snprintf(id, sizeof(id), "%lld", q->id);
@@ -116,6 +158,14 @@ mail_vars(const struct inquiry *q, const char *lang)
 		nerr_ignore(&err);
 		if (v != NULL)
 			hdf_destroy(&v);
+		return NULL;
+	}
+	quoted = receipt_quote(q->body);
+	err = hdf_set_value(v, "Inquiry.Quoted", quoted);
+	free(quoted);
+	if (err != STATUS_OK) {
+		nerr_ignore(&err);
+		hdf_destroy(&v);
 		return NULL;
 	}
 	return v;
@@ -158,7 +208,10 @@ inquiry_txn(void *arg)
 	return st;
 }
 
-/* POST: validate, rate-limit, store; the acknowledgement or the form again. */
+/*
+ * POST: back (the form as typed), confirm (validate; the confirmation page) or
+ * send (validate, rate-limit, store; the acknowledgement). Errors: the form.
+ */
 static int
 inquiry_post(struct req *r)
 {
@@ -166,7 +219,8 @@ inquiry_post(struct req *r)
 	const char	*cat = category_find(req_param(r, "category"));
 	const char	*raw = req_param(r, "email"), *name = req_param_trim(r, "name");
 	const char	*body = req_param_trim(r, "body"), *receipt = req_param(r, "receipt");
-	char		 key[THROTTLE_KEY_MAX], *email;
+	const char	*action = req_param(r, "action");
+	char		 key[THROTTLE_KEY_MAX], *email = NULL;
 	long long	 n;
 	int		 st;
 
@@ -180,6 +234,8 @@ inquiry_post(struct req *r)
 		req_set(r, "Inquiry.Body", body);
 	if (receipt != NULL && receipt[0] != '\0')
 		req_set(r, "Inquiry.Receipt", "1");
+	if (action != NULL && strcmp(action, "back") == 0)
+		return 200;
 	email = account_email_normalize(raw);
 	if (cat == NULL)
 		req_form_error(r, "category", "Inquiry.Error.Category");
@@ -194,6 +250,18 @@ inquiry_post(struct req *r)
 	else if (util_utf8_len(body) > BODY_MAX_CHARS)
 		req_form_error(r, "body", "Inquiry.Error.BodyLong");
 	if (r->nerrors > 0) {
+		st = 200;
+		goto out;
+	}
+	if (action == NULL || strcmp(action, "send") != 0) {
+		/* The confirmation: the category's label and the values as
+		 * they will be sent (the address normalised). */
+		char	 lk[64];
+
+		snprintf(lk, sizeof(lk), "Inquiry.Category.%s", cat);
+		req_set(r, "Inquiry.ChosenLabel", req_text(r, lk));
+		req_set(r, "Inquiry.Email", email);
+		r->template = "inquiry_new_confirm";
 		st = 200;
 		goto out;
 	}
@@ -228,7 +296,7 @@ inquiry_post(struct req *r)
 	return st;
 }
 
-/* The route's handler (routes.def): GET shows the form. */
+/* The route's handler (routes.def): GET shows the form (receipt ticked). */
 int
 page_inquiry_new(struct req *r)
 {
@@ -236,5 +304,6 @@ page_inquiry_new(struct req *r)
 	if (strcmp(r->method, "POST") == 0)
 		return inquiry_post(r);
 	form_set(r, category_find(req_param(r, "category")));
+	req_set(r, "Inquiry.Receipt", "1");
 	return 200;
 }

@@ -44,9 +44,11 @@
  *     (and stores a rehash), the failure counted ahead is taken back from the
  *     client address (its window of step 4, not the current one), the audit
  *     row becomes login.ok and the login_history row a password login (the
- *     member's list: network, browser); then a new session id tied to that
- *     row, remember-me if ticked, and on by state: pending → /signup/sent,
- *     verified → /signup/eligibility, active → next (local, safe) or /top.
+ *     member's list: network, browser), and a filed deletion request against
+ *     the account becomes objected (src/deletion.h: its owner is here); then
+ *     a new session id tied to that row, remember-me if ticked, and on by
+ *     state: pending → /signup/sent, verified → /signup/eligibility, active →
+ *     next (local, safe) or /top.
  *
  * Why count a failure before knowing it is one: a wrong password — what a
  * password-guessing flood posts — then costs one durable commit instead of two
@@ -87,6 +89,25 @@
  *    one hash), a password that changed meanwhile leaves or makes them
  *    failures, and a refused hash removes them.
  *
+ * A protected address (issue 11): when the address typed needs the hard image
+ * only — a locked account, or an unknown address with as many failures under
+ * its counter (address_need) — every answer to a POST says so (Login.Protected)
+ * and what the owner can do: the hard image with the right password, the
+ * password reset (no image: it proves the mailbox, ends the lock and lets the
+ * text question back in), or waiting (at most Login.LockMinutes). The same page
+ * for both, so it tells nothing the hard-image-only CAPTCHA did not already
+ * show; with the CAPTCHA off (tests) nothing is shown, as unknown addresses are
+ * then not counted.
+ *
+ * POST with captcha_action (reload, text, image): the form's "another image"
+ * and "cannot read it" buttons. Not a login attempt: it writes nothing and
+ * makes no round trip (like a GET), and answers the form again with the typed
+ * address, the remember box and next kept (never the password), a new
+ * challenge of the kind asked, at least the level of the one posted, image
+ * only when the page said so (captcha_image_only; forging it changes nothing:
+ * the login POST decides). login.js posts the same in the background and
+ * swaps the challenge in place, keeping the password typed.
+ *
  * Returns 200 (the form, with errors), 303, or 500/503.
  */
 #include "autoconf.h"
@@ -103,6 +124,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "deletion.h"
 #include "entry.h"
 #include "hashpool.h"
 #include "insurer.h"
@@ -237,6 +259,24 @@ view_level(struct req *r, int *level)
 }
 
 /*
+ * The notice of a protected address (the comment at the top): the same for a
+ * locked account and an unknown address, with Login.LockMinutes as the longest
+ * wait (a lock, or the unknown address's window, ends within it from now).
+ */
+static void
+protected_notice(struct req *r)
+{
+	char		 mins[24], *t;
+	const char	*vars[] = { "minutes", mins, NULL };
+
+	snprintf(mins, sizeof(mins), "%lld", config_int("Login.LockMinutes"));
+	req_set(r, "Login.Protected", "1");
+	t = req_text_vars(r, "Login.Protected.Wait", vars);
+	req_set(r, "Login.ProtectedWait", t);
+	free(t);
+}
+
+/*
  * Render the form with a fresh challenge as n asks. Keeps the typed address and
  * the remember box. 200, or 500 when no challenge can be made.
  */
@@ -266,6 +306,8 @@ show_form(struct req *r, const struct need *n)
 	}
 	if (n->level <= 0)
 		return 200;
+	if (n->image_only)
+		protected_notice(r);
 	if (captcha_provider_enabled()) {
 		req_set(r, "Captcha.Provider", "1");
 		req_set(r, "Captcha.SiteKey", config_str("Login.RecaptchaSiteKey"));
@@ -570,6 +612,10 @@ success_txn(void *arg)
 	    login_history_kind(LOGIN_PASSWORD), s->c->history_id)) < 0)
 		return (int)n;
 	s->login_id = s->c->history_id;
+	/* The owner is here: a filed deletion request against the account is
+	 * objected to (src/deletion.c), in this login's commit. */
+	if ((st = deletion_objection(s->id, s->r->ip)) < 0)
+		return st;
 	return audit_settle(s->c->audit_id, "login.ok");
 }
 
@@ -650,7 +696,13 @@ captcha_step(struct req *r, int need, int image_only, int was_text)
 		req_form_error(r, "captcha", "Captcha.Error.Expired");
 		return CAP_FAILED;
 	}
-	if (box.level < need || (image_only && box.kind != CAPTCHA_IMAGE)) {
+	if (image_only && box.kind != CAPTCHA_IMAGE) {
+		/* A protected address: the question is machine-solvable. */
+		util_wipe(&box, sizeof(box));
+		req_form_error(r, "captcha", "Login.Error.ProtectedText");
+		return CAP_REFUSED;
+	}
+	if (box.level < need) {
 		/* The level rose since the page was shown: not the member's fault. */
 		util_wipe(&box, sizeof(box));
 		req_form_error(r, "captcha", "Login.Error.CaptchaHarder");
@@ -663,6 +715,45 @@ captcha_step(struct req *r, int need, int image_only, int was_text)
 		return CAP_REFUSED;
 	}
 	return CAP_VERIFY;
+}
+
+/*
+ * POST with captcha_action: another challenge for the form as typed (the
+ * comment at the top). Writes nothing, no round trip. 200, 400 or 503.
+ */
+static int
+captcha_switch(struct req *r, const char *act)
+{
+	struct captcha_box box;
+	struct need	 n = { 0, 0, 0 };
+	const char	*ch = req_param(r, "captcha_challenge");
+	const char	*raw = req_param(r, "email"), *remember = req_param(r, "remember");
+	const char	*io = req_param(r, "captcha_image_only");
+	int		 st, was_text = 0;
+
+	if (strcmp(act, "reload") != 0 && strcmp(act, "text") != 0 &&
+	    strcmp(act, "image") != 0) {
+		log_info("login: unknown captcha_action");
+		return 400;
+	}
+	if ((st = view_level(r, &n.level)) < 0)
+		return req_db_error(r, st);
+	if (ch != NULL && captcha_open_at(ch, util_now(), &box) == 0) {
+		if (box.level > n.level)
+			n.level = box.level;
+		was_text = box.kind == CAPTCHA_TEXT;
+	}
+	util_wipe(&box, sizeof(box));
+	if (raw != NULL)
+		req_set(r, "Login.Email", raw);
+	if (remember != NULL && remember[0] != '\0')
+		req_set(r, "Login.Remember", "1");
+	n.image_only = captcha_on() && io != NULL && strcmp(io, "1") == 0;
+	if (n.image_only && n.level < CAPTCHA_LEVEL_MAX)
+		n.level = CAPTCHA_LEVEL_MAX;
+	n.text = strcmp(act, "text") == 0 ||
+	    (strcmp(act, "reload") == 0 && was_text);
+	return show_form(r, &n);
 }
 
 /* POST: steps 1–6 of the comment at the top. 200, 303, 500 or 503. */
@@ -682,6 +773,8 @@ login_post(struct req *r)
 	long long	 n;
 	int		 st, need, ok, rehash = 0, was_text = 0, known;
 
+	if (req_param(r, "captcha_action") != NULL)
+		return captcha_switch(r, req_param(r, "captcha_action"));
 	addrkey[0] = '\0';
 	memset(&sn, 0, sizeof(sn));
 	memset(&cnt, 0, sizeof(cnt));

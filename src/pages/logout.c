@@ -10,6 +10,7 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
+#include "signup_card.h"
 
 /* The route's handler (routes.def). */
 int
@@ -22,5 +23,6 @@ page_logout(struct req *r)
 		return req_db_error(r, st);
 	if (id > 0)
 		audit(r, "logout", id);
+	signup_card_clear(r);	/* what step 3 typed (signup_card.h) */
 	return req_redirect(r, "/login?done=logout");
 }

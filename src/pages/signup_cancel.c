@@ -24,6 +24,7 @@
 #include "router.h"
 #include "session.h"
 #include "signup.h"
+#include "signup_card.h"
 
 int
 page_signup_cancel(struct req *r)
@@ -81,5 +82,6 @@ page_signup_cancel(struct req *r)
 			audit(r, "signup.cancel", c.account_id);
 	}
 	signup_cookie_clear(r);
+	signup_card_clear(r);
 	return req_redirect(r, "/signup/cancel?done=1");
 }

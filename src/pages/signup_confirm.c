@@ -1,7 +1,9 @@
 /*
  * GET, POST /signup/confirm — step 4 (最終確認): shows 氏名 (the roster's kana),
  * 生年月日 and 健康保険組合 of the person step 3 found, with "登録を完了する"
- * (action=complete) and "戻る" (action=back: the match is dropped, 303 → step 3).
+ * (action=complete) and "戻る" (action=back: the match is dropped, 303 → step 3,
+ * whose form comes back filled in as typed: the sealed "sc" cookie of
+ * signup_card.h; step 4 also repeats 保険者番号 and 記号・番号 from it).
  *
  * As on the seed's confirmation screen (seed 001 p.7) it also asks:
  *   - the insurer's own terms: 会員個別規約 and 独自ポイント特約 where the insurer
@@ -41,6 +43,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "birthdate.h"
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
@@ -49,6 +52,7 @@
 #include "router.h"
 #include "session.h"
 #include "signup.h"
+#include "signup_card.h"
 #include "terms.h"
 #include "util.h"
 
@@ -145,19 +149,86 @@ drop_match(long long account_id)
 }
 
 /*
+ * 戻る: step 3 refills its form from the sealed "sc" cookie step 3 set. A
+ * browser without it (another one, or after SIGNUP_CARD_SECONDS) gets one made
+ * from what step 3 stored for the match: the insurer number and the roster's
+ * name and birthdate (the card's symbol and number are stored nowhere, so
+ * those boxes stay empty). 0 or a db_status.
+ */
+static int
+keep_for_back(struct req *r, long long account_id)
+{
+	char	*c[3] = { NULL };
+	int	 st, i;
+
+	if (signup_card_get(r, account_id, "Back.Typed")) {
+		hdf_remove_tree(r->hdf, "Back.Typed");
+		return 0;
+	}
+	st = db_row(c, 3, "SELECT i.number, r.name_kana, r.birthdate"
+	    " FROM accounts a JOIN insurers i ON i.id = a.insurer_id"
+	    " LEFT JOIN roster r ON r.id = a.match_roster_id"
+	    " WHERE a.id = ? AND a.state = 'verified'", "i", account_id);
+	if (st == 1)
+		signup_card_put_person(r, account_id, c[0], c[1], c[2]);
+	for (i = 0; i < 3; i++)
+		util_free_secret(c[i]);
+	return st < 0 ? st : 0;
+}
+
+/*
+ * Page data: the found person, the address being registered and the terms to
+ * agree to (PREFIX). Returns 200, 303 → step 3 without a match, or 500/503.
+ */
+/*
+ * 保険者番号 and 記号・番号 as step 3 took them (the sealed "sc" cookie,
+ * signup_card.h), for the member to re-check against her card (seed 001 p.7).
+ * Shown in full: the page is the member's own, no-store, and the numbers are
+ * kept nowhere else. pattern: the insurer's card pattern (1-4). Without the
+ * cookie (another browser, or expired) only the insurer number is shown.
+ */
+static void
+show_card(struct req *r, const char *insurer_number, int pattern)
+{
+	const char	*sym, *sym2, *num, *num2;
+	char		*v;
+
+	req_set(r, "Confirm.InsurerNumber", insurer_number);
+	if (!signup_card_get(r, r->sess->account_id, "Confirm.Typed"))
+		return;
+	sym = hdf_get_value(r->hdf, "Confirm.Typed.symbol", "");
+	sym2 = hdf_get_value(r->hdf, "Confirm.Typed.symbol2", "");
+	num = hdf_get_value(r->hdf, "Confirm.Typed.number", "");
+	num2 = hdf_get_value(r->hdf, "Confirm.Typed.number2", "");
+	if (pattern == 3 || pattern == 4) {
+		v = xasprintf("%s%s%s", sym, pattern == 3 && sym2[0] ? "-" : "",
+		    pattern == 3 ? sym2 : "");
+		req_set(r, "Confirm.Symbol", v);
+		util_free_secret(v);
+	}
+	v = xasprintf("%s%s%s", num, pattern == 1 && num2[0] ? "-" : "",
+	    pattern == 1 ? num2 : "");
+	if (v[0] != '\0')
+		req_set(r, "Confirm.Number", v);
+	util_free_secret(v);
+	hdf_remove_tree(r->hdf, "Confirm.Typed");
+}
+
+/*
  * Page data: the found person, the address being registered and the terms to
  * agree to (PREFIX). Returns 200, 303 → step 3 without a match, or 500/503.
  */
 static int
 show(struct req *r)
 {
-	char		*c[6] = { NULL };
+	char		*c[8] = { NULL };
 	long long	 insurer = 0;
 	int		 st, i;
 
 	/* The person of step 3's match, or (match_insurer_only) the insurer alone. */
-	st = db_row(c, 6, "SELECT r.name_kana, r.birthdate,"
-	    " i.name, a.email, i.id, r.id IS NULL FROM accounts a"
+	st = db_row(c, 8, "SELECT r.name_kana, r.birthdate,"
+	    " i.name, a.email, i.id, r.id IS NULL, i.number, i.card_pattern"
+	    " FROM accounts a"
 	    " LEFT JOIN roster r ON r.id = a.match_roster_id"
 	    " JOIN insurers i ON i.id = IF(r.id IS NULL, a.insurer_id, r.insurer_id)"
 	    " WHERE a.id = ? AND (r.id IS NOT NULL OR a.match_insurer_only = 1)",
@@ -168,12 +239,29 @@ show(struct req *r)
 		return req_redirect(r, "/signup/eligibility");
 	if (c[5] != NULL && strcmp(c[5], "1") == 0)
 		req_set(r, "Confirm.InsurerOnly", "1");
+	else if (c[6] != NULL)
+		show_card(r, c[6], c[7] != NULL ? atoi(c[7]) : 0);
+	if (c[6] != NULL)
+		req_set(r, "Confirm.InsurerNumber", c[6]);
 	req_set(r, "Confirm.Name", c[0]);
 	if (c[1] != NULL && strlen(c[1]) == 10) {
-		/* 1960-01-01 → 1960年1月1日 (no leading zeros, as people write it);
-		 * English keeps ISO 8601. */
-		const char *vars[] = { "y", c[1], "m", c[1] + 5, "d", c[1] + 8, NULL };
+		/* 1960-01-01 → 1960年1月1日 (昭和35年) (no leading zeros, as people
+		 * write it); English keeps ISO 8601. */
+		const char *vars[] = { "y", c[1], "m", c[1] + 5, "d", c[1] + 8,
+		    "era", "", "ey", "", NULL };
+		char	 key[48], ey[16];
+		int	 era, era_year;
 
+		if (birth_era_of(c[1], &era, &era_year) == 0) {
+			snprintf(key, sizeof(key), "Signup.Elig.Era.%s",
+			    birth_era_id(era));
+			vars[7] = req_text(r, key);
+			if (era_year == 1 && strcmp(r->lang, "ja") == 0)
+				snprintf(ey, sizeof(ey), "元");
+			else
+				snprintf(ey, sizeof(ey), "%d", era_year);
+			vars[9] = ey;
+		}
 		c[1][4] = c[1][7] = '\0';
 		if (strcmp(r->lang, "ja") == 0 && vars[3][0] == '0')
 			vars[3]++;
@@ -186,7 +274,7 @@ show(struct req *r)
 	req_set(r, "Confirm.Email", c[3]);
 	if (c[4] != NULL)
 		insurer = strtoll(c[4], NULL, 10);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 8; i++)
 		free(c[i]);
 	if ((st = terms_list(r, r->sess->account_id, insurer, TERMS_ALL,
 	    PREFIX)) < 0)
@@ -216,7 +304,7 @@ page_signup_confirm(struct req *r)
 
 	action = req_param(r, "action");
 	if (action != NULL && strcmp(action, "back") == 0) {
-		if ((st = drop_match(id)) < 0)
+		if ((st = keep_for_back(r, id)) < 0 || (st = drop_match(id)) < 0)
 			return req_db_error(r, st);
 		return req_redirect(r, "/signup/eligibility");
 	}
@@ -275,6 +363,7 @@ page_signup_confirm(struct req *r)
 	}
 	if ((st = session_start(r, id)) != 0)
 		return req_db_error(r, st);
+	signup_card_clear(r);
 	audit(r, b.insurer_only ? "signup.complete_insurer_only" :
 	    "signup.complete", id);
 	if (b.consents > 0)

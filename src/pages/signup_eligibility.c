@@ -23,8 +23,11 @@
  * and a try is reserved atomically before the roster is read, so parallel
  * requests cannot exceed the limit (src/eligibility.c, shared with the later
  * 本人確認 of /account/verify). Success stores the match on the account
- * (accounts.match_roster_id, level 1: insurer known) and answers 303 →
- * /signup/confirm.
+ * (accounts.match_roster_id, level 1: insurer known), keeps what was typed in
+ * the sealed "sc" cookie (signup_card.h: step 4 repeats 保険者番号 and 記号・番号
+ * from it, and its 戻る brings the member back here with every box filled in)
+ * and answers 303 → /signup/confirm. The birthdate may be typed in 西暦 or
+ * 和暦 (birth_era select, or "昭和35"/"S35" in the year box: src/birthdate.c).
  *
  * 団体ID認証 (SPEC §5): when the insurer has insurer_id_only (kenpoctl insurer
  * update --insurer-id-only on), the card stage also offers "保険者番号だけで
@@ -36,6 +39,13 @@
  * lock stays on the account for /account/verify. For an insurer without the
  * setting (turned off meanwhile, or a forged POST) the outcome
  * insurer_only_off asks for the card.
+ *
+ * The same form, check and limit serve /signup/deletion (アカウント削除申請,
+ * src/pages/signup_deletion.c: Elig.Purpose "deletion", plus a contact
+ * address, no insurer-number-only choice). There the person found bound to
+ * another account is what is asked for: that outcome, counted as on step 3
+ * (a request costs one try of the window), files the request (deletion_file);
+ * a person bound to nobody says "free" (step 3 works now).
  */
 #include "autoconf.h"
 
@@ -45,7 +55,9 @@
 
 #include "audit.h"
 #include "config.h"
+#include "account.h"
 #include "db.h"
+#include "deletion.h"
 #include "eligibility.h"
 #include "entry.h"
 #include "insurer.h"
@@ -57,6 +69,7 @@
 #include "router.h"
 #include "session.h"
 #include "signup.h"
+#include "signup_card.h"
 #include "util.h"
 
 #define INSURER_RAW_MAX	32
@@ -152,6 +165,7 @@ matched(struct req *r, long long account_id, const struct insurer *ins,
 	if (n < 0)
 		return req_db_error(r, (int)n);
 	audit(r, "signup.eligibility_ok", account_id);
+	signup_card_put(r, account_id);
 	return req_redirect(r, "/signup/confirm");
 }
 
@@ -178,18 +192,78 @@ choose_insurer_only(struct req *r, long long account_id, const struct insurer *i
 	if (n < 0)
 		return req_db_error(r, (int)n);
 	audit(r, "signup.insurer_only", account_id);
+	signup_card_put(r, account_id);
 	return req_redirect(r, "/signup/confirm");
+}
+
+/*
+ * /signup/deletion after the check: hit is the person typed (st the
+ * elig_result). Files the request against the account holding it (never
+ * naming that account) or says there is none. Returns an HTTP status.
+ */
+static int
+deletion_found(struct req *r, long long account_id, int st,
+    const struct roster_hit *hit, const char *contact)
+{
+	if (st == ELIG_OK) {
+		set_outcome(r, "free");
+		return 200;
+	}
+	if (st != ELIG_BOUND)
+		return 200;		/* the check's own outcome is shown */
+	/* Not a failure here: no "tries left" under the outcome. */
+	req_set(r, "Elig.TriesLeftText", "");
+	st = deletion_file(account_id, hit->roster_id, hit->account_id, contact,
+	    r->lang, r->ip);
+	if (st < 0)
+		return req_db_error(r, st);
+	if (st == DELETION_PENDING) {
+		set_outcome(r, "pending");
+		return 200;
+	}
+	r->template = "signup_deletion_sent";
+	req_set(r, "Deletion.Contact", contact);
+	req_set_int(r, "Deletion.GraceDays", deletion_grace_days());
+	return 200;
+}
+
+/*
+ * The contact address of a deletion request, normalised (malloc'd), or NULL
+ * with a form error.
+ */
+static char *
+contact_address(struct req *r)
+{
+	const char	*v = req_param_trim(r, "contact_email");
+	char		*e;
+
+	if (v == NULL) {
+		req_form_error(r, "contact_email", "Deletion.Error.ContactMissing");
+		return NULL;
+	}
+	if ((e = account_email_normalize(v)) == NULL || !account_email_valid(e)) {
+		free(e);
+		req_form_error(r, "contact_email", "Deletion.Error.ContactInvalid");
+		return NULL;
+	}
+	return e;
 }
 
 int
 page_signup_eligibility(struct req *r)
+{
+	return signup_eligibility_page(r, 0);
+}
+
+int
+signup_eligibility_page(struct req *r, int deletion)
 {
 	struct entry_ctx ctx;
 	struct elig_account a;
 	struct insurer	 ins;
 	struct roster_hit hit;
 	const char	*raw, *form_ins, *outcome, *prefill, *v, *action;
-	char		*number = NULL;
+	char		*number = NULL, *contact = NULL;
 	int		 st, dbst;
 
 	if ((st = signup_route(r, "/signup/eligibility")) != 0)
@@ -207,6 +281,11 @@ page_signup_eligibility(struct req *r)
 		return req_redirect(r, "/signup");
 	signup_page(r, "signup_eligibility", 3, &ctx);
 	req_set(r, "Elig.Email", a.email);
+	if (deletion) {
+		req_set(r, "Elig.Purpose", "deletion");
+		req_set_int(r, "Deletion.GraceDays", deletion_grace_days());
+		req_set(r, "Form.Values.contact_email", a.email);
+	}
 	req_set(r, "Elig.Stage", "insurer");
 	req_set_int(r, "Elig.Hours", config_int("Signup.EligibilityHours"));
 	req_set_int(r, "Elig.Tries", config_int("Signup.EligibilityTries"));
@@ -214,13 +293,20 @@ page_signup_eligibility(struct req *r)
 
 	if (strcmp(r->method, "POST") != 0) {
 		/* Redirected here by step 4 (fixed keys only). */
-		if ((v = req_param(r, "outcome")) != NULL &&
+		if (!deletion && (v = req_param(r, "outcome")) != NULL &&
 		    (strcmp(v, "bound") == 0 || strcmp(v, "not_qualified") == 0 ||
 		    strcmp(v, "insurer_only_off") == 0))
 			set_outcome(r, v);
 		prefill = ctx.number[0] != '\0' ? ctx.number : a.insurer_number;
+		/* Back from step 4 (戻る): everything typed, as typed. */
+		if (signup_card_get(r, r->sess->account_id, "Form.Values") &&
+		    (v = hdf_get_value(r->hdf, "Form.Values.insurer_number",
+		    NULL)) != NULL && (number = normalize_digits(v)) != NULL &&
+		    strlen(number) == INSURER_NUMBER_LEN)
+			prefill = number;
 		if (prefill != NULL) {
-			req_set(r, "Form.Values.insurer_number", prefill);
+			if (prefill != number)
+				req_set(r, "Form.Values.insurer_number", prefill);
 			outcome = insurer_for_form(r, prefill, &ctx, &a, &ins, &dbst);
 			if (outcome != NULL && strcmp(outcome, "error") == 0) {
 				st = req_db_error(r, dbst);
@@ -235,6 +321,11 @@ page_signup_eligibility(struct req *r)
 	}
 
 	eligibility_keep_values(r);
+	if (deletion) {
+		if ((v = req_param(r, "contact_email")) != NULL && strlen(v) <= 300)
+			req_set(r, "Form.Values.contact_email", v);
+		contact = contact_address(r);
+	}
 	raw = req_param_trim(r, "insurer_number");
 	if (raw == NULL) {
 		req_form_error(r, "insurer_number", "Signup.Elig.Insurer.Missing");
@@ -272,7 +363,7 @@ page_signup_eligibility(struct req *r)
 		goto out;
 	}
 	action = req_param(r, "action");
-	if (action != NULL && strcmp(action, "insurer_only") == 0) {
+	if (!deletion && action != NULL && strcmp(action, "insurer_only") == 0) {
 		st = choose_insurer_only(r, r->sess->account_id, &ins);
 		goto out;
 	}
@@ -281,16 +372,23 @@ page_signup_eligibility(struct req *r)
 		st = 200;
 		goto out;
 	}
+	if (deletion && contact == NULL) {
+		st = 200;
+		goto out;
+	}
 	st = eligibility_check(r, r->sess->account_id, &ins,
 	    "signup.eligibility_fail", &hit);
 	if (st < 0)
 		st = req_db_error(r, st);
+	else if (deletion)
+		st = deletion_found(r, r->sess->account_id, st, &hit, contact);
 	else if (st == ELIG_OK)
 		st = matched(r, r->sess->account_id, &ins, &hit);
 	else
 		st = 200;
  out:
 	free(number);
+	free(contact);
 	insurer_free(&ins);
 	elig_account_free(&a);
 	return st;

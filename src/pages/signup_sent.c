@@ -13,6 +13,9 @@
  * → "no longer valid" with the way forward (the link in the mail still works
  * until its own expiry; else resend). Only codes this browser's request issued
  * are tried (the cookie names the token), or the newest one for a session.
+ * Confirmed elsewhere (the link opened on a phone; only the browser of step 1
+ * is told): the page says that alone — no code form, no code error, the way
+ * on is to log in (issue 11: it said "confirmed" and "the code is dead" at once).
  */
 #include "autoconf.h"
 
@@ -23,6 +26,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "log.h"
 #include "normalize.h"
 #include "request.h"
 #include "router.h"
@@ -69,7 +73,7 @@ page_signup_sent(struct req *r)
 	const char	*v;
 	char		*code = NULL, *email = NULL;
 	long long	 account_id, token_id = 0;
-	int		 st, newest = 0, res, have_cookie;
+	int		 st, newest = 0, res, have_cookie, elsewhere = 0;
 
 	if ((st = signup_route(r, "/signup/sent")) != 0)
 		return st;
@@ -102,8 +106,10 @@ page_signup_sent(struct req *r)
 				free(email);
 				return req_db_error(r, st);
 			}
-			if (st == 1 && verified)
+			if (st == 1 && verified) {
 				req_set(r, "Sent.ConfirmedElsewhere", "1");
+				elsewhere = 1;
+			}
 		}
 	} else
 		return req_redirect(r, "/signup");
@@ -114,6 +120,11 @@ page_signup_sent(struct req *r)
 	set_notice(r);
 	if (strcmp(r->method, "POST") != 0)
 		return 200;
+	if (elsewhere) {
+		/* Confirmed already: one message, not that the code is dead too. */
+		log_info("signup: a code posted for an address confirmed elsewhere");
+		return 200;
+	}
 
 	if ((v = req_param(r, "code")) != NULL && strlen(v) <= 64)
 		req_set(r, "Form.Values.code", v);

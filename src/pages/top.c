@@ -8,10 +8,17 @@
  *
  * The levels: 0 none, 1 団体ID認証 (insurer number known), 2 本人確認 (the roster
  * match of signup steps 3–4: every active member), 3 健診・医療アクセス認証
- * (document, face photo and secret question, reviewed). Level 3 is not built:
- * its features say so ("準備中") instead of pretending. 未所属 (the roster shows
- * the member's qualification has ended; member_load keeps the flag) keeps the
- * account settings and the operator's announcements only, as in the seed.
+ * (document, face photo and secret question, reviewed). "ご利用いただける機能"
+ * lists what the member can do here, each with a link and a line saying what
+ * it is for (or, when her level or 未所属 keeps it from her, why and how to
+ * unlock it). The features of level 3 are not offered by kenpo yet: they are
+ * not listed as rows that read 準備中 (the page would look unfinished) but
+ * explained once below the list, as what that level unlocks and who may apply
+ * (Top.More). 未所属 (the roster shows the member's qualification has ended;
+ * member_load keeps the flag) keeps the account settings and the operator's
+ * announcements only, as in the seed.
+ * The insurer's box never says "no guidance from your insurer" while the
+ * insurer has announcements: it counts them and points to the news.
  * Below the features, the seed's ○/×/△ table of every level (src/levels.c)
  * with the member's own column marked. A member at 団体ID認証 (level 1, no
  * roster person: signup finished with the insurer number alone) is offered
@@ -24,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "levels.h"
 #include "lifecycle.h"
 #include "maintenance.h"
@@ -40,20 +48,22 @@ enum feature_unaffiliated {
 	F_YES,
 };
 
-/* The features of SPEC §5 and what each needs (the seed's table, p.11). */
+/*
+ * What a member can do here (SPEC §5–§6; the seed's table, p.11, for the
+ * levels): L.Top.Feature.<key>.Name and .Text (what it is for).
+ */
 static const struct feature {
-	const char	*key;		/* L.Top.Feature.<key>.Name */
-	const char	*href;		/* where it is, or NULL */
+	const char	*key;		/* L.Top.Feature.<key>.* */
+	const char	*href;		/* where it is */
 	int		 level;		/* the verification level that unlocks it */
 	int		 unaffiliated;	/* enum feature_unaffiliated */
-	int		 built;		/* 0: not offered yet (準備中) */
 } features[] = {
-	{ "Settings",	 "/account",		0, F_YES,	1 },
-	{ "News",	 "/announcements",	1, F_PARTIAL,	1 },
-	{ "InsurerLinks", "#insurer",		1, F_NO,	1 },
-	{ "Checkup",	 NULL,			3, F_NO,	0 },
-	{ "Medicine",	 NULL,			3, F_NO,	0 },
-	{ "MedicalCost", NULL,			3, F_NO,	0 },
+	{ "News",	 "/announcements",	1, F_PARTIAL },
+	{ "InsurerLinks", "#insurer",		1, F_NO },
+	{ "Settings",	 "/account",		0, F_YES },
+	{ "Logins",	 "/account/logins",	0, F_YES },
+	{ "Export",	 "/account/export",	0, F_YES },
+	{ "FAQ",	 "/help/faq",		0, F_YES },
 };
 
 /* Top.Features.<n>.{Name,Href,State,Text} for member m. */
@@ -61,7 +71,7 @@ static void
 set_features(struct req *r, const struct member *m)
 {
 	const struct feature *f;
-	const char	*state, *text;
+	const char	*state;
 	char		 key[64], tkey[64];
 	size_t		 i;
 
@@ -69,34 +79,32 @@ set_features(struct req *r, const struct member *m)
 		f = &features[i];
 		if (m->unaffiliated && f->unaffiliated == F_NO) {
 			state = "off";
-			text = req_text(r, "Top.Status.Unaffiliated");
+			snprintf(tkey, sizeof(tkey), "Top.Status.Unaffiliated");
 		} else if (m->level < f->level) {
 			state = "locked";
 			snprintf(tkey, sizeof(tkey), "Top.Unlock.%d", f->level);
-			text = req_text(r, tkey);
-		} else if (!f->built) {
-			state = "soon";
-			text = req_text(r, "Top.Status.Soon");
 		} else if (m->unaffiliated && f->unaffiliated == F_PARTIAL) {
 			state = "partial";
 			snprintf(tkey, sizeof(tkey), "Top.Feature.%s.Partial", f->key);
-			text = req_text(r, tkey);
 		} else {
 			state = "ok";
-			text = req_text(r, "Top.Status.Available");
+			snprintf(tkey, sizeof(tkey), "Top.Feature.%s.Text", f->key);
 		}
+		snprintf(key, sizeof(key), "Top.Features.%zu.Text", i);
+		req_set(r, key, req_text(r, tkey));
 		snprintf(tkey, sizeof(tkey), "Top.Feature.%s.Name", f->key);
 		snprintf(key, sizeof(key), "Top.Features.%zu.Name", i);
 		req_set(r, key, req_text(r, tkey));
 		snprintf(key, sizeof(key), "Top.Features.%zu.State", i);
 		req_set(r, key, state);
-		snprintf(key, sizeof(key), "Top.Features.%zu.Text", i);
-		req_set(r, key, text);
-		if (f->href != NULL && strcmp(state, "ok") == 0) {
+		if (strcmp(state, "ok") == 0 || strcmp(state, "partial") == 0) {
 			snprintf(key, sizeof(key), "Top.Features.%zu.Href", i);
 			req_set(r, key, f->href);
 		}
 	}
+	/* Level 3's features: what it unlocks, once (not for 未所属). */
+	if (!m->unaffiliated && m->level < 3)
+		req_set(r, "Top.More", "1");
 }
 
 /* 1 when u may be a link target: an absolute http(s) URL (operator data). */
@@ -107,22 +115,39 @@ url_ok(const char *u)
 	    strncmp(u, "http://", 7) == 0) && strpbrk(u, " \"'<>\\") == NULL;
 }
 
-/* The insurer's box: its name, member terms and own points (not when 未所属). */
-static void
+/*
+ * The insurer's box: its name, member terms and own points, and how many of
+ * the announcements are the insurer's own (not when 未所属). 0 or a db_status.
+ */
+static int
 set_insurer(struct req *r, const struct member *m)
 {
-	const char	*vars[] = { "insurer", m->insurer_name, "points",
+	char		 nbuf[24] = "0";
+	/* "n" first: a NULL value (no points name) ends the list. */
+	const char	*vars[] = { "n", nbuf, "insurer", m->insurer_name, "points",
 	    m->points_name, NULL };
+	long long	 n = 0;
+	int		 st;
 
 	if (m->insurer_name == NULL || m->unaffiliated)
-		return;
+		return 0;
 	req_set(r, "Top.InsurerBox", "1");
+	st = db_int(&n, "SELECT COUNT(*) FROM announcements"
+	    " WHERE published_at <= NOW(6) AND insurer_id = ?", "i", m->insurer_id);
+	if (st < 0)
+		return st;
+	if (n > 0) {
+		snprintf(nbuf, sizeof(nbuf), "%lld", n);
+		req_set_text(r, "Top.InsurerNewsText", "Top.InsurerNews", vars);
+	} else
+		req_set_text(r, "Top.InsurerNoneText", "Top.InsurerNone", vars);
 	if (url_ok(m->terms_url)) {
 		req_set(r, "Top.TermsURL", m->terms_url);
 		req_set_text(r, "Top.TermsText", "Top.InsurerTerms", vars);
 	}
 	if (m->points_name != NULL && m->points_name[0] != '\0')
 		req_set_text(r, "Top.PointsText", "Top.InsurerPoints", vars);
+	return 0;
 }
 
 /* Key = date (YYYY-MM-DD) as Member.Date writes it in the page's language. */
@@ -207,7 +232,10 @@ page_top(struct req *r)
 	}
 	if (total > TOP_NEWS)
 		req_set(r, "Top.NewsMore", "1");
-	set_insurer(r, &m);
+	if ((st = set_insurer(r, &m)) < 0) {
+		member_free(&m);
+		return req_db_error(r, st);
+	}
 	set_features(r, &m);
 	/* The insurer's maintenance notice (not for 未所属: no longer its member). */
 	if (!m.unaffiliated)

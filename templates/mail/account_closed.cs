@@ -3,6 +3,7 @@
   daily job kenpoctl lifecycle run). The last mail to this address; the daily
   job deletes it from the outbox once sent. Vars: Mail.SignupURL,
   Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been closed
 
 100 days have passed since your membership of the health insurance society
@@ -15,10 +16,6 @@ health insurance society that offers <?cs var:Service.Name ?>, please sign up an
 
 Contact:
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウントを閉鎖しました
 
 <?cs var:Service.Name ?>をご利用いただき、ありがとうございました。
@@ -30,13 +27,4 @@ This mail was sent from a send-only address; replies are not read.
 <?cs var:Service.Name ?>を導入している健康保険組合にご加入の際は、あらためて
 新規登録のお手続きをしてください。
 <?cs var:Mail.SignupURL ?>
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

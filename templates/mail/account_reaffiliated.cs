@@ -1,6 +1,7 @@
 <?cs # Sent when a 未所属 account comes back because the insurer linked the same
   personal ID as qualified again within 100 days of the loss (src/lifecycle.c,
   in the roster import's transaction). Vars: Mail.LoginURL, Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account is available again
 
 Your health insurance society has linked your membership data again. Your
@@ -13,10 +14,6 @@ Log in:
 
 If you think this is a mistake, please contact us:
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウントが再びご利用いただけるようになりました
 
 <?cs var:Service.Name ?>をご利用いただき、ありがとうございます。
@@ -29,13 +26,4 @@ This mail was sent from a send-only address; replies are not read.
 <?cs var:Mail.LoginURL ?>
 
 お心当たりのない場合は、下記のお問い合わせページからご連絡ください。
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -5,6 +5,7 @@
   personal ID restores the account: loss date + 99 days), Mail.ClosesOn (the
   day the account is closed and the address free: loss date + 100 days),
   Mail.LoginURL, Mail.SignupURL, Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account is now "unaffiliated"
 
 Your health insurance society has informed us that your membership ended on
@@ -27,10 +28,6 @@ available. You can still log in:
 
 If you think this is a mistake, please contact us:
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】健康保険組合の資格喪失に伴い「未所属」となりました
 
 <?cs var:Service.Name ?>をご利用いただき、ありがとうございます。
@@ -51,13 +48,4 @@ This mail was sent from a send-only address; replies are not read.
 　上記の日までは、別のメールアドレスでご登録ください。
 
 お心当たりのない場合は、下記のお問い合わせページからご連絡ください。
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -1,6 +1,7 @@
 <?cs # Sent when a member at 団体ID認証 completed 本人確認 from the member area
   (src/pages/account_verify.c, in the binding's transaction). Vars:
   Mail.Insurer, Mail.TopURL, Mail.LoginURL, Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Identity verification is complete
 
 Your identity verification (本人確認) is complete: your health insurance
@@ -14,10 +15,6 @@ Your page:
 If you did not do this, someone may know your password: please change it
 at once and contact us:
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】本人確認が完了しました
 
 <?cs var:Service.Name ?>をご利用いただき、ありがとうございます。
@@ -32,13 +29,4 @@ This mail was sent from a send-only address; replies are not read.
 
 お心当たりのない場合は、パスワードが第三者に知られている可能性があります。
 すぐにパスワードを変更し、下記のお問い合わせページからご連絡ください。
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -1,6 +1,7 @@
 <?cs # Sent when an account is withdrawn (退会), by the member on the account
   settings page or by the support office with kenpoctl account withdraw
   (src/account_withdraw.c). Vars: Mail.SignupURL, Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been closed
 
 Your <?cs var:Service.Name ?> account registered with this e-mail address
@@ -14,10 +15,6 @@ has been closed (withdrawal completed).
 
 If you did not ask for this, please contact us at once:
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】退会手続きが完了しました
 
 <?cs var:Service.Name ?>をご利用いただき、ありがとうございました。
@@ -31,13 +28,4 @@ This mail was sent from a send-only address; replies are not read.
 　<?cs var:Mail.SignupURL ?>
 
 お心当たりのない場合は、至急、下記のお問い合わせページからご連絡ください。
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

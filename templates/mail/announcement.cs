@@ -5,6 +5,7 @@
   as the operator wrote it), Mail.Insurer (the insurer's name, empty for the
   operator's own), Mail.Published (YYYY-MM-DD, Japan time), Mail.PublishedJa (YYYY年M月D日), Mail.TopURL,
   Mail.AccountURL, Mail.UnsubscribeURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] <?cs var:Mail.Title ?>
 
 A new announcement from <?cs if:Mail.Insurer ?><?cs var:Mail.Insurer ?><?cs else ?><?cs var:Service.Operator ?><?cs /if ?> (<?cs var:Mail.Published ?>):
@@ -23,10 +24,6 @@ To stop them, open this link (no login needed):
 <?cs var:Mail.UnsubscribeURL ?>
 You can also change this in your account settings:
 <?cs var:Mail.AccountURL ?>
-
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】<?cs var:Mail.Title ?>
 
 <?cs if:Mail.Insurer ?><?cs var:Mail.Insurer ?><?cs else ?><?cs var:Service.Operator ?><?cs /if ?>からのお知らせです（<?cs var:Mail.PublishedJa ?>）。
@@ -45,10 +42,4 @@ This mail was sent from a send-only address; replies are not read.
 <?cs var:Mail.UnsubscribeURL ?>
 アカウント設定からも変更できます。
 <?cs var:Mail.AccountURL ?>
-
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

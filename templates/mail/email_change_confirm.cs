@@ -1,6 +1,7 @@
 <?cs # To the NEW address of an e-mail address change (src/pages/account_email.c):
   the link that makes the change. Vars: Mail.Link, Mail.Hours, Mail.NewEmail,
   Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Confirm your new e-mail address
 
 A change of the login ID (e-mail address) of a <?cs var:Service.Name ?> account
@@ -14,11 +15,6 @@ made when the link opens while you are logged in.
 
 The link works once. Until it is opened, your login ID stays as it is.
 If you did not ask for this, ignore this mail: nothing will change.
-
-This mail was sent from a send-only address; replies are not read.
-Contact: <?cs var:Mail.SupportURL ?>
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】メールアドレス変更の確認
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -33,10 +29,4 @@ Contact: <?cs var:Mail.SupportURL ?>
 
 ※URLは一度だけ使用できます。URLを開くまで、ログインIDは変更されません。
 ※お心当たりがない場合は、このメールを破棄してください。何も変更されません。
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-※お問い合わせ：<?cs var:Mail.SupportURL ?>
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -1,6 +1,7 @@
 <?cs # To the CURRENT address when a change of the address was requested
   (src/pages/account_email.c): nothing has changed yet. Vars:
   Mail.NewEmailMasked, Mail.Hours, Mail.ForgotURL, Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] A change of your e-mail address was requested
 
 A change of the login ID (e-mail address) of your <?cs var:Service.Name ?> account
@@ -14,10 +15,6 @@ If it was not you, someone may know your password. Set a new password at once
 (this ends every session) and contact us:
 <?cs var:Mail.ForgotURL ?>
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】メールアドレス変更のお申し込みを受け付けました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -34,9 +31,4 @@ This mail was sent from a send-only address; replies are not read.
 　運営事務局へご連絡ください。
 <?cs var:Mail.ForgotURL ?>
 <?cs var:Mail.SupportURL ?>
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

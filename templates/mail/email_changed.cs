@@ -1,6 +1,7 @@
 <?cs # To the OLD address once an e-mail address change is complete
   (src/pages/account_email_confirm.c). Vars: Mail.NewEmailMasked,
   Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your e-mail address has been changed
 
 The login ID (e-mail address) of your <?cs var:Service.Name ?> account has been changed
@@ -9,10 +10,6 @@ address; mails from us go there. This is the last mail to this address.
 
 If you did not make this change, contact us at once:
 <?cs var:Mail.SupportURL ?>
-
-This mail was sent from a send-only address; replies are not read.
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】メールアドレスが変更されました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -24,9 +21,4 @@ This mail was sent from a send-only address; replies are not read.
 
 ※お心当たりがない場合は、至急、運営事務局へご連絡ください。
 <?cs var:Mail.SupportURL ?>
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

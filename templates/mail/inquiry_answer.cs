@@ -3,6 +3,7 @@
   Vars: Inquiry.Id, Inquiry.Category, Inquiry.CategoryLabel, Inquiry.Created
   (YYYY-MM-DD, Japan time), Inquiry.Answer. The member's own text is never
   quoted: the form lets anyone choose the reply address. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Answer to your inquiry (No. <?cs var:Inquiry.Id ?>)
 
 Thank you for contacting <?cs var:Service.Name ?>.
@@ -21,9 +22,6 @@ reference number above:
 <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
 
 If you did not send an inquiry, please ignore this mail.
-This mail was sent from a send-only address; replies are not read.
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】お問い合わせへの回答（受付番号 <?cs var:Inquiry.Id ?>）
 
 <?cs var:Service.Name ?> へのお問い合わせありがとうございます。
@@ -42,9 +40,4 @@ This mail was sent from a send-only address; replies are not read.
 <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
 
 お心当たりがない場合は、このメールを破棄してください。
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -1,4 +1,4 @@
-Subject: 【<?cs var:Service.Name ?>】お問い合わせ #<?cs var:Inquiry.Id ?>（<?cs var:Inquiry.CategoryLabel ?>）
+<?cs include:"mail_footer.cs" ?>Subject: 【<?cs var:Service.Name ?>】お問い合わせ #<?cs var:Inquiry.Id ?>（<?cs var:Inquiry.CategoryLabel ?>）
 
 お問い合わせを受け付けました。kenpoctl で確認・回答してください。
 
@@ -15,6 +15,4 @@ Subject: 【<?cs var:Service.Name ?>】お問い合わせ #<?cs var:Inquiry.Id ?
 ----- お問い合わせ内容 -----
 <?cs var:Inquiry.Body ?>
 ----------------------------
-
--- 
-<?cs var:Service.Name ?>
+<?cs call:mail_footer(0) ?>

@@ -1,4 +1,4 @@
-<?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been locked for a while
+<?cs include:"mail_footer.cs" ?><?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Your account has been locked for a while
 
 Logins to your <?cs var:Service.Name ?> account failed many times in a row, so
 we have locked it for <?cs var:Mail.LockMinutes ?> minutes to protect it.
@@ -7,17 +7,13 @@ It unlocks by itself at <?cs var:Mail.UnlockAt ?> (Japan time).
 - If it was you: wait until then, or log in now by solving the harder image
   check together with your correct password:
   <?cs var:Mail.LoginURL ?>
-  If you have forgotten your password, set a new one here:
+  If you cannot read the image or have forgotten your password, set a new
+  one here (no image check); it also ends the lock:
   <?cs var:Mail.ForgotURL ?>
 - If it was not you: someone may be trying to guess your password. Your
   account stays safe as long as the password is not known. To be sure, set a
   new password that you use nowhere else:
   <?cs var:Mail.ForgotURL ?>
-
-This mail is sent from an address that cannot receive replies.
-Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】アカウントを一時的にロックしました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -30,7 +26,8 @@ Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Serv
 解除までお待ちいただくか、ログイン画面で表示される難しい画像認証と
 正しいパスワードを入力すると、すぐにログインできます。
 <?cs var:Mail.LoginURL ?>
-パスワードをお忘れの場合は、こちらから再設定できます。
+画像が読めない場合やパスワードをお忘れの場合は、こちらからパスワードを
+再設定してください（画像認証はありません）。再設定するとロックも解除されます。
 <?cs var:Mail.ForgotURL ?>
 
 ■お心当たりがない場合
@@ -38,11 +35,4 @@ Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Serv
 知られていなければアカウントは安全ですが、念のため、ほかのサイトでは
 使っていない新しいパスワードに変更することをおすすめします。
 <?cs var:Mail.ForgotURL ?>
-
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-※お問い合わせ：<?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

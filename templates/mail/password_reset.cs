@@ -1,4 +1,4 @@
-<?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Reset your password
+<?cs include:"mail_footer.cs" ?><?cs if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Reset your password
 
 We received a request to reset the password of your <?cs var:Service.Name ?> account.
 Open the link below within <?cs var:Mail.ResetMinutes ?> minutes and set a new password:
@@ -7,11 +7,6 @@ Open the link below within <?cs var:Mail.ResetMinutes ?> minutes and set a new p
 
 The link works once. If you did not ask for this, ignore this mail: your
 password stays as it is.
-
-This mail is sent from an address that cannot receive replies.
-Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
--- 
-<?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】パスワード再設定のご案内
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -24,10 +19,4 @@ Questions: <?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Serv
 ※URLは一度だけ使用できます。
 ※お心当たりがない場合は、このメールを破棄してください。パスワードは
 　変更されません。
-※このメールは送信専用のアドレスから送信しています。ご返信いただいても
-　お答えできません。
-※お問い合わせ：<?cs if:string.slice(Service.SupportURL, 0, 1) == "/" ?><?cs var:Service.BaseURL ?><?cs /if ?><?cs var:Service.SupportURL ?>
-
--- 
-<?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

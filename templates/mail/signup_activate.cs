@@ -2,6 +2,7 @@
   Vars: Mail.Code, Mail.Link, Mail.Hours, Mail.Minutes, Mail.Again (1: the
   address had an unfinished signup already), Mail.SupportURL. The code comes
   before the link: a reader (and a test) finds the six digits first. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] Thank you for your provisional registration (not complete yet)
 
 Thank you for signing up for <?cs var:Service.Name ?>.
@@ -20,11 +21,6 @@ or enter this code on the registration screen:
   this mail, the password set with this registration takes effect. If you did
   not register, do not open the link; just delete this mail.
 <?cs /if ?>
-This mail was sent from a send-only address; replies are not read.
-If you have questions, or did not expect this mail, please contact us:
-<?cs var:Mail.SupportURL ?>
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】仮登録ありがとうございます(※まだ本登録は完了していません)
 
 <?cs var:Service.Name ?>への新規登録ありがとうございます。
@@ -48,16 +44,4 @@ If you have questions, or did not expect this mail, please contact us:
   設定したパスワードが有効になります。お心当たりのない場合は、
   リンクを開かずに、このメールを削除してください。
 <?cs /if ?>
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-ご不明な点がございましたら、下記のお問い合わせページからご連絡ください。
-
-本メールにお心当たりのない方は、大変お手数ですが、
-下記のお問い合わせページからご連絡ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

@@ -4,6 +4,7 @@
   withdrawn), Mail.ReuseOn (set for a 未所属 account: the day this address
   can be used for a new signup, loss date + 100 days), Mail.LoginURL,
   Mail.ForgotURL, Mail.SupportURL. ?><?cs
+include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] About your sign-up (this address is already registered)
 
 Someone entered this e-mail address on the sign-up page of <?cs var:Service.Name ?>.
@@ -30,11 +31,6 @@ Forgot your password?
 
 If it was not you, please ignore this mail: someone may have mistyped their
 address. Nothing about your account has changed.
-
-This mail was sent from a send-only address; replies are not read.
-Contact: <?cs var:Mail.SupportURL ?>
-
-<?cs var:Service.Name ?> / <?cs var:Service.Operator ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】新規登録のお手続きについて(このメールアドレスは登録済みです)
 
 <?cs var:Service.Name ?>の新規登録画面で、このメールアドレスが入力されました。
@@ -61,13 +57,4 @@ Contact: <?cs var:Mail.SupportURL ?>
 
 お心当たりのない場合は、このメールを破棄してください。どなたかがメールアドレスを
 誤って入力した可能性があります。ご登録の内容やパスワードは変更されていません。
-
-本メールは送信専用メールアドレスから配信されています。
-このメールに返信されても回答できませんので、ご了承ください。
-
-<サービスお問い合わせ>
-<?cs var:Mail.SupportURL ?>
-
-配信元: <?cs var:Service.Name ?>
-運営: <?cs var:Service.Operator ?>
-<?cs /if ?>
+<?cs /if ?><?cs call:mail_footer(1) ?>

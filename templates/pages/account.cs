@@ -49,6 +49,10 @@
   <p class="muted"><?cs var:L.Member.Account.WithdrawText ?></p>
   <ul class="link-list"><li><a href="/account/withdraw"><?cs var:L.Member.Account.Withdraw ?></a></li></ul>
 
+  <h2><?cs var:L.Deletion.Account.Title ?></h2>
+  <p class="muted" id="account-delete-text"><?cs var:L.Deletion.Account.Text ?></p>
+  <ul class="link-list"><li><a href="/account/delete"><?cs var:L.Deletion.Account.Link ?></a></li></ul>
+
   <ul class="link-list account__back"><li><a href="/top"><?cs var:L.Member.Account.BackTop ?></a></li></ul>
 </section>
 <?cs /def ?>

@@ -1,4 +1,7 @@
-<?cs # /account/password — change the password (src/pages/account_password.c). ?>
+<?cs # /account/password — change the password (src/pages/account_password.c).
+  The new password: the field of step 1 (password_field.cs) with signup.js's
+  show-password toggle and live rules. ?>
+<?cs include:"password_field.cs" ?>
 <?cs def:content() ?>
 <section class="card" aria-labelledby="pw-title">
   <h1 id="pw-title"><?cs var:L.Member.Password.Title ?></h1>
@@ -9,19 +12,15 @@
       <span class="field__label"><?cs var:L.Member.Password.Account ?></span>
       <span><?cs var:Account.Email ?></span>
       <?cs # For password managers: the account the new password belongs to. ?>
-      <input type="hidden" name="username" value="<?cs var:Account.Email ?>" autocomplete="username">
+      <input type="hidden" id="email" name="username" value="<?cs var:Account.Email ?>" autocomplete="username">
     </div>
     <div class="field<?cs if:Form.Errors.current_password ?> field--error<?cs /if ?>">
       <label class="field__label" for="current_password"><?cs var:L.Member.Password.Current ?></label>
       <input type="password" id="current_password" name="current_password" autocomplete="current-password" required<?cs if:Form.Errors.current_password ?> aria-invalid="true" aria-describedby="current_password-error"<?cs /if ?>>
+      <label class="check js-only" hidden><input type="checkbox" id="current_password-show" data-toggle-password="current_password"><span><?cs var:L.Signup.Show ?></span></label>
       <?cs if:Form.Errors.current_password ?><p class="field__error" id="current_password-error"><?cs var:Form.Errors.current_password ?></p><?cs /if ?>
     </div>
-    <div class="field<?cs if:Form.Errors.password ?> field--error<?cs /if ?>">
-      <label class="field__label" for="password"><?cs var:L.Member.Password.New ?></label>
-      <input type="password" id="password" name="password" autocomplete="new-password" required<?cs if:Form.Errors.password ?> aria-invalid="true"<?cs /if ?> aria-describedby="password-rule<?cs if:Form.Errors.password ?> password-error<?cs /if ?>">
-      <p class="field__hint" id="password-rule"><?cs var:Member.Password.RuleText ?></p>
-      <?cs if:Form.Errors.password ?><div class="field__error" id="password-error"><?cs each:e = Form.ErrorList ?><?cs if:e.field == "password" ?><p><?cs var:e.text ?></p><?cs /if ?><?cs /each ?></div><?cs /if ?>
-    </div>
+    <?cs call:password_new_field_as(L.Member.Password.New, L.Signup.RulesNote) ?>
     <div class="actions">
       <button class="button" type="submit"><?cs var:L.Member.Password.Submit ?></button>
       <a class="button button--secondary" href="/account"><?cs var:L.Member.Password.Cancel ?></a>
@@ -30,4 +29,5 @@
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Member.Password.Title ?>
+<?cs set:Page.Script = "signup" ?>
 <?cs include:"layout.cs" ?>

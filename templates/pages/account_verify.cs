@@ -20,27 +20,28 @@
     <?cs if:Elig.Outcome == "bound" ?>
     <p class="notice__title"><strong><?cs var:L.Levels.Verify.Bound.Title ?></strong></p>
     <p><?cs var:L.Levels.Verify.Bound.Text ?></p>
+    <?cs if:Elig.Locked ?><p><?cs var:Elig.LockText ?></p><?cs call:eligibility_meanwhile() ?><?cs /if ?>
+    <?cs if:Elig.TriesLeftText ?><p class="outcome-tries"><?cs var:Elig.TriesLeftText ?></p><?cs /if ?>
     <?cs else ?>
     <p class="notice__title"><strong><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Title ?></strong></p>
-    <p><?cs if:Elig.Outcome == "locked" && Elig.LockText ?><?cs var:Elig.LockText ?><?cs else ?><?cs var:L.Signup.Elig.Outcome[Elig.Outcome].Text ?><?cs /if ?></p>
+    <?cs call:eligibility_outcome_text(Elig.Outcome) ?>
     <?cs /if ?>
-    <?cs if:Elig.Outcome != "locked" && Elig.Locked ?><p><?cs var:Elig.LockText ?></p><?cs /if ?>
-    <?cs if:Elig.TriesLeftText ?><p class="muted"><?cs var:Elig.TriesLeftText ?></p><?cs /if ?>
+    <?cs if:!Elig.Locked ?>
     <ul class="link-list">
       <?cs if:Elig.Outcome == "bound" ?><li><a href="/password/forgot"><?cs var:L.Signup.Elig.ForgotPassword ?></a></li><li><a href="/inquiry/new?category=login_id"><?cs var:L.Signup.Elig.ForgotId ?></a></li><?cs /if ?>
       <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Elig.Inquiry ?></a></li>
     </ul>
+    <?cs /if ?>
   </div>
   <?cs elif:Elig.Locked ?>
-  <div class="notice notice--error" role="alert">
+  <div class="notice notice--error" role="alert" id="outcome-locked">
     <p class="notice__title"><strong><?cs var:L.Signup.Elig.Outcome.locked.Title ?></strong></p>
-    <p><?cs var:Elig.LockText ?></p>
-    <ul class="link-list"><li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Elig.Inquiry ?></a></li></ul>
+    <?cs call:eligibility_outcome_text("locked") ?>
   </div>
   <?cs /if ?>
   <p><?cs var:L.Levels.Verify.Lead ?></p>
-  <p class="field__hint"><?cs var:L.Signup.Elig.Note2 ?></p>
-  <p><a href="/signup/eligibility/help"><?cs var:L.Signup.Elig.HelpLink ?></a></p>
+  <ul class="notes"><li><?cs var:L.Signup.Elig.Note2 ?></li></ul>
+  <p><a href="/signup/eligibility/help<?cs if:Elig.Pattern ?>?pattern=<?cs var:Elig.Pattern ?><?cs /if ?>"><?cs var:L.Signup.Elig.HelpLink ?></a></p>
   <form method="post" action="/account/verify" id="verify-form" class="form" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <dl class="summary">

@@ -10,6 +10,7 @@
     <li><?cs var:L.Member.Withdraw.What3 ?></li>
     <li><?cs var:L.Member.Withdraw.What4 ?></li>
   </ul>
+  <p class="muted" id="withdraw-vs-delete"><?cs var:L.Deletion.Withdraw.Diff ?> <a href="/account/delete"><?cs var:L.Deletion.Withdraw.Link ?></a></p>
   <div class="notice notice--warn"><p><strong><?cs var:L.Member.Withdraw.Warn ?></strong></p></div>
   <form method="post" action="/account/withdraw" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">

@@ -2,7 +2,7 @@
 <section class="card error-page">
   <h1><?cs var:Error.Title ?></h1>
   <p><?cs var:Error.Message ?></p>
-  <p class="muted"><?cs var:L.Error.Code ?> <?cs var:Error.Status ?> / <?cs var:L.Error.RequestId ?> <?cs var:Page.RequestId ?></p>
+  <p class="muted error-page__ref"><?cs var:L.Error.Code ?>: <?cs var:Error.Status ?><br><?cs var:L.Error.RequestId ?>: <span id="error-ref"><?cs var:Page.RequestId ?></span><br><?cs var:L.Error.RefHint ?></p>
   <p><a class="button button--secondary" href="/"><?cs var:L.Error.Home ?></a></p>
 </section>
 <?cs /def ?>

@@ -1,10 +1,28 @@
 <?cs # /login (src/pages/login.c). Works without JavaScript: the CAPTCHA's "another
-  image" and "cannot read it" are plain links that load the page again. ?>
+  image" and "cannot read it" are submit buttons of the form (captcha_action),
+  so the typed address and the remember box come back (never the password);
+  login.js does the same in the background and swaps the challenge in place.
+  The hidden submit button ahead of the form (its form attribute makes it
+  the form's first) makes Enter log in rather than reload the image. Login.Protected: the notice of a protected address (issue 11). ?>
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Login.Title ?></h1>
-  <?cs if:Login.Done ?><p class="notice" role="status"><?cs var:Login.Done ?></p><?cs /if ?>
+  <?cs if:Login.Done ?><p class="notice" role="status"><?cs var:Login.Done ?></p><?cs elif:Login.Next && !Form.ErrorCount ?><p class="notice" role="status" id="login-required"><?cs var:L.Nav.NeedLogin ?></p><?cs /if ?>
+  <?cs if:Login.Protected ?>
+  <div class="notice notice--warn protected" id="login-protected" role="status" aria-labelledby="protected-title">
+    <h2 class="protected__title" id="protected-title"><?cs var:L.Login.Protected.Title ?></h2>
+    <p><?cs var:L.Login.Protected.Why ?></p>
+    <p class="protected__lead"><?cs var:L.Login.Protected.WaysTitle ?></p>
+    <ul class="protected__ways">
+      <li><?cs var:L.Login.Protected.Image ?></li>
+      <li><?cs var:L.Login.Protected.Reset ?> <a href="/password/forgot" id="protected-reset"><?cs var:L.Login.Protected.ResetLink ?></a></li>
+      <li><?cs var:Login.ProtectedWait ?></li>
+    </ul>
+    <p><?cs var:L.Login.Protected.NotYou ?></p>
+  </div>
+  <?cs /if ?>
   <p><?cs var:L.Login.Lead ?></p>
+  <button type="submit" form="login" hidden tabindex="-1"><?cs var:L.Login.Submit ?></button>
   <form method="post" action="/login" id="login" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <?cs if:Login.Next ?><input type="hidden" name="next" value="<?cs var:Login.Next ?>"><?cs /if ?>
@@ -29,25 +47,27 @@
       <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
     </div>
     <?cs elif:Captcha.Challenge ?>
-    <div class="field captcha<?cs if:Form.Errors.captcha ?> field--error<?cs /if ?>">
+    <div class="field captcha<?cs if:Form.Errors.captcha ?> field--error<?cs /if ?>" id="captcha-field">
       <input type="hidden" name="captcha_challenge" value="<?cs var:Captcha.Challenge ?>">
+      <?cs if:Captcha.TextAllowed != 1 ?><input type="hidden" name="captcha_image_only" value="1"><?cs /if ?>
       <?cs if:Captcha.Kind == "text" ?>
       <label class="field__label" for="captcha"><?cs var:L.Captcha.TextLabel ?></label>
       <p id="captcha-question"><strong><?cs var:Captcha.Question ?></strong></p>
       <input type="text" id="captcha" name="captcha" inputmode="numeric" autocomplete="off" required aria-describedby="captcha-question captcha-help<?cs if:Form.Errors.captcha ?> captcha-error<?cs /if ?>">
       <p class="field__hint" id="captcha-help"><?cs var:L.Captcha.TextHelp ?></p>
       <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
-      <p class="field__hint"><a href="/login<?cs if:Login.Next ?>?next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.ImageLink ?></a></p>
+      <p class="captcha__actions"><button class="button--link" type="submit" name="captcha_action" value="image" id="captcha-image"><?cs var:L.Captcha.ImageLink ?></button></p>
       <?cs else ?>
       <label class="field__label" for="captcha"><?cs var:L.Captcha.Label ?></label>
       <p class="field__hint" id="captcha-help"><?cs var:L.Captcha.Help ?></p>
       <p><img class="captcha__image" src="<?cs var:Captcha.Image ?>" alt="<?cs var:L.Captcha.ImageAlt ?>"></p>
       <input type="text" id="captcha" name="captcha" autocomplete="off" autocapitalize="characters" spellcheck="false" required aria-describedby="captcha-help<?cs if:Form.Errors.captcha ?> captcha-error<?cs /if ?>">
       <?cs if:Form.Errors.captcha ?><p class="field__error" id="captcha-error"><?cs var:Form.Errors.captcha ?></p><?cs /if ?>
-      <p class="field__hint"><a href="/login<?cs if:Login.Next ?>?next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.Reload ?></a><?cs if:Captcha.TextAllowed == 1 ?><br><a href="/login?captcha=text<?cs if:Login.Next ?>&amp;next=<?cs var:url_escape(Login.Next) ?><?cs /if ?>"><?cs var:L.Captcha.TextLink ?></a><?cs /if ?></p>
+      <p class="captcha__actions"><button class="button--link" type="submit" name="captcha_action" value="reload" id="captcha-reload"><?cs var:L.Captcha.Reload ?></button><?cs if:Captcha.TextAllowed == 1 ?><button class="button--link" type="submit" name="captcha_action" value="text" id="captcha-text"><?cs var:L.Captcha.TextLink ?></button><?cs /if ?></p>
       <?cs /if ?>
-      <?cs if:Captcha.Hard == 1 ?><p class="notice notice--warn"><?cs var:L.Captcha.HardNotice ?></p><?cs /if ?>
+      <?cs if:Captcha.Hard == 1 && !Login.Protected ?><p class="notice notice--warn"><?cs var:L.Captcha.HardNotice ?></p><?cs /if ?>
     </div>
+    <p class="visually-hidden" id="captcha-status" role="status" data-done="<?cs var:L.Captcha.Refreshed ?>"></p>
     <?cs /if ?>
     <?cs if:Login.RememberDays > 0 ?>
     <div class="field">
@@ -73,4 +93,5 @@
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Login.Title ?>
+<?cs set:Page.Script = "login" ?>
 <?cs include:"layout.cs" ?>

@@ -1,5 +1,8 @@
 <?cs # /password/reset/<token> (src/pages/password_reset.c): the new password. The
-  form has no action: it posts back to the address of the page. ?>
+  form has no action: it posts back to the address of the page. The new
+  password: the field of step 1 (password_field.cs) with signup.js's
+  show-password toggle and live rules. ?>
+<?cs include:"password_field.cs" ?>
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Reset.Title ?></h1>
@@ -10,14 +13,9 @@
       <span class="field__label"><?cs var:L.Reset.Account ?></span>
       <span><?cs var:Reset.Email ?></span>
       <?cs # For password managers: the account the new password belongs to. ?>
-      <input type="hidden" name="username" value="<?cs var:Reset.Email ?>" autocomplete="username">
+      <input type="hidden" id="email" name="username" value="<?cs var:Reset.Email ?>" autocomplete="username">
     </div>
-    <div class="field<?cs if:Form.Errors.password ?> field--error<?cs /if ?>">
-      <label class="field__label" for="password"><?cs var:L.Reset.Password ?></label>
-      <input type="password" id="password" name="password" autocomplete="new-password" required aria-describedby="password-rule<?cs if:Form.Errors.password ?> password-error<?cs /if ?>">
-      <p class="field__hint" id="password-rule"><?cs var:Reset.Rule ?></p>
-      <?cs if:Form.Errors.password ?><div class="field__error" id="password-error"><?cs each:e = Form.ErrorList ?><?cs if:e.field == "password" ?><p><?cs var:e.text ?></p><?cs /if ?><?cs /each ?></div><?cs /if ?>
-    </div>
+    <?cs call:password_new_field_as(L.Reset.Password, L.Signup.RulesNote) ?>
     <div class="actions">
       <button class="button" type="submit"><?cs var:L.Reset.Submit ?></button>
     </div>
@@ -25,4 +23,5 @@
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Reset.Title ?>
+<?cs set:Page.Script = "signup" ?>
 <?cs include:"layout.cs" ?>

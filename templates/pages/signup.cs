@@ -41,8 +41,8 @@
       <?cs if:Signup.TermsId ?><input type="hidden" name="terms_service" value="<?cs var:Signup.TermsId ?>"><?cs /if ?>
       <?cs if:Signup.PrivacyId ?><input type="hidden" name="terms_privacy" value="<?cs var:Signup.PrivacyId ?>"><?cs /if ?>
       <ul class="link-list">
-        <li><a href="<?cs var:Signup.TermsHref ?>" target="_blank" rel="noopener" id="terms-link"><?cs var:L.Signup.TermsLink ?></a><?cs if:Signup.TermsVersion ?> <span class="muted"><?cs var:L.Terms.Version ?> <?cs var:Signup.TermsVersion ?></span><?cs /if ?><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
-        <li><a href="<?cs var:Signup.PrivacyHref ?>" target="_blank" rel="noopener" id="privacy-link"><?cs var:L.Signup.PrivacyLink ?></a><?cs if:Signup.PrivacyVersion ?> <span class="muted"><?cs var:L.Terms.Version ?> <?cs var:Signup.PrivacyVersion ?></span><?cs /if ?><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
+        <li><a href="<?cs var:Signup.TermsHref ?>" target="_blank" rel="noopener" id="terms-link"><?cs var:L.Signup.TermsLink ?></a><?cs if:Signup.TermsVersion ?> <span class="muted"><?cs var:L.Terms.Version ?> <?cs var:Signup.TermsVersion ?></span><?cs /if ?><?cs if:Lang == "en" ?> <?cs /if ?><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
+        <li><a href="<?cs var:Signup.PrivacyHref ?>" target="_blank" rel="noopener" id="privacy-link"><?cs var:L.Signup.PrivacyLink ?></a><?cs if:Signup.PrivacyVersion ?> <span class="muted"><?cs var:L.Terms.Version ?> <?cs var:Signup.PrivacyVersion ?></span><?cs /if ?><?cs if:Lang == "en" ?> <?cs /if ?><span class="muted"><?cs var:L.Signup.NewWindow ?></span></li>
       </ul>
       <label class="check"><input type="checkbox" id="agree_terms" name="agree_terms" value="1"<?cs if:Form.Values.agree_terms ?> checked<?cs /if ?> required><span><?cs var:L.Signup.AgreeTerms ?></span></label>
       <?cs call:field_error("agree_terms") ?>

@@ -11,12 +11,20 @@
     <dt><?cs var:L.Signup.Confirm.Birth ?></dt><dd id="confirm-birth"><?cs var:Confirm.BirthText ?></dd>
     <?cs /if ?>
     <dt><?cs var:L.Signup.Confirm.Insurer ?></dt><dd id="confirm-insurer"><?cs var:Confirm.Insurer ?></dd>
-    <dt><?cs var:L.Signup.Confirm.Email ?></dt><dd><?cs var:Confirm.Email ?></dd>
+    <?cs if:Confirm.InsurerNumber ?><dt><?cs var:L.Signup.Confirm.InsurerNumber ?></dt><dd id="confirm-insurer-number" class="summary__number"><?cs var:Confirm.InsurerNumber ?></dd><?cs /if ?>
+    <?cs if:Confirm.Number ?>
+    <dt><?cs var:L.Signup.Confirm.Card ?></dt>
+    <dd id="confirm-card" class="summary__number"><?cs if:Confirm.Symbol ?><span class="summary__pair"><?cs var:L.Signup.Confirm.Symbol ?> <span id="confirm-symbol"><?cs var:Confirm.Symbol ?></span></span> <?cs /if ?><span class="summary__pair"><?cs var:L.Signup.Confirm.Number ?> <span id="confirm-number"><?cs var:Confirm.Number ?></span></span></dd>
+    <?cs /if ?>
+    <dt><?cs var:L.Signup.Confirm.Email ?></dt><dd class="summary__email"><?cs var:Confirm.Email ?></dd>
   </dl>
   <?cs if:Confirm.InsurerOnly ?>
   <div class="notice" id="confirm-insurer-only"><p><?cs var:L.Levels.Confirm.Text ?></p><p class="field__hint"><?cs var:L.Levels.Confirm.Note ?></p></div>
   <?cs else ?>
-  <p class="field__hint"><?cs var:L.Signup.Confirm.Note ?></p>
+  <ul class="notes">
+    <li><?cs var:L.Signup.Confirm.Note ?></li>
+    <?cs if:Confirm.Number ?><li id="confirm-card-note"><?cs var:L.Signup.Confirm.CardNote ?></li><?cs /if ?>
+  </ul>
   <?cs /if ?>
   <form method="post" action="/signup/confirm">
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">

@@ -1,5 +1,6 @@
 <?cs # /signup/eligibility/help — where the card data is, and what to do without
   a card at hand (seed 001: 資格情報のお知らせ, マイナポータル, 資格確認書). ?>
+<?cs include:"eligibility_card.cs" ?>
 <?cs def:content() ?>
 <section class="card">
   <h1><?cs var:L.Signup.Help.Title ?></h1>
@@ -14,11 +15,14 @@
   </ul>
   <h2><?cs var:L.Signup.Help.PatternTitle ?></h2>
   <p><?cs var:L.Signup.Help.PatternLead ?></p>
-  <ul>
-    <li><?cs var:L.Signup.Help.Pattern.1 ?></li>
-    <li><?cs var:L.Signup.Help.Pattern.2 ?></li>
-    <li><?cs var:L.Signup.Help.Pattern.3 ?></li>
-    <li><?cs var:L.Signup.Help.Pattern.4 ?></li>
+  <?cs if:Help.Pattern ?><p class="notice" id="help-your-pattern"><?cs var:L.Signup.Help.YourPattern ?></p><?cs /if ?>
+  <ul class="pattern-list">
+    <?cs loop:p = 1, 4, 1 ?>
+    <li class="pattern-list__item<?cs if:Help.Pattern == p ?> pattern-list__item--yours<?cs /if ?>" id="pattern-<?cs var:p ?>">
+      <p class="pattern-list__text"><?cs if:Help.Pattern == p ?><strong class="pattern-list__yours"><?cs var:L.Signup.Help.Yours ?></strong> <?cs /if ?><?cs var:L.Signup.Help.Pattern[p] ?></p>
+      <?cs call:eligibility_card_figure(p, 0) ?>
+    </li>
+    <?cs /loop ?>
   </ul>
   <p class="field__hint"><?cs var:L.Signup.Elig.NumberNote ?></p>
 </section>

@@ -1,15 +1,16 @@
 <?cs # /signup/sent — step 2 (src/pages/signup_sent.c): the address, the code
-  form, what to check, the resend button and the way to start over. ?>
+  form, what to check, the resend button and the way to start over; when the
+  address was confirmed elsewhere (Sent.ConfirmedElsewhere), that alone. ?>
 <?cs def:content() ?>
 <section class="card">
-  <h1><?cs var:L.Signup.Sent.Title ?></h1>
+  <h1><?cs if:Sent.ConfirmedElsewhere ?><?cs var:L.Signup.Sent.ConfirmedTitle ?><?cs else ?><?cs var:L.Signup.Sent.Title ?><?cs /if ?></h1>
   <?cs if:Sent.Notice ?><p class="notice<?cs if:Sent.Notice == "limited" ?> notice--warn<?cs /if ?>" role="status"><?cs var:L.Signup.Sent.Notice[Sent.Notice] ?></p><?cs /if ?>
   <?cs if:Sent.ConfirmedElsewhere ?>
   <div class="notice" role="status">
     <p><?cs var:L.Signup.Sent.ConfirmedElsewhere ?></p>
     <p><a class="button" href="/login"><?cs var:L.Signup.Activate.Login ?></a></p>
   </div>
-  <?cs /if ?>
+  <?cs else ?>
   <p class="sent-to"><?cs var:Sent.ToText ?></p>
   <p><?cs var:Sent.NextText ?></p>
   <form method="post" action="/signup/sent" class="form" novalidate>
@@ -25,7 +26,9 @@
       <button class="button" type="submit"><?cs var:L.Signup.Sent.CodeSubmit ?></button>
     </div>
   </form>
+  <?cs /if ?>
 </section>
+<?cs if:!Sent.ConfirmedElsewhere ?>
 <section class="card">
   <h2><?cs var:L.Signup.Sent.CheckTitle ?></h2>
   <ol class="checklist">
@@ -44,6 +47,7 @@
     <li><a href="<?cs var:Service.SupportURL ?>"><?cs var:L.Signup.Contact ?></a></li>
   </ul>
 </section>
+<?cs /if ?>
 <?cs /def ?>
-<?cs set:Page.Title = L.Signup.Sent.Title ?>
+<?cs if:Sent.ConfirmedElsewhere ?><?cs set:Page.Title = L.Signup.Sent.ConfirmedTitle ?><?cs else ?><?cs set:Page.Title = L.Signup.Sent.Title ?><?cs /if ?>
 <?cs include:"layout.cs" ?>

@@ -44,12 +44,9 @@
 <section class="card" id="insurer" aria-labelledby="insurer-title">
   <h2 id="insurer-title"><?cs var:L.Top.InsurerTitle ?></h2>
   <p><?cs var:Top.Insurer ?></p>
-  <?cs if:Top.TermsURL || Top.PointsText ?>
   <?cs if:Top.TermsURL ?><ul class="link-list"><li><a href="<?cs var:Top.TermsURL ?>" id="insurer-terms" rel="noopener noreferrer"><?cs var:Top.TermsText ?></a></li></ul><?cs /if ?>
   <?cs if:Top.PointsText ?><p id="insurer-points"><?cs var:Top.PointsText ?></p><?cs /if ?>
-  <?cs else ?>
-  <p class="muted"><?cs var:L.Top.InsurerNone ?></p>
-  <?cs /if ?>
+  <?cs if:Top.InsurerNewsText ?><p id="insurer-news"><?cs var:Top.InsurerNewsText ?> <a href="#news"><?cs var:L.Top.InsurerNewsLink ?></a></p><?cs else ?><p class="muted" id="insurer-none"><?cs var:Top.InsurerNoneText ?></p><?cs /if ?>
 </section>
 <?cs /if ?>
 
@@ -64,6 +61,18 @@
     </li>
     <?cs /each ?>
   </ul>
+  <?cs if:Top.More ?>
+  <div class="feature-more" id="features-more">
+    <h3><?cs var:L.Top.More.Title ?></h3>
+    <p><?cs var:L.Top.More.Lead ?></p>
+    <ul class="feature-more__list">
+      <li><?cs var:L.Top.Feature.Checkup.Name ?></li>
+      <li><?cs var:L.Top.Feature.Medicine.Name ?></li>
+      <li><?cs var:L.Top.Feature.MedicalCost.Name ?></li>
+    </ul>
+    <p class="muted"><?cs var:L.Top.More.Who ?></p>
+  </div>
+  <?cs /if ?>
 </section>
 
 <section class="card" id="levels" aria-labelledby="levels-title">

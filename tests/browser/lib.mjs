@@ -279,11 +279,13 @@ export class Session {
 	}
 
 	/** Submit the form that holds field name (or the page's main form) with its
-	 *  submit button, and wait for the next page. */
+	 *  submit button, and wait for the next page. The login form's CAPTCHA
+	 *  buttons (captcha_action: another image, the question) are submit buttons
+	 *  too, ahead of the login button: they are never the default here. */
 	async submit({ button, status } = {}) {
 		const b = button
 			? (typeof button === 'string' ? this.page.getByRole('button', { name: button }) : button)
-			: this.page.locator('main form button[type="submit"], main form input[type="submit"]').first();
+			: this.page.locator('main form button[type="submit"]:not([name="captcha_action"]), main form input[type="submit"]').first();
 		return this.clickAndWait(b, { status });
 	}
 

@@ -106,6 +106,11 @@ for (const v of variants()) {
 			await s.check('8-email');
 			await s.goto('/account/withdraw');
 			await s.check('9-withdraw');
+			// 削除: what goes, what stays, how it differs from 退会 (not sent).
+			await s.clickAndWait(page.locator('#withdraw-vs-delete a[href="/account/delete"]'), { status: 200 });
+			assert.equal(pathOf(page), '/account/delete');
+			assert.ok(await page.locator('#delete-gone').isVisible(), 'what is erased');
+			await s.check('10-delete');
 		});
 	});
 }

@@ -494,6 +494,121 @@ def test_lock_lifted_by_hard_image_and_right_password(stack, cap, ipc):
         == [("0", None)]
 
 
+PROTECTED = re.compile(r'<div class="notice notice--warn protected"[^>]*>(.*?)</div>', re.S)
+CAPTCHA_ERROR = re.compile(r'id="captcha-error">([^<]*)<')
+
+
+def protected_notice(page):
+    """The text of the protected-address notice on a login page, or None."""
+    m = PROTECTED.search(page.text)
+    return None if m is None else re.sub(r"<[^>]+>|\s+", " ", m.group(1)).strip()
+
+
+def test_a_protected_address_is_told_what_to_do_the_same_known_or_not(stack, cap):
+    """Issue 11 item 1: after Login.LockAfterFailures failures the page says the
+    address is protected and how to get in (hard image, reset, wait) — the same
+    page for a locked account and for an address without one."""
+    known, acct = make_account(stack)
+    unknown = stack.new_email("nobody")
+    notices = {}
+    for email in (known, unknown):
+        attacker = IPClient(cap.base_url, new_ip())
+        for i in range(10):         # Login.LockAfterFailures
+            r = login(stack, attacker, email, f"guess-{i}")
+            assert r.status == 200 and "sid" not in attacker.cookies
+            if i < 9:
+                assert protected_notice(r) is None, i
+        notices[email] = protected_notice(r)
+        assert notices[email] is not None, r.text[:2000]
+        assert "一時的に保護されています" in notices[email]
+        assert "/password/forgot" in PROTECTED.search(r.text).group(1)
+        assert "1440分以内" in notices[email]      # Login.LockMinutes of the fixture
+        assert 'id="captcha-text"' not in r.text      # no question for it
+    assert notices[known] == notices[unknown]
+    assert stack.sql(f"SELECT locked_until > NOW(6) FROM accounts WHERE id = {acct}") == [("1",)]
+
+    # The owner, from elsewhere, with the text question and the right password
+    # and answer: told why the question cannot be used (not "画像認証の文字が正しく
+    # ありません"), with the notice; an unknown address gets the same page.
+    answers = {}
+    for email in (known, unknown):
+        owner = IPClient(cap.base_url, new_ip())
+        tpage = owner.get("/login?captcha=text")
+        assert open_challenge(stack.secret, challenge_of(tpage))[0] == 2
+        r = owner.post("/login", login_form(stack, tpage, email, PASSWORD))
+        assert r.status == 200 and "sid" not in owner.cookies
+        err = CAPTCHA_ERROR.search(r.text).group(1)
+        assert "画像認証の文字が正しくありません" not in err
+        assert "確認の質問ではログインできません" in err
+        assert protected_notice(r) == notices[known]
+        kind, level, _ = open_challenge(stack.secret, challenge_of(r))
+        assert (kind, level) == (1, 3)
+        answers[email] = (err, kind, level)
+    assert answers[known] == answers[unknown]
+
+
+def test_a_protected_member_who_cannot_read_images_gets_in_by_the_reset(stack, cap, ipc):
+    """The way without any image: the reset (no CAPTCHA) ends the lock, and the
+    text question is accepted again for the new password."""
+    email, acct = make_account(stack)
+    attacker = IPClient(cap.base_url, new_ip())
+    for i in range(10):
+        login(stack, attacker, email, f"guess-{i}")
+    assert stack.sql(f"SELECT locked_until > NOW(6) FROM accounts WHERE id = {acct}") == [("1",)]
+    m = stack.wait_mail(email, subject="ロック")
+    assert "画像が読めない場合" in m.body and "/password/forgot" in m.body
+    page = ipc.get("/password/forgot")
+    assert challenge_of(page) is None
+    r = ipc.post("/password/forgot", {"csrf": csrf(page), "email": email})
+    assert r.status == 200
+    path = reset_link(stack, email)
+    page = ipc.get(path)
+    r = ipc.post(path, {"csrf": csrf(page), "password": NEW_PASSWORD})
+    assert r.status == 303, r.text[:500]
+    tpage = ipc.get("/login?captcha=text")
+    r = ipc.post("/login", login_form(stack, tpage, email, NEW_PASSWORD))
+    assert r.status == 303 and r.location == "/top", r.text[:1000]
+
+
+def test_captcha_buttons_keep_the_form_and_write_nothing(stack, cap, ipc):
+    """Issue 11 item 3: "別の画像を表示する" and "画像が読めない方はこちら" post
+    the form (captcha_action): the typed address, the remember box and next come
+    back, never the password; nothing is counted."""
+    tables = ("throttle", "captcha_used", "sessions", "audit", "tokens", "outbox")
+
+    def counts():
+        return {t: stack.sql(f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables}
+    page = ipc.get("/login?next=/account")
+    assert 'name="captcha_action" value="reload"' in page.text
+    assert 'name="captcha_action" value="text"' in page.text
+    before = counts()
+    email = stack.new_email("typed")
+    d = dict(login_form(stack, page, email, "secret-typed-pw", solve=False),
+             remember="1", captcha_action="reload")
+    r = ipc.post("/login", d)
+    assert r.status == 200
+    assert f'value="{email}"' in r.text and "secret-typed-pw" not in r.text
+    assert re.search(r'name="remember" value="1"[^>]* checked', r.text)
+    assert form_fields(r).get("next") == "/account"
+    old, new = challenge_of(page), challenge_of(r)
+    assert new and new != old and open_challenge(stack.secret, new)[0] == 1
+    r = ipc.post("/login", dict(d, captcha_action="text", csrf=csrf(r),
+                                captcha_challenge=new))
+    assert r.status == 200 and f'value="{email}"' in r.text
+    assert open_challenge(stack.secret, challenge_of(r))[0] == 2
+    assert 'name="captcha_action" value="image"' in r.text
+    r = ipc.post("/login", dict(d, captcha_action="image", csrf=csrf(r),
+                                captcha_challenge=challenge_of(r)))
+    assert open_challenge(stack.secret, challenge_of(r))[0] == 1
+    assert counts() == before
+    # Never a lower level than the page had; an unknown action is refused.
+    assert ipc.post("/login", dict(d, captcha_action="nope")).status == 400
+    # The form still logs in with the challenge it came back with.
+    acct_email, _ = make_account(stack)
+    r = login(stack, ipc, acct_email, PASSWORD, page=r)
+    assert r.status == 303 and r.location == "/account"
+
+
 def test_unknown_address_escalates_like_a_known_one(stack, cap):
     """The CAPTCHA does not tell whether an address has an account."""
     known, _ = make_account(stack)
@@ -546,27 +661,43 @@ def test_a_failed_login_commits_once(stack, cap):
         r = c.post("/login", {"csrf": tok, "email": addr, "password": "wrong-pw-1"})
         assert r.status == 200 and "メールアドレスまたはパスワードが正しくありません" in r.text
     fails_before = int(stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'login.fail'")[0][0])
+
+    # The server's own writes (its master thread, the other frontends' mailers)
+    # go on meanwhile, the more so the longer a loaded host takes: measured
+    # beside the logins and allowed for, so that only the logins' commits count.
+    def background_per_second():
+        w0, t0 = log_writes(stack), time.monotonic()
+        time.sleep(2)
+        return (log_writes(stack) - w0) / (time.monotonic() - t0)
+
+    def measured(fn):
+        rate = background_per_second()
+        before, t0 = log_writes(stack), time.monotonic()
+        fn()
+        spent = log_writes(stack) - before
+        return spent, rate * (time.monotonic() - t0) + 2
+
     # Unknown addresses (the bench's case), then a known account below its lock.
     for addrs in ([stack.new_email("nobody") for _ in range(30)], [email] * 9):
-        before = log_writes(stack)
-        for addr in addrs:
-            wrong(addr)
-        spent = log_writes(stack) - before
+        spent, background = measured(lambda: [wrong(a) for a in addrs])
         n = len(addrs)
-        assert n <= spent <= 1.5 * n, f"{spent} log writes for {n} failed logins"
+        assert n <= spent <= 1.5 * n + background, \
+            f"{spent} log writes for {n} failed logins (background {background:.1f})"
     assert stack.sql(f"SELECT failed_logins FROM accounts WHERE id = {acct}") == [("9",)]
     assert int(stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'login.fail'")[0][0]) \
         == fails_before + 39
     # With the CAPTCHA on: its single use is recorded in the same commit.
     n = 12
-    before = log_writes(stack)
-    for _ in range(n):
-        ipc = IPClient(cap.base_url, new_ip())
-        r = ipc.post("/login", login_form(stack, ipc.get("/login"),
-                                          stack.new_email("nobody"), "wrong-pw-2"))
-        assert r.status == 200 and "メールアドレスまたはパスワードが正しくありません" in r.text
-    spent = log_writes(stack) - before
-    assert n <= spent <= 1.5 * n, f"{spent} log writes for {n} failed logins (CAPTCHA on)"
+
+    def captcha_logins():
+        for _ in range(n):
+            ipc = IPClient(cap.base_url, new_ip())
+            r = ipc.post("/login", login_form(stack, ipc.get("/login"),
+                                              stack.new_email("nobody"), "wrong-pw-2"))
+            assert r.status == 200 and "メールアドレスまたはパスワードが正しくありません" in r.text
+    spent, background = measured(captcha_logins)
+    assert n <= spent <= 1.5 * n + background, \
+        f"{spent} log writes for {n} failed logins (CAPTCHA on; background {background:.1f})"
 
 
 def test_a_success_takes_back_the_failure_counted_ahead(stack, cap, ipc):
@@ -802,13 +933,16 @@ def test_password_reset_single_use(stack, client):
     path = reset_link(stack, email)
     page = client.get(path)
     assert page.status == 200 and 'type="password"' in page.text
+    assert 'data-rule="length"' in page.text and "/static/js/signup.js" in page.text
     # The rule is enforced.
     r = client.post(path, {"csrf": csrf(page), "password": "abc"})
     assert r.status == 200 and "field__error" in r.text
     r = client.post(path, {"csrf": csrf(page), "password": NEW_PASSWORD})
     assert r.status == 303 and r.location == "/login?done=reset"
     assert "password.reset" in last_events(stack, acct)
-    stack.wait_mail(email, subject="パスワードを変更")
+    m = stack.wait_mail(email, subject="パスワードを変更")
+    # Reset by a mailed link: the warning is about who reads the mail.
+    assert "メールを読める" in m.body and "パスワードを知っていて" not in m.body
     # Every other session and remember-me token is gone.
     assert not logged_in(other)
     restart = stack.client()
@@ -911,7 +1045,7 @@ def test_inquiry_for_forgotten_login_id(stack, client):
     body = "ログインIDを忘れました。ケンコウ タロウ 1960-01-01 <b>太字</b>"
     r = client.post("/inquiry/new", {"csrf": csrf(page), "category": "login_id",
                                      "email": reply, "name": "ケンコウ タロウ",
-                                     "body": body, "receipt": "1"})
+                                     "body": body, "receipt": "1", "action": "send"})
     assert r.status == 200, r.text[:300]
     num = re.search(r"<strong>(\d+)</strong>", r.text).group(1)
     assert stack.sql(f"SELECT category, email, body, status FROM inquiries WHERE id = {num}") \
@@ -919,7 +1053,8 @@ def test_inquiry_for_forgotten_login_id(stack, client):
     m = stack.wait_mail("support@example.invalid", subject=f"#{num}")
     assert body in m.body and reply in m.body
     receipt = stack.wait_mail(reply)
-    assert num in receipt.subject and "太字" not in receipt.body
+    # The receipt repeats the text, quoted (issue 11; test_member_area.py).
+    assert num in receipt.subject and "> ログインIDを忘れました。" in receipt.body
     # Errors keep the input and are escaped.
     r = client.post("/inquiry/new", {"csrf": csrf(page), "category": "nope",
                                      "email": "bad", "body": "<script>x</script>"})

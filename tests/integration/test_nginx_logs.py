@@ -30,6 +30,7 @@ def token_paths():
     # Also links a mail program changed (a trailing slash, space or full stop):
     # the token inside still works.
     for tmpl in ("/users/{}/activate", "/password/reset/{}", "/account/email/{}",
+                 "/deletion/confirm/{}", "/deletion/confirm/{}/",
                  "/captcha/{}", "//users/{}/activate", "/users/{}/activate/",
                  "/users/{}/activate%20", "/users/{}/activate.", "/users/{}",
                  "/password/reset/{}/", "/unsubscribe/{}"):

@@ -145,7 +145,8 @@ def send_inquiry(client, reply, body, category="signup", name="運用 テスト"
     page = client.get("/inquiry/new")
     assert page.status == 200
     r = client.post("/inquiry/new", {"csrf": csrf(page), "category": category,
-                                     "email": reply, "name": name, "body": body})
+                                     "email": reply, "name": name, "body": body,
+                                     "action": "send"})
     assert r.status == 200, r.text[:300]
     return int(re.search(r"<strong>(\d+)</strong>", r.text).group(1))
 
@@ -339,7 +340,7 @@ def test_withdraw_then_the_same_person_signs_up_again(stack, insurer):
     assert "account.withdraw" in events(stack, acct_id)
     # The member's browser is logged out.
     r = member.get("/top")
-    assert r.status in (302, 303) and r.location == "/login"
+    assert r.status in (302, 303) and r.location == "/login?next=/top"
 
     # The same roster person now completes step 4 with the new address.
     r = eligibility(c2, person)
@@ -384,14 +385,26 @@ def test_delete_removes_personal_data_and_frees_the_address(stack, insurer):
 
     out = ctl_json(stack, "account", "delete", email, "--yes")
     assert out["id"] == int(acct_id) and out["deleted"] is True
-    assert out["inquiries_cleared"] == 2 and out["mails_deleted"] >= 1
+    assert out["was"] == "active" and out["state"] == "closed"
     assert account(stack, email) is None
+    # account_erase: the row stays as a tombstone without address or password.
+    (state, addr, pw), = stack.sql("SELECT state, email, password_hash FROM accounts"
+                                   f" WHERE id = {acct_id}")
+    assert state == "closed" and addr == f"closed+{acct_id}@invalid" and pw == "!"
     for table in ("tokens", "sessions"):
         assert stack.sql(f"SELECT COUNT(*) FROM {table} WHERE account_id = {acct_id}") == [("0",)]
+    # Only the mail that tells her, which the daily job purges once sent.
+    stack.wait_mail(email, subject="アカウントを削除しました")
+    wait_sent = [r for r in stack.sql("SELECT template FROM outbox"
+                                      f" WHERE to_addr = '{email}'")]
+    assert wait_sent == [("account_deleted",)]
+    assert ctl(stack, "lifecycle", "run").returncode == 0
     assert stack.sql(f"SELECT COUNT(*) FROM outbox WHERE to_addr = '{email}'") == [("0",)]
-    # Audit rows stay, by number only.
+    # Audit rows keep event and time; the earlier ones lost the account and the
+    # client address, the deletion itself names the tombstone only.
     rows = stack.sql(f"SELECT event, ip FROM audit WHERE account_id = {acct_id}")
-    assert len(rows) == audit_before + 1 and ("account.delete", None) in rows
+    assert rows == [("account.delete", None)]
+    assert int(stack.sql("SELECT COUNT(*) FROM audit WHERE account_id IS NULL")[0][0]) >= audit_before
     # Inquiries stay as numbered records without personal data.
     for num in (logged_in, anonymous):
         assert stack.sql(f"SELECT email, name, body, account_id, status FROM inquiries"
@@ -399,11 +412,13 @@ def test_delete_removes_personal_data_and_frees_the_address(stack, insurer):
     assert stack.sql(f"SELECT body FROM inquiries WHERE id = {unrelated}") == [("別の人",)]
     # The roster person is free, and so is the address.
     assert stack.sql(f"SELECT COUNT(*) FROM accounts WHERE roster_id = {roster_id}") == [("0",)]
-    assert member.get("/top").location == "/login"
+    assert member.get("/top").location == "/login?next=/top"
     sign_up(stack, email, person)
 
     # Unknown, usage.
     assert ctl(stack, "account", "delete", "999999999", "--yes").returncode == 1
+    r = ctl(stack, "account", "delete", acct_id, "--yes")
+    assert r.returncode == 1 and "closed already" in r.stderr
     assert ctl(stack, "account", "delete", "--yes").returncode == 2
     assert ctl(stack, "account", "delete", email, "--yes", "--frob").returncode == 2
     assert ctl(stack, "account", "delete").returncode == 2

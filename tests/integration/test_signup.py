@@ -317,6 +317,8 @@ def test_step1_form_errors(stack, client):
                  "会員規約", "個人情報の取り扱い"):
         assert text in r.text
     assert 'class="error-summary"' in r.text
+    # The consent's wording (issue 11): not 「取り扱いについてに同意する」.
+    assert "個人情報の取り扱いに同意する" in page.text and "についてに" not in page.text
     cases = {
         "not-an-address": "メールアドレスの形式が正しくありません",
         "a@b": "メールアドレスの形式が正しくありません",
@@ -540,7 +542,14 @@ def test_link_opened_in_another_browser(stack):
     assert account(stack, email)[1] == "verified"
     assert phone.get("/signup/eligibility").status == 200
     # The PC's step-2 page says the address was confirmed elsewhere
-    assert "すでに完了しています" in pc.get("/signup/sent").text
+    page = pc.get("/signup/sent")
+    assert "すでに完了しています" in page.text
+    # and only that, when the PC then types the mail's code (issue 11): not
+    # also that the code is no longer valid, and no code form to try again.
+    r = pc.post("/signup/sent", {"csrf": csrf(pc.get("/signup")), "code": m.code})
+    assert r.status == 200 and "すでに完了しています" in r.text, r.text[:800]
+    assert "使用できません" not in r.text and 'name="code"' not in r.text
+    assert "<h1>メールアドレスの確認は完了しています</h1>" in r.text
 
 
 def test_forged_and_replayed_links(stack, client):
@@ -548,6 +557,9 @@ def test_forged_and_replayed_links(stack, client):
         r = client.get(f"/users/{urllib.parse.quote(token)}/activate")
         assert r.status == 400, token
         assert "このリンクは無効です" in r.text, (token, r.text[:500])
+        # Titled for what it is, not 「入力内容を受け付けられませんでした」 (issue 11).
+        assert "<h1>このリンクは使用できません</h1>" in r.text
+        assert "入力内容を受け付けられませんでした" not in r.text
     # used link replayed in the browser that is already in: straight to the step
     c, email = verified_client(stack)
     m = activation_mail(stack, email)
@@ -594,6 +606,8 @@ def test_eligibility_outcomes(stack, insurers):
     r = eligibility(c, dict(person, birth_month="2", birth_day="30"))
     assert "生年月日が正しくありません" in r.text
     r = eligibility(c, dict(person, birth_year="2999"))
+    assert "未来の日付" in r.text
+    r = eligibility(c, dict(person, birth_year="1899"))
     assert "1900年以降" in r.text
     r = eligibility(c, dict(person, number="1" * 30))
     assert "長すぎます" in r.text
@@ -843,14 +857,14 @@ def test_steps_cannot_be_skipped(stack, insurers):
     assert fresh.get("/signup/eligibility").location == "/login"
     assert fresh.get("/signup/confirm").location == "/login"
     assert fresh.get("/signup/complete").location == "/login"
-    assert fresh.get("/top").location == "/login"
+    assert fresh.get("/top").location == "/login?next=/top"
 
     # pending (cookie only): everything after step 2 sends back to step 2
     c = stack.client()
     email = stack.new_email("sk")
     assert step1(c, email).status == 303
     assert c.get("/signup/eligibility").location == "/signup/sent"
-    assert c.get("/top").location == "/login"
+    assert c.get("/top").location == "/login?next=/top"
     m = activation_mail(stack, email)
     c.get(link_path(m))
     # verified: no confirm without a match, no step 1 or 2 again
@@ -858,7 +872,7 @@ def test_steps_cannot_be_skipped(stack, insurers):
     assert c.get("/signup").location == "/signup/eligibility"
     assert c.get("/signup/sent").location == "/signup/eligibility"
     assert c.get("/signup/complete").location == "/signup/eligibility"
-    assert c.get("/top").location == "/login"
+    assert c.get("/top").location == "/login?next=/top"
     # with a match: step 3 leads to step 4
     to_confirm(stack, c, new_person(stack, insurers, 2))
     assert c.get("/signup/eligibility").location == "/signup/confirm"

@@ -282,7 +282,9 @@ phase_down(void)
 	CHECK(db_txn(txn_insert, &ta) == DB_DOWN && ta.calls == 0);
 	t1 = util_mono_ms();
 	printf("# three calls within the back-off: %lld ms\n", (long long)(t1 - t0));
-	CHECK(t1 - t0 < 50);
+	/* No connect attempt is made within the back-off; a loaded host may
+	 * still take a while to schedule us, so the bound is loose. */
+	CHECK(t1 - t0 < 1000);
 	step(start_cmd, "start the server");
 	sleep(1);
 	CHECK(db_int(&v, "SELECT 1", "") == 1 && v == 1);
