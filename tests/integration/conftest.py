@@ -186,6 +186,38 @@ def port_open(port):
             return False
 
 
+# ------------------------------------------------------------------ test data
+
+_argon2_hashes = {}
+
+
+def argon2_hash(password):
+    """A PHC Argon2id hash from the reference tool, at kenpo's default cost (what
+    kenpo stores); one per password per test run."""
+    if password not in _argon2_hashes:
+        r = subprocess.run(["argon2", os.urandom(8).hex(), "-id", "-t", "2", "-k", "19456",
+                            "-p", "1", "-l", "32", "-e"], input=password.encode(),
+                           capture_output=True, check=True)
+        _argon2_hashes[password] = r.stdout.decode().strip()
+    return _argon2_hashes[password]
+
+
+def insurer_number(prefix):
+    """A random valid insurer number (check digit as DESIGN.md) starting with
+    prefix: each test file keeps its own prefix, so their insurers never meet."""
+    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        p = int(ch) * (2 if i % 2 == 0 else 1)
+        total += p // 10 + p % 10
+    return body + str((10 - total % 10) % 10)
+
+
+def digits(n):
+    """n random digits, the first not 0 (a card symbol or number)."""
+    return str(1 + os.urandom(1)[0] % 9) + "".join(str(b % 10) for b in os.urandom(n - 1))
+
+
 def wait_until(pred, timeout, what, proc=None, log=None):
     """Poll pred() every 50 ms until it is true; fail with what (and a log tail)."""
     deadline = time.monotonic() + timeout

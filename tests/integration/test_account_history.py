@@ -19,14 +19,13 @@ import io
 import json
 import os
 import re
-import subprocess
 
 import pytest
 
-from conftest import Client, csrf
+from conftest import (Client, csrf, argon2_hash,
+                      insurer_number as conftest_insurer_number, digits)
 
 PASSWORD = "Hq5#tLw9!ze"
-_hashes = {}
 _seq = [0]
 
 CHROME_WIN = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -40,22 +39,9 @@ FIREFOX_LINUX = ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 "
 
 # ------------------------------------------------------------------ helpers
 
-def argon2_hash(password):
-    if password not in _hashes:
-        r = subprocess.run(["argon2", os.urandom(8).hex(), "-id", "-t", "2", "-k", "19456",
-                            "-p", "1", "-l", "32", "-e"], input=password.encode(),
-                           capture_output=True, check=True)
-        _hashes[password] = r.stdout.decode().strip()
-    return _hashes[password]
-
 
 def insurer_number(prefix="0694"):
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
+    return conftest_insurer_number(prefix)
 
 
 def new_insurer(stack, name):
@@ -65,10 +51,6 @@ def new_insurer(stack, name):
         if r.returncode == 0:
             return n
     pytest.fail("cannot add a test insurer: " + r.stdout + r.stderr)
-
-
-def digits(n):
-    return str(1 + os.urandom(1)[0] % 9) + "".join(str(b % 10) for b in os.urandom(n - 1))
 
 
 def new_person(insurer):

@@ -25,7 +25,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import form_fields
+from conftest import form_fields, argon2_hash
 
 SITE_KEY = "test-site-key-6LcProvider"
 SECRET = "test-secret-" + os.urandom(8).hex()
@@ -119,13 +119,6 @@ def reset_fake(request):
         f = request.getfixturevalue("fake")
         f.mode, f.hostname = "true", "127.0.0.1"
         f.requests.clear()
-
-
-def argon2_hash(password):
-    r = subprocess.run(["argon2", os.urandom(8).hex(), "-id", "-t", "2", "-k", "19456",
-                        "-p", "1", "-l", "32", "-e"], input=password.encode(),
-                       capture_output=True, check=True)
-    return r.stdout.decode().strip()
 
 
 def active_account(stack):

@@ -26,7 +26,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import form_fields
+from conftest import form_fields, insurer_number as conftest_insurer_number, digits
 
 PASSWORD = "Kp7-Cns!wre9"
 HEADER = ("insurer_number,personal_id,symbol,number,branch,name_kana,birthdate,"
@@ -37,12 +37,7 @@ _seq = [0]
 # ------------------------------------------------------------------ helpers
 
 def insurer_number(prefix="0693"):
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
+    return conftest_insurer_number(prefix)
 
 
 def new_insurer(stack, name="コンセント健康保険組合"):
@@ -52,10 +47,6 @@ def new_insurer(stack, name="コンセント健康保険組合"):
         if r.returncode == 0:
             return n
     pytest.fail("cannot add a test insurer: " + r.stdout + r.stderr)
-
-
-def digits(n):
-    return str(1 + os.urandom(1)[0] % 9) + "".join(str(b % 10) for b in os.urandom(n - 1))
 
 
 def new_person(stack, insurer):

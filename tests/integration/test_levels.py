@@ -16,19 +16,18 @@ import html
 import json
 import os
 import re
-import subprocess
 import threading
 import urllib.parse
 
 import pytest
 
-from conftest import form_fields
+from conftest import (form_fields, argon2_hash,
+                      insurer_number as conftest_insurer_number, digits)
 
 PASSWORD = "Kp7-Lvl!wre5"
 HEADER = ("insurer_number,personal_id,symbol,number,branch,name_kana,birthdate,"
           "qualified_from,qualified_until")
 _seq = [0]
-_hashes = {}
 
 LEVEL_COLS = ["未認証", "団体ID認証", "本人確認（団体個人認証）",
               "健診・医療アクセス認証（機微情報認証）", "未所属認証"]
@@ -61,22 +60,9 @@ VERIFIED_MAIL = "本人確認が完了しました"
 
 # ------------------------------------------------------------------ helpers
 
-def argon2_hash(password):
-    if password not in _hashes:
-        r = subprocess.run(["argon2", os.urandom(8).hex(), "-id", "-t", "2", "-k", "19456",
-                            "-p", "1", "-l", "32", "-e"], input=password.encode(),
-                           capture_output=True, check=True)
-        _hashes[password] = r.stdout.decode().strip()
-    return _hashes[password]
-
 
 def insurer_number(prefix="0694"):
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
+    return conftest_insurer_number(prefix)
 
 
 def new_insurer(stack, name="レベル健康保険組合", id_only=False, pattern=4):
@@ -91,10 +77,6 @@ def new_insurer(stack, name="レベル健康保険組合", id_only=False, patter
         r = stack.ctl("insurer", "update", n, "--insurer-id-only", "on")
         assert r.returncode == 0, r.stdout + r.stderr
     return n
-
-
-def digits(n):
-    return str(1 + os.urandom(1)[0] % 9) + "".join(str(b % 10) for b in os.urandom(n - 1))
 
 
 def new_person(insurer):

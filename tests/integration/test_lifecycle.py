@@ -21,13 +21,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from conftest import form_fields
+from conftest import (form_fields, argon2_hash,
+                      insurer_number as conftest_insurer_number, digits)
 
 PASSWORD = "Kp7-Lfc!wre9"
 HEADER = ("insurer_number,personal_id,symbol,number,branch,name_kana,birthdate,"
           "qualified_from,qualified_until")
 _seq = [0]
-_hashes = {}
 
 
 # ------------------------------------------------------------------ helpers
@@ -50,23 +50,8 @@ def plus100(iso):
     return (date.fromisoformat(iso) + timedelta(days=100)).isoformat()
 
 
-def argon2_hash(password):
-    import subprocess
-    if password not in _hashes:
-        r = subprocess.run(["argon2", os.urandom(8).hex(), "-id", "-t", "2", "-k", "19456",
-                            "-p", "1", "-l", "32", "-e"], input=password.encode(),
-                           capture_output=True, check=True)
-        _hashes[password] = r.stdout.decode().strip()
-    return _hashes[password]
-
-
 def insurer_number(prefix="0695"):
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
+    return conftest_insurer_number(prefix)
 
 
 def new_insurer(stack):
@@ -76,10 +61,6 @@ def new_insurer(stack):
         if r.returncode == 0:
             return n
     pytest.fail("cannot add a test insurer: " + r.stdout + r.stderr)
-
-
-def digits(n):
-    return str(1 + os.urandom(1)[0] % 9) + "".join(str(b % 10) for b in os.urandom(n - 1))
 
 
 def new_person(insurer):

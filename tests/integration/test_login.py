@@ -31,7 +31,8 @@ import pytest
 # tests cannot solve a challenge, and the suite fails rather than skip them.
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from conftest import wait_until, Client, csrf, form_fields, metrics
+from conftest import (wait_until, Client, csrf, form_fields, metrics, argon2_hash,
+                      insurer_number)
 from test_hashpool import slow_frontend
 
 PASSWORD = "Tq7$vL9!mZ"
@@ -41,15 +42,6 @@ _ips = itertools.count(1)
 
 
 # ------------------------------------------------------------------ helpers
-
-def argon2_hash(password):
-    """A PHC Argon2id hash from the reference tool (what kenpo stores)."""
-    if password not in _hashes:
-        r = subprocess.run(["argon2", os.urandom(8).hex(), "-id", "-t", "2", "-k", "19456",
-                            "-p", "1", "-l", "32", "-e"], input=password.encode(),
-                           capture_output=True, check=True)
-        _hashes[password] = r.stdout.decode().strip()
-    return _hashes[password]
 
 
 def make_account(stack, state="active", password=PASSWORD):
@@ -132,16 +124,6 @@ def logged_in(client):
 def last_events(stack, account_id=None, n=5):
     where = f"WHERE account_id = {account_id}" if account_id else ""
     return [e for (e,) in stack.sql(f"SELECT event FROM audit {where} ORDER BY id DESC LIMIT {n}")]
-
-
-def insurer_number(prefix):
-    """A valid fictional insurer number: prefix + random digits + check digit."""
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
 
 
 def new_insurer(stack, name="ログインテスト健康保険組合"):

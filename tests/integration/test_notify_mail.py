@@ -22,32 +22,18 @@ import urllib.parse
 
 import pytest
 
-from conftest import BUILD, wait_until
+from conftest import BUILD, wait_until, argon2_hash, insurer_number as conftest_insurer_number
 
 PASSWORD = "Kp7-Ntf!wre9"
 BATCH = 2
 _seq = [0]
-_hashes = {}
 
 
 # ------------------------------------------------------------------ helpers
 
-def argon2_hash(password):
-    if password not in _hashes:
-        r = subprocess.run(["argon2", os.urandom(8).hex(), "-id", "-t", "2", "-k", "19456",
-                            "-p", "1", "-l", "32", "-e"], input=password.encode(),
-                           capture_output=True, check=True)
-        _hashes[password] = r.stdout.decode().strip()
-    return _hashes[password]
-
 
 def insurer_number(prefix="0697"):
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
+    return conftest_insurer_number(prefix)
 
 
 def new_insurer(stack, name):

@@ -18,7 +18,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import csrf, form_fields
+from conftest import csrf, form_fields, insurer_number as conftest_insurer_number, digits
 
 PASSWORD = "Kenpo-Test!58x"
 
@@ -26,13 +26,7 @@ PASSWORD = "Kenpo-Test!58x"
 # ------------------------------------------------------------------ helpers
 
 def insurer_number(prefix="0696"):
-    """A valid fictional insurer number: prefix + random digits + check digit."""
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
+    return conftest_insurer_number(prefix)
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +38,6 @@ def insurer(stack):
         if r.returncode == 0:
             return n
     pytest.fail("cannot add a test insurer: " + r.stdout + r.stderr)
-
-
-def digits(n):
-    return str(1 + os.urandom(1)[0] % 9) + "".join(str(b % 10) for b in os.urandom(n - 1))
 
 
 def new_person(stack, insurer):

@@ -15,7 +15,8 @@ import urllib.parse
 
 import pytest
 
-from conftest import Client, csrf, form_fields, metrics
+from conftest import (Client, csrf, form_fields, metrics,
+                      insurer_number as conftest_insurer_number)
 
 PASSWORD = "Kenpo-Test!58x"
 OTHER_PASSWORD = "Wr4%kN8#pQ"
@@ -24,13 +25,7 @@ OTHER_PASSWORD = "Wr4%kN8#pQ"
 # ------------------------------------------------------------------ helpers
 
 def insurer_number(prefix="0698"):
-    """A valid fictional insurer number: prefix + random digits + check digit."""
-    body = prefix + "".join(str(b % 10) for b in os.urandom(7 - len(prefix)))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        p = int(ch) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return body + str((10 - total % 10) % 10)
+    return conftest_insurer_number(prefix)
 
 
 def bad_check_digit(number):
