@@ -129,6 +129,14 @@ member_load(struct req *r, struct member *m)
 }
 
 int
+member_password_refused(struct req *r, int st)
+{
+	if (st < 0)
+		return req_db_error(r, st);
+	return st == MEMBER_PW_BUSY ? req_busy(r) : 200;
+}
+
+int
 member_password_check(struct req *r, const struct member *m, const char *field)
 {
 	const char	*pw = req_param(r, field);

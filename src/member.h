@@ -64,6 +64,12 @@ enum member_pw {
  */
 int	 member_password_check(struct req *, const struct member *m,
 	    const char *field);
+/*
+ * The answer to a settings POST whose member_password_check result st is not
+ * MEMBER_PW_OK: the database's error page for a db_status, 503 (req_busy) when
+ * the hashing pool was full, else 200 (the form, its error set).
+ */
+int	 member_password_refused(struct req *, int st);
 
 /*
  * The announcements m may read (operator-wide ones, and those of m's insurer

@@ -41,8 +41,7 @@ page_account_delete(struct req *r)
 	st = member_password_check(r, &m, "current_password");
 	if (st != MEMBER_PW_OK) {
 		member_free(&m);
-		return st < 0 ? req_db_error(r, st) : st == MEMBER_PW_BUSY ?
-		    req_busy(r) : 200;
+		return member_password_refused(r, st);
 	}
 	st = account_delete(m.id, 1, NULL);
 	member_free(&m);

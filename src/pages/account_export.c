@@ -63,8 +63,7 @@ export_post(struct req *r, const struct member *m)
 	req_set(r, "Export.Format", format);
 	st = member_password_check(r, m, "current_password");
 	if (st != MEMBER_PW_OK)
-		return st < 0 ? req_db_error(r, st) : st == MEMBER_PW_BUSY ?
-		    req_busy(r) : 200;
+		return member_password_refused(r, st);
 	fmt = csv ? EXPORT_CSV : EXPORT_JSON;
 	if ((st = export_account(m->id, fmt, &r->body)) != 0) {
 		buf_free(&r->body);
