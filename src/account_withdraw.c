@@ -32,18 +32,6 @@ struct withdraw {
 	int		 done;		/* out: 1 withdrawn */
 };
 
-/* Service.BaseURL + path (path starts with '/'), malloc'd. */
-static char *
-absolute_url(const char *path)
-{
-	const char	*base = config_str("Service.BaseURL");
-	size_t		 n = strlen(base);
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	return xasprintf("%.*s%s", (int)n, base, path);
-}
-
 /* Queue the withdrawal mail to email in lang. 0 or a db_status. */
 static int
 withdraw_mail(const char *email, const char *lang)
@@ -51,10 +39,10 @@ withdraw_mail(const char *email, const char *lang)
 	HDF		*vars = NULL;
 	NEOERR		*err;
 	const char	*support = config_str("Service.SupportURL");
-	char		*signup = absolute_url("/signup"), *sup;
+	char		*signup = config_url("/signup"), *sup;
 	long long	 id;
 
-	sup = support[0] == '/' ? absolute_url(support) : xstrdup(support);
+	sup = support[0] == '/' ? config_url(support) : xstrdup(support);
 	if ((err = hdf_init(&vars)) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.SignupURL", signup)) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.SupportURL", sup)) != STATUS_OK) {

@@ -517,6 +517,17 @@ key_must(const char *key)
 	return k;
 }
 
+char *
+config_url(const char *path)
+{
+	const char	*base = config_str("Service.BaseURL");
+	size_t		 n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s%s", (int)n, base, path);
+}
+
 const char *
 config_str(const char *key)
 {

@@ -40,6 +40,11 @@ int		 config_view_fresh(int64_t read_ms, unsigned gen);
 const char	*config_path(void);
 
 const char	*config_str(const char *key);
+/*
+ * Service.BaseURL (without its trailing slashes) + path ("/…"), malloc'd: the
+ * absolute URL of a page of ours, for mails and links sent out.
+ */
+char		*config_url(const char *path);
 long long	 config_int(const char *key);
 int		 config_bool(const char *key);
 /* A hex secret decoded into buf; returns its length in bytes. */

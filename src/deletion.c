@@ -112,7 +112,7 @@ file_fn(void *arg)
 		goto out;
 	}
 	path = xasprintf("/deletion/confirm/%s", token);
-	url = member_url(path);
+	url = config_url(path);
 	kv[0] = "Mail.ConfirmURL";
 	kv[1] = url;
 	kv[2] = NULL;
@@ -340,7 +340,7 @@ decide_fn(void *arg)
 	}
 	/* An address never proven is not written to. */
 	if (confirmed && r[4][0] != '\0') {
-		url = member_url("/signup/eligibility");
+		url = config_url("/signup/eligibility");
 		kv[0] = "Mail.ContinueURL";
 		kv[1] = url;
 		kv[2] = NULL;

@@ -50,18 +50,6 @@ lifecycle_date_add(const char *date, int days, char out[ROSTER_DATE_LEN + 1])
 	return 0;
 }
 
-/* Service.BaseURL + path (path starts with '/'), malloc'd. */
-static char *
-absolute_url(const char *path)
-{
-	const char	*base = config_str("Service.BaseURL");
-	size_t		 n = strlen(base);
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	return xasprintf("%.*s%s", (int)n, base, path);
-}
-
 /*
  * Set key to date (YYYY-MM-DD) as a member reads it: "2026年1月5日" in
  * Japanese (no leading zeros, as the member pages write dates), ISO 8601 in
@@ -109,10 +97,10 @@ lifecycle_mail(const char *email, const char *lang, const char *name,
 		nerr_ignore(&err);
 		return DB_ERR;
 	}
-	u[0] = absolute_url("/login");
-	u[1] = absolute_url("/signup");
+	u[0] = config_url("/login");
+	u[1] = config_url("/signup");
 	/* Service.SupportURL may be relative ("/inquiry/new"): make it absolute. */
-	u[2] = support[0] == '/' ? absolute_url(support) : xstrdup(support);
+	u[2] = support[0] == '/' ? config_url(support) : xstrdup(support);
 	if ((err = hdf_set_value(vars, "Mail.LoginURL", u[0])) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.SignupURL", u[1])) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.SupportURL", u[2])) != STATUS_OK) {

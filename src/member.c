@@ -282,17 +282,6 @@ member_announcements(struct req *r, const struct member *m, const char *q,
 	return st < 0 ? st : row;
 }
 
-char *
-member_url(const char *path)
-{
-	const char	*base = config_str("Service.BaseURL");
-	size_t		 n = strlen(base);
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	return xasprintf("%.*s%s", (int)n, base, path);
-}
-
 HDF *
 member_vars(void)
 {
@@ -330,17 +319,17 @@ member_mail(const char *to, const char *lang, const char *name, HDF *vars)
 
 	if (vars == NULL && (vars = own = member_vars()) == NULL)
 		return DB_ERR;
-	u = member_url("/login");
+	u = config_url("/login");
 	rc |= member_var(vars, "Mail.LoginURL", u);
 	free(u);
-	u = member_url("/password/forgot");
+	u = config_url("/password/forgot");
 	rc |= member_var(vars, "Mail.ForgotURL", u);
 	free(u);
-	u = member_url("/account");
+	u = config_url("/account");
 	rc |= member_var(vars, "Mail.AccountURL", u);
 	free(u);
 	/* Service.SupportURL may be relative ("/inquiry/new"): make it absolute. */
-	u = support[0] == '/' ? member_url(support) : xstrdup(support);
+	u = support[0] == '/' ? config_url(support) : xstrdup(support);
 	rc |= member_var(vars, "Mail.SupportURL", u);
 	free(u);
 	if (rc != 0)

@@ -83,8 +83,6 @@ int	 member_password_refused(struct req *, int st);
 int	 member_announcements(struct req *, const struct member *m, const char *q,
 	    long long offset, int limit, const char *prefix, long long *total);
 
-/* Service.BaseURL + path (path starts with '/'), malloc'd. */
-char	*member_url(const char *path);
 /* An HDF for mail variables, or NULL (logged). */
 HDF	*member_vars(void);
 /* Set key = value in vars; 0 or -1. */

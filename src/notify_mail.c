@@ -167,18 +167,6 @@ struct step {
 	struct notify_step	 out;
 };
 
-/* An absolute URL for a path of ours. malloc'd. */
-static char *
-absolute_url(const char *path)
-{
-	const char	*base = config_str("Service.BaseURL");
-	size_t		 n = strlen(base);
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	return xasprintf("%.*s%s", (int)n, base, path);
-}
-
 /* The template variables shared by every mail of an announcement. NULL on an
  * HDF failure. */
 static HDF *
@@ -189,8 +177,8 @@ step_vars(const char *title, const char *body, const char *insurer,
 	NEOERR	*err;
 	char	*top, *account;
 
-	top = absolute_url("/top");
-	account = absolute_url("/account");
+	top = config_url("/top");
+	account = config_url("/account");
 	if ((err = hdf_init(&vars)) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.Title", title)) != STATUS_OK ||
 	    (err = hdf_set_value(vars, "Mail.Body", body)) != STATUS_OK ||

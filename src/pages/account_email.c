@@ -101,7 +101,7 @@ request_vars(struct request *q, const char *token)
 	snprintf(hours, sizeof(hours), "%lld", config_int("Member.EmailChangeHours"));
 	link = xasprintf("/account/email/%s", token);
 	masked = member_mask_email(q->new_email);
-	url = member_url(link);
+	url = config_url(link);
 	rc |= member_var(q->confirm, "Mail.Link", url);
 	util_free_secret(url);
 	rc |= member_var(q->confirm, "Mail.Hours", hours);

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "config.h"
 #include "db.h"
 #include "eligibility.h"
 #include "insurer.h"
@@ -75,7 +76,7 @@ bind_fn(void *arg)
 		return 0;
 	if ((vars = member_vars()) == NULL)
 		return DB_ERR;
-	top = member_url("/top");
+	top = config_url("/top");
 	st = (member_var(vars, "Mail.Insurer", b->ins->name) |
 	    member_var(vars, "Mail.TopURL", top)) != 0 ? DB_ERR : 0;
 	free(top);
