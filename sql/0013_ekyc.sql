@@ -19,6 +19,9 @@
 --   status: 'draft' while the member takes the shots, 'submitted' in the
 --   review queue, 'approved' / 'rejected' when decided (reason from the fixed
 --   list, note free text for the member), 'cancelled' when she starts again.
+--   q_preset, q_text, q_answer_hash: the secret question set in this attempt
+--   (a preset index or her own text; the Argon2id hash of the normalised
+--   answer), pending until approval, when they replace secret_questions' row.
 --   purge_after: when the lifecycle job deletes the images (Verify.RetentionDays
 --   after the decision; drafts after Verify.DraftHours); purged_at when it did.
 -- verification_images: each shot, re-encoded (kenpo-image) and sealed
@@ -46,6 +49,9 @@ CREATE TABLE verifications (
   document      ENUM('license','mynumber','history','residence') NULL,
   remarks       TINYINT(1) NOT NULL DEFAULT 0,
   face_angle    VARCHAR(32) NULL,
+  q_preset      TINYINT NULL,
+  q_text        VARCHAR(200) NULL,
+  q_answer_hash VARCHAR(255) NULL,
   status        ENUM('draft','submitted','approved','rejected','cancelled') NOT NULL DEFAULT 'draft',
   reason        VARCHAR(32) NULL,
   note          VARCHAR(1000) NULL,
