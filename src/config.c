@@ -145,6 +145,8 @@ static const struct ckey keys[] = {
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
 	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
 	{ "Deletion.GraceDays",		C_INT,	"14",				1, 365, NULL },
+	{ "Verify.StepUpMinutes",	C_INT,	"15",				1, 1440, NULL },
+	{ "Verify.StepUpTries",		C_INT,	"5",				1, 100, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
