@@ -39,6 +39,10 @@ fi
 PY=/usr/bin/python3
 # Kept in step with Server.MaxBody in the generated config (nginx refuses first).
 MAX_BODY=65536
+# nginx's limit of the upload locations (/verify/shot/): a little over
+# Verify.MaxRequestBytes (default 25 MiB), so that kenpod's own limits answer
+# a body near them (contrib/nginx/dev.conf.in).
+UPLOAD_MAX_BODY=27262976
 
 # Debian 12 packages needed to build, run and test kenpo. The tests use, besides
 # the build: pytest, aiosmtpd (the SMTP sink), cryptography (opening CAPTCHA
@@ -505,6 +509,7 @@ render_nginx() {
 	    -e "s|@SOCKET@|$RUN/kenpod.sock|g" \
 	    -e "s|@HTDOCS@|$ROOT/htdocs|g" \
 	    -e "s|@MAXBODY@|$MAX_BODY|g" \
+	    -e "s|@UPLOADMAXBODY@|$UPLOAD_MAX_BODY|g" \
 	    -e "s|@LOGDIR@|$LOGDIR|g" \
 	    -e "s|@USER_LINE@|$user_line|g" \
 	    "$ROOT/contrib/nginx/dev.conf.in" >"$DEV/nginx/nginx.conf"

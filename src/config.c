@@ -62,6 +62,11 @@ static const struct ckey keys[] = {
 	{ "Server.Htdocs",		C_STR,	PKGDATADIR "/htdocs",		1, 200, NULL },
 	{ "Server.MaxBody",		C_INT,	"65536",			1024, 10485760, NULL },
 	{ "Server.MaxField",		C_INT,	"4096",				64, 1048576, NULL },
+	/* Uploads (R_UPLOAD routes, the photos of identity verification): the
+	 * whole multipart body (instead of Server.MaxBody) and each file in it.
+	 * nginx's client_max_body_size of the upload location: a little above. */
+	{ "Verify.MaxRequestBytes",	C_INT,	"26214400" /* 25 MiB */,	65536, 104857600, NULL },
+	{ "Verify.MaxImageBytes",	C_INT,	"10485760" /* 10 MiB */,	65536, 104857600, NULL },
 	{ "Server.TrustedProxies",	C_STR,	"",				0, 1000, NULL },
 	{ "Server.MetricsAllow",	C_STR,	"127.0.0.1 ::1",		0, 1000, NULL },
 	{ "Server.Syslog",		C_BOOL,	"0",				0, 1, NULL },

@@ -80,6 +80,9 @@ PYTHON = "/usr/bin/python3"
 # this are refused by nginx itself.
 TEST_NGINX_MAX_BODY = 1024 * 1024
 KENPOD_MAX_BODY = 65536
+# nginx's limit of the upload locations (/verify/shot/), as in contrib/dev.sh: a
+# little over kenpod's Verify.MaxRequestBytes (default 25 MiB).
+TEST_NGINX_UPLOAD_MAX_BODY = 26 * 1024 * 1024
 
 _live = []      # processes to kill at exit if a finaliser did not run
 
@@ -690,6 +693,7 @@ class Frontend:
         subst = {
             "@PREFIX@": prefix, "@PORT@": str(self.port), "@SOCKET@": self.socket,
             "@HTDOCS@": os.path.join(SRC, "htdocs"), "@MAXBODY@": str(self.max_body),
+            "@UPLOADMAXBODY@": str(TEST_NGINX_UPLOAD_MAX_BODY),
             "@LOGDIR@": os.path.join(self.dir, "log"),
             "@USER_LINE@": "user root;" if os.getuid() == 0 else "",
         }
