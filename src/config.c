@@ -150,6 +150,15 @@ static const struct ckey keys[] = {
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
 	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
 	{ "Deletion.GraceDays",		C_INT,	"14",				1, 365, NULL },
+
+	/* eKYC images (src/image.h, src/kenpo-image.c) and their retention
+	 * (src/lifecycle.c). Verify.MaxImageBytes is the upload's limit too. */
+	{ "Verify.MaxImageBytes",	C_INT,	"10485760",			1024, 104857600, NULL },
+	{ "Verify.ImageHelper",		C_STR,	PKGLIBEXECDIR "/kenpo-image",	1, 300, NULL },
+	{ "Verify.MaxPixels",		C_INT,	"40000000",			76800, 268435456, NULL },
+	{ "Verify.ImageTimeout",	C_INT,	"20",				1, 300, NULL },
+	{ "Verify.RetentionDays",	C_INT,	"30",				1, 3650, NULL },
+	{ "Verify.DraftHours",		C_INT,	"24",				1, 720, NULL },
 	{ "Verify.StepUpMinutes",	C_INT,	"15",				1, 1440, NULL },
 	{ "Verify.StepUpTries",		C_INT,	"5",				1, 100, NULL },
 };
