@@ -153,7 +153,6 @@ static const struct ckey keys[] = {
 
 	/* eKYC images (src/image.h, src/kenpo-image.c) and their retention
 	 * (src/lifecycle.c). Verify.MaxImageBytes is the upload's limit too. */
-	{ "Verify.MaxImageBytes",	C_INT,	"10485760",			1024, 104857600, NULL },
 	{ "Verify.ImageHelper",		C_STR,	PKGLIBEXECDIR "/kenpo-image",	1, 300, NULL },
 	{ "Verify.MaxPixels",		C_INT,	"40000000",			76800, 268435456, NULL },
 	{ "Verify.ImageTimeout",	C_INT,	"20",				1, 300, NULL },

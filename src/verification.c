@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "config.h"
 #include "crypto.h"
 #include "db.h"
 #include "image.h"
@@ -17,9 +18,6 @@
 #include "normalize.h"
 #include "util.h"
 #include "vault.h"
-
-/* A draft's images are purged by the lifecycle job after this many hours. */
-#define VERIFY_DRAFT_HOURS	24
 
 static const char *const shots[VERIFY_NSHOTS] = {
 	"doc_front", "doc_back", "doc_angle", "face_front", "face_angle",
@@ -194,7 +192,7 @@ start_fn(void *arg)
 	n = db_exec("INSERT INTO verifications (account_id, method, document,"
 	    " face_angle, status, purge_after) VALUES (?, 'photo_review', ?, ?,"
 	    " 'draft', NOW(6) + INTERVAL ? HOUR)", "issi", s->account_id,
-	    s->document, s->angle, (long long)VERIFY_DRAFT_HOURS);
+	    s->document, s->angle, config_int("Verify.DraftHours"));
 	if (n < 0)
 		return (int)n;
 	s->vid = db_last_id();
