@@ -4,8 +4,9 @@
  * Order of checks (each answers with its own Japanese error page and a log line):
  *   body size (413) → route (404) → method (405) → form parse: percent-escapes,
  *   NUL, UTF-8, control characters, field sizes (400); on an upload route
- *   (R_UPLOAD) multipart/form-data only, its own body limit, the multipart
- *   framing and the size of each file (400, 413) → session → CSRF + Origin on
+ *   (R_UPLOAD) multipart/form-data only and its own body limit, on the headers
+ *   (400, 413) → session → for an upload: Origin (403), member (303), then the
+ *   body is read: multipart framing, size of each file (400, 413) → CSRF + Origin on
  *   POST (403) → access flags (303 to /login) → terms due (303 to /consent) →
  *   handler.
  * Every response passes through response_open(), which sets the security headers.
@@ -128,22 +129,15 @@ upload_refused(struct req *r, int status, const char *key)
 }
 
 /*
- * The multipart/form-data body of len bytes (already within
- * Verify.MaxRequestBytes) of an R_UPLOAD route: text parts into Query.<name>
- * as urlencoded fields are (the query string's value wins, then the first
- * part), file parts into r->files. 0, 400 or 413; the log line says why and
- * how big, never a filename or a byte of the content.
+ * The headers of an upload route's POST (R_UPLOAD), before a byte of its body
+ * is read: a Content-Length within Verify.MaxRequestBytes (checked by
+ * body_parse), multipart/form-data with a valid boundary, a body at all.
+ * 0 or 400; the log line says why and how big.
  */
 static int
-upload_parse(struct req *r, const char *ct, long long len)
+upload_precheck(struct req *r, const char *ct, long long len)
 {
-	char		 boundary[MP_BOUNDARY_MAX + 1], key[96], *v;
-	struct mp_limits lim;
-	struct mp_part	*part;
-	const char	*bad_name;
-	enum mp_status	 st;
-	NEOERR		*err;
-	size_t		 i;
+	char	 boundary[MP_BOUNDARY_MAX + 1];
 
 	if (multipart_boundary(ct, boundary) != 0) {
 		if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
@@ -157,6 +151,37 @@ upload_parse(struct req *r, const char *ct, long long len)
 	if (len == 0) {
 		log_warn("upload refused: empty body or no Content-Length");
 		return upload_refused(r, 400, "UploadBroken");
+	}
+	return 0;
+}
+
+/*
+ * Read and parse the multipart/form-data body of an upload route (after
+ * upload_precheck and the checks on the session and Origin in dispatch):
+ * text parts into Query.<name> as urlencoded fields are (the query string's
+ * value wins, then the first part), file parts into r->files. Allocates the
+ * body's Content-Length, within Verify.MaxRequestBytes. 0, 400, 413 or 500;
+ * the log line says why and how big, never a filename or a byte of content.
+ */
+static int
+upload_read(struct req *r)
+{
+	const char	*ct = FCGX_GetParam("CONTENT_TYPE", cur->envp);
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", cur->envp);
+	char		 boundary[MP_BOUNDARY_MAX + 1], key[96], *v;
+	struct mp_limits lim;
+	struct mp_part	*part;
+	const char	*bad_name;
+	enum mp_status	 st;
+	NEOERR		*err;
+	long long	 len;
+	size_t		 i;
+
+	/* body_parse and upload_precheck passed on these very values. */
+	if (multipart_boundary(ct, boundary) != 0 || cl == NULL ||
+	    util_parse_int(cl, 1, config_int("Verify.MaxRequestBytes"), &len) != 0) {
+		log_err("upload: headers changed after the checks");
+		return 500;
 	}
 	r->upload_body = xmalloc((size_t)len);
 	if (FCGX_GetStr((char *)r->upload_body, (int)len, cur->in) != (int)len) {
@@ -217,10 +242,11 @@ upload_parse(struct req *r, const char *ct, long long len)
 }
 
 /*
- * Read and parse the POST body: urlencoded within Server.MaxBody, or on an
- * R_UPLOAD route multipart/form-data within Verify.MaxRequestBytes (nothing
- * else). The size is checked on CONTENT_LENGTH before a byte is read or
- * allocated. 0, 400, 413 or 500.
+ * Read and parse the POST body: urlencoded within Server.MaxBody. On an
+ * R_UPLOAD route only the headers are checked here (multipart/form-data within
+ * Verify.MaxRequestBytes, upload_precheck): dispatch reads the body with
+ * upload_read once the session and Origin allow it. The size is checked on
+ * CONTENT_LENGTH before a byte is read or allocated. 0, 400, 413 or 500.
  */
 static int
 body_parse(struct req *r)
@@ -244,7 +270,7 @@ body_parse(struct req *r)
 		return upload ? upload_refused(r, 413, "UploadTooLarge") : 413;
 	}
 	if (upload)
-		return upload_parse(r, ct, len);
+		return upload_precheck(r, ct, len);
 	if (len == 0)
 		return 0;
 	/* RFC 8058 one-click unsubscribe: mail providers SHOULD send multipart. */
@@ -515,6 +541,14 @@ make_id(char id[17])
 	util_hex(b, sizeof(b), id);
 }
 
+/* A session of an active account is loaded (what R_MEMBER routes need). */
+static int
+session_active(const struct req *r)
+{
+	return r->sess != NULL && r->sess->state != NULL &&
+	    strcmp(r->sess->state, "active") == 0;
+}
+
 /* Run checks and the handler; returns the status to send. */
 static int
 dispatch(struct req *r)
@@ -559,6 +593,24 @@ dispatch(struct req *r)
 		return st;
 	if (!(r->route->flags & R_NOSESSION) && (st = session_load(r)) != 0)
 		return req_db_error(r, st);
+	/*
+	 * An upload's body (up to Verify.MaxRequestBytes) is read only for a
+	 * member's session and from our own pages: a stranger or another site
+	 * cannot make a worker read and hold it. Its size and type were checked
+	 * on the headers above; the CSRF token is one of its parts.
+	 */
+	if (is_post && (r->route->flags & R_UPLOAD)) {
+		if (!(r->route->flags & R_NOCSRF) && !origin_ok(r)) {
+			log_warn("upload refused: foreign Origin/Referer");
+			return req_error(r, 403, "Origin");
+		}
+		if ((r->route->flags & R_MEMBER) && !session_active(r)) {
+			log_warn("upload refused: no member session");
+			return req_redirect(r, "/login");
+		}
+		if ((st = upload_read(r)) != 0)
+			return st;
+	}
 	if (is_post && !(r->route->flags & R_NOCSRF)) {
 		if (!origin_ok(r)) {
 			log_warn("POST refused: foreign Origin/Referer");
@@ -569,9 +621,7 @@ dispatch(struct req *r)
 			return req_error(r, 403, "CSRF");
 		}
 	}
-	if ((r->route->flags & R_MEMBER) &&
-	    (r->sess == NULL || r->sess->state == NULL ||
-	    strcmp(r->sess->state, "active") != 0)) {
+	if ((r->route->flags & R_MEMBER) && !session_active(r)) {
 		/* Come back here after logging in: plain member paths only (no
 		 * token segment, no query); login.c checks next again. */
 		/* /login says why (a next= brings its notice), /top included. */
