@@ -6,7 +6,7 @@
  * (the angle the server picked when the draft was made).
  *
  * The form posts multipart/form-data (R_UPLOAD) with the file input "photo"
- * (accept="image/*" capture="environment" for documents, "user" for the face),
+ * (accept="image/..." capture="environment" for documents, "user" for the face),
  * always there; htdocs/js/verify.js adds in-page camera capture with a guide
  * frame where getUserMedia works, filling the same input.
  *
