@@ -16,9 +16,12 @@ route.
   urlencoded body on the upload route: 400, saying how to send it;
 - the body is read only for a member's session and from our own Origin, and
   the CSRF token in a multipart body is checked as in any form;
-- no worker dies, and no file name or file content reaches any log.
+- no worker dies, and no file name or file content reaches any log;
+- under valgrind, a worker serving every kind of upload and refusal has no
+  memory error and loses nothing.
 """
 
+import glob
 import html
 import os
 import re
@@ -363,6 +366,61 @@ def test_body_is_not_read_for_a_stranger_or_another_site(stack, member):
     lines = kenpod_lines_since(stack, before)
     assert any("upload refused: foreign Origin/Referer" in l for l in lines), lines
     assert any("upload refused: no member session" in l for l in lines), lines
+
+
+# ------------------------------------------------------------- memory
+
+
+@pytest.mark.valgrind
+def test_uploads_under_valgrind(stack, ins):
+    """One worker under valgrind: each refusal above and uploads that reach the
+    page, a few times over; then no memory error and nothing lost."""
+    vgdir = os.path.join(stack.dir, "valgrind-upload")
+    os.makedirs(vgdir, exist_ok=True)
+    fe = stack.frontend(
+        config={"Server.Workers": "1", "Server.LogLevel": "warn",
+                "Verify.MaxRequestBytes": str(2 * MIB), "Verify.MaxImageBytes": str(MIB)},
+        wrapper=["valgrind", "--quiet", "--leak-check=full",
+                 "--show-leak-kinds=definite,indirect",
+                 "--errors-for-leak-kinds=definite,indirect",
+                 "--num-callers=30", f"--log-file={vgdir}/vg.%p"])
+    try:
+        email, _, _ = make_member(stack, ins)
+        c = login(stack, email, client=fe.client(timeout=120))
+        token = csrf(c.get("/account"))
+        small = ("photo", (MARK + ".jpg", "image/jpeg", photo(3000)))
+        for _ in range(3):
+            for name, ctype, body, _ in MALFORMED:
+                if body is None:
+                    body = multipart([("csrf", token)])[1]
+                assert post_upload(c, ctype, body).status == 400, name
+            ctype, body = multipart([("csrf", token), ("side", "表"), small, small])
+            assert post_upload(c, ctype, body).status < 500
+            ctype, body = multipart([("csrf", "forged"), small])
+            assert post_upload(c, ctype, body).status == 403
+            ctype, body = multipart([("csrf", token), ("side", "\x01"), small])
+            assert post_upload(c, ctype, body).status == 400
+            ctype, body = multipart([("csrf", token),
+                                     ("photo", ("a.jpg", "image/jpeg", photo(MIB + 1)))])
+            assert post_upload(c, ctype, body).status == 413
+            assert post_upload(c, "multipart/form-data; boundary=b",
+                               b"--b\r\n" + photo(2 * MIB)).status == 413
+            assert c.post(PATH, {"csrf": token}).status == 400
+            assert post_upload(fe.client(), ctype, body).status == 303
+    finally:
+        rc = fe.stop_kenpod(timeout=120)
+        stack.stop_frontend(fe)
+    assert rc == 0, "kenpod did not stop cleanly under valgrind"
+    reports = glob.glob(os.path.join(vgdir, "vg.*"))
+    assert len(reports) >= 3, "expected reports of the master, the worker and the mailer"
+    problems = []
+    for path in reports:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            report = f.read()
+        if re.search(r"(definitely|indirectly) lost in", report) or \
+                re.search(r"Invalid (read|write|free)|uninitialised|Mismatched free", report):
+            problems.append(f"{os.path.basename(path)}:\n{report[:4000]}")
+    assert not problems, "valgrind found problems:\n" + "\n".join(problems)
 
 
 # ------------------------------------------------------------- afterwards
