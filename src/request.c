@@ -204,10 +204,12 @@ upload_read(struct req *r)
 		    bad_name, lim.max_file, len);
 		return upload_refused(r, 413, "UploadTooLarge");
 	case MP_FIELD_TOO_LONG:
-		log_warn("bad request: field %s too long", bad_name);
+		log_warn("upload refused: field %s too long (body %lld bytes)", bad_name,
+		    len);
 		return upload_refused(r, 400, "TooLong");
 	case MP_BAD_TEXT:
-		log_warn("bad request: field %s is not valid UTF-8 text", bad_name);
+		log_warn("upload refused: field %s is not valid UTF-8 text (body %lld bytes)",
+		    bad_name, len);
 		return upload_refused(r, 400, "BadText");
 	default:
 		log_warn("upload refused: %s (body %lld bytes, %zu parts read)",
@@ -600,12 +602,14 @@ dispatch(struct req *r)
 	 * on the headers above; the CSRF token is one of its parts.
 	 */
 	if (is_post && (r->route->flags & R_UPLOAD)) {
+		const char *cl = FCGX_GetParam("CONTENT_LENGTH", cur->envp);
+
 		if (!(r->route->flags & R_NOCSRF) && !origin_ok(r)) {
-			log_warn("upload refused: foreign Origin/Referer");
+			log_warn("upload refused: foreign Origin/Referer (body %s bytes)", cl);
 			return req_error(r, 403, "Origin");
 		}
 		if ((r->route->flags & R_MEMBER) && !session_active(r)) {
-			log_warn("upload refused: no member session");
+			log_warn("upload refused: no member session (body %s bytes)", cl);
 			return req_redirect(r, "/login");
 		}
 		if ((st = upload_read(r)) != 0)

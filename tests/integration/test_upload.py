@@ -317,12 +317,17 @@ def test_urlencoded_body_on_the_upload_route(stack, member):
 
 def test_text_parts_are_checked_like_form_fields(stack, member):
     c, token = member
+    before = len(stack.log_lines())
     ctype, body = multipart([("csrf", token), ("side", "\x01")])
     r = post_upload(c, ctype, body)
     assert r.status == 400 and "使用できない文字" in text(r), r.text[:300]
     ctype, body = multipart([("csrf", token), ("side", "あ" * 2000)])
     r = post_upload(c, ctype, body)
     assert r.status == 400 and "長すぎます" in text(r), r.text[:300]
+    lines = kenpod_lines_since(stack, before)
+    assert any("upload refused: field side is not valid UTF-8 text (body" in l
+               for l in lines), lines
+    assert any("upload refused: field side too long (body" in l for l in lines), lines
 
 
 def test_the_page_in_english(stack, member):
