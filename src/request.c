@@ -46,11 +46,12 @@
 
 /*
  * An upload form (R_UPLOAD) has a handful of fields: the CSRF token, a photo,
- * a few choices. A browser writes some 150 bytes of headers per part; a long
- * filename stays well under the cap (MP_FILENAME_MAX).
+ * a few choices. A browser writes some 150 bytes of headers per part, plus the
+ * photo's file name: the cap leaves room for the longest one (MP_FILENAME_MAX,
+ * a long Japanese name from Windows) and refuses a padded header.
  */
 #define UPLOAD_MAX_PARTS	16
-#define UPLOAD_MAX_HEADER	1024
+#define UPLOAD_MAX_HEADER	2048
 /* Where a refused upload leads back to: the identity verification page. */
 #define UPLOAD_BACK		"/verify"
 

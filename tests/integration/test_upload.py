@@ -358,6 +358,17 @@ def test_csrf_is_enforced_on_multipart(stack, member):
     assert "ページの有効期限が切れたか" not in text(r)
 
 
+def test_a_long_japanese_file_name_is_fine(stack, member):
+    """Windows allows 255 UTF-16 units in a name: 765 bytes of UTF-8 kanji."""
+    c, token = member
+    name = MARK + "写" * 250 + ".jpg"
+    assert len(name.encode()) <= 800
+    ctype, body = multipart([("csrf", token), ("photo", (name, "image/jpeg", photo(1000)))])
+    r = post_upload(c, ctype, body)
+    assert r.status not in (400, 403, 413) and r.status < 500, r.text[:300]
+    assert "写真を受け取れませんでした" not in text(r)
+
+
 def test_body_is_not_read_for_a_stranger_or_another_site(stack, member):
     c, token = member
     ctype, body = multipart([("csrf", token),
