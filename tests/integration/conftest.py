@@ -812,6 +812,7 @@ class Stack:
             "Security.Pepper": self.pepper,
             "Security.Secret": self.secret,
             "Verify.MasterKey": self.master_key,
+            "Verify.ImageHelper": os.path.join(BUILD, "kenpo-image"),
             "Login.Captcha": "off",
         }
         for item in os.environ.get("KENPO_TEST_CONFIG", "").split(";"):
