@@ -6,7 +6,7 @@
  * into it. The work is bounded by the body's length: each delimiter search
  * starts where the last one ended, a header section is looked for in at most
  * max_header bytes, and the parts array is allocated once, max_parts long.
- * Only names (≤ 64 bytes), filenames (≤ 255) and part content types (≤ 127)
+ * Only names (≤ 64 bytes), filenames (≤ 800 bytes) and part content types (≤ 127)
  * are copied.
  */
 #include "autoconf.h"

@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 #define MP_BOUNDARY_MAX		70	/* RFC 2046 §5.1.1 */
-#define MP_FILENAME_MAX		255	/* bytes of a part's filename parameter */
+#define MP_FILENAME_MAX		800	/* bytes of a filename: 255 UTF-16 units of Windows, in UTF-8 */
 #define MP_CTYPE_MAX		127	/* bytes of a part's Content-Type */
 
 enum mp_status {

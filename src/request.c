@@ -46,11 +46,12 @@
 
 /*
  * An upload form (R_UPLOAD) has a handful of fields: the CSRF token, a photo,
- * a few choices. A browser writes some 150 bytes of headers per part; a long
- * filename stays well under the cap (MP_FILENAME_MAX).
+ * a few choices. A browser writes some 150 bytes of headers per part, plus the
+ * photo's file name: the cap leaves room for the longest one (MP_FILENAME_MAX,
+ * a long Japanese name from Windows) and refuses a padded header.
  */
 #define UPLOAD_MAX_PARTS	16
-#define UPLOAD_MAX_HEADER	1024
+#define UPLOAD_MAX_HEADER	2048
 /* Where a refused upload leads back to: the identity verification page. */
 #define UPLOAD_BACK		"/verify"
 
@@ -204,10 +205,12 @@ upload_read(struct req *r)
 		    bad_name, lim.max_file, len);
 		return upload_refused(r, 413, "UploadTooLarge");
 	case MP_FIELD_TOO_LONG:
-		log_warn("bad request: field %s too long", bad_name);
+		log_warn("upload refused: field %s too long (body %lld bytes)", bad_name,
+		    len);
 		return upload_refused(r, 400, "TooLong");
 	case MP_BAD_TEXT:
-		log_warn("bad request: field %s is not valid UTF-8 text", bad_name);
+		log_warn("upload refused: field %s is not valid UTF-8 text (body %lld bytes)",
+		    bad_name, len);
 		return upload_refused(r, 400, "BadText");
 	default:
 		log_warn("upload refused: %s (body %lld bytes, %zu parts read)",
@@ -600,12 +603,14 @@ dispatch(struct req *r)
 	 * on the headers above; the CSRF token is one of its parts.
 	 */
 	if (is_post && (r->route->flags & R_UPLOAD)) {
+		const char *cl = FCGX_GetParam("CONTENT_LENGTH", cur->envp);
+
 		if (!(r->route->flags & R_NOCSRF) && !origin_ok(r)) {
-			log_warn("upload refused: foreign Origin/Referer");
+			log_warn("upload refused: foreign Origin/Referer (body %s bytes)", cl);
 			return req_error(r, 403, "Origin");
 		}
 		if ((r->route->flags & R_MEMBER) && !session_active(r)) {
-			log_warn("upload refused: no member session");
+			log_warn("upload refused: no member session (body %s bytes)", cl);
 			return req_redirect(r, "/login");
 		}
 		if ((st = upload_read(r)) != 0)

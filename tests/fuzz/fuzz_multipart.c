@@ -13,7 +13,7 @@
  *     body and followed by CRLF "--" boundary; names [A-Za-z0-9_-]{1,64}; a
  *     text part at most max_field bytes of UTF-8 text without NUL, with no
  *     content type or text/plain; a file part at most max_file bytes; a
- *     filename UTF-8 of at most 255 bytes; a content type ASCII, ≤ 127 bytes,
+ *     filename UTF-8 of at most MP_FILENAME_MAX bytes; a content type ASCII, ≤ 127 bytes,
  *     never multipart/…;
  *   - *bad_name set exactly on MP_FIELD_TOO_LONG, MP_BAD_TEXT, MP_FILE_TOO_LARGE;
  *   - round trip: the parts written out again the way a browser does parse to

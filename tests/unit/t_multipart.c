@@ -279,24 +279,26 @@ START_TEST(test_nul_in_text)
 }
 END_TEST
 
-/* Parts: max_parts are read, one more is refused (1000 of them too). */
+/* Parts: max_parts are read, one more is refused, and 1000 of them. */
 START_TEST(test_too_many_parts)
 {
-	struct buf	 b = { 0 };
+	static const int counts[] = { 8, 9, 1000 };
+	struct buf	 b;
 	struct multipart mp;
-	int		 i, n;
+	size_t		 k;
+	int		 i;
 
-	for (n = 8; n <= 1000; n += 992 - 1) {
-		buf_free(&b);
+	for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
 		memset(&b, 0, sizeof(b));
-		for (i = 0; i < n; i++)
+		for (i = 0; i < counts[k]; i++)
 			buf_puts(&b, D CD("a") "\r\nx\r\n");
 		buf_puts(&b, CLOSE "\r\n");
 		ck_assert_int_eq(multipart_parse((const unsigned char *)b.data, b.len, B,
-		    &limits, &mp, NULL), n <= 8 ? MP_OK : MP_TOO_MANY_PARTS);
+		    &limits, &mp, NULL), counts[k] <= 8 ? MP_OK : MP_TOO_MANY_PARTS);
+		ck_assert_uint_le(mp.n, 8);
 		multipart_free(&mp);
+		buf_free(&b);
 	}
-	buf_free(&b);
 }
 END_TEST
 
@@ -335,6 +337,35 @@ START_TEST(test_header_size)
 }
 END_TEST
 
+/* A filename of MP_FILENAME_MAX bytes (Japanese, as Windows allows) is read;
+ * one byte more is refused. */
+START_TEST(test_long_filename)
+{
+	struct mp_limits roomy = limits;
+	struct buf	 b;
+	struct multipart mp;
+	size_t		 i;
+	int		 extra;
+
+	roomy.max_header = 2048;
+	for (extra = 0; extra <= 1; extra++) {
+		memset(&b, 0, sizeof(b));
+		buf_puts(&b, D "Content-Disposition: form-data; name=\"f\"; filename=\"");
+		for (i = 0; i + 3 <= MP_FILENAME_MAX; i += 3)
+			buf_puts(&b, "\xe5\x86\x99");	/* 写 */
+		for (; i < MP_FILENAME_MAX + (size_t)extra; i++)
+			buf_puts(&b, "a");
+		buf_puts(&b, "\"\r\n\r\n1\r\n" CLOSE);
+		ck_assert_int_eq(multipart_parse((const unsigned char *)b.data, b.len, B,
+		    &roomy, &mp, NULL), extra ? MP_MALFORMED : MP_OK);
+		if (!extra)
+			ck_assert_uint_eq(strlen(mp.parts[0].filename), MP_FILENAME_MAX);
+		multipart_free(&mp);
+		buf_free(&b);
+	}
+}
+END_TEST
+
 START_TEST(test_bad_args)
 {
 	struct multipart mp;
@@ -365,6 +396,7 @@ multipart_suite(void)
 	tcase_add_test(tc, test_nul_in_text);
 	tcase_add_test(tc, test_too_many_parts);
 	tcase_add_test(tc, test_header_size);
+	tcase_add_test(tc, test_long_filename);
 	tcase_add_test(tc, test_bad_args);
 	suite_add_tcase(s, tc);
 	return s;
