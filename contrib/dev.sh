@@ -473,6 +473,7 @@ Mail.RetryMax = 30
 Mail.Poll = 1
 Security.Pepper = $(cat "$DEV/secret/pepper")
 Security.Secret = $(cat "$DEV/secret/secret")
+Verify.ImageHelper = $BUILD/kenpo-image
 EOF
 	)
 }
