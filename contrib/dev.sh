@@ -478,6 +478,7 @@ Mail.Poll = 1
 Security.Pepper = $(cat "$DEV/secret/pepper")
 Security.Secret = $(cat "$DEV/secret/secret")
 Verify.MasterKey = $(cat "$DEV/secret/masterkey")
+Verify.ImageHelper = $BUILD/kenpo-image
 EOF
 	)
 }

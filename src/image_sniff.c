@@ -303,29 +303,39 @@ size_t
 image_jpeg_strip(unsigned char *p, size_t len)
 {
 	struct image_info info;
-	size_t		 in = 2, out = 2, seglen;
+	size_t		 in = 2, out = 2, end;
 	unsigned	 m;
 	int		 drop;
 
 	if (image_sniff(p, len, &info) != IMAGE_OK ||
 	    info.kind != IMAGE_KIND_JPEG)
 		return 0;
-	/* The header up to the first scan; image_sniff checked its lengths. */
+	/*
+	 * Every marker to EOI, scans included (APPn and COM may sit between
+	 * the scans of a progressive file). image_sniff checked the lengths.
+	 */
 	for (;;) {
-		while (p[in] == 0xff && p[in + 1] == 0xff)
-			in++;
+		while (p[in + 1] == 0xff)
+			in++;		/* fill bytes: dropped */
 		m = p[in + 1];
-		if (m == 0xda || m == 0x01 || (m >= 0xd0 && m <= 0xd7))
-			break;
-		seglen = be16(p + in + 2);
-		drop = m == 0xfe || (m >= 0xe0 && m <= 0xef && !(m == 0xe0 &&
-		    seglen >= 7 && memcmp(p + in + 4, "JFIF\0", 5) == 0));
-		if (!drop) {
-			memmove(p + out, p + in, seglen + 2);
-			out += seglen + 2;
+		if (m == 0xd9) {
+			p[out++] = 0xff;
+			p[out++] = 0xd9;
+			return out;
 		}
-		in += seglen + 2;
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd7))
+			end = in + 2;
+		else {
+			end = in + 2 + be16(p + in + 2);
+			if (m == 0xda)
+				end = jpeg_scan_end(p, len, end);
+		}
+		drop = m == 0xfe || (m >= 0xe0 && m <= 0xef && !(m == 0xe0 &&
+		    end - in >= 9 && memcmp(p + in + 4, "JFIF\0", 5) == 0));
+		if (!drop) {
+			memmove(p + out, p + in, end - in);
+			out += end - in;
+		}
+		in = end;
 	}
-	memmove(p + out, p + in, len - in);
-	return out + (len - in);
 }

@@ -14,7 +14,7 @@
  *     PNG (trailing data refused), nor with the last byte cut (truncation);
  *   - image_jpeg_strip of an accepted JPEG gives an accepted JPEG of the same
  *     size in pixels, no longer, with no COM and no APPn segment but JFIF,
- *     and stripping it again changes nothing.
+ *     anywhere (between scans too), and stripping it again changes nothing.
  */
 #include "autoconf.h"
 
@@ -23,19 +23,30 @@
 
 static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
-/* 1 when the header of JPEG p (accepted) has a COM or a non-JFIF APPn. */
+/*
+ * 1 when the accepted JPEG p has a COM or a non-JFIF APPn segment anywhere:
+ * a reference walk of every marker, skipping entropy-coded data byte by byte.
+ */
 static int
 has_metadata(const unsigned char *p, size_t len)
 {
 	size_t	 at = 2, seglen;
 	unsigned m;
 
-	while (at + 4 <= len) {
-		while (at + 1 < len && p[at] == 0xff && p[at + 1] == 0xff)
-			at++;
+	while (at + 1 < len) {
+		if (p[at] != 0xff) {
+			at++;		/* entropy-coded data */
+			continue;
+		}
 		m = p[at + 1];
-		if (m == 0xda || m == 0x01 || (m >= 0xd0 && m <= 0xd7))
+		if (m == 0x00 || m == 0xff || (m >= 0xd0 && m <= 0xd7) ||
+		    m == 0x01) {
+			at += m == 0xff ? 1 : 2;
+			continue;
+		}
+		if (m == 0xd9)
 			return 0;
+		FUZZ_ASSERT(at + 4 <= len);
 		seglen = (size_t)p[at + 2] << 8 | p[at + 3];
 		if (m == 0xfe || (m >= 0xe1 && m <= 0xef))
 			return 1;

@@ -812,8 +812,9 @@ class Stack:
             "Security.Pepper": self.pepper,
             "Security.Secret": self.secret,
             "Verify.MasterKey": self.master_key,
-            "Verify.ImageHelper": os.path.join(BUILD, "kenpo-image"),
             "Login.Captcha": "off",
+            # The eKYC image helper as built (src/image.h), not an installed one.
+            "Verify.ImageHelper": os.path.join(BUILD, "kenpo-image"),
         }
         for item in os.environ.get("KENPO_TEST_CONFIG", "").split(";"):
             if "=" in item:
@@ -822,7 +823,7 @@ class Stack:
         return c
 
     def start(self):
-        for prog in ("kenpod", "kenpoctl"):
+        for prog in ("kenpod", "kenpoctl", "kenpo-image"):
             if not os.access(os.path.join(BUILD, prog), os.X_OK):
                 raise RuntimeError(f"{BUILD}/{prog} not found: build first "
                                    "(contrib/dev.sh test, or set KENPO_BUILD)")

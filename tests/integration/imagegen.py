@@ -31,13 +31,16 @@ import subprocess
 import tempfile
 import zipfile
 import zlib
+from fractions import Fraction
 
 from PIL import Image, ImageDraw
 
 # The red block in the stored image's top-left corner: a quarter of each side.
 MARK = (220, 20, 20)
 CARD = (235, 235, 225)
-GPS_LATITUDE = ((35, 1), (41, 1), (2214, 100))     # a fixed place near Tokyo
+# A fixed place near Tokyo (degrees, minutes, seconds as rationals).
+GPS_LATITUDE = (Fraction(35), Fraction(41), Fraction("22.14"))
+GPS_LONGITUDE = (Fraction(139), Fraction(41), Fraction("30.12"))
 
 # EXIF tags (TIFF/EXIF 2.3)
 ORIENTATION = 0x0112
@@ -64,10 +67,8 @@ def _exif(orientation=None, gps=False):
     ex[0x010F] = "kenpo-test-camera"        # Make
     ex[0x0131] = "imagegen"                 # Software
     if gps:
-        ex.get_ifd(GPS_IFD).update({
-            GPS_LAT_REF: "N", GPS_LAT: GPS_LATITUDE,
-            GPS_LON_REF: "E", GPS_LON: ((139, 1), (41, 1), (3012, 100)),
-        })
+        ex[GPS_IFD] = {GPS_LAT_REF: "N", GPS_LAT: GPS_LATITUDE,
+                       GPS_LON_REF: "E", GPS_LON: GPS_LONGITUDE}
     return ex.tobytes()
 
 

@@ -315,9 +315,9 @@ def test_refused_images_show_the_message(stack, hins):
     assert 'id="photo-error"' in r.text
     assert "読み取れませんでした" in text(r)
     r = upload(c, "doc_front", b"%PDF-1.4 not an image", "doc.pdf", "application/pdf")
-    assert r.status == 200 and "JPEG・PNG・HEIC" in text(r)
+    assert r.status == 200 and "JPEG、PNG、HEIC" in text(r)
     r = upload(c, "doc_front", None)
-    assert r.status == 200 and "写真を選んでください" in text(r)
+    assert r.status == 200 and "画像が選ばれていません" in text(r)
     assert shots(stack, vid) == []
     assert upload(c, "doc_front", make_jpeg()).status == 303
     assert shots(stack, vid) == ["doc_front"]
