@@ -297,7 +297,7 @@ def test_back_without_remarks_is_skipped(stack, hins):
     assert shots(stack, vid) == ["doc_back", "doc_front"]
     # She says there is no entry after all: the back is deleted, not needed.
     r = post_fields(c, "doc_back", {"remarks": "0"})
-    assert r.status == 303 and r.location.endswith("/verify/shot/doc_angle")
+    assert r.status == 303 and r.location.endswith("/verify/shot/doc_front")
     assert shots(stack, vid) == ["doc_front"] and draft(stack, aid)[2] == "0"
     for s in ("doc_angle", "face_front", "face_angle"):
         upload(c, s, make_jpeg())
@@ -387,3 +387,23 @@ def test_question_errors_and_presets(stack, hins):
     row = draft(stack, aid)
     assert row[5] == "2" and row[7].startswith("$argon2id$")
     assert "初めて飼ったペット" in text(c.get("/verify/confirm"))
+
+
+def test_english_pages(stack, hins):
+    email, aid, _ = make_member(stack, hins)
+    c = login(stack, email)
+    c.cookies["lang"] = "en"
+    page = c.get("/verify")
+    t = text(page)
+    assert "Health data access verification" in t and "My Number Card" in t
+    start(c, "mynumber")
+    p = c.get("/verify/shot/doc_front")
+    assert "never collect" in text(p) and "Front of the identity document" in text(p)
+    angle = draft(stack, aid)[3]
+    p = c.get("/verify/shot/face_angle")
+    assert f'data-angle="{angle}"' in p.text
+    assert re.search(r"(Turn to the (left|right)|Look (up|down) a little), mouth (open|closed)",
+                     text(p))
+    # The question page needs the shots first: it sends to the first missing one.
+    r = c.get("/verify/question")
+    assert r.status == 303 and r.location.endswith("/verify/shot/doc_front")
