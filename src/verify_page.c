@@ -178,6 +178,8 @@ verify_sensitive_gate(struct req *r, struct member *m, char **service,
 		return SG_FRESH;
 	case STEPUP_NEEDED:
 		return SG_NEEDED;
+	case STEPUP_NONE:
+		return SG_NO_QUESTION;
 	default:
 		return SG_LOCKED;
 	}

@@ -62,7 +62,8 @@ extern const char *const verify_sensitive_features[];
 enum sensitive_gate {
 	SG_NOT_OFFERED = 0,	/* her insurer does not link health data */
 	SG_NOT_LEVEL3,		/* not (yet) 健診・医療アクセス認証 */
-	SG_LOCKED,		/* the question is locked, or none: redo level 3 */
+	SG_LOCKED,		/* the question is locked: redo level 3 */
+	SG_NO_QUESTION,		/* level 3 without a question (set by hand): redo it */
 	SG_NEEDED,		/* answer the question first */
 	SG_FRESH,		/* the features open */
 };

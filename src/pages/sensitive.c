@@ -8,7 +8,8 @@
  *   - below 健診・医療アクセス認証: what it takes, a link to /verify;
  *   - the secret question locked (Verify.StepUpTries wrong answers) or none:
  *     the features stay closed until she does 健診・医療アクセス認証 again;
- *     「秘密の質問を忘れました」 leads to /verify?again=1;
+ *     「秘密の質問を忘れました」 leads to /verify?again=1; level 3 without a
+ *     question (an account raised by hand): the same, saying so;
  *   - not answered within Verify.StepUpMinutes in this session: 303 →
  *     /sensitive/stepup;
  *   - fresh: the features, each linking to /sensitive/open/<feature>.
@@ -79,6 +80,10 @@ page_sensitive(struct req *r)
 		break;
 	case SG_LOCKED:
 		req_set(r, "Sensitive.State", "locked");
+		st = 200;
+		break;
+	case SG_NO_QUESTION:
+		req_set(r, "Sensitive.State", "noquestion");
 		st = 200;
 		break;
 	case SG_NEEDED:

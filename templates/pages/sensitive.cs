@@ -9,6 +9,9 @@
   <?cs elif:Sensitive.State == "locked" ?>
   <div class="notice notice--error" role="alert" id="sensitive-locked"><p class="notice__title"><strong><?cs var:L.Sensitive.Locked.Title ?></strong></p><p><?cs var:L.Sensitive.Locked.Text ?></p></div>
   <ul class="link-list"><li><a href="/verify?again=1" id="sensitive-forgot"><?cs var:L.Sensitive.Forgot ?></a></li></ul>
+  <?cs elif:Sensitive.State == "noquestion" ?>
+  <div class="notice notice--warn" id="sensitive-noquestion"><p class="notice__title"><strong><?cs var:L.Sensitive.NoQuestion.Title ?></strong></p><p><?cs var:L.Sensitive.NoQuestion.Text ?></p></div>
+  <ul class="link-list"><li><a href="/verify?again=1" id="sensitive-redo"><?cs var:L.Verify.Again ?></a></li></ul>
   <?cs else ?>
   <p><?cs var:L.Sensitive.Lead ?></p>
   <p class="muted" id="sensitive-open"><?cs var:Sensitive.OpenText ?></p>

@@ -98,6 +98,12 @@ def test_below_level3_and_kenpoctl_setting(stack, hins):
     rec = rec[0] if isinstance(rec, list) else rec
     assert rec["health_data"] is True and rec["health_service"] == SERVICE
     assert stack.ctl("insurer", "update", hins, "--health-data", "maybe").returncode == 2
+    # Level 3 set by hand, without a secret question: nothing opens; she is
+    # told to do the level again.
+    stack.sql(f"UPDATE accounts SET level = 3 WHERE id = {aid}")
+    page = c.get("/sensitive")
+    assert 'id="sensitive-noquestion"' in page.text and 'href="/verify?again=1"' in page.text
+    assert c.get("/sensitive/open/checkup").location.endswith("/sensitive")
 
 
 def test_stepup_fresh_expired_and_normalised(stack, hins):
