@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "request.h"
 #include "router.h"
 #include "stepup.h"
@@ -81,6 +82,7 @@ page_sensitive_stepup(struct req *r)
 		goto out;
 	}
 	if ((ans = req_param_trim(r, "answer")) == NULL) {
+		log_info("sensitive_stepup: empty answer");
 		req_form_error(r, "answer", "Sensitive.Stepup.Empty");
 		st = 200;
 		goto out;
