@@ -297,7 +297,7 @@ def test_back_without_remarks_is_skipped(stack, hins):
     assert shots(stack, vid) == ["doc_back", "doc_front"]
     # She says there is no entry after all: the back is deleted, not needed.
     r = post_fields(c, "doc_back", {"remarks": "0"})
-    assert r.status == 303 and r.location.endswith("/verify/shot/doc_front")
+    assert r.status == 303 and r.location.endswith("/verify/shot/doc_angle")
     assert shots(stack, vid) == ["doc_front"] and draft(stack, aid)[2] == "0"
     for s in ("doc_angle", "face_front", "face_angle"):
         upload(c, s, make_jpeg())
