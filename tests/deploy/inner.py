@@ -728,6 +728,7 @@ def s_configure():
         "Signup.StartPerHour": "100000",
         "Security.Pepper": pepper,
         "Security.Secret": secret,
+        "Verify.MasterKey": run("od -An -tx1 -N32 /dev/urandom | tr -d ' \\n'").strip(),
     })
     st = os.stat(CONF)
     import grp
@@ -843,6 +844,66 @@ def s_signup():
     STATE["confirmed"].append(addr)
     return (f"signup of {addr} over HTTPS (step 1, activation mail via Postfix ESMTPSA + TLS, link, "
             "eligibility D0001, confirm), login; kenpoctl account show / mail status / audit list")
+
+
+def png(width, height):
+    """A plain RGB PNG (a colour gradient) made with the standard library: a stock
+    host has no PIL."""
+    import struct
+    import zlib
+    rows = b"".join(b"\x00" + bytes(v for x in range(width)
+                                    for v in (x * 255 // width, y * 255 // height, 128))
+                    for y in range(height))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def s_ekyc_photo():
+    """The eKYC upload under the production unit: kenpod runs kenpo-image (its
+    rlimits, the exec) inside the systemd sandbox, and the photo is stored sealed."""
+    addr = STATE["confirmed"][0] if STATE["confirmed"] else None
+    check(addr, "no confirmed member from the signup step")
+    ctl("insurer", "update", DEMO_INSURER, "--health-data", "on",
+        "--health-service", "https://health.kenpo.test/")
+    c, _ = login(addr)
+    page = c.get("/verify/document")
+    check(page.status == 200, f"GET /verify/document {page.status} {page.text[:200]}")
+    r = c.submit(page, "/verify/document", {"document": "license"})
+    check(r.status == 303 and r.location.endswith("/verify/shot/doc_front"),
+          f"choose the document: {r.status} {r.location}")
+    page = c.get("/verify/shot/doc_front")
+    check(page.status == 200, f"GET /verify/shot/doc_front {page.status}")
+    b = "----kenpodeploy" + os.urandom(8).hex()
+    photo = png(640, 400)
+    body = (f'--{b}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
+            f'{form_fields(page).get("csrf", "")}\r\n'
+            f'--{b}\r\nContent-Disposition: form-data; name="photo"; filename="scan.png"\r\n'
+            f'Content-Type: image/png\r\n\r\n').encode() + photo + f"\r\n--{b}--\r\n".encode()
+    r = c.request("POST", "/verify/shot/doc_front", body=body,
+                  headers={"Content-Type": f"multipart/form-data; boundary={b}",
+                           "Origin": BASE_URL})
+    check(r.status == 303 and r.location.endswith("/verify/shot/doc_front"),
+          f"upload: {r.status} {r.location} {r.text[:300]}")
+    rows = sql("SELECT i.key_id, i.width, i.height, HEX(LEFT(i.sealed, 16)) FROM verification_images i "
+               "JOIN verifications v ON v.id = i.verification_id JOIN accounts a ON a.id = v.account_id "
+               f"WHERE a.email = '{addr}' AND i.shot = 'doc_front'")
+    check(len(rows) == 1, f"stored photos: {rows}")
+    kid, w, h, head = rows[0]
+    check((w, h) == ("640", "400"), f"stored size {w}x{h}")
+    check(not head.startswith("FFD8FF") and not head.startswith("89504E47"), "stored in clear")
+    img = c.get("/verify/preview/doc_front")
+    check(img.status == 200 and img.raw[:3] == b"\xff\xd8\xff", f"preview {img.status}")
+    check("no-store" in (img.headers.get("Cache-Control") or ""), "preview cacheable")
+    status = ctl("verify", "status")
+    print("kenpoctl verify status:\n" + status)
+    check(kid in status and "current" in status, "verify status without the key")
+    return (f"a 640x400 PNG uploaded over HTTPS at /verify/shot/doc_front: kenpo-image ran in "
+            f"the sandbox, stored as a sealed JPEG under master key {kid}, preview no-store")
 
 
 def mail_status():
@@ -1046,6 +1107,7 @@ def main():
         step("kenpod", s_kenpod)
         step("nginx", s_nginx)
         step("signup-login", s_signup)
+        step("ekyc-photo", s_ekyc_photo)
         step("relay-password", s_relay_password, critical=False)
         step("backup-restore", s_backup)
         step("upgrade", s_upgrade, critical=False)
