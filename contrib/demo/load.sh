@@ -30,3 +30,10 @@ tail -n +2 "$here/insurers.csv" | while IFS=, read -r number name pattern; do
 	fi
 	ctl roster import "$number" "$here/roster-$number.csv"
 done
+
+# サンプル健康保険組合 links health data: its members are offered the eKYC level
+# (健診・医療アクセス認証, /verify); デモ健康保険組合's members see nothing of it.
+# The health-data service is fictional (its page says so).
+ctl insurer update 06270011 --health-data on \
+	--health-service https://health.example.invalid/
+echo "insurer 06270011 links health data"
