@@ -39,6 +39,10 @@ fi
 PY=/usr/bin/python3
 # Kept in step with Server.MaxBody in the generated config (nginx refuses first).
 MAX_BODY=65536
+# nginx's limit of the upload locations (/verify/shot/): a little over
+# Verify.MaxRequestBytes (default 25 MiB), so that kenpod's own limits answer
+# a body near them (contrib/nginx/dev.conf.in).
+UPLOAD_MAX_BODY=27262976
 
 # Debian 12 packages needed to build, run and test kenpo. The tests use, besides
 # the build: pytest, aiosmtpd (the SMTP sink), cryptography (opening CAPTCHA
@@ -444,7 +448,7 @@ ensure_secrets() {
 	mkdir -p "$DEV/secret"
 	chmod 700 "$DEV/secret"
 	local f
-	for f in pepper secret dbpass; do
+	for f in pepper secret dbpass masterkey; do
 		if [ ! -s "$DEV/secret/$f" ]; then
 			(umask 077 && hex_secret >"$DEV/secret/$f")
 		fi
@@ -473,6 +477,7 @@ Mail.RetryMax = 30
 Mail.Poll = 1
 Security.Pepper = $(cat "$DEV/secret/pepper")
 Security.Secret = $(cat "$DEV/secret/secret")
+Verify.MasterKey = $(cat "$DEV/secret/masterkey")
 Verify.ImageHelper = $BUILD/kenpo-image
 EOF
 	)
@@ -506,6 +511,7 @@ render_nginx() {
 	    -e "s|@SOCKET@|$RUN/kenpod.sock|g" \
 	    -e "s|@HTDOCS@|$ROOT/htdocs|g" \
 	    -e "s|@MAXBODY@|$MAX_BODY|g" \
+	    -e "s|@UPLOADMAXBODY@|$UPLOAD_MAX_BODY|g" \
 	    -e "s|@LOGDIR@|$LOGDIR|g" \
 	    -e "s|@USER_LINE@|$user_line|g" \
 	    "$ROOT/contrib/nginx/dev.conf.in" >"$DEV/nginx/nginx.conf"

@@ -62,6 +62,11 @@ static const struct ckey keys[] = {
 	{ "Server.Htdocs",		C_STR,	PKGDATADIR "/htdocs",		1, 200, NULL },
 	{ "Server.MaxBody",		C_INT,	"65536",			1024, 10485760, NULL },
 	{ "Server.MaxField",		C_INT,	"4096",				64, 1048576, NULL },
+	/* Uploads (R_UPLOAD routes, the photos of identity verification): the
+	 * whole multipart body (instead of Server.MaxBody) and each file in it.
+	 * nginx's client_max_body_size of the upload location: a little above. */
+	{ "Verify.MaxRequestBytes",	C_INT,	"26214400" /* 25 MiB */,	65536, 104857600, NULL },
+	{ "Verify.MaxImageBytes",	C_INT,	"10485760" /* 10 MiB */,	65536, 104857600, NULL },
 	{ "Server.TrustedProxies",	C_STR,	"",				0, 1000, NULL },
 	{ "Server.MetricsAllow",	C_STR,	"127.0.0.1 ::1",		0, 1000, NULL },
 	{ "Server.Syslog",		C_BOOL,	"0",				0, 1, NULL },
@@ -98,6 +103,11 @@ static const struct ckey keys[] = {
 	 * CAPTCHA challenges and other stateless tokens. */
 	{ "Security.Pepper",		C_SECRET, NULL,				32, 0, NULL },
 	{ "Security.Secret",		C_SECRET, NULL,				32, 0, NULL },
+	/* The eKYC vault (src/vault.h): the master key that seals (64 hex digits;
+	 * empty: the eKYC level is not offered) and the old ones that still open,
+	 * during a rotation (space-separated). */
+	{ "Verify.MasterKey",		C_SECRET, "",				32, 32, NULL },
+	{ "Verify.OldMasterKeys",	C_STR,	"",				0, 1000, NULL },
 	{ "Security.Argon2.MemoryKiB",	C_INT,	"19456",			8, 1048576, NULL },
 	{ "Security.Argon2.Time",	C_INT,	"2",				1, 100, NULL },
 	{ "Security.Argon2.Lanes",	C_INT,	"1",				1, 16, NULL },
@@ -148,12 +158,13 @@ static const struct ckey keys[] = {
 
 	/* eKYC images (src/image.h, src/kenpo-image.c) and their retention
 	 * (src/lifecycle.c). Verify.MaxImageBytes is the upload's limit too. */
-	{ "Verify.MaxImageBytes",	C_INT,	"10485760",			1024, 104857600, NULL },
 	{ "Verify.ImageHelper",		C_STR,	PKGLIBEXECDIR "/kenpo-image",	1, 300, NULL },
 	{ "Verify.MaxPixels",		C_INT,	"40000000",			76800, 268435456, NULL },
 	{ "Verify.ImageTimeout",	C_INT,	"20",				1, 300, NULL },
 	{ "Verify.RetentionDays",	C_INT,	"30",				1, 3650, NULL },
 	{ "Verify.DraftHours",		C_INT,	"24",				1, 720, NULL },
+	{ "Verify.StepUpMinutes",	C_INT,	"15",				1, 1440, NULL },
+	{ "Verify.StepUpTries",		C_INT,	"5",				1, 100, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -235,8 +246,13 @@ key_check(const struct ckey *k, const char *v)
 			return "must be 0 or 1";
 		return NULL;
 	case C_SECRET:
+		/* An optional secret (default "") may stay empty. */
+		if (len == 0 && k->def != NULL && k->def[0] == '\0')
+			return NULL;
 		if (len % 2 != 0 || (long long)len / 2 < k->min)
 			return "must be at least 32 bytes as hex (64 hex digits)";
+		if (k->max > 0 && (long long)len / 2 > k->max)
+			return "must be exactly 32 bytes as hex (64 hex digits)";
 		for (i = 0; i < len; i++)
 			if (util_hexval((unsigned char)v[i]) < 0)
 				return "must be hex digits only";
@@ -343,6 +359,26 @@ placeholder_check(HDF *hdf, const char *path, char *err, size_t errlen)
 	return -1;
 }
 
+/* Verify.OldMasterKeys: words of exactly 64 hex digits (src/vault.h). 0 or -1. */
+static int
+old_keys_check(const char *v)
+{
+	size_t	 len, i;
+
+	for (; *v != '\0'; v += len) {
+		v += strspn(v, " \t");
+		len = strcspn(v, " \t");
+		if (len == 0)
+			break;
+		if (len != 64)
+			return -1;
+		for (i = 0; i < len; i++)
+			if (util_hexval((unsigned char)v[i]) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 int
 config_load(const char *path, HDF **out, char *err, size_t errlen)
 {
@@ -397,6 +433,12 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 			hdf_destroy(&hdf);
 			return -1;
 		}
+	}
+	if (old_keys_check(hdf_get_value(hdf, "Verify.OldMasterKeys", "")) != 0) {
+		snprintf(err, errlen, "%s: Verify.OldMasterKeys must be master keys of "
+		    "64 hex digits each, separated by spaces", path);
+		hdf_destroy(&hdf);
+		return -1;
 	}
 	/* SMTP AUTH sends the password: only over TLS with a verified server. */
 	if (hdf_get_value(hdf, "Mail.User", "")[0] != '\0' &&

@@ -20,6 +20,9 @@ enum route_flag {
 	R_NOSESSION	= 1 << 5,	/* do not load the session (healthz, metrics, static-like) */
 	R_NOCONSENT	= 1 << 6,	/* R_MEMBER route served while terms are due (terms.h) */
 	R_ONECLICK	= 1 << 7,	/* also a multipart/form-data body: RFC 8058 one-click */
+	R_UPLOAD	= 1 << 8,	/* POST body multipart/form-data only, with files:
+					 * Verify.MaxRequestBytes, Verify.MaxImageBytes
+					 * per file (request.h: req_file) */
 };
 
 struct route {

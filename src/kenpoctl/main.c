@@ -69,6 +69,8 @@ static const struct noun nouns[] = {
 	{ "deletion",	ctl_deletion,
 	  "deletion list [--state STATE] [--limit N] | deletion show ID | "
 	  "deletion approve ID [--as-of YYYY-MM-DD] | deletion reject ID" },
+	{ "verify",	ctl_verify,
+	  "verify status | verify rekey" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

@@ -80,6 +80,9 @@ PYTHON = "/usr/bin/python3"
 # this are refused by nginx itself.
 TEST_NGINX_MAX_BODY = 1024 * 1024
 KENPOD_MAX_BODY = 65536
+# nginx's limit of the upload locations (/verify/shot/), as in contrib/dev.sh: a
+# little over kenpod's Verify.MaxRequestBytes (default 25 MiB).
+TEST_NGINX_UPLOAD_MAX_BODY = 26 * 1024 * 1024
 
 _live = []      # processes to kill at exit if a finaliser did not run
 
@@ -690,6 +693,7 @@ class Frontend:
         subst = {
             "@PREFIX@": prefix, "@PORT@": str(self.port), "@SOCKET@": self.socket,
             "@HTDOCS@": os.path.join(SRC, "htdocs"), "@MAXBODY@": str(self.max_body),
+            "@UPLOADMAXBODY@": str(TEST_NGINX_UPLOAD_MAX_BODY),
             "@LOGDIR@": os.path.join(self.dir, "log"),
             "@USER_LINE@": "user root;" if os.getuid() == 0 else "",
         }
@@ -779,6 +783,7 @@ class Stack:
         self.db_password = os.urandom(16).hex()
         self.pepper = os.urandom(32).hex()
         self.secret = os.urandom(32).hex()
+        self.master_key = os.urandom(32).hex()   # Verify.MasterKey (src/vault.h)
         self.frontends = []
         self.main = None
         self.demo = None            # CompletedProcess of contrib/demo/load.sh
@@ -806,6 +811,7 @@ class Stack:
             "Mail.Poll": "1",
             "Security.Pepper": self.pepper,
             "Security.Secret": self.secret,
+            "Verify.MasterKey": self.master_key,
             "Login.Captcha": "off",
             # The eKYC image helper as built (src/image.h), not an installed one.
             "Verify.ImageHelper": os.path.join(BUILD, "kenpo-image"),
