@@ -215,10 +215,14 @@ decode_heif(const unsigned char *p, size_t len, unsigned long long max_pixels)
 	heif_context_set_maximum_image_size_limit(ctx, IMAGE_MAX_INPUT_SIDE);
 	heif_context_set_max_decoding_threads(ctx, 0);
 	err = heif_context_read_from_memory_without_copy(ctx, p, len, NULL);
+	if (err.code != heif_error_Ok &&
+	    err.subcode == heif_suberror_Security_limit_exceeded)
+		refuse(IMAGE_DIMENSIONS, "libheif: over its limits (%d pixels a"
+		    " side; error %d.%d)", IMAGE_MAX_INPUT_SIDE, err.code,
+		    err.subcode);
 	if (err.code != heif_error_Ok)
-		refuse(err.subcode == heif_suberror_Security_limit_exceeded ?
-		    IMAGE_DIMENSIONS : IMAGE_BROKEN, "libheif: cannot read"
-		    " the container (error %d.%d)", err.code, err.subcode);
+		refuse(IMAGE_BROKEN, "libheif: cannot read the container"
+		    " (error %d.%d)", err.code, err.subcode);
 	err = heif_context_get_primary_image_handle(ctx, &h);
 	if (err.code != heif_error_Ok)
 		refuse(IMAGE_BROKEN, "libheif: no primary image (error %d.%d)",

@@ -8,7 +8,8 @@ made by imagegen.py — what an attacker and a privacy reviewer would check:
   it, the sides swapped for 6 and 8), scaled to at most 2400 px, and with no
   metadata at all: no EXIF (so no GPS, no camera), no XMP, no ICC profile, no
   comment — checked in PIL and in the bytes;
-- a decompression bomb (30000 × 30000 PNG of ~100 KB), PNG and JPEG with a ZIP
+- decompression bombs (a 30000 × 30000 PNG of ~100 KB, a HEIC whose ispe or
+  a JPEG whose SOF0 claims a huge size), PNG and JPEG with a ZIP
   after their end (polyglots), truncated files, GIF, PDF, ZIP, an image too
   small to read, an empty and an oversized input are refused with their exit
   code (src/image.h) and one plain line on stderr, never by a signal; the bomb
@@ -222,6 +223,16 @@ def test_decompression_bomb_refused_before_decoding():
     assert r.maxrss_kb < 64 * 1024, r.maxrss_kb
     # The same helper does decode a real image of a few megapixels.
     assert run_measured(g.make_png(3000, 2000)).maxrss_kb > r.maxrss_kb + 20 * 1024
+
+
+@pytest.mark.parametrize("kind,w,h", [("heic", 30000, 30000), ("heic", 8000, 6000),
+                                      ("jpeg", 65000, 65000), ("jpeg", 8000, 6000)])
+def test_other_bombs_refused_before_decoding(kind, w, h):
+    """HEIC over libheif's own limit (16384 a side) or over the pixel cap
+    only; JPEG whose frame header claims a huge size."""
+    r = run_measured(g.heic_bomb(w, h) if kind == "heic" else g.jpeg_bomb(w, h))
+    assert_refused(r, DIMENSIONS)
+    assert r.maxrss_kb < 64 * 1024, r.maxrss_kb
 
 
 def test_pixel_cap_is_the_argument():
