@@ -13,8 +13,9 @@
  *     waits on a full pipe while the other waits on it (no deadlock);
  *   - stdout is read up to IMAGE_MAX_OUTPUT, stderr up to one line; past the
  *     wall-clock deadline (Verify.ImageTimeout) or the output cap the helper
- *     gets SIGKILL; it is always reaped (waitpid on its pid only, so other
- *     children of the process are not disturbed);
+ *     gets SIGKILL, and so does one that closes its outputs but does not
+ *     exit; it is always reaped (waitpid on its pid only, so other children
+ *     of the process are not disturbed);
  *   - exit code 0 with a JPEG that image_sniff accepts is IMAGE_OK; exit codes
  *     1-5 are the helper's refusals; anything else (a signal, a failed exec,
  *     exit 6 or more, an output that does not check) is IMAGE_FAILED.
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -69,6 +71,7 @@ image_result_key(enum image_result r)
 /* One child and its three descriptors (parent ends; -1 when closed). */
 struct helper {
 	pid_t		 pid;
+	int64_t		 deadline;	/* util_mono_ms() after which it is killed */
 	int		 in, out, err;
 	struct buf	 jpeg;
 	char		 reason[REASON_MAX + 1];
@@ -209,14 +212,13 @@ static int
 helper_pump(struct helper *h, const unsigned char *in, size_t len)
 {
 	struct pollfd	 p[3];
-	int64_t		 deadline, left;
+	int64_t		 left;
 	size_t		 sent = 0;
 	ssize_t		 n;
 	int		 np, r;
 
-	deadline = util_mono_ms() + 1000 * config_int("Verify.ImageTimeout");
 	while (h->out != -1 || h->err != -1) {
-		if ((left = deadline - util_mono_ms()) <= 0) {
+		if ((left = h->deadline - util_mono_ms()) <= 0) {
 			log_err("image: the helper took more than %lld s: killed",
 			    config_int("Verify.ImageTimeout"));
 			return -1;
@@ -257,6 +259,36 @@ helper_pump(struct helper *h, const unsigned char *in, size_t len)
 	return 0;
 }
 
+/*
+ * Reap the helper: it has closed its outputs and is about to exit; one that
+ * lingers past the deadline anyway is killed. 0 with *st, or -1 (logged).
+ */
+static int
+helper_reap(struct helper *h, int *st)
+{
+	const struct timespec tick = { 0, 5 * 1000 * 1000 };
+	pid_t		 w;
+
+	for (;;) {
+		if ((w = waitpid(h->pid, st, WNOHANG)) == h->pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (w == 0 && util_mono_ms() >= h->deadline) {
+			log_err("image: the helper did not exit in time: killed");
+			kill(h->pid, SIGKILL);
+			while ((w = waitpid(h->pid, st, 0)) < 0 && errno == EINTR)
+				;
+			if (w == h->pid)
+				*st = -1;	/* a failure, whatever it said */
+			return w == h->pid ? 0 : -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	log_err("image: waitpid: %s", strerror(errno));
+	return -1;
+}
+
 /* The helper's reason as one printable ASCII line (into h->reason). */
 static const char *
 helper_reason(struct helper *h)
@@ -283,7 +315,6 @@ image_normalise(const unsigned char *in, size_t len, unsigned char **jpeg,
 	struct image_info info;
 	enum image_result res = IMAGE_FAILED;
 	int		 st = 0, killed = 0;
-	pid_t		 w;
 
 	*jpeg = NULL;
 	*jpeg_len = 0;
@@ -295,6 +326,7 @@ image_normalise(const unsigned char *in, size_t len, unsigned char **jpeg,
 		return IMAGE_TOO_LARGE;
 	memset(&h, 0, sizeof(h));
 	h.in = h.out = h.err = -1;
+	h.deadline = util_mono_ms() + 1000 * config_int("Verify.ImageTimeout");
 	if (helper_start(&h) != 0)
 		return IMAGE_FAILED;
 	if (helper_pump(&h, in, len) != 0) {
@@ -304,13 +336,12 @@ image_normalise(const unsigned char *in, size_t len, unsigned char **jpeg,
 	close_fd(&h.in);
 	close_fd(&h.out);
 	close_fd(&h.err);
-	while ((w = waitpid(h.pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	if (w != h.pid) {
-		log_err("image: waitpid: %s", strerror(errno));
+	if (killed) {
+		while (waitpid(h.pid, &st, 0) < 0 && errno == EINTR)
+			;
 		goto out;
 	}
-	if (killed)
+	if (helper_reap(&h, &st) != 0 || st == -1)
 		goto out;
 	if (WIFSIGNALED(st)) {
 		log_err("image: the helper died of signal %d (%s)", WTERMSIG(st),

@@ -9,7 +9,10 @@
  *   1. limits: close every descriptor above stderr; RLIMIT_AS (memory),
  *      RLIMIT_CPU, RLIMIT_FSIZE 0 (no file written), RLIMIT_NOFILE (no file
  *      opened), RLIMIT_CORE 0 (no image in a core dump), no new privileges.
- *      A limit that cannot be set is a failure, not a warning.
+ *      A limit that cannot be set is a failure, not a warning. (A build
+ *      with --enable-sanitizers keeps only RLIMIT_CPU and RLIMIT_CORE: ASan
+ *      needs terabytes of address space and writes its reports to files.)
+ *      stdout must be a pipe or socket: RLIMIT_FSIZE forbids a regular file.
  *   2. read stdin, at most MAX_BYTES (IMAGE_TOO_LARGE past it);
  *   3. image_sniff (src/image_sniff.c): the type from the content — JPEG,
  *      PNG, HEIC by its ftyp brand, nothing else; the container whole, with
@@ -72,7 +75,10 @@ refuse(enum image_result r, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit((int)r);
+	fflush(stderr);
+	/* _exit: what is still allocated goes with the process (a leak check
+	 * at exit would only report the refusal's buffers). */
+	_exit((int)r);
 }
 
 /* libgd's messages would name libjpeg's and libpng's complaints: dropped. */
@@ -100,15 +106,18 @@ limit_self(void)
 	if (close_range(3, ~0u, 0) != 0)
 		refuse(IMAGE_FAILED, "close_range: %s", strerror(errno));
 	rl.rlim_cur = rl.rlim_max = 0;
-	if (setrlimit(RLIMIT_CORE, &rl) != 0 || setrlimit(RLIMIT_FSIZE, &rl) != 0)
-		refuse(IMAGE_FAILED, "setrlimit: %s", strerror(errno));
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		refuse(IMAGE_FAILED, "setrlimit(RLIMIT_CORE): %s", strerror(errno));
 	rl.rlim_cur = CPU_SECONDS;
 	rl.rlim_max = CPU_SECONDS + 2;
 	if (setrlimit(RLIMIT_CPU, &rl) != 0)
 		refuse(IMAGE_FAILED, "setrlimit(RLIMIT_CPU): %s", strerror(errno));
 #ifndef KENPO_SANITIZERS
-	/* The sanitizers reserve terabytes of shadow memory and open files at
-	 * exit: their builds keep only the limits above. */
+	/* The sanitizers reserve terabytes of shadow memory and write their
+	 * reports to files (log_path): their builds keep only the limits above. */
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		refuse(IMAGE_FAILED, "setrlimit(RLIMIT_FSIZE): %s", strerror(errno));
 	rl.rlim_cur = rl.rlim_max = MEMORY_LIMIT;
 	if (setrlimit(RLIMIT_AS, &rl) != 0)
 		refuse(IMAGE_FAILED, "setrlimit(RLIMIT_AS): %s", strerror(errno));
@@ -206,10 +215,14 @@ decode_heif(const unsigned char *p, size_t len, unsigned long long max_pixels)
 	heif_context_set_maximum_image_size_limit(ctx, IMAGE_MAX_INPUT_SIDE);
 	heif_context_set_max_decoding_threads(ctx, 0);
 	err = heif_context_read_from_memory_without_copy(ctx, p, len, NULL);
+	if (err.code != heif_error_Ok &&
+	    err.subcode == heif_suberror_Security_limit_exceeded)
+		refuse(IMAGE_DIMENSIONS, "libheif: over its limits (%d pixels a"
+		    " side; error %d.%d)", IMAGE_MAX_INPUT_SIDE, err.code,
+		    err.subcode);
 	if (err.code != heif_error_Ok)
-		refuse(err.subcode == heif_suberror_Security_limit_exceeded ?
-		    IMAGE_DIMENSIONS : IMAGE_BROKEN, "libheif: cannot read"
-		    " the container (error %d.%d)", err.code, err.subcode);
+		refuse(IMAGE_BROKEN, "libheif: cannot read the container"
+		    " (error %d.%d)", err.code, err.subcode);
 	err = heif_context_get_primary_image_handle(ctx, &h);
 	if (err.code != heif_error_Ok)
 		refuse(IMAGE_BROKEN, "libheif: no primary image (error %d.%d)",

@@ -364,6 +364,10 @@ lifecycle_release_address(const char *email, const char *today)
  *     no decided row keeps its images for ever).
  * Bound parameters: DraftHours, RetentionDays.
  */
+/* Not purged yet, or marked purged with images left (by whatever path). */
+#define PURGE_PENDING \
+	"(v.purged_at IS NULL OR EXISTS (SELECT 1 FROM verification_images vi" \
+	" WHERE vi.verification_id = v.id))"
 #define PURGE_DUE \
 	"((v.purge_after IS NOT NULL AND v.purge_after <= NOW(6))" \
 	" OR (v.status IN ('draft', 'cancelled')" \
@@ -377,8 +381,9 @@ struct purge {
 };
 
 /*
- * Inside db_txn: if verification p->id is still due (re-checked under
- * lock), delete its images, mark it purged (an abandoned draft becomes
+ * Inside db_txn: if verification p->id is still due and not purged, or
+ * marked purged with images left (re-checked under lock), delete its
+ * images, mark it purged (an abandoned draft becomes
  * cancelled: it can no longer be submitted) and audit
  * "verification.purged" for its account. 0 or a db_status.
  */
@@ -392,7 +397,7 @@ purge_fn(void *arg)
 
 	p->done = 0;
 	st = db_row(c, 1, "SELECT v.account_id FROM verifications v"
-	    " WHERE v.id = ? AND v.purged_at IS NULL AND " PURGE_DUE
+	    " WHERE v.id = ? AND " PURGE_PENDING " AND " PURGE_DUE
 	    " FOR UPDATE", "iii", p->id, config_int("Verify.DraftHours"),
 	    config_int("Verify.RetentionDays"));
 	if (st <= 0)
@@ -400,7 +405,8 @@ purge_fn(void *arg)
 	account = strtoll(c[0], NULL, 10);
 	if ((n = db_exec("DELETE FROM verification_images WHERE"
 	    " verification_id = ?", "i", p->id)) < 0 ||
-	    (n = db_exec("UPDATE verifications SET purged_at = NOW(6),"
+	    (n = db_exec("UPDATE verifications SET"
+	    " purged_at = COALESCE(purged_at, NOW(6)),"
 	    " purge_after = COALESCE(purge_after, NOW(6)),"
 	    " status = IF(status = 'draft', 'cancelled', status)"
 	    " WHERE id = ?", "i", p->id)) < 0 ||
@@ -432,7 +438,7 @@ purge_images(struct lifecycle_run *lr)
 	int		 rc;
 
 	rc = db_query(&res, "SELECT v.id FROM verifications v"
-	    " WHERE v.purged_at IS NULL AND " PURGE_DUE " ORDER BY v.id", "ii",
+	    " WHERE " PURGE_PENDING " AND " PURGE_DUE " ORDER BY v.id", "ii",
 	    config_int("Verify.DraftHours"), config_int("Verify.RetentionDays"));
 	if (rc < 0 || (rc = res_ids(res, &ids, &n)) < 0) {
 		log_err("lifecycle: the verifications due for image deletion"

@@ -11,6 +11,8 @@ where that corner went after the EXIF orientation was applied:
     make_png(w, h, alpha=False)                         PNG
     make_heic(w, h, exif=False)                         HEIC (heif-enc)
     png_bomb(30000, 30000)      a ~100 KB PNG that would be 900 MP of pixels
+    heic_bomb(30000, 30000)     a small HEIC whose ispe claims that size
+    jpeg_bomb(65000, 65000)     a small JPEG whose SOF0 claims that size
     png_zip_polyglot()          a good PNG with a ZIP archive after IEND
     jpeg_zip_polyglot()         the same after a JPEG's EOI
     truncated_jpeg(), truncated_png()   good files cut short
@@ -126,6 +128,29 @@ def make_heic(w=1200, h=900, exif=False):
             raise RuntimeError(f"heif-enc failed: {r.stdout}{r.stderr}")
         with open(dst, "rb") as f:
             return f.read()
+
+
+def heic_bomb(w=30000, h=30000):
+    """A small HEIC whose image spatial extents (ispe) claim w × h: what
+    libheif reads before it decodes a pixel."""
+    data = bytearray(make_heic(640, 480))
+    at = data.find(b"ispe")
+    assert at > 0, "no ispe box"
+    while at > 0:
+        data[at + 8:at + 16] = struct.pack(">II", w, h)     # after version/flags
+        at = data.find(b"ispe", at + 4)
+    return bytes(data)
+
+
+def jpeg_bomb(w=65000, h=65000):
+    """A small JPEG whose frame header (SOF0) claims w × h (at most 65535
+    a side): libjpeg would allocate for that size before finding the data
+    short."""
+    data = bytearray(make_jpeg(320, 240, quality=50))
+    at = data.find(b"\xff\xc0")
+    assert at > 0, "no SOF0"
+    data[at + 5:at + 9] = struct.pack(">HH", h, w)
+    return bytes(data)
 
 
 def _chunk(kind, data):

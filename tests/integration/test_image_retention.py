@@ -80,7 +80,12 @@ def test_images_deleted_after_retention(stack):
         "abandoned-draft": verification(stack, aid, "draft", ago("25 HOUR")),
         # cancelled (she started again) two days ago
         "cancelled": verification(stack, aid, "cancelled", ago("2 DAY")),
+        # marked purged by some other path, yet with images left
+        "marked-but-kept": verification(stack, aid, "cancelled", ago("3 DAY"),
+                                        purge_after=ago("2 DAY")),
     }
+    stack.sql("UPDATE verifications SET purged_at = NOW(6) - INTERVAL 2 DAY"
+              f" WHERE id = {due['marked-but-kept']}")
     kept = {
         "approved-recent": verification(stack, aid, "approved", ago("2 DAY"), ago("1 DAY"),
                                         "NOW(6) + INTERVAL 29 DAY"),

@@ -4,8 +4,9 @@
  * with libgd come back as JPEGs of the right size, scaled to IMAGE_MAX_SIDE;
  * empty, oversized, non-image, polyglot and tiny inputs get their result; and
  * the parent survives a helper that is missing, never answers (killed at
- * Verify.ImageTimeout), answers junk, or floods its output (killed at
- * IMAGE_MAX_OUTPUT) — each time IMAGE_FAILED and the child reaped.
+ * Verify.ImageTimeout), answers junk, floods its output (killed at
+ * IMAGE_MAX_OUTPUT) or closes its outputs and lingers (killed at the
+ * deadline) — each time IMAGE_FAILED and the child reaped.
  */
 #include "autoconf.h"
 
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <ClearSilver.h>
@@ -162,8 +165,17 @@ END_TEST
 
 START_TEST(test_bad_helpers)
 {
+	char		 dir[] = "/tmp/t_image.XXXXXX", linger[64];
 	size_t		 len;
 	unsigned char	*png = make_png(640, 480, 0, &len);
+	FILE		*f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(linger, sizeof(linger), "%s/linger", dir);
+	ck_assert_ptr_nonnull(f = fopen(linger, "w"));
+	fputs("#!/bin/sh\nexec </dev/null >&- 2>&-\nexec sleep 600\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(linger, 0700), 0);
 
 	/* Missing. */
 	ck_assert_int_eq(config_put("Verify.ImageHelper", "/nonexistent/kenpo-image"), 0);
@@ -177,8 +189,13 @@ START_TEST(test_bad_helpers)
 	/* Floods stdout: cut at IMAGE_MAX_OUTPUT. */
 	ck_assert_int_eq(config_put("Verify.ImageHelper", "/usr/bin/yes"), 0);
 	expect(png, len, IMAGE_FAILED, 0, 0);
+	/* Closes its outputs, then lingers: killed at the deadline. */
+	ck_assert_int_eq(config_put("Verify.ImageHelper", linger), 0);
+	expect(png, len, IMAGE_FAILED, 0, 0);
 	free(png);
 	no_zombie();
+	unlink(linger);
+	rmdir(dir);
 }
 END_TEST
 
