@@ -145,12 +145,67 @@ jpeg_scan_end(const unsigned char *p, size_t len, size_t at)
 }
 
 /*
- * JPEG: SOI, segments whole, exactly one frame header (SOF0/1/2 Huffman or
- * SOF9/10 arithmetic: what libjpeg decodes to 8-bit pixels), scans after it,
- * EOI last and nothing after it.
+ * An ISO base media file (MP4) whose top-level boxes tile q exactly, the first
+ * an ftyp: the video a "motion photo" (Google's camera) appends to its JPEG.
+ */
+static int
+bmff_tiles(const unsigned char *q, size_t len)
+{
+	size_t		 at = 0, n = 0, hdr;
+	uint64_t	 size;
+
+	while (at < len) {
+		if (len - at < 8 || ++n > MAX_PARTS)
+			return 0;
+		size = be32(q + at);
+		hdr = 8;
+		if (size == 1) {
+			if (len - at < 16)
+				return 0;
+			size = (uint64_t)be32(q + at + 8) << 32 | be32(q + at + 12);
+			hdr = 16;
+		} else if (size == 0)
+			size = len - at;
+		if (size < hdr || size > len - at || !fourcc_ok(q + at + 4, 0) ||
+		    (n == 1) != (memcmp(q + at + 4, "ftyp", 4) == 0))
+			return 0;
+		at += (size_t)size;
+	}
+	return n > 0;
+}
+
+static enum image_result sniff_jpeg(const unsigned char *, size_t,
+    struct image_info *, int);
+
+/*
+ * What a phone may put after a JPEG's EOI, and nothing else: further whole
+ * JPEG images (the secondary images of a multi-picture file, CIPA DC-007 MPF,
+ * as Samsung and iPhone depth photos carry) or a motion photo's MP4. A ZIP, a
+ * script, junk: a polyglot, refused. The decoder reads the first image only.
  */
 static enum image_result
-sniff_jpeg(const unsigned char *p, size_t len, struct image_info *info)
+jpeg_trailer(const unsigned char *q, size_t len, int depth)
+{
+	struct image_info scratch;
+
+	if (len >= 3 && q[0] == 0xff && q[1] == 0xd8 && q[2] == 0xff && depth < 4) {
+		memset(&scratch, 0, sizeof(scratch));
+		return sniff_jpeg(q, len, &scratch, depth + 1) == IMAGE_OK ?
+		    IMAGE_OK : IMAGE_BROKEN;
+	}
+	if (len >= 8 && memcmp(q + 4, "ftyp", 4) == 0 && bmff_tiles(q, len))
+		return IMAGE_OK;
+	return IMAGE_BROKEN;
+}
+
+/*
+ * JPEG: SOI, segments whole, exactly one frame header (SOF0/1/2 Huffman or
+ * SOF9/10 arithmetic: what libjpeg decodes to 8-bit pixels), scans after it,
+ * EOI, then nothing or what jpeg_trailer allows. depth: how many images came
+ * before this one in the file.
+ */
+static enum image_result
+sniff_jpeg(const unsigned char *p, size_t len, struct image_info *info, int depth)
 {
 	size_t		 at = 2, seglen, n = 0;
 	unsigned	 m;
@@ -167,9 +222,9 @@ sniff_jpeg(const unsigned char *p, size_t len, struct image_info *info)
 		if (m == 0xd9) {			/* EOI */
 			if (!sos)
 				return IMAGE_BROKEN;
-			if (at != len)
-				return IMAGE_BROKEN;	/* bytes after EOI */
-					return IMAGE_OK;
+			if (at != len)			/* bytes after EOI */
+				return jpeg_trailer(p + at, len - at, depth);
+			return IMAGE_OK;
 		}
 		if (m == 0x00 || m == 0xd8)
 			return IMAGE_BROKEN;
@@ -281,7 +336,7 @@ image_sniff(const unsigned char *p, size_t len, struct image_info *info)
 	 * reason); only IMAGE_OK means it is one. */
 	if (len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff) {
 		info->kind = IMAGE_KIND_JPEG;
-		return sniff_jpeg(p, len, info);
+		return sniff_jpeg(p, len, info, 0);
 	}
 	if (len < 3 && p[0] == 0xff && (len == 1 || p[1] == 0xd8))
 		return IMAGE_BROKEN;	/* the start of a JPEG, cut */

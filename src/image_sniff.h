@@ -5,7 +5,9 @@
  * The container of each accepted type is walked from its first byte to its
  * last: a file that ends early is broken, one with anything after its end
  * marker (PNG IEND, JPEG EOI, the last HEIF box) is refused as a possible
- * polyglot (a ZIP or script riding on a picture). The dimensions come from the
+ * polyglot (a ZIP or script riding on a picture) — except, after a JPEG, what
+ * phones put there: further whole JPEG images (multi-picture files) or a
+ * motion photo's MP4 whose boxes reach the end exactly. The dimensions come from the
  * header (PNG IHDR, JPEG SOFn) so a decompression bomb is refused before a
  * byte of it is inflated. File names and the client's Content-Type are never
  * consulted: the caller does not even pass them.

@@ -16,7 +16,8 @@
  *   2. read stdin, at most MAX_BYTES (IMAGE_TOO_LARGE past it);
  *   3. image_sniff (src/image_sniff.c): the type from the content — JPEG,
  *      PNG, HEIC by its ftyp brand, nothing else; the container whole, with
- *      nothing after its end (polyglots, truncation);
+ *      nothing after its end but a phone's extra JPEGs or motion-photo MP4
+ *      (polyglots, truncation);
  *   4. the dimensions from the header (PNG IHDR, JPEG SOFn; HEIC: libheif's
  *      ispe, with libheif's own size limit set) against MAX_PIXELS (default
  *      40 MP), IMAGE_MAX_INPUT_SIDE and the minimum IMAGE_MIN_LONG ×

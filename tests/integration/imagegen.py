@@ -15,6 +15,8 @@ where that corner went after the EXIF orientation was applied:
     jpeg_bomb(65000, 65000)     a small JPEG whose SOF0 claims that size
     png_zip_polyglot()          a good PNG with a ZIP archive after IEND
     jpeg_zip_polyglot()         the same after a JPEG's EOI
+    mpf_jpeg(), motion_photo()  what phones put after a JPEG's EOI (accepted)
+    mpf_zip_polyglot(), motion_photo_zip_polyglot()   and a ZIP after those
     truncated_jpeg(), truncated_png()   good files cut short
     make_gif(), make_pdf(), make_zip()  not images we take
     tiny_png()                  a good 160 × 120 PNG (under the minimum)
@@ -186,6 +188,32 @@ def png_zip_polyglot():
 
 def jpeg_zip_polyglot():
     return make_jpeg(800, 600) + make_zip()
+
+
+def mpf_jpeg():
+    """A multi-picture JPEG (CIPA MPF, as Samsung and iPhone depth photos): the
+    primary image, then a second whole JPEG after its EOI."""
+    return make_jpeg(1200, 900) + make_jpeg(400, 300)
+
+
+def mp4_box(kind, payload):
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def motion_photo():
+    """A Google-camera motion photo: the JPEG, then an MP4 (ftyp, mdat) after EOI."""
+    mp4 = mp4_box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + mp4_box(b"mdat", os.urandom(4000))
+    return make_jpeg(1200, 900) + mp4
+
+
+def mpf_zip_polyglot():
+    """A second JPEG after the first, and a ZIP after that: still a polyglot."""
+    return make_jpeg(800, 600) + make_jpeg(400, 300) + make_zip()
+
+
+def motion_photo_zip_polyglot():
+    """An MP4 after the JPEG whose boxes do not reach the end: a ZIP follows."""
+    return motion_photo() + make_zip()
 
 
 def truncated_jpeg():

@@ -129,6 +129,17 @@ def test_good_images_come_back_as_clean_jpegs(kind):
         assert min(im.convert("RGB").getpixel((600, 880))) > 230
 
 
+@pytest.mark.parametrize("kind", ["mpf", "motion-photo"])
+def test_phone_extras_after_the_jpeg_are_taken(kind):
+    """A multi-picture JPEG or a motion photo, straight from a phone's gallery:
+    the primary picture comes back, the rest is dropped."""
+    data = {"mpf": g.mpf_jpeg, "motion-photo": g.motion_photo}[kind]()
+    r = run(data)
+    assert r.code == OK, r.err
+    assert_clean_jpeg(r.out, (1200, 900))
+    assert b"ftyp" not in r.out and r.out.count(b"\xff\xd8") == 1
+
+
 @pytest.mark.parametrize("orientation,size,corner", [
     (1, (1200, 900), "top-left"),
     (3, (1200, 900), "bottom-right"),
@@ -183,6 +194,8 @@ def test_exactly_the_limit_is_taken():
 HOSTILE = [
     ("png-zip-polyglot", g.png_zip_polyglot, BROKEN),
     ("jpeg-zip-polyglot", g.jpeg_zip_polyglot, BROKEN),
+    ("mpf-zip-polyglot", g.mpf_zip_polyglot, BROKEN),
+    ("motion-photo-zip-polyglot", g.motion_photo_zip_polyglot, BROKEN),
     ("truncated-jpeg", g.truncated_jpeg, BROKEN),
     ("truncated-png", g.truncated_png, BROKEN),
     ("gif", g.make_gif, TYPE),
