@@ -20,6 +20,7 @@ enum route_flag {
 	R_NOSESSION	= 1 << 5,	/* do not load the session (healthz, metrics, static-like) */
 	R_NOCONSENT	= 1 << 6,	/* R_MEMBER route served while terms are due (terms.h) */
 	R_ONECLICK	= 1 << 7,	/* also a multipart/form-data body: RFC 8058 one-click */
+	R_STAFF		= 1 << 8,	/* staff console: needs a staff session (staff_routes.def) */
 };
 
 struct route {
@@ -32,6 +33,7 @@ struct route {
 /* Handler prototypes, one per route. */
 #define ROUTE(pat, name, fn, flags)	int fn(struct req *);
 #include "routes.def"
+#include "staff_routes.def"
 #undef ROUTE
 
 /*
@@ -39,5 +41,8 @@ struct route {
  * segment (or NULL); NULL when no pattern matches.
  */
 const struct route *router_match(const char *path, char **arg);
+/* The same over the staff console's table (staff_routes.def): the only table
+ * a staff worker consults, and one the public workers never do. */
+const struct route *router_match_staff(const char *path, char **arg);
 
 #endif
