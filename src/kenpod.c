@@ -353,8 +353,35 @@ socket_group(gid_t *gid)
 }
 
 /*
+ * The descriptor systemd passed (n of them from fd 3) for the console (staff
+ * set) or the public socket. With LISTEN_FDNAMES, the console's is the one
+ * named "staff" (FileDescriptorName=staff in kenpod-staff.socket) and the
+ * public one the first with another name; without names, fd 3 and fd 4 in
+ * that order. -1 when none was passed for it (kenpod binds it itself).
+ */
+static int
+activated(int n, int staff)
+{
+	const char	*names = getenv("LISTEN_FDNAMES"), *p;
+	size_t		 len;
+	int		 i;
+
+	if (n < 1)
+		return -1;
+	if (names == NULL || names[0] == '\0')
+		return staff ? (n >= 2 ? 4 : -1) : 3;
+	for (i = 0, p = names; i < n && p != NULL; i++) {
+		len = strcspn(p, ":");
+		if ((len == 5 && strncmp(p, "staff", 5) == 0) == (staff != 0))
+			return 3 + i;
+		p = p[len] == ':' ? p + len + 1 : NULL;
+	}
+	return -1;
+}
+
+/*
  * A listening socket, key Server.Socket or Staff.Socket: systemd socket
- * activation (LISTEN_FDS: fd 3 the public socket, fd 4 the console's), fd 0
+ * activation (LISTEN_FDS; see activated()), fd 0
  * when Server.Socket is "-" (spawn-fcgi), else a unix socket path or host:port.
  * A socket path gets Server.SocketGroup (when set) and then Server.SocketMode,
  * both explicitly: the mode does not depend on the umask. Returns the
@@ -371,8 +398,8 @@ open_listener(const char *key, int activated_fd, char **made)
 	int		 fd, flags;
 
 	if (lf != NULL && lp != NULL && atol(lp) == (long)getpid() &&
-	    atoi(lf) >= activated_fd - 2)
-		fd = activated_fd;
+	    (fd = activated(atoi(lf), activated_fd == 4)) >= 0)
+		;
 	else if (activated_fd == 3 && strcmp(sock, "-") == 0)
 		fd = 0;
 	else {
