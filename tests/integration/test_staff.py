@@ -1,0 +1,226 @@
+"""
+The staff console (issue 12 item 3): its own listener, staff accounts made with
+kenpoctl, enrolment with a TOTP secret (QR code and base32) confirmed by a code
+computed here, logins that need the code, replay refused, recovery codes used
+once, lockout, roles, and what never reaches a log.
+"""
+
+import json
+import os
+import re
+import urllib.parse
+
+from staffkit import (STAFF_PASSWORD, enrol, enrol_page, login, new_staff, now_step,
+                      staff_add, totp)
+
+
+def test_enrolment_and_totp_login(stack):
+    email = stack.new_email("rev")
+    sid, url = staff_add(stack, email, "reviewer")
+    assert url.startswith(stack.staff_url + "/enrol/")
+    # The secret is never printed by kenpoctl: only the link.
+    r = stack.ctl("staff", "list")
+    assert email in r.stdout and "pending" in r.stdout
+    c, page, secret = enrol_page(stack, url)
+    assert page.headers.get("Cache-Control") == "no-store"
+    assert page.headers.get("Referrer-Policy") == "strict-origin"
+    assert len(secret) == 32                              # 160 bits in base32
+    assert re.search(r'<svg [^>]*role="img"', page.text), "no inline QR code"
+    assert "otpauth" not in page.text                     # the URI is only in the QR code
+    # A second view shows the same secret (sealed at the first one).
+    _, _, again = enrol_page(stack, url)
+    assert again == secret
+    (sealed, key_id), = stack.sql(f"SELECT HEX(totp_sealed), totp_key_id FROM staff WHERE id = {sid}")
+    assert sealed and key_id and secret.encode().hex().upper() not in sealed
+
+    path = urllib.parse.urlsplit(url).path
+    # A wrong code: the form again, nothing stored.
+    bad = f"{(int(totp(secret)) + 500000) % 1000000:06d}"
+    r = c.submit(page, path, {"password": STAFF_PASSWORD, "password2": STAFF_PASSWORD, "code": bad})
+    assert r.status == 200 and "確認コードが正しくありません" in r.text
+    assert stack.sql(f"SELECT enrolled_at FROM staff WHERE id = {sid}") == [(None,)]
+    # Passwords that differ.
+    r = c.submit(page, path, {"password": STAFF_PASSWORD, "password2": STAFF_PASSWORD + "x",
+                              "code": totp(secret)})
+    assert r.status == 200 and "一致しません" in r.text
+
+    step = now_step()
+    r = c.submit(page, path, {"password": STAFF_PASSWORD, "password2": STAFF_PASSWORD,
+                              "code": totp(secret, step)})
+    assert r.status == 200, r.text[:500]
+    codes = re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", r.text)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    # The link is used up.
+    assert stack.staff_client().get(path).status == 404
+    hashes = {h for (h,) in stack.sql(f"SELECT code_hash FROM staff_recovery_codes WHERE staff_id = {sid}")}
+    assert len(hashes) == 10 and not any(code in h for h in hashes for code in codes)
+    assert stack.sql(f"SELECT COUNT(*) FROM audit WHERE event = 'staff.enrol' AND staff_id = {sid}") == [("1",)]
+
+    # The code used at enrolment cannot log in again (replay).
+    _, r = login(stack, email, totp(secret, step))
+    assert r.status == 200 and 'id="login-failed"' in r.text
+    # No code, or a wrong password with the right code: refused.
+    _, r = login(stack, email, "")
+    assert r.status == 200 and "確認コードを入力してください" in r.text
+    _, r = login(stack, email, totp(secret, step + 1), password="Wrong-pass-123")
+    assert r.status == 200 and 'id="login-failed"' in r.text
+    # The next step's code: accepted once.
+    c, r = login(stack, email, totp(secret, step + 1))
+    assert r.status == 303 and r.location == "/", r.text[:500]
+    assert "ssid" in c.cookies
+    home = c.get("/")
+    assert home.status == 200 and email in home.text
+    assert home.headers.get("Cache-Control") == "no-store"
+    # The same code again, from another browser: refused.
+    _, r = login(stack, email, totp(secret, step + 1))
+    assert r.status == 200 and 'id="login-failed"' in r.text
+
+    # A recovery code works once.
+    c2, r = login(stack, email, codes[3])
+    assert r.status == 303, r.text[:500]
+    assert c2.get("/").status == 200
+    _, r = login(stack, email, codes[3])
+    assert r.status == 200 and 'id="login-failed"' in r.text
+    events = [e for (e,) in stack.sql(
+        f"SELECT event FROM audit WHERE staff_id = {sid} ORDER BY id")]
+    assert "staff.login.ok" in events and "staff.login.recovery" in events
+    assert events.count("staff.login.fail") >= 3
+
+    # Logout ends the session.
+    page = c.get("/")
+    r = c.submit(page, "/logout", {})
+    assert r.status == 303 and r.location == "/login"
+    r = c.get("/review")
+    assert r.status == 303 and r.location.startswith("/login")
+
+
+def test_lockout(stack):
+    s = new_staff(stack, "support", "lock")
+    for i in range(5):
+        _, r = login(stack, s["email"], "000000", password="Wrong-pass-123")
+        assert r.status == 200
+    assert "しばらくの間ログインできません" in r.text
+    # Even the right password and a fresh code are refused while locked.
+    _, r = login(stack, s["email"], totp(s["secret"], s["last_step"] + 1))
+    assert r.status == 200 and "しばらくの間ログインできません" in r.text
+    # The session opened before the lock is closed too.
+    assert s["client"].get("/").status == 303
+    assert stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'staff.login.lock'"
+                     f" AND staff_id = {s['id']}") == [("1",)]
+
+
+def test_roles(stack):
+    rev = new_staff(stack, "reviewer", "rrole")
+    sup = new_staff(stack, "support", "srole")
+    adm = new_staff(stack, "admin", "arole")
+    r = sup["client"].get("/review")
+    assert r.status == 403 and "権限がありません" in r.text and 'id="staff-need"' in r.text
+    assert "審査担当" in r.text
+    assert sup["client"].get("/review/1").status == 403
+    assert sup["client"].get("/review/1/image?shot=doc_front").status == 403
+    assert sup["client"].get("/inquiries").status == 200
+    r = rev["client"].get("/inquiries")
+    assert r.status == 403 and "問い合わせ担当" in r.text
+    assert rev["client"].get("/staff").status == 403
+    assert rev["client"].get("/review").status == 200
+    for path in ("/review", "/inquiries", "/staff"):
+        assert adm["client"].get(path).status == 200, path
+    r = adm["client"].get("/staff")
+    assert rev["email"] in r.text and sup["email"] in r.text
+    assert stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'staff.forbidden'"
+                     f" AND staff_id = {sup['id']}") >= [("3",)]
+
+
+def test_listeners_are_separate(stack):
+    """Member routes are not served on the staff socket, nor staff routes on the
+    public one."""
+    pub, st = stack.client(), stack.staff_client()
+    for path in ("/review", "/review/1", "/review/1/image", "/inquiries", "/inquiries/1",
+                 "/staff", "/enrol/" + "A" * 43):
+        assert pub.get(path).status == 404, path
+    for path in ("/signup", "/top", "/account", "/inquiry/new", "/password/forgot",
+                 "/users/x/activate", "/metrics", "/terms/service", "/help/faq"):
+        assert st.get(path).status == 404, path
+    # "/" and "/login" exist on both, and differ.
+    assert st.get("/").status == 303
+    assert "スタッフログイン" in st.get("/login").text
+    assert "スタッフログイン" not in pub.get("/login").text
+    # A staff login posted to the public site is the member login, not ours.
+    assert "kenpod-staff" in [c for _, c, _ in stack.main.children()]
+    assert len(stack.main.staff_pids()) == 2
+
+
+def test_forms_need_csrf_and_origin(stack):
+    s = new_staff(stack, "support", "csrf")
+    c = s["client"]
+    r = c.post("/logout", {})
+    assert r.status == 403
+    page = c.get("/")
+    r = c.post("/logout", {"csrf": re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)},
+               origin="http://evil.example")
+    assert r.status == 403
+    assert c.get("/").status == 200      # still logged in
+
+
+def test_kenpoctl_staff(stack):
+    email = stack.new_email("ctl")
+    sid, url = staff_add(stack, email, "support")
+    r = stack.ctl("staff", "add", email, "--role", "support")
+    assert r.returncode == 1 and "already" in r.stderr
+    assert stack.ctl("staff", "add", email, "--role", "boss").returncode == 2
+    r = stack.ctl("--json", "staff", "list")
+    rows = json.loads(r.stdout)
+    assert isinstance(rows, list)
+    (me,) = [x for x in rows if x["email"] == email]
+    assert me["role"] == "support" and me["state"] == "pending"
+    secret, codes, step = enrol(stack, url)
+    # reset: a new link, the old secret and codes void.
+    r = stack.ctl("--json", "staff", "reset", email)
+    assert r.returncode == 0, r.stderr
+    url2 = json.loads(r.stdout)["enrol_url"]
+    assert url2 != url
+    _, r = login(stack, email, codes[0])
+    assert r.status == 200 and 'id="login-failed"' in r.text
+    _, _, secret2 = enrol_page(stack, url2)
+    assert secret2 != secret
+    secret2, codes2, step2 = enrol(stack, url2)
+    c, r = login(stack, email, totp(secret2, step2 + 1))
+    assert r.status == 303
+    # disable: the session ends, logins are refused.
+    r = stack.ctl("--json", "staff", "disable", email)
+    assert r.returncode == 0 and json.loads(r.stdout)["state"] == "disabled"
+    assert c.get("/").status == 303
+    _, r = login(stack, email, codes2[0])
+    assert r.status == 200 and 'id="login-failed"' in r.text
+    assert stack.ctl("staff", "disable", email).returncode == 1
+
+
+def test_enrol_link_invalid(stack):
+    st = stack.staff_client()
+    r = st.get("/enrol/" + "B" * 43)
+    assert r.status == 404 and "登録用リンクが無効です" in r.text
+    assert st.get("/enrol/short").status == 404
+
+
+def test_no_secret_in_logs(stack):
+    email = stack.new_email("logs")
+    sid, url = staff_add(stack, email, "reviewer")
+    secret, codes, step = enrol(stack, url)
+    c, r = login(stack, email, totp(secret, step + 1))
+    assert r.status == 303
+    login(stack, email, codes[0])
+    login(stack, email, totp(secret, step + 1), password="Wrong-pass-456")
+    token = urllib.parse.urlsplit(url).path.rsplit("/", 1)[1]
+    texts = []
+    for root, _, files in os.walk(stack.main.dir):
+        for f in files:
+            if f.endswith(".log"):
+                with open(os.path.join(root, f), encoding="utf-8", errors="replace") as fh:
+                    texts.append(fh.read())
+    text = "\n".join(texts)
+    assert "/enrol/-" in text            # the access log masks the token
+    for needle in [secret, token, STAFF_PASSWORD, "Wrong-pass-456"] + codes:
+        assert needle not in text, needle
+    # The codes are six digits: look for them as a value of their own.
+    for code in (totp(secret, step), totp(secret, step + 1)):
+        assert not re.search(r"(?<![0-9A-Za-z])" + code + r"(?![0-9A-Za-z])", text), code
