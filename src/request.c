@@ -569,6 +569,10 @@ out:
 	free(r.location);
 	free(r.path);
 	buf_free(&r.headers);
+	/* A raw body may be a verification image (staff_image.c): no copy of it
+	 * stays in this process's heap. */
+	if (r.body.data != NULL)
+		util_wipe(r.body.data, r.body.len);
 	buf_free(&r.body);
 	log_set_request(NULL);
 	cur = NULL;

@@ -8,7 +8,11 @@ once, lockout, roles, and what never reaches a log.
 import json
 import os
 import re
+import shutil
+import subprocess
 import urllib.parse
+
+from conftest import SRC
 
 from staffkit import (STAFF_PASSWORD, enrol, enrol_page, login, new_staff, now_step,
                       staff_add, totp)
@@ -224,3 +228,48 @@ def test_no_secret_in_logs(stack):
     # The codes are six digits: look for them as a value of their own.
     for code in (totp(secret, step), totp(secret, step + 1)):
         assert not re.search(r"(?<![0-9A-Za-z])" + code + r"(?![0-9A-Za-z])", text), code
+
+
+def test_production_nginx_example(tmp_path):
+    """contrib/nginx/kenpo-staff.conf.in: nginx -t accepts it, it listens on a
+    private address only, passes only to the staff socket, and keeps the
+    enrolment links out of the error log."""
+    path = os.path.join(SRC, "contrib", "nginx", "kenpo-staff.conf.in")
+    with open(path, encoding="utf-8") as f:
+        site = f.read()
+    plain = re.sub(r"#[^\n]*", "", site)
+    listens = re.findall(r"^\s*listen\s+([^;\s]+)", plain, re.M)
+    assert listens and all(re.match(r"(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)", a)
+                           for a in listens), listens
+    assert re.findall(r"fastcgi_pass\s+([^;]+);", plain) == ["kenpod_staff"] * 2
+    assert "server unix:/run/kenpo/kenpod-staff.sock;" in plain
+    enrol = plain[plain.index("location ~ ^/enrol/"):]
+    assert "error_log /dev/null;" in enrol[:enrol.index("}")]
+    for d in ("log", "temp", "ssl"):
+        (tmp_path / d).mkdir()
+    key, cert = str(tmp_path / "ssl" / "k.pem"), str(tmp_path / "ssl" / "c.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                    "-subj", "/CN=kenpo-staff.internal", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    for old, new in (("/etc/ssl/kenpo/staff.crt", cert), ("/etc/ssl/kenpo/staff.key", key),
+                     ("/var/log/nginx/", str(tmp_path / "log") + "/"),
+                     ("@pkgdatadir@/htdocs", os.path.join(SRC, "htdocs")),
+                     ("10.0.0.5:8443", "127.0.0.1:8443")):
+        assert old in site, old
+        site = site.replace(old, new)
+    (tmp_path / "staff.conf").write_text(site, encoding="utf-8")
+    shutil.copy("/etc/nginx/fastcgi_params", tmp_path / "fastcgi_params")
+    temps = "".join(f"\t{k}_temp_path {tmp_path}/temp/{k};\n"
+                    for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    main = tmp_path / "nginx.conf"
+    main.write_text(f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/log/error.log;\n"
+                    f"events {{ worker_connections 64; }}\n"
+                    f"http {{\n\tinclude /etc/nginx/mime.types;\n{temps}"
+                    f"\tinclude {tmp_path}/staff.conf;\n}}\n", encoding="utf-8")
+    r = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(main),
+                        "-e", str(tmp_path / "log" / "error.log")],
+                       capture_output=True, text=True, timeout=30)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0 and "test is successful" in out, out
+    assert "[warn]" not in out and "[emerg]" not in out, out
