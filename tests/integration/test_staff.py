@@ -273,3 +273,39 @@ def test_production_nginx_example(tmp_path):
     out = r.stdout + r.stderr
     assert r.returncode == 0 and "test is successful" in out, out
     assert "[warn]" not in out and "[emerg]" not in out, out
+
+
+def test_support_answers_inquiries(stack):
+    who = stack.new_email("asker")
+    body = "ログインできません <script>alert(1)</script>\n2行目"
+    stack.sql("INSERT INTO inquiries (category, email, name, body, lang) VALUES"
+              f" ('other', '{who}', '問合 花子', '{body}', 'ja')")
+    (iid,), = stack.sql(f"SELECT id FROM inquiries WHERE email = '{who}'")
+    sup = new_staff(stack, "support", "inq")
+    c = sup["client"]
+    r = c.get("/inquiries")
+    assert r.status == 200 and f'data-id="{iid}"' in r.text
+    page = c.get(f"/inquiries/{iid}")
+    assert page.status == 200 and page.headers.get("Cache-Control") == "no-store"
+    assert who in page.text and "&lt;script&gt;" in page.text and "<script>alert" not in page.text
+    # An empty answer: the form again.
+    r = c.submit(page, f"/inquiries/{iid}", {"answer": "  "})
+    assert r.status == 200 and "回答を入力してください" in r.text
+    answer = "パスワードの再設定をお試しください。"
+    r = c.submit(page, f"/inquiries/{iid}", {"answer": answer})
+    assert r.status == 303 and r.location == f"/inquiries/{iid}?done=1"
+    assert stack.sql(f"SELECT status, answer FROM inquiries WHERE id = {iid}") == [("answered", answer)]
+    m = stack.wait_mail(who)
+    assert f"受付番号 {iid}" in m.subject and answer in m.body and "alert" not in m.body
+    assert stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'inquiry.answer'"
+                     f" AND staff_id = {sup['id']}") == [("1",)]
+    # Answered already: refused unless asked for again.
+    page = c.get(f"/inquiries/{iid}")
+    assert 'name="again"' in page.text
+    r = c.submit(page, f"/inquiries/{iid}", {"answer": "追伸"})
+    assert r.status == 200 and 'id="inq-already"' in r.text
+    r = c.submit(page, f"/inquiries/{iid}", {"answer": "追伸", "again": "1"})
+    assert r.status == 303
+    stack.wait_mail(who, n=2)
+    assert c.get("/inquiries/999999999").status == 404
+    assert c.get("/inquiries/abc").status == 404
