@@ -450,7 +450,7 @@ ensure_secrets() {
 	mkdir -p "$DEV/secret"
 	chmod 700 "$DEV/secret"
 	local f
-	for f in pepper secret dbpass; do
+	for f in pepper secret dbpass masterkey; do
 		if [ ! -s "$DEV/secret/$f" ]; then
 			(umask 077 && hex_secret >"$DEV/secret/$f")
 		fi
@@ -481,6 +481,7 @@ Mail.RetryMax = 30
 Mail.Poll = 1
 Security.Pepper = $(cat "$DEV/secret/pepper")
 Security.Secret = $(cat "$DEV/secret/secret")
+Verify.MasterKey = $(cat "$DEV/secret/masterkey")
 EOF
 	)
 }

@@ -115,6 +115,11 @@ static const struct ckey keys[] = {
 	 * CAPTCHA challenges and other stateless tokens. */
 	{ "Security.Pepper",		C_SECRET, NULL,				32, 0, NULL },
 	{ "Security.Secret",		C_SECRET, NULL,				32, 0, NULL },
+	/* The eKYC vault (src/vault.h): the master key that seals (64 hex digits;
+	 * empty: the eKYC level is not offered) and the old ones that still open,
+	 * during a rotation (space-separated). */
+	{ "Verify.MasterKey",		C_SECRET, "",				32, 32, NULL },
+	{ "Verify.OldMasterKeys",	C_STR,	"",				0, 1000, NULL },
 	{ "Security.Argon2.MemoryKiB",	C_INT,	"19456",			8, 1048576, NULL },
 	{ "Security.Argon2.Time",	C_INT,	"2",				1, 100, NULL },
 	{ "Security.Argon2.Lanes",	C_INT,	"1",				1, 16, NULL },
@@ -243,8 +248,13 @@ key_check(const struct ckey *k, const char *v)
 			return "must be 0 or 1";
 		return NULL;
 	case C_SECRET:
+		/* An optional secret (default "") may stay empty. */
+		if (len == 0 && k->def != NULL && k->def[0] == '\0')
+			return NULL;
 		if (len % 2 != 0 || (long long)len / 2 < k->min)
 			return "must be at least 32 bytes as hex (64 hex digits)";
+		if (k->max > 0 && (long long)len / 2 > k->max)
+			return "must be exactly 32 bytes as hex (64 hex digits)";
 		for (i = 0; i < len; i++)
 			if (util_hexval((unsigned char)v[i]) < 0)
 				return "must be hex digits only";
@@ -351,6 +361,26 @@ placeholder_check(HDF *hdf, const char *path, char *err, size_t errlen)
 	return -1;
 }
 
+/* Verify.OldMasterKeys: words of exactly 64 hex digits (src/vault.h). 0 or -1. */
+static int
+old_keys_check(const char *v)
+{
+	size_t	 len, i;
+
+	for (; *v != '\0'; v += len) {
+		v += strspn(v, " \t");
+		len = strcspn(v, " \t");
+		if (len == 0)
+			break;
+		if (len != 64)
+			return -1;
+		for (i = 0; i < len; i++)
+			if (util_hexval((unsigned char)v[i]) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 int
 config_load(const char *path, HDF **out, char *err, size_t errlen)
 {
@@ -405,6 +435,12 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 			hdf_destroy(&hdf);
 			return -1;
 		}
+	}
+	if (old_keys_check(hdf_get_value(hdf, "Verify.OldMasterKeys", "")) != 0) {
+		snprintf(err, errlen, "%s: Verify.OldMasterKeys must be master keys of "
+		    "64 hex digits each, separated by spaces", path);
+		hdf_destroy(&hdf);
+		return -1;
 	}
 	/* SMTP AUTH sends the password: only over TLS with a verified server. */
 	if (hdf_get_value(hdf, "Mail.User", "")[0] != '\0' &&

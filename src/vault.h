@@ -38,6 +38,10 @@ struct vault_box {
 
 /* 1 when a master key is configured (Verify.MasterKey), so sealing works. */
 int	 vault_ready(void);
+/* The id of the current master key, or "" without one. */
+const char *vault_current_id(void);
+/* 1 when the master key key_id is configured (current or old). */
+int	 vault_has_key(const char *key_id);
 
 /*
  * Seal len bytes of plain under a fresh data key wrapped by the current master

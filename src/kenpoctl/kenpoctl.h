@@ -41,6 +41,7 @@ int	 ctl_terms(int argc, char **argv);
 int	 ctl_deletion(int argc, char **argv);
 int	 ctl_staff(int argc, char **argv);
 int	 ctl_review(int argc, char **argv);
+int	 ctl_verify(int argc, char **argv);
 
 /*
  * Print "kenpoctl: <message>" (if fmt is not NULL) and "usage: kenpoctl <usage>" on

@@ -76,6 +76,8 @@ static const struct noun nouns[] = {
 	  "review list [--status S] [--limit N] | review show ID "
 	  "[--image SHOT --out FILE] | review approve ID | "
 	  "review reject ID --reason R [--note TEXT]" },
+	{ "verify",	ctl_verify,
+	  "verify status | verify rekey" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

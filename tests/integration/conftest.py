@@ -800,6 +800,7 @@ class Stack:
         self.db_password = os.urandom(16).hex()
         self.pepper = os.urandom(32).hex()
         self.secret = os.urandom(32).hex()
+        self.master_key = os.urandom(32).hex()   # Verify.MasterKey (src/vault.h)
         self.frontends = []
         self.main = None
         self.demo = None            # CompletedProcess of contrib/demo/load.sh
@@ -827,6 +828,7 @@ class Stack:
             "Mail.Poll": "1",
             "Security.Pepper": self.pepper,
             "Security.Secret": self.secret,
+            "Verify.MasterKey": self.master_key,
             "Login.Captcha": "off",
         }
         for item in os.environ.get("KENPO_TEST_CONFIG", "").split(";"):

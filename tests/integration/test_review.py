@@ -25,7 +25,7 @@ _seq = [0]
 
 def master_key(stack):
     """The master key kenpod seals with (Verify.MasterKey of the test config)."""
-    hexkey = stack.main.config.get("Verify.MasterKey") or os.environ.get("KENPO_VAULT_TEST_KEY")
+    hexkey = stack.main.config.get("Verify.MasterKey")
     assert hexkey and len(hexkey) == 64, "no Verify.MasterKey in the test configuration"
     return bytes.fromhex(hexkey)
 
