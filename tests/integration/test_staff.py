@@ -5,12 +5,15 @@ computed here, logins that need the code, replay refused, recovery codes used
 once, lockout, roles, and what never reaches a log.
 """
 
+import glob
 import json
 import os
 import re
 import shutil
 import subprocess
 import urllib.parse
+
+import pytest
 
 from conftest import SRC
 
@@ -348,3 +351,87 @@ def test_totp_secret_survives_key_rotation(stack, tmp_path):
     finally:
         r = ctl("back", {"Verify.MasterKey": old, "Verify.OldMasterKeys": new}, "verify", "rekey")
         assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.valgrind
+def test_staff_worker_under_valgrind_leaks_nothing(stack):
+    """One staff worker under valgrind: enrolment, TOTP and recovery logins, the
+    queue, a review page and its images, inquiries, the staff list, refusals;
+    after a graceful stop no memory error and nothing lost in any process."""
+    from test_review import submitted
+    vgdir = os.path.join(stack.dir, "valgrind-staff")
+    os.makedirs(vgdir, exist_ok=True)
+    ins = _free_insurer(stack)
+    r = stack.ctl("insurer", "add", ins, "VG健康保険組合", "--pattern", "4")
+    assert r.returncode == 0, r.stderr
+    v = submitted(stack, ins)
+    fe = stack.frontend(
+        config={"Server.Workers": "1", "Staff.Workers": "1", "Server.LogLevel": "warn"},
+        wrapper=["valgrind", "--quiet", "--leak-check=full",
+                 "--show-leak-kinds=definite,indirect",
+                 "--errors-for-leak-kinds=definite,indirect",
+                 "--num-callers=30", f"--log-file={vgdir}/vg.%p"])
+    try:
+        email = stack.new_email("vg")
+        sid, url = staff_add(stack, email, "admin")
+        path = urllib.parse.urlsplit(url).path
+        c = fe.staff_client(timeout=120)
+        page = c.get(path)
+        assert page.status == 200, page.text[:300]
+        secret = re.search(r'id="enrol-secret">([A-Z2-7 ]+)<', page.text).group(1).replace(" ", "")
+        step = now_step()
+        r = c.submit(page, path, {"password": STAFF_PASSWORD, "password2": "x", "code": "1"})
+        assert r.status == 200
+        r = c.submit(page, path, {"password": STAFF_PASSWORD, "password2": STAFF_PASSWORD,
+                                  "code": totp(secret, step)})
+        assert r.status == 200
+        codes = re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", r.text)
+        page = c.get("/login")
+        r = c.submit(page, "/login", {"email": email, "password": STAFF_PASSWORD,
+                                      "code": totp(secret, step + 1)})
+        assert r.status == 303, r.text[:300]
+        for i in range(15):
+            assert c.get("/").status == 200
+            assert c.get("/review").status == 200
+            assert c.get(f"/review/{v['vid']}").status == 200
+            assert c.get(f"/review/{v['vid']}/image?shot=doc_front").status == 200
+            assert c.get(f"/review/{v['vid']}/image?shot=doc_back").status == 404
+            assert c.get("/inquiries").status == 200
+            assert c.get("/staff").status == 200
+            assert c.get(f"/nothing-{i}").status == 404
+            assert c.post("/logout", {"csrf": "forged"}).status == 403
+            assert c.get("/enrol/" + "C" * 43).status == 404
+            page = c.get(f"/review/{v['vid']}")
+            assert c.submit(page, f"/review/{v['vid']}", {"decision": "reject"}).status == 200
+        page = c.get(f"/review/{v['vid']}")
+        assert c.submit(page, f"/review/{v['vid']}", {"decision": "approve"}).status == 303
+        c2 = fe.staff_client(timeout=120)
+        page = c2.get("/login")
+        assert c2.submit(page, "/login", {"email": email, "password": STAFF_PASSWORD,
+                                          "code": codes[0]}).status == 303
+        page = c2.get("/login")      # logged in: the session's CSRF token now
+        assert c2.submit(page, "/login", {"email": email, "password": "wrong-Pass-1",
+                                          "code": codes[1]}).status == 200
+    finally:
+        rc = fe.stop_kenpod(timeout=180)
+        stack.stop_frontend(fe)
+    assert rc == 0, "kenpod did not stop cleanly under valgrind"
+    reports = glob.glob(os.path.join(vgdir, "vg.*"))
+    assert len(reports) >= 4, "expected reports of the master, both workers and the mailer"
+    problems = []
+    for p in reports:
+        with open(p, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        if re.search(r"(definitely|indirectly) lost in", text) or \
+                re.search(r"Invalid (read|write|free)|uninitialised|Mismatched free", text):
+            problems.append(f"{os.path.basename(p)}:\n{text[:4000]}")
+    assert not problems, "valgrind found problems:\n" + "\n".join(problems)
+
+
+def _free_insurer(stack):
+    from conftest import insurer_number
+    for _ in range(20):
+        n = insurer_number("0696")
+        if not stack.sql(f"SELECT id FROM insurers WHERE number = '{n}'"):
+            return n
+    pytest.fail("no free insurer number")
