@@ -2,7 +2,7 @@
   as <img> of /review/<id>/image?shot=… (each view audited there). ?>
 <?cs def:shot(name) ?><figure class="shot"><?cs if:Review.Shots[name] ?><img src="/review/<?cs var:Review.Id ?>/image?shot=<?cs var:name ?>" alt="<?cs var:L.Staff.Review.Shot[name] ?>" id="shot-<?cs var:name ?>" loading="lazy"><?cs else ?><p class="muted"><?cs var:L.Staff.Review.NoShot ?></p><?cs /if ?><figcaption><?cs var:L.Staff.Review.Shot[name] ?></figcaption></figure><?cs /def ?>
 <?cs def:content() ?>
-<section class="card" aria-labelledby="review-title">
+<section class="card card--wide" aria-labelledby="review-title">
   <h1 id="review-title"><?cs var:L.Staff.Review.Title ?> <span id="review-id"><?cs var:Review.Id ?></span></h1>
   <?cs if:Review.Already ?><div class="notice notice--warn" role="alert" id="review-already"><p><?cs var:L.Staff.Review.Already ?></p></div><?cs /if ?>
   <dl class="summary">
