@@ -45,6 +45,10 @@ fi
 PY=/usr/bin/python3
 # Kept in step with Server.MaxBody in the generated config (nginx refuses first).
 MAX_BODY=65536
+# nginx's limit of the upload locations (/verify/shot/): a little over
+# Verify.MaxRequestBytes (default 25 MiB), so that kenpod's own limits answer
+# a body near them (contrib/nginx/dev.conf.in).
+UPLOAD_MAX_BODY=27262976
 
 # Debian 12 packages needed to build, run and test kenpo. The tests use, besides
 # the build: pytest, aiosmtpd (the SMTP sink), cryptography (opening CAPTCHA
@@ -482,6 +486,7 @@ Mail.Poll = 1
 Security.Pepper = $(cat "$DEV/secret/pepper")
 Security.Secret = $(cat "$DEV/secret/secret")
 Verify.MasterKey = $(cat "$DEV/secret/masterkey")
+Verify.ImageHelper = $BUILD/kenpo-image
 EOF
 	)
 }
@@ -516,6 +521,7 @@ render_nginx() {
 	    -e "s|@STAFF_SOCKET@|$RUN/kenpod-staff.sock|g" \
 	    -e "s|@HTDOCS@|$ROOT/htdocs|g" \
 	    -e "s|@MAXBODY@|$MAX_BODY|g" \
+	    -e "s|@UPLOADMAXBODY@|$UPLOAD_MAX_BODY|g" \
 	    -e "s|@LOGDIR@|$LOGDIR|g" \
 	    -e "s|@USER_LINE@|$user_line|g" \
 	    "$ROOT/contrib/nginx/dev.conf.in" >"$DEV/nginx/nginx.conf"

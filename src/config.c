@@ -62,6 +62,11 @@ static const struct ckey keys[] = {
 	{ "Server.Htdocs",		C_STR,	PKGDATADIR "/htdocs",		1, 200, NULL },
 	{ "Server.MaxBody",		C_INT,	"65536",			1024, 10485760, NULL },
 	{ "Server.MaxField",		C_INT,	"4096",				64, 1048576, NULL },
+	/* Uploads (R_UPLOAD routes, the photos of identity verification): the
+	 * whole multipart body (instead of Server.MaxBody) and each file in it.
+	 * nginx's client_max_body_size of the upload location: a little above. */
+	{ "Verify.MaxRequestBytes",	C_INT,	"26214400" /* 25 MiB */,	65536, 104857600, NULL },
+	{ "Verify.MaxImageBytes",	C_INT,	"10485760" /* 10 MiB */,	65536, 104857600, NULL },
 	{ "Server.TrustedProxies",	C_STR,	"",				0, 1000, NULL },
 	{ "Server.MetricsAllow",	C_STR,	"127.0.0.1 ::1",		0, 1000, NULL },
 	{ "Server.Syslog",		C_BOOL,	"0",				0, 1, NULL },
@@ -80,10 +85,6 @@ static const struct ckey keys[] = {
 	{ "Staff.EnrolHours",		C_INT,	"24",				1, 168, NULL },
 	{ "Staff.LockAfterFailures",	C_INT,	"5",				1, 100, NULL },
 	{ "Staff.LockMinutes",		C_INT,	"15",				1, 1440, NULL },
-
-	/* eKYC (issue 12): days the images of a decided verification are kept
-	 * before the lifecycle job deletes them. */
-	{ "Verify.RetentionDays",	C_INT,	"30",				1, 3650, NULL },
 
 	/* MariaDB. */
 	{ "Database.Socket",		C_STR,	"",				0, 200, NULL },
@@ -167,6 +168,16 @@ static const struct ckey keys[] = {
 	{ "Member.PasswordTries",	C_INT,	"10",				1, 1000, NULL },
 	{ "Member.LoginHistoryDays",	C_INT,	"90",				1, 3650, NULL },
 	{ "Deletion.GraceDays",		C_INT,	"14",				1, 365, NULL },
+
+	/* eKYC images (src/image.h, src/kenpo-image.c) and their retention
+	 * (src/lifecycle.c). Verify.MaxImageBytes is the upload's limit too. */
+	{ "Verify.ImageHelper",		C_STR,	PKGLIBEXECDIR "/kenpo-image",	1, 300, NULL },
+	{ "Verify.MaxPixels",		C_INT,	"40000000",			76800, 268435456, NULL },
+	{ "Verify.ImageTimeout",	C_INT,	"20",				1, 300, NULL },
+	{ "Verify.RetentionDays",	C_INT,	"30",				1, 3650, NULL },
+	{ "Verify.DraftHours",		C_INT,	"24",				1, 720, NULL },
+	{ "Verify.StepUpMinutes",	C_INT,	"15",				1, 1440, NULL },
+	{ "Verify.StepUpTries",		C_INT,	"5",				1, 100, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -21,6 +21,7 @@ static const char *const groups[] = {
 	"Before", "Basic", "Option", "Sensitive",
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
+#define SENSITIVE_GROUP	3	/* "Sensitive": the features of level 3 */
 
 /*
  * One row of the seed's table: group, L.Levels.Row.<key>, a mark per column
@@ -72,7 +73,7 @@ set_text(struct req *r, const char *key, const char *text)
 
 /* The cells of row i (group row gr) as Levels.Groups.<g>.Rows.<gr>.Cells.*. */
 static void
-set_cells(struct req *r, size_t i, unsigned gr, int own)
+set_cells(struct req *r, size_t i, unsigned gr, int own, int sensitive)
 {
 	const struct row *w = &rows[i];
 	char		 base[80], key[128], text[64];
@@ -80,6 +81,8 @@ set_cells(struct req *r, size_t i, unsigned gr, int own)
 	int		 c;
 
 	for (c = 0; c < LEVELS_NCOLS; c++) {
+		if (c == LEVELS_COL_SENSITIVE && !sensitive)
+			continue;
 		snprintf(base, sizeof(base), "Levels.Groups.%u.Rows.%u.Cells.%d",
 		    w->group, gr, c);
 		mark = w->marks[c] == 'o' ? "yes" : w->marks[c] == 'p' ?
@@ -108,6 +111,12 @@ set_cells(struct req *r, size_t i, unsigned gr, int own)
 void
 levels_table(struct req *r, int own)
 {
+	levels_table_for(r, own, 1);
+}
+
+void
+levels_table_for(struct req *r, int own, int sensitive)
+{
 	char		 key[96], text[64];
 	unsigned	 g, per_group[NGROUPS] = { 0 };
 	size_t		 i;
@@ -115,7 +124,13 @@ levels_table(struct req *r, int own)
 
 	if (own < 0 || own >= LEVELS_NCOLS)
 		own = -1;
+	if (!sensitive)
+		req_set(r, "Levels.NoSensitive", "1");
+	/* The group rows span the feature column and the level columns. */
+	req_set_int(r, "Levels.GroupSpan", sensitive ? LEVELS_NCOLS + 1 : LEVELS_NCOLS);
 	for (c = 0; c < LEVELS_NCOLS; c++) {
+		if (c == LEVELS_COL_SENSITIVE && !sensitive)
+			continue;
 		snprintf(key, sizeof(key), "Levels.Cols.%d.Name", c);
 		snprintf(text, sizeof(text), "Levels.Col.%s", cols[c]);
 		req_set(r, key, req_text(r, text));
@@ -127,17 +142,21 @@ levels_table(struct req *r, int own)
 		}
 	}
 	for (g = 0; g < NGROUPS; g++) {
+		if (g == SENSITIVE_GROUP && !sensitive)
+			continue;
 		snprintf(key, sizeof(key), "Levels.Groups.%u.Name", g);
 		snprintf(text, sizeof(text), "Levels.Group.%s", groups[g]);
 		req_set(r, key, req_text(r, text));
 	}
 	for (i = 0; i < NROWS; i++) {
 		g = rows[i].group;
+		if (g == SENSITIVE_GROUP && !sensitive)
+			continue;
 		snprintf(key, sizeof(key), "Levels.Groups.%u.Rows.%u.Name", g,
 		    per_group[g]);
 		snprintf(text, sizeof(text), "Levels.Row.%s", rows[i].key);
 		set_text(r, key, text);
-		set_cells(r, i, per_group[g], own);
+		set_cells(r, i, per_group[g], own, sensitive);
 		per_group[g]++;
 	}
 	set_text(r, "Levels.UnaffiliatedText", "Levels.Unaffiliated.Text");

@@ -35,5 +35,13 @@ int	 levels_column(int level, int unaffiliated);
  * (0..LEVELS_NCOLS-1; -1: nobody's), Levels.Own and Levels.OwnName.
  */
 void	 levels_table(struct req *, int own);
+/*
+ * levels_table, with sensitive 0 for a member whose insurer does not link
+ * health data (seed p.17 note: 健診・医療アクセス認証 is not shown to them):
+ * then the table has neither the 健診・医療アクセス認証 column nor its group
+ * of rows, and Levels.NoSensitive is set (the notes under the table do not
+ * name that level either). levels_table(r, own) is levels_table_for(r, own, 1).
+ */
+void	 levels_table_for(struct req *, int own, int sensitive);
 
 #endif

@@ -353,6 +353,111 @@ lifecycle_release_address(const char *email, const char *today)
 	return rc == LIFECYCLE_CLOSED;
 }
 
+/*
+ * When the images of a verification are due for deletion (issue 12: images
+ * are kept only as long as the review needs them), as of the database clock:
+ *   - its purge_after has passed (set at the decision: decided_at +
+ *     Verify.RetentionDays, by the review; or when a draft is cancelled);
+ *   - a draft or cancelled attempt started more than Verify.DraftHours ago
+ *     (abandoned: the member never submitted it);
+ *   - decided Verify.RetentionDays ago without a purge_after (a safety net:
+ *     no decided row keeps its images for ever).
+ * Bound parameters: DraftHours, RetentionDays.
+ */
+#define PURGE_DUE \
+	"((v.purge_after IS NOT NULL AND v.purge_after <= NOW(6))" \
+	" OR (v.status IN ('draft', 'cancelled')" \
+	"  AND v.created_at <= NOW(6) - INTERVAL ? HOUR)" \
+	" OR (v.status IN ('approved', 'rejected') AND v.purge_after IS NULL" \
+	"  AND v.decided_at <= NOW(6) - INTERVAL ? DAY))"
+
+struct purge {
+	long long	 id;
+	int		 done;		/* out: purged now */
+};
+
+/*
+ * Inside db_txn: if verification p->id is still due (re-checked under
+ * lock), delete its images, mark it purged (an abandoned draft becomes
+ * cancelled: it can no longer be submitted) and audit
+ * "verification.purged" for its account. 0 or a db_status.
+ */
+static int
+purge_fn(void *arg)
+{
+	struct purge	*p = arg;
+	char		*c[1] = { NULL };
+	long long	 account, n;
+	int		 st;
+
+	p->done = 0;
+	st = db_row(c, 1, "SELECT v.account_id FROM verifications v"
+	    " WHERE v.id = ? AND v.purged_at IS NULL AND " PURGE_DUE
+	    " FOR UPDATE", "iii", p->id, config_int("Verify.DraftHours"),
+	    config_int("Verify.RetentionDays"));
+	if (st <= 0)
+		goto out;	/* gone, purged, or no longer due */
+	account = strtoll(c[0], NULL, 10);
+	if ((n = db_exec("DELETE FROM verification_images WHERE"
+	    " verification_id = ?", "i", p->id)) < 0 ||
+	    (n = db_exec("UPDATE verifications SET purged_at = NOW(6),"
+	    " purge_after = COALESCE(purge_after, NOW(6)),"
+	    " status = IF(status = 'draft', 'cancelled', status)"
+	    " WHERE id = ?", "i", p->id)) < 0 ||
+	    (n = audit_open(NULL, "verification.purged", account)) < 0) {
+		st = (int)n;
+		goto out;
+	}
+	log_info("lifecycle: verification %lld: images deleted (retention)",
+	    p->id);
+	p->done = 1;
+	st = 0;
+ out:
+	free(c[0]);
+	return st;
+}
+
+/*
+ * Delete the images of every verification due (PURGE_DUE), one transaction
+ * each. Adds to lr->verifications_purged and lr->failed. 0, or a db_status
+ * when they could not be listed or the database went away.
+ */
+static int
+purge_images(struct lifecycle_run *lr)
+{
+	struct db_res	*res = NULL;
+	struct purge	 p;
+	long long	*ids = NULL;
+	size_t		 n = 0, i;
+	int		 rc;
+
+	rc = db_query(&res, "SELECT v.id FROM verifications v"
+	    " WHERE v.purged_at IS NULL AND " PURGE_DUE " ORDER BY v.id", "ii",
+	    config_int("Verify.DraftHours"), config_int("Verify.RetentionDays"));
+	if (rc < 0 || (rc = res_ids(res, &ids, &n)) < 0) {
+		log_err("lifecycle: the verifications due for image deletion"
+		    " could not be listed (database error %d)", rc);
+		lr->failed++;
+		return rc;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&p, 0, sizeof(p));
+		p.id = ids[i];
+		if ((rc = db_txn(purge_fn, &p)) < 0) {
+			log_err("lifecycle: verification %lld: images not deleted"
+			    " (database error %d); the next run tries again",
+			    ids[i], rc);
+			lr->failed++;
+			if (rc == DB_DOWN)
+				break;
+			continue;
+		}
+		lr->verifications_purged += p.done;
+	}
+	free(ids);
+	return rc == DB_DOWN ? rc : 0;
+}
+
 int
 lifecycle_run(struct lifecycle_run *lr)
 {
@@ -365,6 +470,7 @@ lifecycle_run(struct lifecycle_run *lr)
 
 	lr->unaffiliated = lr->reaffiliated = lr->closed = 0;
 	lr->purged = lr->failed = lr->logins_pruned = 0;
+	lr->verifications_purged = 0;
 	if (today == NULL) {
 		roster_today(now);
 		today = now;
@@ -420,8 +526,12 @@ lifecycle_run(struct lifecycle_run *lr)
 	    " AND token_expires_at < NOW(6) - INTERVAL 1 DAY", "");
 	if (n < 0)
 		return down ? DB_DOWN : (int)n;
+	/* The eKYC images past their retention (issue 12). */
+	if (!down && purge_images(lr) == DB_DOWN)
+		down = 1;
 	log_info("lifecycle run as of %s: %ld unaffiliated, %ld reaffiliated,"
-	    " %ld closed, %ld closure mails purged, %ld failed", today,
-	    lr->unaffiliated, lr->reaffiliated, lr->closed, lr->purged, lr->failed);
+	    " %ld closed, %ld closure mails purged, %ld verifications' images"
+	    " deleted, %ld failed", today, lr->unaffiliated, lr->reaffiliated,
+	    lr->closed, lr->purged, lr->verifications_purged, lr->failed);
 	return down ? DB_DOWN : 0;
 }

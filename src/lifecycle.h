@@ -84,14 +84,19 @@ struct lifecycle_run {
 	long		 closed;	/* accounts closed (100 days up) */
 	long		 purged;	/* closure mails sent (or given up) deleted */
 	long		 logins_pruned;	/* login_history rows past Member.LoginHistoryDays */
+	long		 verifications_purged; /* whose images were deleted (retention) */
 	long		 failed;	/* accounts whose transaction failed (logged) */
 };
 /*
  * Run the rules over every account they may concern, one transaction per
  * account; then delete the outbox rows of closure mails that were sent or given
- * up (the last place the closed account's address was kept). An account whose
- * transaction fails is logged and counted, and the run goes on. Returns 0, or a
- * db_status when the accounts could not be listed at all.
+ * up (the last place the closed account's address was kept), and the eKYC
+ * images past their retention (Verify.RetentionDays after the decision,
+ * abandoned drafts after Verify.DraftHours; one transaction per
+ * verification, audited "verification.purged"; the real clock, not "today").
+ * An account or verification whose transaction fails is logged and counted,
+ * and the run goes on. Returns 0, or a db_status when the accounts could not
+ * be listed at all or the database went away.
  */
 int	 lifecycle_run(struct lifecycle_run *);
 

@@ -366,3 +366,43 @@ normalize_digits(const char *in)
 	free(o);
 	return res;
 }
+
+char *
+normalize_answer(const char *in)
+{
+	struct cps		 s;
+	int32_t			*o = NULL, c;
+	size_t			 i, n = 0;
+	char			*mid = NULL, *res = NULL;
+	utf8proc_uint8_t	*nfc = NULL;
+
+	if (nfkc_decode(in, &s) == -1)
+		return NULL;
+	o = xcalloc(s.n + 1, sizeof(int32_t));
+	for (i = 0; i < s.n; i++) {
+		c = s.cp[i];
+		if (is_space(c) || is_middle_dot(c))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			continue;
+		c = to_katakana(c);
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		else if (is_hyphen(c) && after_kana(o, n))
+			c = 0x30fc;
+		o[n++] = c;
+	}
+	if (n == 0)
+		goto out;
+	/* Compose kana + voicing mark, as separated by the space NFKC put in. */
+	mid = encode(o, n);
+	if ((nfc = utf8proc_NFC((const utf8proc_uint8_t *)mid)) == NULL)
+		goto out;
+	res = xstrdup((const char *)nfc);
+out:
+	free(nfc);
+	free(mid);
+	free(o);
+	free(s.cp);
+	return res;
+}

@@ -54,4 +54,14 @@ char	*normalize_number(const char *in);
  */
 char	*normalize_digits(const char *in);
 
+/*
+ * A secret answer (健診・医療アクセス認証's secret question), normalised like a
+ * name so that the way it is typed does not matter: NFKC (half-width kana
+ * become full-width, full-width ASCII becomes ASCII); spaces and middle dots
+ * removed; hiragana become katakana; a hyphen-like mark after a kana becomes
+ * ー; voicing marks composed; ASCII letters lower-cased. Any other character
+ * (kanji, digits, punctuation) is kept. "ケンコム", "けんこむ", "ｹﾝｺﾑ" give one
+ * string, as do "Kencom" and "ｋｅｎｃｏｍ". NULL when empty or not UTF-8.
+ */
+char	*normalize_answer(const char *in);
 #endif

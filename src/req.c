@@ -34,6 +34,17 @@ req_param(struct req *r, const char *name)
 	return hdf_get_value(r->hdf, key, NULL);
 }
 
+const struct req_file *
+req_file(struct req *r, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].name, name) == 0)
+			return r->files[i].len > 0 ? &r->files[i] : NULL;
+	return NULL;
+}
+
 const char *
 req_param_trim(struct req *r, const char *name)
 {

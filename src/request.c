@@ -3,7 +3,10 @@
  *
  * Order of checks (each answers with its own Japanese error page and a log line):
  *   body size (413) → route (404) → method (405) → form parse: percent-escapes,
- *   NUL, UTF-8, control characters, field sizes (400) → session → CSRF + Origin on
+ *   NUL, UTF-8, control characters, field sizes (400); on an upload route
+ *   (R_UPLOAD) multipart/form-data only and its own body limit, on the headers
+ *   (400, 413) → session → for an upload: Origin (403), member (303), then the
+ *   body is read: multipart framing, size of each file (400, 413) → CSRF + Origin on
  *   POST (403) → access flags (303 to /login) → terms due (303 to /consent) →
  *   handler.
  * Every response passes through response_open(), which sets the security headers.
@@ -31,6 +34,7 @@
 #include "log.h"
 #include "redirect.h"
 #include "metrics.h"
+#include "multipart.h"
 #include "router.h"
 #include "session.h"
 #include "staff_session.h"
@@ -40,6 +44,17 @@
 
 /* A request that takes this long is logged whatever its status. */
 #define SLOW_MS		1000
+
+/*
+ * An upload form (R_UPLOAD) has a handful of fields: the CSRF token, a photo,
+ * a few choices. A browser writes some 150 bytes of headers per part, plus the
+ * photo's file name: the cap leaves room for the longest one (MP_FILENAME_MAX,
+ * a long Japanese name from Windows) and refuses a padded header.
+ */
+#define UPLOAD_MAX_PARTS	16
+#define UPLOAD_MAX_HEADER	2048
+/* Where a refused upload leads back to: the identity verification page. */
+#define UPLOAD_BACK		"/verify"
 
 /* The FastCGI request being served (one per process at a time). */
 static FCGX_Request	*cur;
@@ -115,25 +130,160 @@ oneclick_parse(struct req *r, long long len)
 	return 0;
 }
 
-/* Read and parse the POST body (urlencoded only). 0, 400, 413 or 500. */
+/* An upload route's refusal: status, with L.Error.<key> and the way back. */
+static int
+upload_refused(struct req *r, int status, const char *key)
+{
+	r->error_key = key;
+	req_set(r, "Error.Back", UPLOAD_BACK);
+	return status;
+}
+
+/*
+ * The headers of an upload route's POST (R_UPLOAD), before a byte of its body
+ * is read: a Content-Length within Verify.MaxRequestBytes (checked by
+ * body_parse), multipart/form-data with a valid boundary, a body at all.
+ * 0 or 400; the log line says why and how big.
+ */
+static int
+upload_precheck(struct req *r, const char *ct, long long len)
+{
+	char	 boundary[MP_BOUNDARY_MAX + 1];
+
+	if (multipart_boundary(ct, boundary) != 0) {
+		if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+			log_warn("upload refused: bad or no boundary (body %lld bytes)",
+			    len);
+			return upload_refused(r, 400, "UploadBroken");
+		}
+		log_warn("upload refused: not multipart/form-data (body %lld bytes)", len);
+		return upload_refused(r, 400, "UploadType");
+	}
+	if (len == 0) {
+		log_warn("upload refused: empty body or no Content-Length");
+		return upload_refused(r, 400, "UploadBroken");
+	}
+	return 0;
+}
+
+/*
+ * Read and parse the multipart/form-data body of an upload route (after
+ * upload_precheck and the checks on the session and Origin in dispatch):
+ * text parts into Query.<name> as urlencoded fields are (the query string's
+ * value wins, then the first part), file parts into r->files. Allocates the
+ * body's Content-Length, within Verify.MaxRequestBytes. 0, 400, 413 or 500;
+ * the log line says why and how big, never a filename or a byte of content.
+ */
+static int
+upload_read(struct req *r)
+{
+	const char	*ct = FCGX_GetParam("CONTENT_TYPE", cur->envp);
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", cur->envp);
+	char		 boundary[MP_BOUNDARY_MAX + 1], key[96], *v;
+	struct mp_limits lim;
+	struct mp_part	*part;
+	const char	*bad_name;
+	enum mp_status	 st;
+	NEOERR		*err;
+	long long	 len;
+	size_t		 i;
+
+	/* body_parse and upload_precheck passed on these very values. */
+	if (multipart_boundary(ct, boundary) != 0 || cl == NULL ||
+	    util_parse_int(cl, 1, config_int("Verify.MaxRequestBytes"), &len) != 0) {
+		log_err("upload: headers changed after the checks");
+		return 500;
+	}
+	r->upload_body = xmalloc((size_t)len);
+	if (FCGX_GetStr((char *)r->upload_body, (int)len, cur->in) != (int)len) {
+		log_warn("upload refused: body shorter than Content-Length (%lld bytes)",
+		    len);
+		return upload_refused(r, 400, "UploadBroken");
+	}
+	lim.max_parts = UPLOAD_MAX_PARTS;
+	lim.max_header = UPLOAD_MAX_HEADER;
+	lim.max_field = (size_t)config_int("Server.MaxField");
+	lim.max_file = (size_t)config_int("Verify.MaxImageBytes");
+	r->upload = xcalloc(1, sizeof(*r->upload));
+	st = multipart_parse(r->upload_body, (size_t)len, boundary, &lim, r->upload,
+	    &bad_name);
+	switch (st) {
+	case MP_OK:
+		break;
+	case MP_FILE_TOO_LARGE:
+		log_warn("upload refused: file part %s over %zu bytes (body %lld bytes)",
+		    bad_name, lim.max_file, len);
+		return upload_refused(r, 413, "UploadTooLarge");
+	case MP_FIELD_TOO_LONG:
+		log_warn("upload refused: field %s too long (body %lld bytes)", bad_name,
+		    len);
+		return upload_refused(r, 400, "TooLong");
+	case MP_BAD_TEXT:
+		log_warn("upload refused: field %s is not valid UTF-8 text (body %lld bytes)",
+		    bad_name, len);
+		return upload_refused(r, 400, "BadText");
+	default:
+		log_warn("upload refused: %s (body %lld bytes, %zu parts read)",
+		    multipart_status_str(st), len, r->upload->n);
+		return upload_refused(r, 400, "UploadBroken");
+	}
+	r->files = xcalloc(r->upload->n, sizeof(*r->files));
+	for (i = 0; i < r->upload->n; i++) {
+		part = &r->upload->parts[i];
+		if (part->filename != NULL) {
+			r->files[r->nfiles].name = part->name;
+			r->files[r->nfiles].filename = part->filename;
+			r->files[r->nfiles].content_type = part->content_type;
+			r->files[r->nfiles].data = part->data;
+			r->files[r->nfiles].len = part->len;
+			r->nfiles++;
+			continue;
+		}
+		snprintf(key, sizeof(key), "Query.%s", part->name);
+		if (hdf_get_value(r->hdf, key, NULL) != NULL)
+			continue;
+		v = xstrndup((const char *)part->data, part->len);
+		err = hdf_set_value(r->hdf, key, v);
+		free(v);
+		if (err != STATUS_OK) {
+			nerr_ignore(&err);
+			log_err("upload: could not store a field");
+			return 500;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read and parse the POST body: urlencoded within Server.MaxBody. On an
+ * R_UPLOAD route only the headers are checked here (multipart/form-data within
+ * Verify.MaxRequestBytes, upload_precheck): dispatch reads the body with
+ * upload_read once the session and Origin allow it. The size is checked on
+ * CONTENT_LENGTH before a byte is read or allocated. 0, 400, 413 or 500.
+ */
 static int
 body_parse(struct req *r)
 {
 	const char	*ct = FCGX_GetParam("CONTENT_TYPE", cur->envp);
 	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", cur->envp);
-	long long	 len = 0;
+	int		 upload = (r->route->flags & R_UPLOAD) != 0;
+	long long	 len = 0, max;
 	char		*body;
 	int		 n, rc;
 
 	if (cl != NULL && cl[0] != '\0' &&
 	    util_parse_int(cl, 0, 1LL << 40, &len) != 0) {
 		log_warn("bad request: bad Content-Length");
-		return 400;
+		return upload ? upload_refused(r, 400, "UploadBroken") : 400;
 	}
-	if (len > config_int("Server.MaxBody")) {
-		log_warn("request body of %lld bytes refused", len);
-		return 413;
+	max = config_int(upload ? "Verify.MaxRequestBytes" : "Server.MaxBody");
+	if (len > max) {
+		log_warn("%s body of %lld bytes refused (limit %lld)",
+		    upload ? "upload" : "request", len, max);
+		return upload ? upload_refused(r, 413, "UploadTooLarge") : 413;
 	}
+	if (upload)
+		return upload_precheck(r, ct, len);
 	if (len == 0)
 		return 0;
 	/* RFC 8058 one-click unsubscribe: mail providers SHOULD send multipart. */
@@ -267,6 +417,23 @@ static const char fallback_html[] =
     "<title>エラー</title></head><body><h1>ただいま表示できません</h1>"
     "<p>しばらくしてからもう一度お試しください。</p></body></html>\n";
 
+/*
+ * The upload limits in L.Error.Upload*'s {image_mb} and {request_mb}, in
+ * MB as a member reads them (MiB, rounded down: 10485760 bytes is "10 MB").
+ */
+static void
+upload_message(struct req *r, const char *key)
+{
+	char		 image[24], request[24];
+	const char	*vars[] = { "image_mb", image, "request_mb", request, NULL };
+
+	snprintf(image, sizeof(image), "%lld",
+	    config_int("Verify.MaxImageBytes") / (1024 * 1024));
+	snprintf(request, sizeof(request), "%lld",
+	    config_int("Verify.MaxRequestBytes") / (1024 * 1024));
+	req_set_text(r, "Error.Message", key, vars);
+}
+
 static void
 send_error(struct req *r, int status)
 {
@@ -284,11 +451,16 @@ send_error(struct req *r, int status)
 			req_set(r, "Error.Title", req_text(r, key));
 		snprintf(key, sizeof(key), "Error.%s", r->error_key);
 		msg = req_text(r, key);
+		if (strncmp(r->error_key, "Upload", 6) == 0) {
+			upload_message(r, key);	/* with the limits in it */
+			msg = NULL;
+		}
 	} else {
 		snprintf(key, sizeof(key), "Error.S%d.Message", status);
 		msg = req_text(r, key);
 	}
-	req_set(r, "Error.Message", msg);
+	if (msg != NULL)
+		req_set(r, "Error.Message", msg);
 	if (status == 405) {
 		const struct route *rt = r->route;
 
@@ -384,6 +556,14 @@ make_id(char id[17])
 	util_hex(b, sizeof(b), id);
 }
 
+/* A session of an active account is loaded (what R_MEMBER routes need). */
+static int
+session_active(const struct req *r)
+{
+	return r->sess != NULL && r->sess->state != NULL &&
+	    strcmp(r->sess->state, "active") == 0;
+}
+
 /* Run checks and the handler; returns the status to send. */
 static int
 dispatch(struct req *r)
@@ -432,6 +612,26 @@ dispatch(struct req *r)
 	if (!(r->route->flags & R_NOSESSION) &&
 	    (st = (r->console ? staff_session_load : session_load)(r)) != 0)
 		return req_db_error(r, st);
+	/*
+	 * An upload's body (up to Verify.MaxRequestBytes) is read only for a
+	 * member's session and from our own pages: a stranger or another site
+	 * cannot make a worker read and hold it. Its size and type were checked
+	 * on the headers above; the CSRF token is one of its parts.
+	 */
+	if (is_post && (r->route->flags & R_UPLOAD)) {
+		const char *cl = FCGX_GetParam("CONTENT_LENGTH", cur->envp);
+
+		if (!(r->route->flags & R_NOCSRF) && !origin_ok(r)) {
+			log_warn("upload refused: foreign Origin/Referer (body %s bytes)", cl);
+			return req_error(r, 403, "Origin");
+		}
+		if ((r->route->flags & R_MEMBER) && !session_active(r)) {
+			log_warn("upload refused: no member session (body %s bytes)", cl);
+			return req_redirect(r, "/login");
+		}
+		if ((st = upload_read(r)) != 0)
+			return st;
+	}
 	if (is_post && !(r->route->flags & R_NOCSRF)) {
 		if (!origin_ok(r)) {
 			log_warn("POST refused: foreign Origin/Referer");
@@ -447,9 +647,7 @@ dispatch(struct req *r)
 			return req_redirect(r, "/login?next=%s", path);
 		return req_redirect(r, "/login");
 	}
-	if ((r->route->flags & R_MEMBER) &&
-	    (r->sess == NULL || r->sess->state == NULL ||
-	    strcmp(r->sess->state, "active") != 0)) {
+	if ((r->route->flags & R_MEMBER) && !session_active(r)) {
 		/* Come back here after logging in: plain member paths only (no
 		 * token segment, no query); login.c checks next again. */
 		/* /login says why (a next= brings its notice), /top included. */
@@ -574,6 +772,10 @@ out:
 	if (r.body.data != NULL)
 		util_wipe(r.body.data, r.body.len);
 	buf_free(&r.body);
+	multipart_free(r.upload);
+	free(r.upload);
+	free(r.files);
+	free(r.upload_body);
 	log_set_request(NULL);
 	cur = NULL;
 }

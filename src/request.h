@@ -30,6 +30,20 @@
 struct route;
 struct session;
 struct staff_session;
+struct multipart;
+
+/*
+ * A file part of a multipart/form-data body (an R_UPLOAD route). filename and
+ * content_type are the client's claims, never to be trusted (either may be
+ * NULL or ""); data holds len bytes of anything, len > 0.
+ */
+struct req_file {
+	const char		*name;
+	const char		*filename;
+	const char		*content_type;
+	const unsigned char	*data;
+	size_t			 len;
+};
 
 struct req {
 	HDF		*hdf;		/* request data: Query.*, Cookie.*, page data */
@@ -46,6 +60,11 @@ struct req {
 	const char	*csrf_secret;	/* CSRF binding of a staff session (session.c), or NULL */
 	int		 console;	/* served on the staff listener (Staff.Socket) */
 	int		 https;		/* the client used HTTPS (cookies get Secure) */
+	/* an R_UPLOAD route's body (request.c): the parts point into it */
+	unsigned char	*upload_body;
+	struct multipart *upload;
+	struct req_file	*files;		/* its file parts, in body order */
+	size_t		 nfiles;
 
 	/* response */
 	const char	*template;
@@ -62,6 +81,13 @@ struct req {
 /* The validated value of a form/query field; NULL if absent. Never contains NUL,
  * control characters or invalid UTF-8. Empty string if sent empty. */
 const char	*req_param(struct req *, const char *name);
+/*
+ * The first file part called name of a multipart/form-data body (R_UPLOAD
+ * routes only, each within Verify.MaxImageBytes); NULL when there is none or
+ * it is empty (a file input left blank). Valid until the request ends. The
+ * text parts of the same body are read with req_param.
+ */
+const struct req_file *req_file(struct req *, const char *name);
 /* Same, with surrounding ASCII/ideographic space trimmed, NULL if empty. */
 const char	*req_param_trim(struct req *, const char *name);
 /* A request header (e.g. "Origin", "Accept-Language"), or NULL. */

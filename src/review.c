@@ -17,6 +17,7 @@
 #include "member.h"
 #include "util.h"
 #include "vault.h"
+#include "verification.h"
 
 const char *const review_shots[5] = {
 	"doc_front", "doc_back", "doc_angle", "face_front", "face_angle",
@@ -187,33 +188,6 @@ struct decide {
 	int		 result;
 };
 
-/*
- * The attempt's secret question becomes the account's (failures 0, the lock
- * cleared). The member side's verification_install_question (src/verification.c,
- * branch wt/member) does the same: this copy stands until that is merged,
- * then review.c calls it instead. 1, 0 (no question) or a db_status.
- */
-static int
-install_question(long long vid)
-{
-	long long	 n;
-
-	n = db_exec("INSERT INTO secret_questions (account_id, verification_id,"
-	    " preset, question, answer_hash, failures, locked_at)"
-	    " SELECT account_id, id, q_preset, COALESCE(q_text, ''),"
-	    " q_answer_hash, 0, NULL FROM verifications"
-	    " WHERE id = ? AND q_answer_hash IS NOT NULL"
-	    " ON DUPLICATE KEY UPDATE verification_id = VALUES(verification_id),"
-	    " preset = VALUES(preset), question = VALUES(question),"
-	    " answer_hash = VALUES(answer_hash), failures = 0, locked_at = NULL,"
-	    " created_at = NOW(6)", "i", vid);
-	if (n <= 0)
-		return (int)n;
-	n = db_exec("UPDATE verifications SET q_answer_hash = NULL WHERE id = ?",
-	    "i", vid);
-	return n < 0 ? (int)n : 1;
-}
-
 /* The member's mail of the decision, in her language. 0 or a db_status. */
 static int
 decide_mail(const struct decide *d, const char *email, const char *lang)
@@ -284,7 +258,7 @@ decide_fn(void *arg)
 	}
 	if (d->approve) {
 		if ((n = db_exec("UPDATE accounts SET level = 3 WHERE id = ?", "i",
-		    account_id)) < 0 || (n = install_question(d->id)) < 0) {
+		    account_id)) < 0 || (n = verification_install_question(d->id)) < 0) {
 			st = (int)n;
 			goto out;
 		}

@@ -20,7 +20,10 @@ enum route_flag {
 	R_NOSESSION	= 1 << 5,	/* do not load the session (healthz, metrics, static-like) */
 	R_NOCONSENT	= 1 << 6,	/* R_MEMBER route served while terms are due (terms.h) */
 	R_ONECLICK	= 1 << 7,	/* also a multipart/form-data body: RFC 8058 one-click */
-	R_STAFF		= 1 << 8,	/* staff console: needs a staff session (staff_routes.def) */
+	R_UPLOAD	= 1 << 8,	/* POST body multipart/form-data only, with files:
+					 * Verify.MaxRequestBytes, Verify.MaxImageBytes
+					 * per file (request.h: req_file) */
+	R_STAFF		= 1 << 9,	/* staff console: needs a staff session (staff_routes.def) */
 };
 
 struct route {

@@ -17,7 +17,7 @@
   </thead>
   <?cs each:g = Levels.Groups ?>
   <tbody>
-    <tr class="levels-table__grouprow"><th scope="rowgroup" colspan="6" class="levels-table__group"><?cs var:g.Name ?></th></tr>
+    <tr class="levels-table__grouprow"><th scope="rowgroup" colspan="<?cs var:Levels.GroupSpan ?>" class="levels-table__group"><?cs var:g.Name ?></th></tr>
     <?cs each:w = g.Rows ?>
     <tr>
       <th scope="row" class="levels-table__feature"><?cs var:w.Name ?></th>
@@ -31,7 +31,7 @@
 <ol class="levels-notes">
   <?cs each:n = Levels.Notes ?><li id="levels-fn-<?cs name:n ?>"><span aria-hidden="true">※<?cs name:n ?>：</span><?cs var:n ?></li><?cs /each ?>
 </ol>
-<p class="muted levels-soon"><?cs var:L.Levels.Soon ?></p>
+<p class="muted levels-soon"><?cs if:Levels.NoSensitive ?><?cs var:L.Levels.SoonPlain ?><?cs else ?><?cs var:L.Levels.Soon ?><?cs /if ?></p>
 <?cs /def ?>
 <?cs # 未所属, a new card, a new insurer: what the table alone does not say. ?>
 <?cs def:levels_explained() ?>

@@ -7,7 +7,8 @@
  *   insurer update NUMBER [--name N] [--pattern P] [--adopted|--not-adopted]
  *       [--points-name N] [--terms-url U]
  *       [--require-signed-entry|--no-require-signed-entry]
- *       [--insurer-id-only on|off] [--force]
+ *       [--insurer-id-only on|off] [--health-data on|off]
+ *       [--health-service URL] [--force]
  *   insurer allow NUMBER CIDR       add an IP allowlist entry (login CAPTCHA)
  *   insurer disallow NUMBER CIDR    remove one
  *   insurer secret NUMBER           new entry-link secret, printed once
@@ -17,6 +18,10 @@
  * (exit 1). An empty --points-name or --terms-url clears it. --insurer-id-only on
  * lets the insurer's members finish web signup with the insurer number alone
  * (団体ID認証, level 1; 本人確認 later from the member area, SPEC §5).
+ * --health-data on: the insurer links health data, so its members are offered
+ * 健診・医療アクセス認証 (level 3, /verify; issue 12, seed p.17 note: off, they
+ * see nothing of it); --health-service URL: the insurer's health-data service
+ * the sensitive features would open (empty clears it).
  */
 #include "autoconf.h"
 
@@ -38,7 +43,8 @@
 #define USAGE_UPDATE	"insurer update NUMBER [--name N] [--pattern 1-4] " \
 	"[--adopted|--not-adopted] [--points-name N] [--terms-url URL] " \
 	"[--require-signed-entry|--no-require-signed-entry] " \
-	"[--insurer-id-only on|off] [--force]"
+	"[--insurer-id-only on|off] [--health-data on|off] " \
+	"[--health-service URL] [--force]"
 #define USAGE_ALLOW	"insurer allow NUMBER CIDR"
 #define USAGE_DISALLOW	"insurer disallow NUMBER CIDR"
 #define USAGE_SECRET	"insurer secret NUMBER"
@@ -110,6 +116,7 @@ show_insurer(const struct insurer *ins)
 {
 	struct db_res	*res = NULL;
 	struct buf	 cidrs = { NULL, 0, 0 };
+	char		*health[2] = { NULL, NULL };
 	long long	 persons = 0, bound = 0;
 	int		 r;
 
@@ -133,6 +140,12 @@ show_insurer(const struct insurer *ins)
 		buf_free(&cidrs);
 		return ctl_db_error(r, "insurer show");
 	}
+	/* 健診・医療アクセス認証 (issue 12): the insurer links health data. */
+	if ((r = db_row(health, 2, "SELECT health_data, health_service FROM"
+	    " insurers WHERE id = ?", "i", ins->id)) < 0) {
+		buf_free(&cidrs);
+		return ctl_db_error(r, "insurer show");
+	}
 
 	ctl_rec_begin();
 	ctl_rec_int("id", ins->id);
@@ -146,11 +159,15 @@ show_insurer(const struct insurer *ins)
 	    ins->entry_secret[0] != '\0');
 	ctl_rec_bool("require_signed_entry", ins->signed_entry_required);
 	ctl_rec_bool("insurer_id_only", ins->insurer_id_only);
+	ctl_rec_bool("health_data", health[0] != NULL && strcmp(health[0], "1") == 0);
+	ctl_rec_str("health_service", health[1]);
 	ctl_rec_str("allowlist", cidrs.len > 0 ? cidrs.data : NULL);
 	ctl_rec_int("roster_persons", persons);
 	ctl_rec_int("roster_bound", bound);
 	ctl_rec_end();
 	buf_free(&cidrs);
+	free(health[0]);
+	free(health[1]);
 	return CTL_OK;
 }
 
@@ -271,14 +288,16 @@ cmd_update(int argc, char **argv)
 		{ "require-signed-entry",	no_argument,	   NULL, 's' },
 		{ "no-require-signed-entry",	no_argument,	   NULL, 'S' },
 		{ "insurer-id-only",		required_argument, NULL, 'i' },
+		{ "health-data",		required_argument, NULL, 'h' },
+		{ "health-service",		required_argument, NULL, 'H' },
 		{ "force",			no_argument,	   NULL, 'f' },
 		{ NULL,				0,		   NULL, 0 }
 	};
 	struct insurer	 ins;
-	const char	*name = NULL, *points = NULL, *url = NULL;
+	const char	*name = NULL, *points = NULL, *url = NULL, *service = NULL;
 	int		 ch, r, pattern = 0, adopted = -1, signed_req = -1, force = 0;
-	int		 id_only = -1;
-	int		 set_points = 0, set_url = 0;
+	int		 id_only = -1, health = -1;
+	int		 set_points = 0, set_url = 0, set_service = 0;
 	long long	 n, persons = 0;
 
 	memset(&ins, 0, sizeof(ins));
@@ -314,6 +333,15 @@ cmd_update(int argc, char **argv)
 				return ctl_usage(USAGE_UPDATE,
 				    "--insurer-id-only is on or off");
 			break;
+		case 'h':
+			if ((health = on_off_arg(optarg)) == -1)
+				return ctl_usage(USAGE_UPDATE,
+				    "--health-data is on or off");
+			break;
+		case 'H':
+			service = optarg;
+			set_service = 1;
+			break;
 		case 'f':
 			force = 1;
 			break;
@@ -324,7 +352,8 @@ cmd_update(int argc, char **argv)
 	if (argc - optind != 1)
 		return ctl_usage(USAGE_UPDATE, NULL);
 	if (name == NULL && pattern == 0 && adopted == -1 && signed_req == -1 &&
-	    id_only == -1 && !set_points && !set_url)
+	    id_only == -1 && health == -1 && !set_points && !set_url &&
+	    !set_service)
 		return ctl_usage(USAGE_UPDATE, "nothing to update");
 	if (name != NULL && !name_ok(name, 0))
 		return ctl_refuse("insurer update: the name must be 1 to 100 "
@@ -335,6 +364,9 @@ cmd_update(int argc, char **argv)
 	if (set_url && !url_ok(url))
 		return ctl_refuse("insurer update: the terms URL must be an http(s) "
 		    "URL of up to 300 characters without spaces or quotes");
+	if (set_service && *service != '\0' && !url_ok(service))
+		return ctl_refuse("insurer update: the health service must be an "
+		    "http(s) URL of up to 300 characters without spaces or quotes");
 	if ((r = ctl_insurer_arg("insurer", "update", argv[optind],
 	    &ins)) != CTL_OK)
 		goto out;
@@ -371,8 +403,10 @@ cmd_update(int argc, char **argv)
 	    " points_name = IF(? = 1, ?, points_name),"
 	    " terms_url = IF(? = 1, ?, terms_url),"
 	    " signed_entry_required = IF(? = 1, ?, signed_entry_required),"
-	    " insurer_id_only = IF(? = 1, ?, insurer_id_only)"
-	    " WHERE id = ?", "isiiiiisisiiiii",
+	    " insurer_id_only = IF(? = 1, ?, insurer_id_only),"
+	    " health_data = IF(? = 1, ?, health_data),"
+	    " health_service = IF(? = 1, ?, health_service)"
+	    " WHERE id = ?", "isiiiiisisiiiiiiisi",
 	    (long long)(name != NULL), name,
 	    (long long)(pattern != 0), (long long)pattern,
 	    (long long)(adopted != -1), (long long)(adopted == 1),
@@ -380,6 +414,9 @@ cmd_update(int argc, char **argv)
 	    (long long)set_url, set_url && *url != '\0' ? url : NULL,
 	    (long long)(signed_req != -1), (long long)(signed_req == 1),
 	    (long long)(id_only != -1), (long long)(id_only == 1),
+	    (long long)(health != -1), (long long)(health == 1),
+	    (long long)set_service,
+	    set_service && *service != '\0' ? service : NULL,
 	    ins.id);
 	if (n < 0) {
 		r = ctl_db_error((int)n, "insurer update");

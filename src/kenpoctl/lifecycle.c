@@ -9,8 +9,11 @@
  *       100 days or more are closed and their personal data erased; then sent
  *       closure mails leave the outbox. One transaction per account, each
  *       re-checked under lock: running it twice, or twice at once, does what
- *       one run does. Exit 1 when an account could not be handled (logged;
- *       the next run tries again) or the database is down.
+ *       one run does. Then the eKYC images past their retention are deleted
+ *       (Verify.RetentionDays after the decision, abandoned drafts after
+ *       Verify.DraftHours; by the real clock, whatever --as-of says). Exit 1
+ *       when an account or a verification could not be handled (logged; the
+ *       next run tries again) or the database is down.
  *
  * Run daily by kenpo-lifecycle.timer (contrib/systemd/).
  */
@@ -82,18 +85,22 @@ cmd_run(int argc, char **argv)
 		ctl_rec_int("closed", lr.closed);
 		ctl_rec_int("mails_purged", lr.purged);
 		ctl_rec_int("logins_pruned", lr.logins_pruned);
+		ctl_rec_int("verifications_purged", lr.verifications_purged);
 		ctl_rec_int("failed", lr.failed);
 		ctl_rec_end();
 	} else
 		ctl_say("lifecycle as of %s: %ld unaffiliated (未所属), %ld "
 		    "affiliated again, %ld closed after %d days, %ld closure "
-		    "mail%s purged, %ld old login%s forgotten", today,
+		    "mail%s purged, %ld old login%s forgotten, the images of %ld "
+		    "verification%s deleted", today,
 		    lr.unaffiliated, lr.reaffiliated, lr.closed, LIFECYCLE_DAYS,
 		    lr.purged, lr.purged == 1 ? "" : "s", lr.logins_pruned,
-		    lr.logins_pruned == 1 ? "" : "s");
+		    lr.logins_pruned == 1 ? "" : "s", lr.verifications_purged,
+		    lr.verifications_purged == 1 ? "" : "s");
 	if (r < 0 || lr.failed > 0)
-		return ctl_refuse("lifecycle run: %ld account%s not handled (see "
-		    "the log); run it again", lr.failed, lr.failed == 1 ? "" : "s");
+		return ctl_refuse("lifecycle run: %ld account%s or verification%s "
+		    "not handled (see the log); run it again", lr.failed,
+		    lr.failed == 1 ? "" : "s", lr.failed == 1 ? "" : "s");
 	return CTL_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "db.h"
 #include "member.h"
+#include "verify_page.h"
 #include "request.h"
 #include "router.h"
 
@@ -45,6 +46,13 @@ page_account(struct req *r)
 	req_set(r, "Account.LevelText", req_text(r, key));
 	if (m.level < 2 && m.name_kana == NULL && !m.unaffiliated)
 		req_set(r, "Account.CanVerify", "1");
+	/* 健診・医療アクセス認証: only where the insurer links health data. */
+	if ((st = verify_offered(&m, NULL)) < 0) {
+		member_free(&m);
+		return req_db_error(r, st);
+	}
+	if (st == 1)
+		req_set(r, "Account.Sensitive", m.level >= 3 ? "open" : "offer");
 	st = db_row(&pending, 1, "SELECT data FROM tokens WHERE account_id = ?"
 	    " AND purpose = 'email_change' AND used_at IS NULL"
 	    " AND superseded_at IS NULL AND expires_at > NOW(6)"

@@ -10,7 +10,9 @@
  * Open to everyone. For a logged-in member (an active account's session) the
  * member's own column is marked and the page is not stored (it is personal);
  * member_load also keeps 未所属 in step with the roster as on every member
- * page. Returns 200, or 500/503 when the member's account cannot be read.
+ * page. A member whose insurer does not link health data sees nothing of
+ * 健診・医療アクセス認証 (seed p.17 note: no column, no definition); one whose
+ * insurer does gets a link to /verify. Returns 200, or 500/503 when the member's account cannot be read.
  */
 #include "autoconf.h"
 
@@ -21,12 +23,13 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
+#include "verify_page.h"
 
 int
 page_help_levels(struct req *r)
 {
 	struct member	 m;
-	int		 st, own = -1;
+	int		 st, own = -1, sensitive = 1;
 
 	r->template = "help_levels";
 	if (r->sess != NULL && r->sess->state != NULL &&
@@ -39,9 +42,15 @@ page_help_levels(struct req *r)
 			req_set(r, "Help.Member", "1");
 			if (m.level < 2 && m.name_kana == NULL && !m.unaffiliated)
 				req_set(r, "Help.CanVerify", "1");
+			/* Level 3 only where her insurer links health data. */
+			sensitive = verify_offered(&m, NULL);
 			member_free(&m);
+			if (sensitive < 0)
+				return req_db_error(r, sensitive);
+			if (sensitive)
+				req_set(r, "Help.Sensitive", "1");
 		}
 	}
-	levels_table(r, own);
+	levels_table_for(r, own, sensitive);
 	return 200;
 }

@@ -11,10 +11,11 @@
  * (document, face photo and secret question, reviewed). "ご利用いただける機能"
  * lists what the member can do here, each with a link and a line saying what
  * it is for (or, when her level or 未所属 keeps it from her, why and how to
- * unlock it). The features of level 3 are not offered by kenpo yet: they are
- * not listed as rows that read 準備中 (the page would look unfinished) but
- * explained once below the list, as what that level unlocks and who may apply
- * (Top.More). 未所属 (the roster shows the member's qualification has ended;
+ * unlock it). The features of level 3 (健診・医療アクセス認証) exist only for
+ * members of insurers that link health data (seed p.17 note): below level 3
+ * they are explained once below the list, with a link to /verify (Top.More),
+ * at level 3 they are linked (/sensitive); other members see nothing of
+ * that level, neither here nor in the table. 未所属 (the roster shows the member's qualification has ended;
  * member_load keeps the flag) keeps the account settings and the operator's
  * announcements only, as in the seed.
  * The insurer's box never says "no guidance from your insurer" while the
@@ -39,6 +40,7 @@
 #include "request.h"
 #include "router.h"
 #include "session.h"
+#include "verify_page.h"
 
 #define TOP_NEWS	10
 
@@ -102,9 +104,28 @@ set_features(struct req *r, const struct member *m)
 			req_set(r, key, f->href);
 		}
 	}
-	/* Level 3's features: what it unlocks, once (not for 未所属). */
-	if (!m->unaffiliated && m->level < 3)
+}
+
+/*
+ * Level 3 (健診・医療アクセス認証) only for members of insurers that link
+ * health data (seed p.17 note; verify_offered): what it unlocks and a link to
+ * /verify below level 3, the sensitive features (/sensitive) at level 3.
+ * Others see nothing of it. Returns offered (0/1) or a db_status.
+ */
+static int
+set_sensitive(struct req *r, const struct member *m)
+{
+	int	 st;
+
+	if ((st = verify_offered(m, NULL)) <= 0)
+		return st;
+	if (m->level < 3) {
 		req_set(r, "Top.More", "1");
+		if (m->level >= 2)
+			req_set(r, "Top.VerifyLink", "1");
+	} else
+		req_set(r, "Top.SensitiveLink", "1");
+	return 1;
 }
 
 /* 1 when u may be a link target: an absolute http(s) URL (operator data). */
@@ -237,12 +258,16 @@ page_top(struct req *r)
 		return req_db_error(r, st);
 	}
 	set_features(r, &m);
+	if ((st = set_sensitive(r, &m)) < 0) {
+		member_free(&m);
+		return req_db_error(r, st);
+	}
 	/* The insurer's maintenance notice (not for 未所属: no longer its member). */
 	if (!m.unaffiliated)
 		(void)maintenance_show(r, m.insurer_id);
 	if (m.level < 2 && m.name_kana == NULL && !m.unaffiliated)
 		req_set(r, "Top.Verify", "1");
-	levels_table(r, levels_column(m.level, m.unaffiliated));
+	levels_table_for(r, levels_column(m.level, m.unaffiliated), st);
 	member_free(&m);
 	return 200;
 }

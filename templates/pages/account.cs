@@ -35,6 +35,8 @@
   <p id="account-level"><?cs var:Account.LevelText ?></p>
   <?cs if:Account.CanVerify ?><p class="muted"><?cs var:L.Levels.Account.VerifyText ?></p>
   <ul class="link-list"><li><a href="/account/verify" id="account-verify"><?cs var:L.Levels.Verify.Do ?></a></li></ul><?cs /if ?>
+  <?cs if:Account.Sensitive == "offer" ?><ul class="link-list"><li><a href="/verify" id="account-ekyc"><?cs var:L.Verify.Title ?></a></li></ul>
+  <?cs elif:Account.Sensitive == "open" ?><ul class="link-list"><li><a href="/sensitive" id="account-sensitive"><?cs var:L.Verify.Approved.Link ?></a></li><li><a href="/verify" id="account-ekyc"><?cs var:L.Verify.Title ?></a></li></ul><?cs /if ?>
   <ul class="link-list"><li><a href="/help/levels"><?cs var:L.Levels.HelpLink ?></a></li></ul>
 
   <h2><?cs var:L.History.Account.LoginsTitle ?></h2>

@@ -9,7 +9,7 @@
   <dl class="levels-defs">
     <dt><?cs var:L.Levels.Col.Insurer ?></dt><dd><?cs var:L.Levels.Def.Insurer ?></dd>
     <dt><?cs var:L.Levels.Col.Identity ?></dt><dd><?cs var:L.Levels.Def.Identity ?></dd>
-    <dt><?cs var:L.Levels.Col.Sensitive ?></dt><dd><?cs var:L.Levels.Def.Sensitive ?></dd>
+    <?cs if:!Levels.NoSensitive ?><dt><?cs var:L.Levels.Col.Sensitive ?></dt><dd><?cs var:L.Levels.Def.Sensitive ?><?cs if:Help.Sensitive ?> <a href="/verify" id="help-ekyc"><?cs var:L.Verify.Title ?></a><?cs /if ?></dd><?cs /if ?>
     <dt><?cs var:L.Levels.Col.Unaffiliated ?></dt><dd><?cs var:L.Levels.Def.Unaffiliated ?></dd>
   </dl>
   <?cs if:Help.CanVerify ?><p class="actions"><a class="button" href="/account/verify" id="help-verify"><?cs var:L.Levels.Verify.Do ?></a></p><?cs /if ?>

@@ -70,7 +70,14 @@
       <li><?cs var:L.Top.Feature.Medicine.Name ?></li>
       <li><?cs var:L.Top.Feature.MedicalCost.Name ?></li>
     </ul>
-    <p class="muted"><?cs var:L.Top.More.Who ?></p>
+    <?cs if:Top.VerifyLink ?><p class="actions"><a class="button" href="/verify" id="top-ekyc"><?cs var:L.Verify.Title ?></a></p><?cs /if ?>
+  </div>
+  <?cs /if ?>
+  <?cs if:Top.SensitiveLink ?>
+  <div class="feature-more" id="features-sensitive">
+    <h3><?cs var:L.Sensitive.Title ?></h3>
+    <p><?cs var:L.Sensitive.Lead ?></p>
+    <p class="actions"><a class="button" href="/sensitive" id="top-sensitive"><?cs var:L.Verify.Approved.Link ?></a></p>
   </div>
   <?cs /if ?>
 </section>

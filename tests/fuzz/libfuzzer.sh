@@ -5,8 +5,8 @@
 # usage: tests/fuzz/libfuzzer.sh BUILDDIR [OUTDIR]
 #
 # BUILDDIR is a configured kenpo build directory (for autoconf.h); OUTDIR defaults
-# to BUILDDIR/fuzz-libfuzzer. The modules of libkenpo.a (src/core.inc and
-# src/pages/*.inc) are compiled again with coverage instrumentation into
+# to BUILDDIR/fuzz-libfuzzer. The modules of libkenpo.a (src/core.inc,
+# src/pages/*.inc, src/image.inc) are compiled again with coverage instrumentation into
 # OUTDIR/libkenpo-fuzz.a, two at a time; a module that does not compile is
 # skipped with a warning (the targets need only a few of them). FUZZ_TARGETS
 # (names without fuzz_, separated by spaces) builds only those targets.
@@ -32,7 +32,8 @@ vars() {
 	    -e "/\\\$(/d" -e "s/^[A-Z0-9]*_$1 = //p" "$build/Makefile" | tr '\n' ' '
 }
 cppflags="-I$build -I$src/src $(vars CFLAGS) -D_GNU_SOURCE \
-	-DSYSCONFDIR=\"/usr/local/etc\" -DPKGDATADIR=\"/usr/local/share/kenpo\""
+	-DSYSCONFDIR=\"/usr/local/etc\" -DPKGDATADIR=\"/usr/local/share/kenpo\" \
+	-DPKGLIBEXECDIR=\"/usr/local/libexec/kenpo\""
 cflags="-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -fsanitize=$san"
 libs="$(vars LIBS) -lz -lm"
 
@@ -42,7 +43,7 @@ if [ "$(cat "$out/flags" 2>/dev/null)" != "$cc $cppflags $cflags" ]; then
 	rm -f "$out"/obj/*.o
 	echo "$cc $cppflags $cflags" >"$out/flags"
 fi
-modules=$(cat "$src/src/core.inc" "$src"/src/pages/*.inc |
+modules=$(cat "$src/src/core.inc" "$src"/src/pages/*.inc "$src/src/image.inc" |
 	grep -o 'src/[a-z_/]*\.c' | sort -u)
 export cc cppflags cflags src out
 # shellcheck disable=SC2016

@@ -63,7 +63,7 @@ mkdir -p "$work" "$crashes"
 max_len() {
 	case $1 in
 	roster|config)		echo 8192 ;;
-	form|cookie|header)	echo 4096 ;;
+	form|cookie|header|multipart) echo 4096 ;;
 	redirect|clientip|mail_header|normalize|captcha) echo 2048 ;;
 	*)			echo 1024 ;;
 	esac

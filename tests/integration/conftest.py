@@ -80,6 +80,9 @@ PYTHON = "/usr/bin/python3"
 # this are refused by nginx itself.
 TEST_NGINX_MAX_BODY = 1024 * 1024
 KENPOD_MAX_BODY = 65536
+# nginx's limit of the upload locations (/verify/shot/), as in contrib/dev.sh: a
+# little over kenpod's Verify.MaxRequestBytes (default 25 MiB).
+TEST_NGINX_UPLOAD_MAX_BODY = 26 * 1024 * 1024
 
 _live = []      # processes to kill at exit if a finaliser did not run
 
@@ -703,6 +706,7 @@ class Frontend:
             "@PREFIX@": prefix, "@PORT@": str(self.port), "@SOCKET@": self.socket,
             "@STAFF_PORT@": str(self.staff_port), "@STAFF_SOCKET@": self.staff_socket,
             "@HTDOCS@": os.path.join(SRC, "htdocs"), "@MAXBODY@": str(self.max_body),
+            "@UPLOADMAXBODY@": str(TEST_NGINX_UPLOAD_MAX_BODY),
             "@LOGDIR@": os.path.join(self.dir, "log"),
             "@USER_LINE@": "user root;" if os.getuid() == 0 else "",
         }
@@ -830,6 +834,8 @@ class Stack:
             "Security.Secret": self.secret,
             "Verify.MasterKey": self.master_key,
             "Login.Captcha": "off",
+            # The eKYC image helper as built (src/image.h), not an installed one.
+            "Verify.ImageHelper": os.path.join(BUILD, "kenpo-image"),
         }
         for item in os.environ.get("KENPO_TEST_CONFIG", "").split(";"):
             if "=" in item:
@@ -838,7 +844,7 @@ class Stack:
         return c
 
     def start(self):
-        for prog in ("kenpod", "kenpoctl"):
+        for prog in ("kenpod", "kenpoctl", "kenpo-image"):
             if not os.access(os.path.join(BUILD, prog), os.X_OK):
                 raise RuntimeError(f"{BUILD}/{prog} not found: build first "
                                    "(contrib/dev.sh test, or set KENPO_BUILD)")

@@ -18,7 +18,7 @@ from conftest import BUILD
 # (prefix-independent); the Debian package ships the same files plus its own
 # docs (README.Debian, copyright, changelog.Debian.gz, lintian overrides).
 EXPECTED = [
-    "sbin/kenpod", "sbin/kenpoctl",
+    "sbin/kenpod", "sbin/kenpoctl", "libexec/kenpo/kenpo-image",
     "kenpo/kenpo.hdf", "logrotate.d/kenpo",
     "systemd/system/kenpod.service", "systemd/system/kenpod.socket",
     "systemd/system/kenpo-lifecycle.service", "systemd/system/kenpo-lifecycle.timer",
@@ -77,7 +77,7 @@ def test_install_and_uninstall(tmp_path):
 
     # Paths filled in: no @name@ left in any installed text file.
     for f in files:
-        if "/share/kenpo/htdocs/" in f or "/sbin/" in f:    # binary files
+        if "/share/kenpo/htdocs/" in f or "/sbin/" in f or "/libexec/" in f:  # binaries
             continue
         with open(os.path.join(dest, f), encoding="utf-8") as fh:
             left = re.findall(r"@[a-z_]+@", fh.read())
@@ -92,6 +92,10 @@ def test_install_and_uninstall(tmp_path):
     assert f"# Server.Templates = {templates}\n" in read("kenpo/kenpo.hdf")
     assert f".It Pa {conf}\n" in read("man8/kenpod.8")
     assert re.search(r"^u kenpo ", read("sysusers.d/kenpo.conf"), re.M)
+    # kenpod finds the image helper where it was installed.
+    helper = installed("libexec/kenpo/kenpo-image")
+    assert f"# Verify.ImageHelper = {helper}\n" in read("kenpo/kenpo.hdf")
+    assert os.access(dest + helper, os.X_OK)
 
     # No secret is installed: kenpod refuses the sample and says what to do.
     r = subprocess.run([dest + kenpod, "-t", "-c", dest + conf], capture_output=True,

@@ -506,7 +506,11 @@ def test_verify_page_for_other_members(stack):
     assert 'id="verify-unaffiliated"' in page.text and "新規登録" in page.text
     top = c.get("/top")
     assert 'id="top-unaffiliated"' in top.text and "新規登録" in top.text
-    assert levels_table(top)["own"] == 4
+    # Own column 未所属; no 健診・医療アクセス認証 column for a member of an
+    # insurer that does not link health data (issue 12 item 5).
+    t = levels_table(top)
+    assert t["cols"][t["own"] + 1].startswith("未所属認証")
+    assert not any(c.startswith("健診・医療アクセス認証") for c in t["cols"])
     m = stack.wait_mail(email, subject="未所属")
     assert "個人IDが変わる場合" in m.body and "新規登録をしてください" in m.body
     # Not logged in: to the login page, and back here after it

@@ -542,12 +542,13 @@ def test_top_page(stack, ins):
     assert "&lt;b&gt;太字&lt;/b&gt;" in top.text and "<b>太字" not in top.text
     assert 'action="/announcements"' in top.text and 'href="/account"' in top.text
     assert 'action="/logout"' in top.text
-    # Features by level: the member (本人確認) has every listed one; what
-    # level 3 unlocks is explained once, not as rows reading 準備中 (issue 11).
+    # Features by level: the member (本人確認) has every listed one; nothing
+    # reads 準備中 (issue 11), and level 3 is not shown at all: the insurer
+    # does not link health data (issue 12 item 5).
     assert "本人確認済み" in top.text
     assert top.text.count("feature feature--ok") == 6
     assert "feature feature--locked" not in top.text
-    assert 'id="features-more"' in top.text and "準備中" not in top.text
+    assert 'id="features-more"' not in top.text and "準備中" not in top.text
     # The B member sees B's, not A's.
     email_b, _, _ = make_member(stack, ins["b"])
     top_b = login(stack, email_b).get("/top")

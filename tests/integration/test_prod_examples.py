@@ -142,8 +142,10 @@ def test_kenpo_conf_headers_and_servers():
 
 
 # '*' routes whose part is public, not a secret: /terms/<id> shows a published
-# version of the terms by its number (src/pages/terms.c).
-PUBLIC_STAR_ROUTES = {"/terms/"}
+# version of the terms by its number (src/pages/terms.c); /verify/shot/<shot>
+# takes a photo of identity verification, named by its kind (doc_front, …):
+# its nginx location keeps its error log (the upload limits' refusals).
+PUBLIC_STAR_ROUTES = {"/terms/", "/verify/shot/"}
 
 
 def secret_route_prefixes():

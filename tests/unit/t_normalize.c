@@ -32,6 +32,7 @@
 #define SYMBOL(in, want)	CHECK_NORM(normalize_symbol, in, want)
 #define NUMBER(in, want)	CHECK_NORM(normalize_number, in, want)
 #define DIGITS(in, want)	CHECK_NORM(normalize_digits, in, want)
+#define ANSWER(in, want)	CHECK_NORM(normalize_answer, in, want)
 
 static const char *const NONE = NULL;
 
@@ -200,6 +201,26 @@ START_TEST(test_both_sides_meet)
 }
 END_TEST
 
+/* The secret question's answer (健診・医療アクセス認証): typed either way. */
+START_TEST(test_answer)
+{
+	ANSWER("けんこむ", "ケンコム");
+	ANSWER("ｹﾝｺﾑ ﾀﾛｳ", "ケンコムタロウ");
+	ANSWER("ケンコム　タロウ", "ケンコムタロウ");
+	ANSWER("がっこう", "ガッコウ");
+	ANSWER("ｶﾞｯｺｳ", "ガッコウ");
+	ANSWER("らーめん", "ラーメン");
+	ANSWER("ﾗｰﾒﾝ", "ラーメン");
+	ANSWER("Blue Bird 7", "bluebird7");
+	ANSWER("ｂｌｕｅｂｉｒｄ７", "bluebird7");
+	ANSWER("東京タワー", "東京タワー");
+	ANSWER("1-2-3", "1-2-3");
+	ANSWER("", NULL);
+	ANSWER(" \xe3\x80\x80・ ", NULL);
+	ANSWER("\xff", NULL);
+}
+END_TEST
+
 static Suite *
 normalize_suite(void)
 {
@@ -215,6 +236,7 @@ normalize_suite(void)
 	tcase_add_test(tc, test_symbol);
 	tcase_add_test(tc, test_number);
 	tcase_add_test(tc, test_digits);
+	tcase_add_test(tc, test_answer);
 	tcase_add_test(tc, test_both_sides_meet);
 	suite_add_tcase(s, tc);
 	return s;

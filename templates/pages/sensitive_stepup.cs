@@ -1,0 +1,24 @@
+<?cs # /sensitive/stepup — the secret question (src/pages/sensitive_stepup.c).
+  The answer is never written back into the page. ?>
+<?cs def:content() ?>
+<section class="card" aria-labelledby="stepup-title">
+  <h1 id="stepup-title"><?cs var:L.Sensitive.Stepup.Title ?></h1>
+  <p><?cs var:L.Sensitive.Stepup.Lead ?></p>
+  <form method="post" action="/sensitive/stepup" id="stepup-form" novalidate>
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <?cs if:Sensitive.Next ?><input type="hidden" name="next" value="<?cs var:Sensitive.Next ?>"><?cs /if ?>
+    <dl class="summary"><dt><?cs var:L.Sensitive.Stepup.Question ?></dt><dd id="stepup-question"><?cs var:Sensitive.Question ?></dd></dl>
+    <div class="field<?cs if:Form.Errors.answer ?> field--error<?cs /if ?>">
+      <label class="field__label" for="answer"><?cs var:L.Sensitive.Stepup.Answer ?></label>
+      <input type="text" id="answer" name="answer" maxlength="50" autocomplete="off" required aria-describedby="answer-hint<?cs if:Form.Errors.answer ?> answer-error<?cs /if ?>">
+      <p class="field__hint" id="answer-hint"><?cs var:L.Sensitive.Stepup.AnswerHint ?></p>
+      <?cs if:Form.Errors.answer ?><p class="field__error" id="answer-error" role="alert"><?cs var:Form.Errors.answer ?></p><?cs /if ?>
+      <p class="field__hint" id="stepup-tries"><?cs var:Sensitive.TriesText ?></p>
+    </div>
+    <div class="actions"><button class="button" type="submit" id="stepup-submit"><?cs var:L.Sensitive.Stepup.Submit ?></button></div>
+  </form>
+  <ul class="link-list"><li><a href="/verify?again=1" id="stepup-forgot"><?cs var:L.Sensitive.Forgot ?></a></li></ul>
+</section>
+<?cs /def ?>
+<?cs set:Page.Title = L.Sensitive.Stepup.Title ?>
+<?cs include:"layout.cs" ?>
