@@ -289,3 +289,61 @@ def test_no_image_or_note_in_logs(stack, insurer):
         assert data[:64] not in texts and data[200:264] not in texts
         assert data[200:232].hex().encode() not in texts
     assert b"JFIF" not in texts
+
+
+def test_acceptance_member_to_console_to_sensitive(stack):
+    """Issue 12's first acceptance line, end to end: a bound member of an insurer
+    that links health data completes /verify with file inputs (no JavaScript);
+    a reviewer logs in to the console with a TOTP code, sees her photos and
+    roster data, approves; she gets the mail, and after answering her secret
+    question sees the sensitive features. Then a rejected attempt of another
+    member sends her back to /verify."""
+    from test_member import login as member_login
+    from test_member import make_member as member_of
+    from test_sensitive import answer, apply
+    from test_verify import health_insurer
+    stack.require_demo()
+    ins = health_insurer(stack, "受入試験健康保険組合")
+    email, aid, person = member_of(stack, ins)
+    c = member_login(stack, email)
+    apply(c, "みけねこ", "最初に飼った猫の名前は？")
+    (vid,), = stack.sql(f"SELECT id FROM verifications WHERE account_id = {aid}"
+                        " AND status = 'submitted'")
+    rev = new_staff(stack, "reviewer", "acc")
+    q = rev["client"].get("/review")
+    assert f'data-id="{vid}"' in q.text
+    page = rev["client"].get(f"/review/{vid}")
+    assert page.status == 200 and "マイナンバーカード" in page.text
+    (kana, birth), = stack.sql("SELECT r.name_kana, r.birthdate FROM accounts a JOIN roster r"
+                               f" ON r.id = a.roster_id WHERE a.id = {aid}")
+    assert kana in page.text and birth in page.text
+    for shot in ("doc_front", "doc_angle", "face_front", "face_angle"):
+        img = rev["client"].get(f"/review/{vid}/image?shot={shot}")
+        assert img.status == 200 and img.raw[:3] == b"\xff\xd8\xff", shot
+    assert 'id="shot-doc_back"' not in page.text     # the back of a マイナンバーカード: never
+    r = rev["client"].submit(page, f"/review/{vid}", {"decision": "approve"})
+    assert r.status == 303
+    stack.wait_mail(email, subject="健診・医療アクセス認証が完了しました")
+    assert level_of(stack, aid) == 3
+    r = c.get("/sensitive")
+    assert r.status == 303 and r.location.endswith("/sensitive/stepup")
+    r = answer(c, "ミケネコ")
+    assert r.status == 303 and r.location.endswith("/sensitive"), r.text[:300]
+    page = c.get("/sensitive")
+    assert page.status == 200 and 'id="sensitive-features"' in page.text
+
+    # A rejected attempt: the mail names the reason, /verify lets her try again.
+    email2, aid2, _ = member_of(stack, ins)
+    c2 = member_login(stack, email2)
+    apply(c2, "いぬ")
+    (vid2,), = stack.sql(f"SELECT id FROM verifications WHERE account_id = {aid2}"
+                         " AND status = 'submitted'")
+    page = rev["client"].get(f"/review/{vid2}")
+    r = rev["client"].submit(page, f"/review/{vid2}", {"decision": "reject",
+                                                        "reason": "face_mismatch"})
+    assert r.status == 303
+    m = stack.wait_mail(email2)
+    assert "顔写真と書類の写真が一致しない" in m.body
+    assert level_of(stack, aid2) == 2
+    v = c2.get("/verify")
+    assert v.status == 200 and "/verify/document" in v.text
