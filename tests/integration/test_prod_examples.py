@@ -145,7 +145,8 @@ def test_kenpo_conf_headers_and_servers():
 # version of the terms by its number (src/pages/terms.c); /verify/shot/<shot>
 # takes a photo of identity verification, named by its kind (doc_front, …):
 # its nginx location keeps its error log (the upload limits' refusals).
-PUBLIC_STAR_ROUTES = {"/terms/", "/verify/shot/"}
+# /verify/shot/, /verify/preview/: a shot name; /sensitive/open/: a feature name.
+PUBLIC_STAR_ROUTES = {"/terms/", "/verify/shot/", "/verify/preview/", "/sensitive/open/"}
 
 
 def secret_route_prefixes():
