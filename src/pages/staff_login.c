@@ -15,6 +15,10 @@
  *     limit locks the account (staff.login.lock);
  *   - success: failures reset, a new session (new id), audited
  *     staff.login.ok or staff.login.recovery; 303 to next (a console path) or /.
+ * Failed logins are also counted per client address (STAFF_IP_FAILURES in
+ * STAFF_IP_WINDOW seconds, whatever the account, known or not): past that the
+ * address gets 429 without any check, audited staff.login.throttled — the
+ * per-account lock alone would let one address try every account in turn.
  * The hashing pool full: 503 (req_busy), nothing counted.
  */
 #include "autoconf.h"
@@ -30,6 +34,10 @@
 #include "router.h"
 #include "staff.h"
 #include "staff_session.h"
+#include "throttle.h"
+
+#define STAFF_IP_FAILURES	20
+#define STAFF_IP_WINDOW		600
 
 /* The next page after a login: a plain console path, else "/". */
 static const char *
@@ -43,11 +51,31 @@ next_path(struct req *r)
 	return next;
 }
 
+/* A failed attempt: counted for the address, the page says key. */
 static int
 fail(struct req *r, const char *key)
 {
+	char		 k[THROTTLE_KEY_MAX];
+	long long	 n;
+
+	throttle_key_ip(k, sizeof(k), "staff-login", r->ip);
+	if ((n = throttle_hit(k, STAFF_IP_WINDOW)) < 0)
+		return req_db_error(r, (int)n);
 	req_set(r, "Login.Failed", key);
 	return 200;
+}
+
+/* 1 when the address has failed too often lately, 0, or a db_status. */
+static int
+address_throttled(struct req *r)
+{
+	char		 k[THROTTLE_KEY_MAX];
+	long long	 n;
+
+	throttle_key_ip(k, sizeof(k), "staff-login", r->ip);
+	if ((n = throttle_count(k, STAFF_IP_WINDOW)) < 0)
+		return (int)n;
+	return n >= STAFF_IP_FAILURES;
 }
 
 int
@@ -73,6 +101,13 @@ page_staff_login(struct req *r)
 		req_form_error(r, "code", "Staff.Login.CodeMissing");
 	if (r->nerrors > 0)
 		return 200;
+	if ((st = address_throttled(r)) != 0) {
+		if (st < 0)
+			return req_db_error(r, st);
+		log_warn("staff login refused: too many failures from this address");
+		staff_audit(r, "staff.login.throttled", 0);
+		return req_error(r, 429, NULL);
+	}
 	if ((st = staff_find(email, &a)) < 0)
 		return req_db_error(r, st);
 	if (st == 0) {

@@ -435,3 +435,32 @@ def _free_insurer(stack):
         if not stack.sql(f"SELECT id FROM insurers WHERE number = '{n}'"):
             return n
     pytest.fail("no free insurer number")
+
+
+def test_failures_per_address_are_throttled(stack):
+    """Twenty failed console logins from one address (any accounts, known or
+    not) within ten minutes: that address is refused without a check (429),
+    even with the right password and code; another address is not."""
+    s = new_staff(stack, "reviewer", "thr")
+    stack.sql(f"UPDATE staff SET totp_last_step = 0 WHERE id = {s['id']}")
+    fe = stack.frontend(config={"Server.TrustedProxies": "127.0.0.1"})
+    try:
+        def post(ip, email, password, code):
+            c = fe.staff_client()
+            h = {"X-Forwarded-For": ip}
+            page = c.get("/login", headers=h)
+            return c.post("/login", {"email": email, "password": password, "code": code,
+                                     "csrf": re.search(r'name="csrf" value="([^"]+)"',
+                                                       page.text).group(1)}, headers=h)
+        bad = "198.51.100.7"
+        for i in range(20):
+            r = post(bad, stack.new_email("nobody"), "Wrong-pass-9", "123456")
+            assert r.status == 200 and 'id="login-failed"' in r.text
+        r = post(bad, s["email"], STAFF_PASSWORD, totp(s["secret"]))
+        assert r.status == 429
+        r = post("198.51.100.8", s["email"], STAFF_PASSWORD, totp(s["secret"]))
+        assert r.status == 303
+        assert stack.sql("SELECT COUNT(*) FROM audit WHERE event = 'staff.login.throttled'"
+                         " AND ip = '198.51.100.7'") == [("1",)]
+    finally:
+        stack.stop_frontend(fe)
