@@ -131,6 +131,12 @@ staff_session_start(struct req *r, long long staff_id)
 
 	if ((st = drop(r)) != 0)
 		return st;
+	/* The expired sessions of this staff member go now: nothing else
+	 * would delete a session that is never presented again. */
+	if ((n = db_exec("DELETE FROM staff_sessions WHERE staff_id = ? AND"
+	    " (idle_expires_at <= NOW(6) OR absolute_expires_at <= NOW(6))", "i",
+	    staff_id)) < 0)
+		return (int)n;
 	crypto_token(id);
 	crypto_token(csrf);
 	crypto_sha256_hex(id, hash);
