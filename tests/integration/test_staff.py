@@ -464,3 +464,17 @@ def test_failures_per_address_are_throttled(stack):
                          " AND ip = '198.51.100.7'") == [("1",)]
     finally:
         stack.stop_frontend(fe)
+
+
+def test_session_idle_timeout(stack):
+    s = new_staff(stack, "support", "idle")
+    (idle,), = stack.sql("SELECT TIMESTAMPDIFF(MINUTE, NOW(6), idle_expires_at) FROM"
+                         f" staff_sessions WHERE staff_id = {s['id']}")
+    assert 13 <= int(idle) <= 15                       # Staff.IdleMinutes: 15
+    assert s["client"].get("/").status == 200
+    stack.sql("UPDATE staff_sessions SET idle_expires_at = NOW(6) - INTERVAL 1 SECOND"
+              f" WHERE staff_id = {s['id']}")
+    r = s["client"].get("/inquiries")
+    assert r.status == 303 and r.location == "/login?next=/inquiries"
+    assert stack.sql(f"SELECT COUNT(*) FROM staff_sessions WHERE staff_id = {s['id']}") == [("0",)]
+    assert "ssid" not in s["client"].cookies
