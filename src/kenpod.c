@@ -14,8 +14,8 @@
  *
  * The staff console (issue 12): when Staff.Socket is set, the master also binds
  * that socket (before it drops privileges, with Server.SocketGroup and
- * Server.SocketMode like the public one; under systemd socket activation a
- * second socket unit passes it as fd 4, kenpod-staff.socket) and forks
+ * Server.SocketMode like the public one; under systemd socket activation the
+ * second socket unit kenpod-staff.socket passes it, named "staff") and forks
  * Staff.Workers staff workers ("kenpod-staff") that accept only there and
  * serve only the staff route table. The page workers never see that socket,
  * the staff workers never the public one.
@@ -381,8 +381,8 @@ activated(int n, int staff)
 
 /*
  * A listening socket, key Server.Socket or Staff.Socket: systemd socket
- * activation (LISTEN_FDS; see activated()), fd 0
- * when Server.Socket is "-" (spawn-fcgi), else a unix socket path or host:port.
+ * activation (LISTEN_FDS; see activated()), fd 0 when Server.Socket is "-"
+ * (spawn-fcgi), else a unix socket path or host:port.
  * A socket path gets Server.SocketGroup (when set) and then Server.SocketMode,
  * both explicitly: the mode does not depend on the umask. Returns the
  * descriptor, or -1 (logged) when the socket cannot be made as configured.
