@@ -478,3 +478,40 @@ def test_session_idle_timeout(stack):
     assert r.status == 303 and r.location == "/login?next=/inquiries"
     assert stack.sql(f"SELECT COUNT(*) FROM staff_sessions WHERE staff_id = {s['id']}") == [("0",)]
     assert "ssid" not in s["client"].cookies
+
+
+@pytest.mark.parametrize("order", ["public-first", "staff-first"])
+def test_systemd_socket_activation_by_name(stack, order):
+    """Under systemd both sockets are passed (kenpod.socket and kenpod-staff.socket,
+    the latter named "staff"): kenpod tells them apart by name, whatever their
+    order, and serves the console only on the staff one."""
+    from conftest import BUILD, Frontend, port_open, spawn, wait_until
+    fe = Frontend(stack, f"sa-{order}")
+    fe.config["Server.Socket"] = os.path.join(fe.dir, "run", "unused.sock")
+    fe.config["Staff.Socket"] = os.path.join(fe.dir, "run", "unused-staff.sock")
+    fe.write_config()
+    socks = [("kenpod.socket", fe.socket), ("staff", fe.staff_socket)]
+    if order == "staff-first":
+        socks.reverse()
+    argv = ["systemd-socket-activate"]
+    for _, path in socks:
+        argv += ["-l", path]
+    argv += ["--fdname=" + ":".join(n for n, _ in socks),
+             os.path.join(BUILD, "kenpod"), "-c", fe.conf]
+    fe.kenpod = spawn(argv, fe.log)
+    stack.frontends.append(fe)
+    try:
+        wait_until(lambda: os.path.exists(fe.socket) and os.path.exists(fe.staff_socket),
+                   20, "systemd-socket-activate made no sockets", fe.kenpod, fe.log)
+        fe.start_nginx()
+        fe.wait_healthy(60)
+        pub, st = fe.client(), fe.staff_client()
+        assert "スタッフログイン" in st.get("/login").text
+        assert "スタッフログイン" not in pub.get("/login").text
+        assert pub.get("/review").status == 404
+        assert st.get("/signup").status == 404
+        # Neither configured path was bound: the passed sockets were used.
+        assert not os.path.exists(fe.config["Server.Socket"])
+        assert not os.path.exists(fe.config["Staff.Socket"])
+    finally:
+        stack.stop_frontend(fe)
