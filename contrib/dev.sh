@@ -17,6 +17,8 @@
 #                           in tests/allowed-skips.
 #
 # Environment: KENPO_HTTP_PORT (default 8080) is the port of the dev nginx;
+# KENPO_STAFF_PORT (default 8081) the port of its staff console server (the
+# review console, issue 12: loopback only, printed by `up`);
 # KENPO_DEMO=0 skips loading the demo insurers and rosters.
 #
 # Nothing here needs the network once the packages are installed: package checks
@@ -35,6 +37,10 @@ HTTP_PORT=${KENPO_HTTP_PORT:-8080}
 # The port of a running stack wins (status, ctl, a second up).
 if [ -z "${KENPO_HTTP_PORT:-}" ] && [ -s "$RUN/http.port" ]; then
 	HTTP_PORT=$(cat "$RUN/http.port")
+fi
+STAFF_PORT=${KENPO_STAFF_PORT:-8081}
+if [ -z "${KENPO_STAFF_PORT:-}" ] && [ -s "$RUN/staff.port" ]; then
+	STAFF_PORT=$(cat "$RUN/staff.port")
 fi
 PY=/usr/bin/python3
 # Kept in step with Server.MaxBody in the generated config (nginx refuses first).
@@ -335,7 +341,7 @@ do_down() {
 		fi
 		rm -f "$f"
 	done
-	rm -f "$RUN/kenpod.sock" "$RUN/http.port"
+	rm -f "$RUN/kenpod.sock" "$RUN/kenpod-staff.sock" "$RUN/http.port" "$RUN/staff.port"
 }
 
 # ---------------------------------------------------------------- up
@@ -462,6 +468,8 @@ write_config() {
 Service.BaseURL = http://127.0.0.1:$HTTP_PORT
 Server.Socket = $RUN/kenpod.sock
 Server.Workers = 4
+Staff.Socket = $RUN/kenpod-staff.sock
+Staff.BaseURL = http://127.0.0.1:$STAFF_PORT
 Server.Templates = $ROOT/templates
 Server.Htdocs = $ROOT/htdocs
 Server.Migrations = $ROOT/sql
@@ -484,14 +492,14 @@ EOF
 }
 
 kenpod_ready() {
-	[ -S "$RUN/kenpod.sock" ]
+	[ -S "$RUN/kenpod.sock" ] && [ -S "$RUN/kenpod-staff.sock" ]
 }
 
 start_kenpod() {
 	local pid
 	STEP_LOGS="kenpod.log"
 	say "starting kenpod (2 workers, log .dev/log/kenpod.log)"
-	rm -f "$RUN/kenpod.sock"
+	rm -f "$RUN/kenpod.sock" "$RUN/kenpod-staff.sock"
 	spawn kenpod "$LOGDIR/kenpod.log" "$BUILD/kenpod" -c "$CONF"
 	pid=$(pid_of kenpod)
 	wait_for kenpod_ready 20 "$pid" || die "kenpod did not create its socket"
@@ -509,6 +517,8 @@ render_nginx() {
 	sed -e "s|@PREFIX@|$DEV/nginx|g" \
 	    -e "s|@PORT@|$HTTP_PORT|g" \
 	    -e "s|@SOCKET@|$RUN/kenpod.sock|g" \
+	    -e "s|@STAFF_PORT@|$STAFF_PORT|g" \
+	    -e "s|@STAFF_SOCKET@|$RUN/kenpod-staff.sock|g" \
 	    -e "s|@HTDOCS@|$ROOT/htdocs|g" \
 	    -e "s|@MAXBODY@|$MAX_BODY|g" \
 	    -e "s|@UPLOADMAXBODY@|$UPLOAD_MAX_BODY|g" \
@@ -541,7 +551,7 @@ do_up() {
 	local f
 	need_packages
 	if stack_up; then
-		say "already up: http://127.0.0.1:$HTTP_PORT/ (contrib/dev.sh down stops it)"
+		say "already up: http://127.0.0.1:$HTTP_PORT/, staff console http://127.0.0.1:$STAFF_PORT/ (contrib/dev.sh down stops it)"
 		return 0
 	fi
 	if stack_partly_up; then
@@ -550,6 +560,9 @@ do_up() {
 	fi
 	if port_open "$HTTP_PORT"; then
 		die "port $HTTP_PORT is in use: set KENPO_HTTP_PORT to a free port"
+	fi
+	if port_open "$STAFF_PORT"; then
+		die "port $STAFF_PORT is in use: set KENPO_STAFF_PORT to a free port"
 	fi
 	build
 	STARTING=1
@@ -574,10 +587,13 @@ do_up() {
 	start_kenpod
 	start_nginx
 	echo "$HTTP_PORT" >"$RUN/http.port"
+	echo "$STAFF_PORT" >"$RUN/staff.port"
 	STARTING=0
 	cat <<EOF
 
 kenpo is up:   http://127.0.0.1:$HTTP_PORT/
+staff console: http://127.0.0.1:$STAFF_PORT/ (review and inquiries; accounts:
+               contrib/dev.sh ctl staff add EMAIL --role reviewer|support|admin)
 mail:          .dev/mail/new/ (one file per message, raw RFC 5322)
 logs:          .dev/log/ (kenpod.log, nginx-error.log, mariadb.log, smtp.log)
 kenpoctl:      contrib/dev.sh ctl ...

@@ -73,6 +73,19 @@ static const struct ckey keys[] = {
 	{ "Server.LogLevel",		C_ENUM,	"info",				0, 0, "err|warn|info|debug" },
 	{ "Server.HTTPS",		C_ENUM,	"auto",				0, 0, "auto|on|off" },
 
+	/* The staff console (issue 12): a second FastCGI socket, served by workers
+	 * of its own that know only the staff routes (src/staff_routes.def). Empty:
+	 * no console. BaseURL: the console's address as staff reach it (the
+	 * enrolment links kenpoctl prints; the Origin check of its forms). */
+	{ "Staff.Socket",		C_STR,	"",				0, 200, NULL },
+	{ "Staff.Workers",		C_INT,	"2",				1, 64, NULL },
+	{ "Staff.BaseURL",		C_STR,	"http://127.0.0.1:8081",	1, 200, NULL },
+	{ "Staff.IdleMinutes",		C_INT,	"15",				1, 240, NULL },
+	{ "Staff.AbsoluteHours",	C_INT,	"10",				1, 24, NULL },
+	{ "Staff.EnrolHours",		C_INT,	"24",				1, 168, NULL },
+	{ "Staff.LockAfterFailures",	C_INT,	"5",				1, 100, NULL },
+	{ "Staff.LockMinutes",		C_INT,	"15",				1, 1440, NULL },
+
 	/* MariaDB. */
 	{ "Database.Socket",		C_STR,	"",				0, 200, NULL },
 	{ "Database.Host",		C_STR,	"localhost",			0, 200, NULL },

@@ -11,6 +11,14 @@
  *                  generation of children, then ask the old generation to stop.
  *                  Both generations accept on the same socket, so no request fails.
  * Signals are blocked and taken synchronously with sigtimedwait(): no handler races.
+ *
+ * The staff console (issue 12): when Staff.Socket is set, the master also binds
+ * that socket (before it drops privileges, with Server.SocketGroup and
+ * Server.SocketMode like the public one; under systemd socket activation the
+ * second socket unit kenpod-staff.socket passes it, named "staff") and forks
+ * Staff.Workers staff workers ("kenpod-staff") that accept only there and
+ * serve only the staff route table. The page workers never see that socket,
+ * the staff workers never the public one.
  */
 #include "autoconf.h"
 
@@ -47,10 +55,11 @@
 #include "util.h"
 #include "worker.h"
 
-enum kind { K_WORKER, K_MAILER, K_HASH };
+enum kind { K_WORKER, K_MAILER, K_HASH, K_STAFF };
 
 static const char *const kind_name[] = {
 	[K_WORKER] = "worker", [K_MAILER] = "mailer", [K_HASH] = "hash",
+	[K_STAFF] = "staff",
 };
 
 struct child {
@@ -65,7 +74,9 @@ static struct child	*children;
 static size_t		 nchildren, capchildren;
 static int		 generation;
 static int		 listen_fd = -1;
+static int		 staff_fd = -1;		/* Staff.Socket; -1: no console */
 static char		*socket_path;		/* unlinked at exit when we made it */
+static char		*staff_socket_path;
 static volatile int	 child_stop;
 static int64_t		 backoff_ms;		/* current respawn delay */
 static int64_t		 respawn_at_ms;		/* 0: nothing pending */
@@ -141,6 +152,8 @@ spawn(enum kind kind, int slot)
 		child_signals();
 		name_child(kind, comm);
 		log_open(comm, config_bool("Server.Syslog"));
+		if (kind != K_STAFF && staff_fd >= 0)
+			close(staff_fd);
 		if (kind == K_MAILER) {
 			close(listen_fd);
 			hashpool_close();
@@ -148,6 +161,11 @@ spawn(enum kind kind, int slot)
 		} else if (kind == K_HASH) {
 			close(listen_fd);
 			rc = hashpool_run(&child_stop);
+		} else if (kind == K_STAFF) {
+			close(listen_fd);
+			hashpool_client();
+			request_console(1);
+			rc = worker_run(staff_fd, &child_stop);
 		} else {
 			hashpool_client();
 			rc = worker_run(listen_fd, &child_stop);
@@ -204,6 +222,10 @@ fill(void)
 			goto later;
 	for (s = 0; s < n; s++)
 		if (!have(K_WORKER, s) && spawn(K_WORKER, (int)s) < 0)
+			goto later;
+	n = staff_fd >= 0 ? config_int("Staff.Workers") : 0;
+	for (s = 0; s < n; s++)
+		if (!have(K_STAFF, s) && spawn(K_STAFF, (int)s) < 0)
 			goto later;
 	return;
  later:
@@ -274,10 +296,12 @@ reload(const char *path)
 	HDF	*old = config_hdf();
 	char	 err[512];
 	char	*oldsock = xstrdup(config_str("Server.Socket"));
+	char	*oldstaff = xstrdup(config_str("Staff.Socket"));
 
 	if (config_load(path, &cfg, err, sizeof(err)) != 0) {
 		log_err("reload refused: %s", err);
 		free(oldsock);
+		free(oldstaff);
 		return;
 	}
 	(void)old;
@@ -285,6 +309,10 @@ reload(const char *path)
 	if (strcmp(oldsock, config_str("Server.Socket")) != 0)
 		log_warn("reload: Server.Socket changed; restart kenpod to move the socket");
 	free(oldsock);
+	if (strcmp(oldstaff, config_str("Staff.Socket")) != 0)
+		log_warn("reload: Staff.Socket changed; restart kenpod to move the "
+		    "console's socket");
+	free(oldstaff);
 	log_set_level(strcmp(config_str("Server.LogLevel"), "debug") == 0 ? LOG_LVL_DEBUG :
 	    strcmp(config_str("Server.LogLevel"), "warn") == 0 ? LOG_LVL_WARN :
 	    strcmp(config_str("Server.LogLevel"), "err") == 0 ? LOG_LVL_ERR : LOG_LVL_INFO);
@@ -325,30 +353,59 @@ socket_group(gid_t *gid)
 }
 
 /*
- * The listening socket: systemd socket activation (LISTEN_FDS), fd 0 when
- * Server.Socket is "-" (spawn-fcgi), else a unix socket path or host:port.
+ * The descriptor systemd passed (n of them from fd 3) for the console (staff
+ * set) or the public socket. With LISTEN_FDNAMES, the console's is the one
+ * named "staff" (FileDescriptorName=staff in kenpod-staff.socket) and the
+ * public one the first with another name; without names, fd 3 and fd 4 in
+ * that order. -1 when none was passed for it (kenpod binds it itself).
+ */
+static int
+activated(int n, int staff)
+{
+	const char	*names = getenv("LISTEN_FDNAMES"), *p;
+	size_t		 len;
+	int		 i;
+
+	if (n < 1)
+		return -1;
+	if (names == NULL || names[0] == '\0')
+		return staff ? (n >= 2 ? 4 : -1) : 3;
+	for (i = 0, p = names; i < n && p != NULL; i++) {
+		len = strcspn(p, ":");
+		if ((len == 5 && strncmp(p, "staff", 5) == 0) == (staff != 0))
+			return 3 + i;
+		p = p[len] == ':' ? p + len + 1 : NULL;
+	}
+	return -1;
+}
+
+/*
+ * A listening socket, key Server.Socket or Staff.Socket: systemd socket
+ * activation (LISTEN_FDS; see activated()), fd 0 when Server.Socket is "-"
+ * (spawn-fcgi), else a unix socket path or host:port.
  * A socket path gets Server.SocketGroup (when set) and then Server.SocketMode,
  * both explicitly: the mode does not depend on the umask. Returns the
  * descriptor, or -1 (logged) when the socket cannot be made as configured.
  */
 static int
-open_listener(void)
+open_listener(const char *key, int activated_fd, char **made)
 {
-	const char	*sock = config_str("Server.Socket");
+	const char	*sock = config_str(key);
 	const char	*lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
 	mode_t		 mode = (mode_t)config_int("Server.SocketMode"), oldmask;
 	struct stat	 st;
 	gid_t		 gid;
 	int		 fd, flags;
 
-	if (lf != NULL && lp != NULL && atol(lp) == (long)getpid() && atoi(lf) >= 1)
-		fd = 3;
-	else if (strcmp(sock, "-") == 0)
+	if (lf != NULL && lp != NULL && atol(lp) == (long)getpid() &&
+	    (fd = activated(atoi(lf), activated_fd == 4)) >= 0)
+		;
+	else if (activated_fd == 3 && strcmp(sock, "-") == 0)
 		fd = 0;
 	else {
 		if (sock[0] == '/' && lstat(sock, &st) == 0) {
 			if (!S_ISSOCK(st.st_mode)) {
-				log_err("Server.Socket %s exists and is not a socket", sock);
+				log_err("%s %s exists and is not a socket", key, sock);
 				return -1;
 			}
 			unlink(sock);
@@ -362,11 +419,11 @@ open_listener(void)
 		fd = FCGX_OpenSocket(sock, (int)config_int("Server.Backlog"));
 		umask(oldmask);
 		if (fd < 0) {
-			log_err("cannot listen on Server.Socket %s: %s", sock, strerror(errno));
+			log_err("cannot listen on %s %s: %s", key, sock, strerror(errno));
 			return -1;
 		}
 		if (sock[0] == '/') {
-			socket_path = xstrdup(sock);
+			*made = xstrdup(sock);
 			if (gid != (gid_t)-1 && chown(sock, (uid_t)-1, gid) != 0) {
 				log_err("Server.SocketGroup %s: cannot give %s to the group: %s "
 				    "(kenpod must start as root or be a member of the group)",
@@ -406,6 +463,9 @@ drop_privileges(void)
 	if (socket_path != NULL && chown(socket_path, pw->pw_uid,
 	    config_str("Server.SocketGroup")[0] != '\0' ? (gid_t)-1 : pw->pw_gid) != 0)
 		log_warn("chown %s: %s", socket_path, strerror(errno));
+	if (staff_socket_path != NULL && chown(staff_socket_path, pw->pw_uid,
+	    config_str("Server.SocketGroup")[0] != '\0' ? (gid_t)-1 : pw->pw_gid) != 0)
+		log_warn("chown %s: %s", staff_socket_path, strerror(errno));
 	if (setgid(pw->pw_gid) != 0 || initgroups(user, pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0) {
 		log_err("cannot become %s: %s", user, strerror(errno));
@@ -500,7 +560,10 @@ main(int argc, char *argv[])
 		log_warn("metrics disabled: cannot map shared memory");
 	if (hashpool_init() != 0)
 		return 1;
-	if ((listen_fd = open_listener()) < 0)
+	if ((listen_fd = open_listener("Server.Socket", 3, &socket_path)) < 0)
+		return 1;
+	if (config_str("Staff.Socket")[0] != '\0' &&
+	    (staff_fd = open_listener("Staff.Socket", 4, &staff_socket_path)) < 0)
 		return 1;
 	if (drop_privileges() != 0)
 		return 1;
@@ -516,6 +579,9 @@ main(int argc, char *argv[])
 
 	log_info("kenpod started: %lld workers and %d hashing processes on %s",
 	    config_int("Server.Workers"), hashpool_size(), config_str("Server.Socket"));
+	if (staff_fd >= 0)
+		log_info("staff console: %lld workers on %s", config_int("Staff.Workers"),
+		    config_str("Staff.Socket"));
 	fill();
 	for (;;) {
 		ts.tv_sec = 0;
@@ -549,6 +615,8 @@ main(int argc, char *argv[])
 	}
 	if (socket_path != NULL)
 		unlink(socket_path);
+	if (staff_socket_path != NULL)
+		unlink(staff_socket_path);
 	if (config_str("Server.PidFile")[0] != '\0')
 		unlink(config_str("Server.PidFile"));
 	log_info("kenpod stopped");

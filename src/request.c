@@ -37,6 +37,7 @@
 #include "multipart.h"
 #include "router.h"
 #include "session.h"
+#include "staff_session.h"
 #include "template.h"
 #include "terms.h"
 #include "worker.h"
@@ -57,6 +58,15 @@
 
 /* The FastCGI request being served (one per process at a time). */
 static FCGX_Request	*cur;
+/* This process serves the staff console (request_console): its own route
+ * table, staff sessions, Staff.BaseURL for the Origin check, no-store. */
+static int		 console;
+
+void
+request_console(int on)
+{
+	console = on;
+}
 
 /* ---- input ---- */
 
@@ -340,6 +350,7 @@ path_carries_secret(const struct req *r)
 		"/users/", "/password/reset/", "/account/email/", "/captcha/",
 		"/unsubscribe/",
 		"/deletion/confirm/",
+		"/enrol/",	/* the staff console's enrolment links */
 	};
 	size_t	 i;
 
@@ -391,7 +402,7 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 	    "Referrer-Policy: same-origin\r\n", cur->out);
 	if (r->https)
 		FCGX_PutS("Strict-Transport-Security: max-age=31536000\r\n", cur->out);
-	if (r->nostore || r->sess != NULL || status >= 400)
+	if (r->nostore || r->sess != NULL || r->console || status >= 400)
 		FCGX_PutS("Cache-Control: no-store\r\n", cur->out);
 	else
 		FCGX_PutS("Cache-Control: private, no-cache\r\n", cur->out);
@@ -532,7 +543,8 @@ static int
 origin_ok(struct req *r)
 {
 	return header_origin_ok(req_header(r, "Origin"), req_header(r, "Referer"),
-	    req_header(r, "Host"), r->https, config_str("Service.BaseURL"));
+	    req_header(r, "Host"), r->https,
+	    config_str(r->console ? "Staff.BaseURL" : "Service.BaseURL"));
 }
 
 static void
@@ -573,7 +585,10 @@ dispatch(struct req *r)
 	req_set(r, "Page.Back", "/");
 	/* The member menu of the layout marks the page it is on. */
 	req_set(r, "Page.Path", path);
-	if ((r->route = router_match(path, &r->arg)) == NULL)
+	/* Each listener knows only its own table: a member route is never
+	 * served on the staff socket, nor a staff route on the public one. */
+	if ((r->route = (r->console ? router_match_staff : router_match)(path,
+	    &r->arg)) == NULL)
 		return 404;
 	is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 	is_post = strcmp(r->method, "POST") == 0;
@@ -594,7 +609,8 @@ dispatch(struct req *r)
 	}
 	if (is_post && (st = body_parse(r)) != 0)
 		return st;
-	if (!(r->route->flags & R_NOSESSION) && (st = session_load(r)) != 0)
+	if (!(r->route->flags & R_NOSESSION) &&
+	    (st = (r->console ? staff_session_load : session_load)(r)) != 0)
 		return req_db_error(r, st);
 	/*
 	 * An upload's body (up to Verify.MaxRequestBytes) is read only for a
@@ -625,6 +641,11 @@ dispatch(struct req *r)
 			log_warn("POST refused: missing or wrong CSRF token");
 			return req_error(r, 403, "CSRF");
 		}
+	}
+	if ((r->route->flags & R_STAFF) && r->staff == NULL) {
+		if (is_get && r->arg == NULL)
+			return req_redirect(r, "/login?next=%s", path);
+		return req_redirect(r, "/login");
 	}
 	if ((r->route->flags & R_MEMBER) && !session_active(r)) {
 		/* Come back here after logging in: plain member paths only (no
@@ -675,6 +696,7 @@ request_handle(FCGX_Request *fr)
 	cur = fr;
 	memset(&r, 0, sizeof(r));
 	r.envp = fr->envp;
+	r.console = console;
 	make_id(r.id);
 	log_set_request(r.id);
 	r.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
@@ -702,6 +724,8 @@ request_handle(FCGX_Request *fr)
 	}
 	pick_lang(&r);
 	req_set(&r, "Page.Lang", r.lang);
+	if (r.console)
+		req_set(&r, "Page.Console", "1");
 	req_set(&r, "Page.RequestId", r.id);
 
 	st = dispatch(&r);
@@ -738,10 +762,15 @@ out:
 		hdf_destroy(&r.hdf);
 	if (r.sess != NULL)
 		session_free(r.sess);
+	staff_session_free(r.staff);
 	free(r.arg);
 	free(r.location);
 	free(r.path);
 	buf_free(&r.headers);
+	/* A raw body may be a verification image (staff_image.c): no copy of it
+	 * stays in this process's heap. */
+	if (r.body.data != NULL)
+		util_wipe(r.body.data, r.body.len);
 	buf_free(&r.body);
 	multipart_free(r.upload);
 	free(r.upload);

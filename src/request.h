@@ -29,6 +29,7 @@
 
 struct route;
 struct session;
+struct staff_session;
 struct multipart;
 
 /*
@@ -55,6 +56,9 @@ struct req {
 	char		 ip[64];	/* client address (REMOTE_ADDR or via trusted proxy) */
 	const char	*lang;		/* "ja" or "en" */
 	struct session	*sess;		/* loaded session, or NULL */
+	struct staff_session *staff;	/* the staff console's session (staff workers), or NULL */
+	const char	*csrf_secret;	/* CSRF binding of a staff session (session.c), or NULL */
+	int		 console;	/* served on the staff listener (Staff.Socket) */
 	int		 https;		/* the client used HTTPS (cookies get Secure) */
 	/* an R_UPLOAD route's body (request.c): the parts point into it */
 	unsigned char	*upload_body;

@@ -15,6 +15,12 @@ static const struct route routes[] = {
 #undef ROUTE
 };
 
+static const struct route staff_routes[] = {
+#define ROUTE(pat, name, fn, flags)	{ pat, name, fn, flags },
+#include "staff_routes.def"
+#undef ROUTE
+};
+
 /* Match one pattern; '*' matches one non-empty segment without '/'. */
 static int
 match(const char *pat, const char *path, const char **seg, size_t *seglen)
@@ -40,20 +46,33 @@ match(const char *pat, const char *path, const char **seg, size_t *seglen)
 	return *path == '\0';
 }
 
-const struct route *
-router_match(const char *path, char **arg)
+static const struct route *
+match_table(const struct route *table, size_t n, const char *path, char **arg)
 {
 	size_t		 i, seglen = 0;
 	const char	*seg = NULL;
 
 	*arg = NULL;
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+	for (i = 0; i < n; i++) {
 		seg = NULL;
-		if (match(routes[i].pattern, path, &seg, &seglen)) {
+		if (match(table[i].pattern, path, &seg, &seglen)) {
 			if (seg != NULL)
 				*arg = xstrndup(seg, seglen);
-			return &routes[i];
+			return &table[i];
 		}
 	}
 	return NULL;
+}
+
+const struct route *
+router_match(const char *path, char **arg)
+{
+	return match_table(routes, sizeof(routes) / sizeof(routes[0]), path, arg);
+}
+
+const struct route *
+router_match_staff(const char *path, char **arg)
+{
+	return match_table(staff_routes, sizeof(staff_routes) / sizeof(staff_routes[0]),
+	    path, arg);
 }

@@ -23,6 +23,7 @@ enum route_flag {
 	R_UPLOAD	= 1 << 8,	/* POST body multipart/form-data only, with files:
 					 * Verify.MaxRequestBytes, Verify.MaxImageBytes
 					 * per file (request.h: req_file) */
+	R_STAFF		= 1 << 9,	/* staff console: needs a staff session (staff_routes.def) */
 };
 
 struct route {
@@ -35,6 +36,7 @@ struct route {
 /* Handler prototypes, one per route. */
 #define ROUTE(pat, name, fn, flags)	int fn(struct req *);
 #include "routes.def"
+#include "staff_routes.def"
 #undef ROUTE
 
 /*
@@ -42,5 +44,8 @@ struct route {
  * segment (or NULL); NULL when no pattern matches.
  */
 const struct route *router_match(const char *path, char **arg);
+/* The same over the staff console's table (staff_routes.def): the only table
+ * a staff worker consults, and one the public workers never do. */
+const struct route *router_match_staff(const char *path, char **arg);
 
 #endif

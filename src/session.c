@@ -368,7 +368,8 @@ session_end_others(struct req *r)
 }
 
 /*
- * The CSRF binding of the request: the session's secret, else the "pre" cookie.
+ * The CSRF binding of the request: the session's secret (a member's, or the
+ * staff console's in r->csrf_secret), else the "pre" cookie.
  * When neither exists and create is set, a new "pre" cookie is set and used;
  * otherwise NULL.
  */
@@ -379,6 +380,9 @@ csrf_binding(struct req *r, int create)
 
 	if (r->sess != NULL && r->sess->csrf_secret != NULL)
 		return r->sess->csrf_secret;
+	/* The staff console's session (staff_session.c). */
+	if (r->csrf_secret != NULL)
+		return r->csrf_secret;
 	if (pre_memo.r == r && strcmp(pre_memo.reqid, r->id) == 0)
 		return pre_memo.value;
 	pre = req_get_cookie(r, PRE_COOKIE);

@@ -11,6 +11,10 @@
  * request first. Returns the process exit status. */
 int	 worker_run(int listen_fd, volatile int *stop);
 
+/* Serve the staff console in this process (a staff worker, before worker_run):
+ * the staff route table only (request.c). */
+void	 request_console(int on);
+
 /* Handle one accepted request (request.c). */
 void	 request_handle(FCGX_Request *);
 

@@ -36,7 +36,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
-#include "outbox.h"
+#include "inquiry.h"
 #include "template.h"
 #include "util.h"
 #include "kenpoctl.h"
@@ -210,96 +210,6 @@ cmd_show(int argc, char **argv)
 	return CTL_OK;
 }
 
-struct answer {
-	/* in */
-	long long	 id;
-	const char	*text;
-	int		 force;
-	/* out */
-	int		 found;
-	int		 answered;	/* it was answered before */
-	long long	 account_id;
-	long long	 mail_id;
-};
-
-/* Mail variables of the answer; NULL on an HDF failure. */
-static HDF *
-answer_vars(long long id, const char *category, const char *lang,
-    const char *created, const char *text)
-{
-	HDF		*v = NULL;
-	NEOERR		*err;
-	char		 num[24], key[64];
-	const char	*label;
-
-	snprintf(num, sizeof(num), "%lld", id);
-	snprintf(key, sizeof(key), "Inquiry.Category.%s", category);
-	if ((label = tmpl_text(lang, key)) == NULL)
-		label = category;
-	if ((err = hdf_init(&v)) != STATUS_OK ||
-	    (err = hdf_set_value(v, "Inquiry.Id", num)) != STATUS_OK ||
-	    (err = hdf_set_value(v, "Inquiry.Category", category)) != STATUS_OK ||
-	    (err = hdf_set_value(v, "Inquiry.CategoryLabel", label)) != STATUS_OK ||
-	    (err = hdf_set_value(v, "Inquiry.Created", created)) != STATUS_OK ||
-	    (err = hdf_set_value(v, "Inquiry.Answer", text)) != STATUS_OK) {
-		nerr_ignore(&err);
-		if (v != NULL)
-			hdf_destroy(&v);
-		return NULL;
-	}
-	return v;
-}
-
-static int
-answer_fn(void *arg)
-{
-	struct answer	*a = arg;
-	HDF		*v = NULL;
-	char		*c[6] = { NULL };
-	const char	*lang;
-	long long	 n;
-	int		 st, i;
-
-	a->found = a->answered = 0;
-	a->account_id = a->mail_id = 0;
-	/* created_at as the member's calendar date in Japan (UTC+9). */
-	st = db_row(c, 6, "SELECT status, email, lang, category, account_id,"
-	    " DATE_FORMAT(created_at + INTERVAL 9 HOUR, '%Y-%m-%d')"
-	    " FROM inquiries WHERE id = ? FOR UPDATE", "i", a->id);
-	if (st <= 0)
-		return st;
-	a->found = 1;
-	a->answered = strcmp(c[0], "answered") == 0;
-	a->account_id = c[4] != NULL ? strtoll(c[4], NULL, 10) : 0;
-	if (a->answered && !a->force) {
-		st = 0;
-		goto out;
-	}
-	n = db_exec("UPDATE inquiries SET status = 'answered', answer = ?,"
-	    " answered_at = NOW(6) WHERE id = ?", "si", a->text, a->id);
-	if (n < 0) {
-		st = (int)n;
-		goto out;
-	}
-	lang = strcmp(c[2], "en") == 0 ? "en" : "ja";
-	if ((v = answer_vars(a->id, c[3], lang, c[5], a->text)) == NULL) {
-		st = DB_ERR;
-		goto out;
-	}
-	n = outbox_enqueue(c[1], "inquiry_answer", v, lang);
-	hdf_destroy(&v);
-	if (n <= 0) {
-		st = n < 0 ? (int)n : DB_ERR;
-		goto out;
-	}
-	a->mail_id = n;
-	st = 0;
- out:
-	for (i = 0; i < 6; i++)
-		free(c[i]);
-	return st;
-}
-
 static int
 cmd_answer(int argc, char **argv)
 {
@@ -307,7 +217,8 @@ cmd_answer(int argc, char **argv)
 		{ "force",	no_argument,	NULL,	'f' },
 		{ NULL,		0,		NULL,	0 }
 	};
-	struct answer	 a;
+	struct inquiry_answer a;
+	long long	 id;
 	char		*text = NULL;
 	int		 ch, r, force = 0;
 
@@ -320,8 +231,7 @@ cmd_answer(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return ctl_usage(USAGE_ANSWER, NULL);
-	memset(&a, 0, sizeof(a));
-	if (!id_arg(argv[optind], &a.id))
+	if (!id_arg(argv[optind], &id))
 		return ctl_usage(USAGE_ANSWER, "not an inquiry number: %s",
 		    argv[optind]);
 	if ((r = ctl_read_text("inquiry answer", argv[optind + 1], ANSWER_MAX,
@@ -334,34 +244,31 @@ cmd_answer(int argc, char **argv)
 		    config_str("Server.Templates"));
 		goto out;
 	}
-	a.text = text;
-	a.force = force;
-	if ((r = db_txn(answer_fn, &a)) < 0) {
+	if ((r = inquiry_answer(id, text, force, 0, NULL, &a)) < 0) {
 		r = r == DB_ERR ? ctl_refuse("inquiry answer: cannot store the "
 		    "answer or queue its mail (see the log)") :
 		    ctl_db_error(r, "inquiry answer");
 		goto out;
 	}
 	if (!a.found) {
-		r = ctl_refuse("inquiry answer: no inquiry %lld", a.id);
+		r = ctl_refuse("inquiry answer: no inquiry %lld", id);
 		goto out;
 	}
 	if (a.answered && !force) {
 		r = ctl_refuse("inquiry answer: inquiry %lld is answered already; "
-		    "pass --force to answer it again", a.id);
+		    "pass --force to answer it again", id);
 		goto out;
 	}
-	audit_ip(NULL, "inquiry.answer", a.account_id);
 	if (ctl_json) {
 		ctl_rec_begin();
-		ctl_rec_int("id", a.id);
+		ctl_rec_int("id", id);
 		ctl_rec_str("status", "answered");
 		ctl_rec_bool("again", a.answered);
 		ctl_rec_int("mail", a.mail_id);
 		ctl_rec_end();
 	} else
 		ctl_say("answered inquiry %lld%s; the answer mail is queued (%lld)",
-		    a.id, a.answered ? " again" : "", a.mail_id);
+		    id, a.answered ? " again" : "", a.mail_id);
 	r = CTL_OK;
  out:
 	free(text);

@@ -39,6 +39,8 @@ int	 ctl_lifecycle(int argc, char **argv);
 int	 ctl_faq(int argc, char **argv);
 int	 ctl_terms(int argc, char **argv);
 int	 ctl_deletion(int argc, char **argv);
+int	 ctl_staff(int argc, char **argv);
+int	 ctl_review(int argc, char **argv);
 int	 ctl_verify(int argc, char **argv);
 
 /*

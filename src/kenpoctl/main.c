@@ -69,6 +69,13 @@ static const struct noun nouns[] = {
 	{ "deletion",	ctl_deletion,
 	  "deletion list [--state STATE] [--limit N] | deletion show ID | "
 	  "deletion approve ID [--as-of YYYY-MM-DD] | deletion reject ID" },
+	{ "staff",	ctl_staff,
+	  "staff add EMAIL --role reviewer|support|admin | staff list | "
+	  "staff disable EMAIL | staff reset EMAIL" },
+	{ "review",	ctl_review,
+	  "review list [--status S] [--limit N] | review show ID "
+	  "[--image SHOT --out FILE] | review approve ID | "
+	  "review reject ID --reason R [--note TEXT]" },
 	{ "verify",	ctl_verify,
 	  "verify status | verify rekey" },
 };

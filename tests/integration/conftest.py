@@ -646,6 +646,11 @@ class Frontend:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.socket = os.path.join(self.dir, "run", "kenpod.sock")
+        # The staff console (issue 12): kenpod's second socket behind nginx's
+        # second server, on a free loopback port of its own.
+        self.staff_port = free_port()
+        self.staff_url = f"http://127.0.0.1:{self.staff_port}"
+        self.staff_socket = os.path.join(self.dir, "run", "kenpod-staff.sock")
         self.log = os.path.join(self.dir, "log", "kenpod.log")
         self.nginx_log = os.path.join(self.dir, "log", "nginx-error.log")
         self.conf = os.path.join(self.dir, "kenpo.hdf")
@@ -655,6 +660,8 @@ class Frontend:
         self.config.update({
             "Service.BaseURL": self.base_url,
             "Server.Socket": self.socket,
+            "Staff.Socket": self.staff_socket,
+            "Staff.BaseURL": self.staff_url,
             "Server.Templates": self.templates,
             "Server.Htdocs": os.path.join(SRC, "htdocs"),
         })
@@ -679,12 +686,17 @@ class Frontend:
         return self
 
     def start_kenpod(self):
-        if os.path.exists(self.socket):
-            os.unlink(self.socket)
+        for sock in (self.socket, self.staff_socket):
+            if os.path.exists(sock):
+                os.unlink(sock)
         self.kenpod = spawn(self.wrapper + [os.path.join(BUILD, "kenpod"), "-c", self.conf],
                             self.log)
         wait_until(lambda: os.path.exists(self.socket), 20,
                    f"kenpod ({self.name}) did not create its socket", self.kenpod, self.log)
+        if self.config.get("Staff.Socket"):
+            wait_until(lambda: os.path.exists(self.staff_socket), 20,
+                       f"kenpod ({self.name}) did not create its staff socket",
+                       self.kenpod, self.log)
 
     def start_nginx(self):
         prefix = os.path.join(self.dir, "nginx")
@@ -692,6 +704,7 @@ class Frontend:
             t = f.read()
         subst = {
             "@PREFIX@": prefix, "@PORT@": str(self.port), "@SOCKET@": self.socket,
+            "@STAFF_PORT@": str(self.staff_port), "@STAFF_SOCKET@": self.staff_socket,
             "@HTDOCS@": os.path.join(SRC, "htdocs"), "@MAXBODY@": str(self.max_body),
             "@UPLOADMAXBODY@": str(TEST_NGINX_UPLOAD_MAX_BODY),
             "@LOGDIR@": os.path.join(self.dir, "log"),
@@ -771,6 +784,14 @@ class Frontend:
 
     def client(self, timeout=30):
         return Client(self.base_url, timeout)
+
+    def staff_client(self, timeout=30):
+        """A client of the staff console (nginx's second server)."""
+        return Client(self.staff_url, timeout)
+
+    def staff_pids(self):
+        """The staff console's workers (kenpod.c names them kenpod-staff)."""
+        return self._children_named("kenpod-staff")
 
 
 class Stack:
@@ -888,6 +909,13 @@ class Stack:
 
     def client(self, timeout=30):
         return self.main.client(timeout)
+
+    @property
+    def staff_url(self):
+        return self.main.staff_url
+
+    def staff_client(self, timeout=30):
+        return self.main.staff_client(timeout)
 
     def frontend(self, config=None, max_body=TEST_NGINX_MAX_BODY, templates=None,
                  wrapper=None):

@@ -21,6 +21,7 @@ EXPECTED = [
     "sbin/kenpod", "sbin/kenpoctl", "libexec/kenpo/kenpo-image",
     "kenpo/kenpo.hdf", "logrotate.d/kenpo",
     "systemd/system/kenpod.service", "systemd/system/kenpod.socket",
+    "systemd/system/kenpod-staff.socket",
     "systemd/system/kenpo-lifecycle.service", "systemd/system/kenpo-lifecycle.timer",
     "sysusers.d/kenpo.conf",
     "share/kenpo/templates/layout.cs", "share/kenpo/htdocs/favicon.ico",
@@ -28,8 +29,9 @@ EXPECTED = [
     "man8/kenpod.8", "man8/kenpoctl.8",
     "doc/kenpo/README.md", "doc/kenpo/entry-links.md", "doc/kenpo/login-security.md",
     "doc/kenpo/operations.md",
-    "doc/kenpo/examples/nginx/kenpo.conf",
+    "doc/kenpo/examples/nginx/kenpo.conf", "doc/kenpo/examples/nginx/kenpo-staff.conf",
     "doc/kenpo/examples/systemd/kenpod.service.d/ip-restrict.conf",
+    "doc/kenpo/examples/systemd/kenpod.service.d/kenpod-staff.conf",
 ]
 
 
