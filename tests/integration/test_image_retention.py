@@ -18,9 +18,23 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from conftest import BUILD, argon2_hash
 
 SHOTS = ("doc_front", "face_front")
+
+
+_made = []
+
+
+@pytest.fixture(autouse=True)
+def _forget_accounts(stack):
+    """The rows made here carry images under a made-up master key: removed after
+    each test, so that other tests (verify status, rekey) meet only real ones."""
+    yield
+    while _made:
+        stack.sql(f"DELETE FROM accounts WHERE id = {_made.pop()}")
 
 
 def make_account(stack):
@@ -28,6 +42,7 @@ def make_account(stack):
     stack.sql("INSERT INTO accounts (email, password_hash, state) VALUES "
               f"('{email}', '{argon2_hash('Kp7-Ret!wre9')}', 'active')")
     (aid,), = stack.sql(f"SELECT id FROM accounts WHERE email = '{email}'")
+    _made.append(int(aid))
     return int(aid)
 
 
