@@ -222,14 +222,15 @@ static int
 decide_fn(void *arg)
 {
 	struct decide	*d = arg;
-	char		*c[4] = { NULL, NULL, NULL, NULL };
+	char		*c[5] = { NULL, NULL, NULL, NULL, NULL };
 	char		 sid[24];
 	const char	*staff = NULL, *note = NULL;
 	long long	 n, account_id;
 	int		 st, i;
 
 	d->result = REVIEW_NOT_FOUND;
-	st = db_row(c, 4, "SELECT v.status, v.account_id, a.email, a.lang"
+	st = db_row(c, 5, "SELECT v.status, v.account_id, a.email, a.lang,"
+	    " a.state = 'active' AND a.roster_id IS NOT NULL AND a.unaffiliated = 0"
 	    " FROM verifications v JOIN accounts a ON a.id = v.account_id"
 	    " WHERE v.id = ? FOR UPDATE", "i", d->id);
 	if (st <= 0)
@@ -237,6 +238,12 @@ decide_fn(void *arg)
 	account_id = strtoll(c[1], NULL, 10);
 	if (strcmp(c[0], "submitted") != 0) {
 		d->result = REVIEW_NOT_PENDING;
+		st = 0;
+		goto out;
+	}
+	/* Level 3 builds on a bound, active, affiliated account (level 2). */
+	if (d->approve && (c[4] == NULL || strcmp(c[4], "1") != 0)) {
+		d->result = REVIEW_INELIGIBLE;
 		st = 0;
 		goto out;
 	}
@@ -274,7 +281,7 @@ decide_fn(void *arg)
 	if (st == 0)
 		d->result = REVIEW_DONE;
  out:
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		free(c[i]);
 	return st;
 }

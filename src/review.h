@@ -63,6 +63,9 @@ enum review_result {
 	REVIEW_DONE = 1,
 	REVIEW_NOT_FOUND = 0,
 	REVIEW_NOT_PENDING = 2,		/* not submitted (decided already, a draft) */
+	REVIEW_INELIGIBLE = 3,		/* approve: the account is no longer active,
+					 * bound to its roster person and affiliated
+					 * (withdrawn, 未所属, erased): reject it */
 };
 /*
  * Decide verification id: approve (reason and note NULL) or reject with

@@ -233,6 +233,10 @@ decide(long long id, int approve, const char *reason, const char *note,
 	if (st == REVIEW_NOT_PENDING)
 		return ctl_refuse("review %s: verification %lld is not waiting for "
 		    "review", verb, id);
+	if (st == REVIEW_INELIGIBLE)
+		return ctl_refuse("review approve: the account of verification %lld is "
+		    "no longer active and bound to its roster person (withdrawn, "
+		    "未所属 or erased): reject it", id);
 	if (ctl_json) {
 		ctl_rec_begin();
 		ctl_rec_int("id", id);

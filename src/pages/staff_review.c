@@ -102,6 +102,10 @@ decide(struct req *r, const struct review_item *it, long long id)
 		req_set(r, "Review.Already", "1");
 		return 200;
 	}
+	if (st == REVIEW_INELIGIBLE) {
+		req_set(r, "Review.Ineligible", "1");
+		return 200;
+	}
 	return req_redirect(r, "/review?done=%lld", id);
 }
 

@@ -5,6 +5,7 @@
 <section class="card card--wide" aria-labelledby="review-title">
   <h1 id="review-title"><?cs var:L.Staff.Review.Title ?> <span id="review-id"><?cs var:Review.Id ?></span></h1>
   <?cs if:Review.Already ?><div class="notice notice--warn" role="alert" id="review-already"><p><?cs var:L.Staff.Review.Already ?></p></div><?cs /if ?>
+  <?cs if:Review.Ineligible ?><div class="notice notice--warn" role="alert" id="review-ineligible"><p><?cs var:L.Staff.Review.Ineligible ?></p></div><?cs /if ?>
   <dl class="summary">
     <dt><?cs var:L.Staff.Review.Status ?></dt><dd id="review-status" data-status="<?cs var:Review.Status ?>"><?cs var:L.Staff.StatusName[Review.Status] ?></dd>
     <dt><?cs var:L.Staff.Review.Submitted ?></dt><dd><?cs var:Review.Submitted ?></dd>

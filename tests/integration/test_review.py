@@ -347,3 +347,26 @@ def test_acceptance_member_to_console_to_sensitive(stack):
     assert level_of(stack, aid2) == 2
     v = c2.get("/verify")
     assert v.status == 200 and "/verify/document" in v.text
+
+
+@pytest.mark.parametrize("change", ["withdrawn", "unaffiliated"])
+def test_no_approval_once_the_member_left(stack, insurer, change):
+    """A member who withdrew (or lost her qualification) while her photos waited
+    is not raised to level 3: the console and kenpoctl say to reject instead."""
+    a = submitted(stack, insurer)
+    if change == "withdrawn":
+        stack.sql(f"UPDATE accounts SET state = 'withdrawn', roster_id = NULL WHERE id = {a['account']}")
+    else:
+        stack.sql(f"UPDATE accounts SET unaffiliated = 1 WHERE id = {a['account']}")
+    rev = new_staff(stack, "reviewer", "left")
+    page = rev["client"].get(f"/review/{a['vid']}")
+    r = rev["client"].submit(page, f"/review/{a['vid']}", {"decision": "approve"})
+    assert r.status == 200 and 'id="review-ineligible"' in r.text, r.text[:500]
+    r = stack.ctl("review", "approve", a["vid"])
+    assert r.returncode == 1 and "reject it" in r.stderr, r.stdout + r.stderr
+    assert status_of(stack, a["vid"])[0] == "submitted"
+    assert level_of(stack, a["account"]) == 2
+    # A rejection is still possible (and tells her why by mail).
+    r = stack.ctl("review", "reject", a["vid"], "--reason", "other", "--note", "退会のため")
+    assert r.returncode == 0, r.stderr
+    assert status_of(stack, a["vid"])[0] == "rejected"
