@@ -24,7 +24,8 @@ import uuid
 import pytest
 
 from conftest import argon2_hash, csrf
-from imagegen import make_heic, make_jpeg, make_png, truncated_jpeg
+from imagegen import (heic_bomb, jpeg_zip_polyglot, make_heic, make_jpeg, make_png,
+                      png_bomb, png_zip_polyglot, truncated_jpeg)
 from test_member import PASSWORD, add_person, login, make_member, new_insurer
 
 ANGLES = {
@@ -322,6 +323,31 @@ def test_refused_images_show_the_message(stack, hins):
     assert upload(c, "doc_front", make_jpeg()).status == 303
     assert shots(stack, vid) == ["doc_front"]
     assert c.get("/verify/shot/nonsense").status == 404
+
+
+def test_hostile_photos_refused_on_the_page(stack, hins):
+    """The acceptance line as an attacker tries it through the member's own
+    page: a decompression bomb (PNG, HEIC) and PNG/ZIP and JPEG/ZIP polyglots
+    are each refused with the page's own message, nothing is stored, and no
+    worker dies. (A 50 MB body: test_upload.py.)"""
+    email, aid, _ = make_member(stack, hins)
+    c = login(stack, email)
+    start(c, "license")
+    vid = draft(stack, aid)[0]
+    workers = sorted(stack.worker_pids())
+    mark = len(stack.log_lines())
+    cases = [("bomb.png", "image/png", png_bomb(), "画素数"),
+             ("bomb.heic", "image/heic", heic_bomb(), "画素数"),
+             ("card.png", "image/png", png_zip_polyglot(), "別のデータ"),
+             ("card.jpg", "image/jpeg", jpeg_zip_polyglot(), "別のデータ")]
+    for name, ctype, data, words in cases:
+        r = upload(c, "doc_front", data, name, ctype)
+        assert r.status == 200, (name, r.status)
+        assert 'id="photo-error"' in r.text and words in text(r), (name, text(r)[:400])
+        assert 'type="file"' in r.text          # she can choose another one
+    assert shots(stack, vid) == []
+    assert sorted(stack.worker_pids()) == workers
+    assert not [l for l in stack.log_lines()[mark:] if "killed by signal" in l]
 
 
 def test_previews_only_to_their_owner(stack, hins):
