@@ -53,14 +53,15 @@ UPLOAD_MAX_BODY=27262976
 # Debian 12 packages needed to build, run and test kenpo. The tests use, besides
 # the build: pytest, aiosmtpd (the SMTP sink), cryptography (opening CAPTCHA
 # challenges), the mariadb client, argon2, openssl (a test certificate) and
-# valgrind, and for the eKYC tests python3-pil (JPEG/PNG) and heif-enc
-# (libheif-examples: HEIC). A test never skips for want of one of them: it fails.
+# valgrind, and for the eKYC tests python3-pil (JPEG/PNG), heif-enc
+# (libheif-examples: HEIC) and /usr/bin/time (the photo helper's peak memory,
+# measured apart from the test's own). A test never skips for want of one of them: it fails.
 PACKAGES="build-essential autoconf automake pkg-config clearsilver-dev libfcgi-dev
 libgcrypt20-dev libesmtp-dev libssl-dev libmariadb-dev libutf8proc-dev libcsv-dev libgd-dev
 libcurl4-openssl-dev libjansson-dev libheif-dev libexif-dev libqrencode-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest python3-cryptography argon2 openssl valgrind ca-certificates
-python3-pil libheif-examples"
+python3-pil libheif-examples time"
 
 # wrk, for `make bench` (tests/bench/run.py; it also compiles a bare libfcgi
 # hello and an Argon2id loop with cc against libfcgi-dev and libgcrypt20-dev).
