@@ -1,0 +1,49 @@
+"""
+An attacker's and a careful reviewer's probes of the eKYC level and the staff
+console (issue 12), kept as regression tests: what an erased member leaves
+behind, decisions on attempts that are not waiting, the console's login
+redirect and role boundaries, and secrets in the logs.
+"""
+
+import json
+
+import pytest
+
+from test_review import SHOTS, jpeg, seal, submitted, status_of  # noqa: F401
+from test_review import insurer  # noqa: F401  (module fixture)
+from staffkit import new_staff
+
+
+def _erase(stack, aid):
+    r = stack.ctl("account", "delete", str(aid), "--yes")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("state", ["approved", "submitted"])
+def test_erased_member_leaves_no_photo_question_or_note(stack, insurer, state):
+    """Deleting an account (account_erase: the member's own deletion, the
+    office's, the 100-day rule) takes her photos, her secret question and
+    its answer hash, and the texts of her attempts with it; an attempt still
+    waiting leaves the review queue."""
+    v = submitted(stack, insurer)
+    aid, vid = v["account"], v["vid"]
+    stack.sql(f"UPDATE verifications SET note = 'ご本人の旧姓：ヤマダ' WHERE id = {vid}")
+    if state == "approved":
+        r = stack.ctl("review", "approve", str(vid))
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert stack.sql("SELECT COUNT(*) FROM secret_questions"
+                         f" WHERE account_id = {aid}") == [("1",)]
+    _erase(stack, aid)
+    assert stack.sql("SELECT COUNT(*) FROM verification_images"
+                     f" WHERE verification_id = {vid}") == [("0",)]
+    assert stack.sql(f"SELECT COUNT(*) FROM secret_questions WHERE account_id = {aid}") \
+        == [("0",)]
+    (qt, qh, qp, note, purged, status), = stack.sql(
+        "SELECT q_text, q_answer_hash, q_preset, note, purged_at IS NOT NULL, status"
+        f" FROM verifications WHERE id = {vid}")
+    assert (qt, qh, qp, note, purged) == (None, None, None, None, "1")
+    assert status == ("approved" if state == "approved" else "cancelled")
+    # Nothing of hers is waiting for a reviewer any more.
+    r = stack.ctl("--json", "review", "list")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert vid not in [x["id"] for x in json.loads(r.stdout)]
