@@ -120,6 +120,22 @@ erase_addresses(long long id)
 	return n < 0 ? (int)n : 0;
 }
 
+int
+account_ekyc_cancel_pending(long long id)
+{
+	long long	 n;
+
+	if ((n = db_exec("DELETE vi FROM verification_images vi JOIN verifications v"
+	    " ON v.id = vi.verification_id WHERE v.account_id = ?"
+	    " AND v.status IN ('draft', 'submitted')", "i", id)) < 0 ||
+	    (n = db_exec("UPDATE verifications SET status = 'cancelled',"
+	    " q_preset = NULL, q_text = NULL, q_answer_hash = NULL,"
+	    " purged_at = COALESCE(purged_at, NOW(6)) WHERE account_id = ?"
+	    " AND status IN ('draft', 'submitted')", "i", id)) < 0)
+		return (int)n;
+	return 0;
+}
+
 /*
  * Inside the transaction: the account's eKYC photos and secret question go,
  * its attempts keep no text of hers and none stays pending (see the header).
@@ -129,14 +145,16 @@ static int
 erase_verifications(long long id)
 {
 	long long	 n;
+	int		 st;
 
+	if ((st = account_ekyc_cancel_pending(id)) != 0)
+		return st;
 	if ((n = db_exec("DELETE vi FROM verification_images vi JOIN verifications v"
 	    " ON v.id = vi.verification_id WHERE v.account_id = ?", "i", id)) < 0 ||
 	    (n = db_exec("DELETE FROM secret_questions WHERE account_id = ?", "i",
 	    id)) < 0 ||
 	    (n = db_exec("UPDATE verifications SET q_preset = NULL, q_text = NULL,"
 	    " q_answer_hash = NULL, note = NULL,"
-	    " status = IF(status IN ('draft', 'submitted'), 'cancelled', status),"
 	    " purged_at = COALESCE(purged_at, NOW(6)) WHERE account_id = ?", "i",
 	    id)) < 0)
 		return (int)n;
