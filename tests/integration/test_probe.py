@@ -74,3 +74,29 @@ def test_withdrawn_member_leaves_no_photo_waiting(stack, insurer):
     assert stack.sql("SELECT COUNT(*) FROM verification_images"
                      f" WHERE verification_id = {done['vid']}") == [("4",)]
     assert status_of(stack, done["vid"])[0] == "approved"
+
+
+def test_no_reviewer_sees_a_draft(stack, insurer, tmp_path):
+    """A member's photos are hers until she confirms (/verify/confirm): a
+    reviewer guessing the id of an attempt still a draft gets 404 for its
+    page and its images, in the console and from kenpoctl, and no view is
+    recorded; once submitted, they are there."""
+    v = submitted(stack, insurer)
+    vid = v["vid"]
+    stack.sql(f"UPDATE verifications SET status = 'draft', submitted_at = NULL WHERE id = {vid}")
+    rev = new_staff(stack, "reviewer", "drf")
+    c = rev["client"]
+    assert c.get(f"/review/{vid}").status == 404
+    for shot in SHOTS:
+        r = c.get(f"/review/{vid}/image?shot={shot}")
+        assert r.status == 404 and b"\xff\xd8" not in r.raw, shot
+    out = tmp_path / "draft.jpg"
+    r = stack.ctl("review", "show", str(vid), "--image", "doc_front", "--out", str(out))
+    assert r.returncode != 0 and (not out.exists() or out.stat().st_size == 0)
+    assert stack.sql(f"SELECT COUNT(*) FROM image_views WHERE verification_id = {vid}") \
+        == [("0",)]
+    stack.sql(f"UPDATE verifications SET status = 'submitted', submitted_at = NOW(6)"
+              f" WHERE id = {vid}")
+    assert c.get(f"/review/{vid}").status == 200
+    r = c.get(f"/review/{vid}/image?shot=doc_front")
+    assert r.status == 200 and r.raw == v["images"]["doc_front"]
