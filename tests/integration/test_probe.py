@@ -100,3 +100,89 @@ def test_no_reviewer_sees_a_draft(stack, insurer, tmp_path):
     assert c.get(f"/review/{vid}").status == 200
     r = c.get(f"/review/{vid}/image?shot=doc_front")
     assert r.status == 200 and r.raw == v["images"]["doc_front"]
+
+
+def test_every_console_post_needs_csrf_and_origin(stack, insurer):
+    """Each console form that changes something (a decision, an inquiry's
+    answer, an enrolment, a login) is refused without the CSRF token and
+    from another site's page, and nothing changes."""
+    import re
+    import urllib.parse
+    from staffkit import STAFF_PASSWORD, staff_add, totp, now_step
+    v = submitted(stack, insurer)
+    rev = new_staff(stack, "admin", "csrf")
+    c = rev["client"]
+    page = c.get(f"/review/{v['vid']}")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    who = stack.new_email("csrfinq")
+    stack.sql("INSERT INTO inquiries (category, email, body, lang) VALUES"
+              f" ('other', '{who}', 'ログインできません', 'ja')")
+    (iid,), = stack.sql(f"SELECT id FROM inquiries WHERE email = '{who}'")
+    forms = [(f"/review/{v['vid']}", {"decision": "approve"}),
+             (f"/review/{v['vid']}", {"decision": "reject", "reason": "glare"}),
+             (f"/inquiries/{iid}", {"answer": "回答です"})]
+    for path, data in forms:
+        assert c.post(path, data).status == 403, path
+        assert c.post(path, dict(data, csrf="x" * 43)).status == 403, path
+        r = c.post(path, dict(data, csrf=token), origin="http://evil.example")
+        assert r.status == 403, path
+        r = c.post(path, dict(data, csrf=token), origin=None,
+                   headers={"Referer": "http://evil.example/review"})
+        assert r.status == 403, path
+    assert status_of(stack, v["vid"])[0] == "submitted"
+    assert stack.sql(f"SELECT status FROM inquiries WHERE id = {iid}") == [("open",)]
+    # Enrolment and login: a stranger's browser has a token of its own only.
+    email = stack.new_email("csrfenrol")
+    sid, url = staff_add(stack, email, "reviewer")
+    e = stack.staff_client()
+    path = urllib.parse.urlsplit(url).path
+    epage = e.get(path)
+    secret = re.search(r'id="enrol-secret">([A-Z2-7 ]+)<', epage.text).group(1).replace(" ", "")
+    data = {"password": STAFF_PASSWORD, "password2": STAFF_PASSWORD,
+            "code": totp(secret, now_step())}
+    assert e.post(path, data).status == 403
+    assert e.post(path, dict(data, csrf=token)).status == 403     # another session's
+    etok = re.search(r'name="csrf" value="([^"]+)"', epage.text).group(1)
+    assert e.post(path, dict(data, csrf=etok), origin="http://evil.example").status == 403
+    assert stack.sql(f"SELECT enrolled_at IS NULL FROM staff WHERE id = {sid}") == [("1",)]
+    lg = stack.staff_client()
+    lpage = lg.get("/login")
+    ltok = re.search(r'name="csrf" value="([^"]+)"', lpage.text).group(1)
+    creds = {"email": rev["email"], "password": STAFF_PASSWORD, "code": "000000"}
+    assert lg.post("/login", creds).status == 403
+    assert lg.post("/login", dict(creds, csrf=ltok), origin="http://evil.example").status == 403
+
+
+def test_stepup_lock_not_bypassed_by_sessions_or_a_new_attempt(stack):
+    """The 5 wrong answers count for the account, whichever session or
+    browser gives them; a new attempt submitted (not yet approved) unlocks
+    nothing, and the right answer opens nothing meanwhile."""
+    from conftest import csrf
+    from test_member import login
+    from test_sensitive import apply, answer, verified_member
+    from test_verify import health_insurer
+    stack.require_demo()
+    ins = health_insurer(stack, "ロック確認健康保険組合", "https://kenshin.example.jp/x")
+    email, aid, c = verified_member(stack, ins, "さくら")
+    c2 = login(stack, email)
+    for i in range(3):
+        assert answer(c, f"ちがう{i}").status == 200
+    assert answer(c2, "ちがう3").status == 200
+    r = answer(c2, "ちがう4")
+    assert r.status == 303
+    assert stack.sql("SELECT failures, locked_at IS NOT NULL FROM secret_questions"
+                     f" WHERE account_id = {aid}") == [("5", "1")]
+    for cl in (c, c2, login(stack, email)):
+        r = cl.get("/sensitive/stepup")
+        assert r.status == 303 and r.location.endswith("/sensitive")
+    c3 = login(stack, email)
+    assert 'id="verify-start"' in c3.get("/verify?again=1").text
+    apply(c3, "もみじ", "好きな季節の花は？")
+    assert stack.sql(f"SELECT status FROM verifications WHERE account_id = {aid}"
+                     " ORDER BY id DESC LIMIT 1") == [("submitted",)]
+    page = c3.get("/sensitive")
+    assert 'id="sensitive-locked"' in page.text
+    for value in ("さくら", "もみじ"):
+        r = c3.post("/sensitive/stepup", {"csrf": csrf(page), "answer": value})
+        assert r.status == 303 and r.location.endswith("/sensitive")
+    assert c3.get("/sensitive/open/checkup").location.endswith("/sensitive")
