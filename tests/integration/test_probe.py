@@ -186,3 +186,27 @@ def test_stepup_lock_not_bypassed_by_sessions_or_a_new_attempt(stack):
         r = c3.post("/sensitive/stepup", {"csrf": csrf(page), "answer": value})
         assert r.status == 303 and r.location.endswith("/sensitive")
     assert c3.get("/sensitive/open/checkup").location.endswith("/sensitive")
+
+
+def test_inquiry_of_an_erased_member_cannot_be_answered(stack):
+    """account_erase empties an inquiry's reply address: the console says so
+    instead of offering the answer form (a POST anyway: the same notice, not
+    a 500), kenpoctl refuses, and nothing is stored or queued."""
+    from staffkit import new_staff as staff
+    sup = staff(stack, "support", "einq")
+    stack.sql("INSERT INTO inquiries (category, email, body, lang) VALUES"
+              " ('other', '', '', 'ja')")
+    (iid,), = stack.sql("SELECT MAX(id) FROM inquiries")
+    c = sup["client"]
+    page = c.get(f"/inquiries/{iid}")
+    assert page.status == 200 and 'id="inq-erased"' in page.text
+    assert 'id="answer-form"' not in page.text
+    r = c.submit(page, f"/inquiries/{iid}", {"answer": "回答です"})
+    assert r.status == 200 and 'id="inq-erased"' in r.text
+    path = stack.dir + "/erased-answer.txt"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("回答です\n")
+    r = stack.ctl("inquiry", "answer", str(iid), path)
+    assert r.returncode == 1 and "erased" in r.stderr, r.stdout + r.stderr
+    assert stack.sql(f"SELECT status, answer FROM inquiries WHERE id = {iid}") \
+        == [("open", None)]
