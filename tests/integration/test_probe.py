@@ -210,3 +210,30 @@ def test_inquiry_of_an_erased_member_cannot_be_answered(stack):
     assert r.returncode == 1 and "erased" in r.stderr, r.stdout + r.stderr
     assert stack.sql(f"SELECT status, answer FROM inquiries WHERE id = {iid}") \
         == [("open", None)]
+
+
+def test_no_photo_readable_in_a_database_dump(stack):
+    """An uploaded photo (as the member's own preview serves it, i.e. the
+    normalised JPEG kenpod stores) appears nowhere in a full dump of the
+    database: not a slice of its bytes, not a JPEG header."""
+    import subprocess
+    from imagegen import make_jpeg
+    from test_member import login, make_member
+    from test_verify import health_insurer, start, upload
+    stack.require_demo()
+    ins = health_insurer(stack, "ダンプ確認健康保険組合")
+    email, aid, _ = make_member(stack, ins)
+    c = login(stack, email)
+    start(c, "mynumber")
+    assert upload(c, "doc_front", make_jpeg(1000, 800)).status == 303
+    jpeg = c.get("/verify/preview/doc_front").raw
+    assert jpeg[:3] == b"\xff\xd8\xff" and len(jpeg) > 4096
+    argv = ["mariadb-dump", "--no-defaults", f"--socket={stack.db.socket}",
+            f"-u{stack.db.user}", "--hex-blob", "--skip-extended-insert", "kenpo"]
+    dump = subprocess.run(argv, capture_output=True, check=True).stdout.upper()
+    assert b"VERIFICATION_IMAGES" in dump
+    for off in (0, len(jpeg) // 3, len(jpeg) // 2, len(jpeg) - 64):
+        piece = jpeg[off:off + 32]
+        assert piece.hex().upper().encode() not in dump, off
+        assert piece not in dump, off
+    assert b"0XFFD8FF" not in dump and b"4A46494600" not in dump   # SOI, "JFIF\0"
