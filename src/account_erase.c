@@ -121,40 +121,17 @@ erase_addresses(long long id)
 }
 
 int
-account_ekyc_cancel_pending(long long id)
+account_ekyc_erase(long long id)
 {
 	long long	 n;
 
-	if ((n = db_exec("DELETE vi FROM verification_images vi JOIN verifications v"
-	    " ON v.id = vi.verification_id WHERE v.account_id = ?"
-	    " AND v.status IN ('draft', 'submitted')", "i", id)) < 0 ||
-	    (n = db_exec("UPDATE verifications SET status = 'cancelled',"
-	    " q_preset = NULL, q_text = NULL, q_answer_hash = NULL,"
-	    " purged_at = COALESCE(purged_at, NOW(6)) WHERE account_id = ?"
-	    " AND status IN ('draft', 'submitted')", "i", id)) < 0)
-		return (int)n;
-	return 0;
-}
-
-/*
- * Inside the transaction: the account's eKYC photos and secret question go,
- * its attempts keep no text of hers and none stays pending (see the header).
- * 0 or a db_status.
- */
-static int
-erase_verifications(long long id)
-{
-	long long	 n;
-	int		 st;
-
-	if ((st = account_ekyc_cancel_pending(id)) != 0)
-		return st;
 	if ((n = db_exec("DELETE vi FROM verification_images vi JOIN verifications v"
 	    " ON v.id = vi.verification_id WHERE v.account_id = ?", "i", id)) < 0 ||
 	    (n = db_exec("DELETE FROM secret_questions WHERE account_id = ?", "i",
 	    id)) < 0 ||
 	    (n = db_exec("UPDATE verifications SET q_preset = NULL, q_text = NULL,"
 	    " q_answer_hash = NULL, note = NULL,"
+	    " status = IF(status IN ('draft', 'submitted'), 'cancelled', status),"
 	    " purged_at = COALESCE(purged_at, NOW(6)) WHERE account_id = ?", "i",
 	    id)) < 0)
 		return (int)n;
@@ -203,7 +180,7 @@ account_erase(long long id, const char *state)
 	    (n = db_exec("DELETE FROM reset_requests WHERE email = ?", "s",
 	    email)) < 0)
 		goto out;
-	if ((n = erase_verifications(id)) < 0)
+	if ((n = account_ekyc_erase(id)) < 0)
 		goto out;
 	n = db_exec("UPDATE inquiries SET email = '', name = NULL, body = '',"
 	    " answer = IF(answer IS NULL, NULL, ''), account_id = NULL"

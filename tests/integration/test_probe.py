@@ -49,31 +49,31 @@ def test_erased_member_leaves_no_photo_question_or_note(stack, insurer, state):
     assert vid not in [x["id"] for x in json.loads(r.stdout)]
 
 
-def test_withdrawn_member_leaves_no_photo_waiting(stack, insurer):
-    """A member who withdraws (退会) while her attempt waits for a reviewer: it
-    can never be approved (review.c) and, undecided, would never reach its
-    retention date (purge_after is set by the decision) — so her photos and
-    the answer hash go at withdrawal and the attempt leaves the queue. An
-    attempt decided already keeps its retention schedule."""
-    v = submitted(stack, insurer)
-    aid, vid = v["account"], v["vid"]
+def test_withdrawn_member_leaves_no_photo_or_question(stack, insurer):
+    """A member who withdraws (退会): her photos and secret question served
+    that account only and go at once, whether her attempt was approved
+    already or still waits for a reviewer — undecided, it could never be
+    approved (review.c) nor reach its retention date (set by the decision),
+    so it is cancelled and leaves the queue."""
+    waiting = submitted(stack, insurer)
     done = submitted(stack, insurer)
     assert stack.ctl("review", "approve", str(done["vid"])).returncode == 0
-    for who in (aid, done["account"]):
-        r = stack.ctl("account", "withdraw", str(who))
+    for v in (waiting, done):
+        r = stack.ctl("account", "withdraw", str(v["account"]))
         assert r.returncode == 0, r.stdout + r.stderr
-    assert stack.sql("SELECT COUNT(*) FROM verification_images"
-                     f" WHERE verification_id = {vid}") == [("0",)]
-    (status, qh, qt, purged), = stack.sql(
-        "SELECT status, q_answer_hash, q_text, purged_at IS NOT NULL FROM verifications"
-        f" WHERE id = {vid}")
-    assert (status, qh, qt, purged) == ("cancelled", None, None, "1")
-    r = stack.ctl("--json", "review", "list")
-    assert vid not in [x["id"] for x in json.loads(r.stdout)]
-    # The decided attempt: its photos wait for the retention date as before.
-    assert stack.sql("SELECT COUNT(*) FROM verification_images"
-                     f" WHERE verification_id = {done['vid']}") == [("4",)]
+        vid = v["vid"]
+        assert stack.sql("SELECT COUNT(*) FROM verification_images"
+                         f" WHERE verification_id = {vid}") == [("0",)]
+        assert stack.sql("SELECT COUNT(*) FROM secret_questions"
+                         f" WHERE account_id = {v['account']}") == [("0",)]
+        (qh, qt, purged), = stack.sql(
+            "SELECT q_answer_hash, q_text, purged_at IS NOT NULL FROM verifications"
+            f" WHERE id = {vid}")
+        assert (qh, qt, purged) == (None, None, "1")
+    assert status_of(stack, waiting["vid"])[0] == "cancelled"
     assert status_of(stack, done["vid"])[0] == "approved"
+    r = stack.ctl("--json", "review", "list")
+    assert waiting["vid"] not in [x["id"] for x in json.loads(r.stdout)]
 
 
 def test_no_reviewer_sees_a_draft(stack, insurer, tmp_path):
