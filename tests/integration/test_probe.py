@@ -237,3 +237,21 @@ def test_no_photo_readable_in_a_database_dump(stack):
         assert piece.hex().upper().encode() not in dump, off
         assert piece not in dump, off
     assert b"0XFFD8FF" not in dump and b"4A46494600" not in dump   # SOI, "JFIF\0"
+
+
+def test_console_cookies_are_samesite_strict(stack):
+    """The console's cookies are never sent on a navigation from another
+    site (SameSite=Strict): another site's link or page cannot make a
+    reviewer's browser open a photo (an audited view in her name) or any
+    console page with her session. The public site keeps Lax (members come
+    from mail links)."""
+    from staffkit import new_staff as staff
+    rev = staff(stack, "reviewer", "samesite")
+    c = rev["client"]
+    page = c.get("/")
+    r = c.submit(page, "/logout", {})
+    cookies = r.headers.get_all("Set-Cookie") + stack.staff_client().get("/login") \
+        .headers.get_all("Set-Cookie")
+    assert cookies and all("SameSite=Strict" in x and "HttpOnly" in x for x in cookies), cookies
+    pub = stack.client().get("/login").headers.get_all("Set-Cookie")
+    assert pub and all("SameSite=Lax" in x for x in pub), pub
