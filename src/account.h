@@ -56,6 +56,17 @@ int	 account_withdraw(long long id, const char *ip);
  */
 int	 account_erase(long long id, const char *state);
 
+/*
+ * Inside db_txn: the account's eKYC data goes — every attempt's sealed
+ * photos, her secret question and answer hash, each attempt's question,
+ * answer hash and reviewer's note; an attempt still a draft or waiting for a
+ * reviewer is cancelled (a member who left can no longer be approved, and
+ * undecided it would never reach a retention date). The attempts' rows stay
+ * (status, document kind, dates) with purged_at set. Used by account_erase
+ * and account_withdraw. 0 or a db_status.
+ */
+int	 account_ekyc_erase(long long id);
+
 enum account_deleted {
 	ACCOUNT_DEL_NONE = 0,		/* no such account */
 	ACCOUNT_DEL_DONE = 1,		/* erased now */

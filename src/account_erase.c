@@ -31,7 +31,13 @@
  *    rows to them; and any outbox row whose text holds the address (the
  *    support office's copy of an inquiry, a notice to a former address);
  *  - deletion requests (sql/0008) she filed: their contact address;
- *  - the record of which announcements were mailed to her (announcement_mails).
+ *  - the record of which announcements were mailed to her (announcement_mails);
+ *  - her eKYC (issue 12): the sealed photos of every attempt, her secret
+ *    question with its answer hash, and each attempt's question, answer hash
+ *    and reviewer's note; an attempt still a draft or waiting for a reviewer
+ *    is cancelled (it leaves the queue). The attempts' rows stay with status,
+ *    document kind and dates (statistics), purged_at set; image_views (which
+ *    staff member saw which shot, when) stay as the console's audit trail.
  * Consents (which terms version, when) stay with the tombstone's number: they
  * name nobody once the account is erased, and show what was agreed to.
  * What stays: the row's id, state, level, insurer, lost_on and the timestamps —
@@ -115,6 +121,24 @@ erase_addresses(long long id)
 }
 
 int
+account_ekyc_erase(long long id)
+{
+	long long	 n;
+
+	if ((n = db_exec("DELETE vi FROM verification_images vi JOIN verifications v"
+	    " ON v.id = vi.verification_id WHERE v.account_id = ?", "i", id)) < 0 ||
+	    (n = db_exec("DELETE FROM secret_questions WHERE account_id = ?", "i",
+	    id)) < 0 ||
+	    (n = db_exec("UPDATE verifications SET q_preset = NULL, q_text = NULL,"
+	    " q_answer_hash = NULL, note = NULL,"
+	    " status = IF(status IN ('draft', 'submitted'), 'cancelled', status),"
+	    " purged_at = COALESCE(purged_at, NOW(6)) WHERE account_id = ?", "i",
+	    id)) < 0)
+		return (int)n;
+	return 0;
+}
+
+int
 account_erase(long long id, const char *state)
 {
 	char		*email = NULL, *pat = NULL;
@@ -155,6 +179,8 @@ account_erase(long long id, const char *state)
 	    (n = db_exec("DELETE FROM outbox WHERE to_addr = ?", "s", email)) < 0 ||
 	    (n = db_exec("DELETE FROM reset_requests WHERE email = ?", "s",
 	    email)) < 0)
+		goto out;
+	if ((n = account_ekyc_erase(id)) < 0)
 		goto out;
 	n = db_exec("UPDATE inquiries SET email = '', name = NULL, body = '',"
 	    " answer = IF(answer IS NULL, NULL, ''), account_id = NULL"

@@ -5,7 +5,9 @@
  * One transaction does all of it, so a withdrawal is either complete or did not
  * happen: the account becomes withdrawn, its roster binding is released (the
  * same person may sign up again with another address), every session ends,
- * every token dies (activation, reset, e-mail change, remember-me) and the mail
+ * every token dies (activation, reset, e-mail change, remember-me), her eKYC
+ * photos and secret question go and a pending attempt is cancelled
+ * (account_ekyc_erase) and the mail
  * "退会手続きが完了しました" is queued. The address stays on the row (support can
  * still find the account; login and recovery treat it as unknown) until a new
  * signup or an address change uses it: member_release_address() then moves the
@@ -84,6 +86,10 @@ withdraw_fn(void *arg)
 		st = (int)n;
 		goto out;
 	}
+	/* Her eKYC photos and secret question served this account only:
+	 * they go now; an attempt still waiting can never be approved. */
+	if ((st = account_ekyc_erase(w->id)) != 0)
+		goto out;
 	/* Sessions and remember-me tokens, then every other token. */
 	if ((st = session_end_all(w->id, NULL)) != 0)
 		goto out;

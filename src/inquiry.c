@@ -75,6 +75,12 @@ answer_fn(void *arg)
 	a->out.found = 1;
 	a->out.answered = strcmp(c[0], "answered") == 0;
 	a->out.account_id = c[4] != NULL ? strtoll(c[4], NULL, 10) : 0;
+	/* Its sender was erased: there is nobody to answer. */
+	if (c[1] == NULL || c[1][0] == '\0') {
+		a->out.erased = 1;
+		st = 0;
+		goto out;
+	}
 	if (a->out.answered && !a->force) {
 		st = 0;
 		goto out;

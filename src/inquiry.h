@@ -9,6 +9,8 @@
 struct inquiry_answer {
 	int		 found;
 	int		 answered;	/* it had been answered before */
+	int		 erased;	/* no reply address (account_erase emptied
+					 * it): nothing stored, no mail */
 	long long	 account_id;
 	long long	 mail_id;
 };
@@ -17,7 +19,9 @@ struct inquiry_answer {
  * Answer inquiry id with text (the templates must be loaded: the mail needs
  * the category's label). An answered inquiry is left alone unless force. The
  * audit row inquiry.answer (with staff_id, 0: none, and ip, may be NULL) is
- * written in the same transaction. Returns 0 with *out filled, or a db_status.
+ * written in the same transaction. An inquiry whose reply address was erased
+ * (account_erase) is left alone: out->erased. Returns 0 with *out filled, or
+ * a db_status.
  */
 int	 inquiry_answer(long long id, const char *text, int force, long long staff_id,
 	    const char *ip, struct inquiry_answer *out);

@@ -253,8 +253,9 @@ req_set_cookie(struct req *r, const char *name, const char *value, long max_age)
 {
 	struct buf	 b = { 0 };
 
-	buf_printf(&b, "%s%s=%s; Path=/; HttpOnly; SameSite=Lax",
-	    r->https ? "__Host-" : "", name, max_age == 0 ? "" : value);
+	buf_printf(&b, "%s%s=%s; Path=/; HttpOnly; SameSite=%s",
+	    r->https ? "__Host-" : "", name, max_age == 0 ? "" : value,
+	    r->console ? "Strict" : "Lax");
 	if (r->https)
 		buf_puts(&b, "; Secure");
 	if (max_age >= 0)

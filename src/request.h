@@ -126,8 +126,11 @@ void		 req_form_error_vars(struct req *, const char *field, const char *key,
 void		 req_add_header(struct req *, const char *name, const char *value);
 /*
  * Set a cookie. Name is given without prefix; the "__Host-" prefix and Secure are
- * added behind HTTPS. Path=/, HttpOnly, SameSite=Lax always. max_age < 0: session
- * cookie; 0: delete.
+ * added behind HTTPS. Path=/, HttpOnly always; SameSite=Lax on the public site
+ * (members arrive from mail links), SameSite=Strict on the staff console (no
+ * other site's link or page may use a reviewer's session, not even to open a
+ * photo: every view is audited in her name). max_age < 0: session cookie; 0:
+ * delete.
  */
 void		 req_set_cookie(struct req *, const char *name, const char *value,
 		    long max_age);

@@ -333,8 +333,8 @@ review_image(long long id, const char *shot, long long staff_id, const char *ip,
 	}
 	st = db_query(&res, "SELECT vi.key_id, vi.wrapped_key, vi.sealed, v.account_id"
 	    " FROM verification_images vi JOIN verifications v"
-	    " ON v.id = vi.verification_id WHERE vi.verification_id = ? AND vi.shot = ?",
-	    "is", id, shot);
+	    " ON v.id = vi.verification_id WHERE vi.verification_id = ? AND vi.shot = ?"
+	    " AND v.status <> 'draft'", "is", id, shot);
 	if (st < 0)
 		return st;
 	if ((st = db_res_next(res)) <= 0)

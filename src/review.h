@@ -80,7 +80,8 @@ int	 review_decide(long long id, int approve, const char *reason, const char *no
  * "image:<id>:<shot>"), the view recorded in image_views (staff_id 0:
  * kenpoctl, stored NULL) and audited review.image_view before the image is
  * opened. 1 (*jpeg malloc'd: vault_free_plain), 0 no such image (purged,
- * never taken), -1 it does not open (logged), or a db_status.
+ * never taken, or the attempt still a draft: her photos are hers until she
+ * confirms), -1 it does not open (logged), or a db_status.
  */
 int	 review_image(long long id, const char *shot, long long staff_id, const char *ip,
 	    unsigned char **jpeg, size_t *len);

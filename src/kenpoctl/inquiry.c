@@ -254,6 +254,11 @@ cmd_answer(int argc, char **argv)
 		r = ctl_refuse("inquiry answer: no inquiry %lld", id);
 		goto out;
 	}
+	if (a.erased) {
+		r = ctl_refuse("inquiry answer: inquiry %lld has no reply address"
+		    " (its sender's data was erased)", id);
+		goto out;
+	}
 	if (a.answered && !force) {
 		r = ctl_refuse("inquiry answer: inquiry %lld is answered already; "
 		    "pass --force to answer it again", id);

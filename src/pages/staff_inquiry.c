@@ -8,6 +8,8 @@
  * 303 to /inquiries/<id>?done=1. An empty answer or one over 10,000
  * characters: the form with its error. Answered already: refused unless
  * again=1 (the form of an answered inquiry sends it), as kenpoctl's --force.
+ * The sender's data erased (account_erase emptied the reply address): the
+ * page says so, no form; a POST anyway changes nothing (the same page).
  * Unknown id: 404. Reviewer: 403.
  */
 #include "autoconf.h"
@@ -18,6 +20,7 @@
 
 #include "db.h"
 #include "inquiry.h"
+#include "log.h"
 #include "request.h"
 #include "router.h"
 #include "staff_session.h"
@@ -53,9 +56,14 @@ page_staff_inquiry(struct req *r)
 				return req_db_error(r, st);
 			if (!a.found)
 				return 404;
-			if (!a.answered || (again != NULL && strcmp(again, "1") == 0))
+			if (a.erased)
+				log_info("staff_inquiry: %lld has no reply address"
+				    " (erased)", id);
+			else if (!a.answered || (again != NULL &&
+			    strcmp(again, "1") == 0))
 				return req_redirect(r, "/inquiries/%lld?done=1", id);
-			req_set(r, "Inq.AlreadyAnswered", "1");
+			else
+				req_set(r, "Inq.AlreadyAnswered", "1");
 		}
 		req_set(r, "Form.Answer", answer != NULL ? answer : "");
 	}
@@ -78,6 +86,8 @@ page_staff_inquiry(struct req *r)
 	req_set(r, "Inq.State", db_res_str(res, 3));
 	req_set(r, "Inq.Lang", db_res_str(res, 4));
 	req_set(r, "Inq.Email", db_res_str(res, 5));
+	if (db_res_str(res, 5)[0] == '\0')
+		req_set(r, "Inq.Erased", "1");
 	req_set(r, "Inq.Name", db_res_str(res, 6) != NULL ? db_res_str(res, 6) : "");
 	req_set(r, "Inq.Body", db_res_str(res, 7));
 	req_set(r, "Inq.Answer", db_res_str(res, 8) != NULL ? db_res_str(res, 8) : "");

@@ -15,7 +15,9 @@
  *     long: the page with the form error, nothing changed;
  *   - decided already (another reviewer, kenpoctl): the page says so (409
  *     would be truer, but the reviewer needs the page, so 200 and a notice).
- * Unknown id: 404. Support role: 403.
+ * Unknown id, or an attempt still a draft (the member's own until she
+ * confirms it; its images are refused too, review_image): 404. Support
+ * role: 403.
  */
 #include "autoconf.h"
 
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "request.h"
 #include "router.h"
 #include "review.h"
@@ -122,6 +125,12 @@ page_staff_review(struct req *r)
 		return 404;
 	if ((st = review_show(id, &it)) < 0)
 		return req_db_error(r, st);
+	/* A draft is the member's until she confirms it: not for reviewers. */
+	if (st == 1 && strcmp(it.status, "draft") == 0) {
+		log_info("staff_review: verification %lld is a draft", id);
+		review_item_free(&it);
+		st = 0;
+	}
 	if (st == 0)
 		return 404;
 	r->template = "staff_review";

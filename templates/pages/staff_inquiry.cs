@@ -14,6 +14,7 @@
   <h2><?cs var:L.Staff.Inquiry.Body ?></h2>
   <p class="pre-wrap" id="inq-body"><?cs var:Inq.Body ?></p>
   <?cs if:Inq.Answer ?><h2><?cs var:L.Staff.Inquiry.Answer ?>（<?cs var:Inq.Answered ?>）</h2><p class="pre-wrap" id="inq-answer"><?cs var:Inq.Answer ?></p><?cs /if ?>
+  <?cs if:Inq.Erased ?><div class="notice notice--warn" role="alert" id="inq-erased"><p><?cs var:L.Staff.Inquiry.Erased ?></p></div><?cs else ?>
   <form method="post" action="/inquiries/<?cs var:Inq.Id ?>" class="form" id="answer-form" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <div class="field<?cs if:Form.Errors.answer ?> field--error<?cs /if ?>">
@@ -23,7 +24,7 @@
     </div>
     <?cs if:Inq.State == "answered" ?><label><input type="checkbox" name="again" value="1"> <?cs var:L.Staff.Inquiry.Again ?></label><?cs /if ?>
     <div class="actions"><button class="button" type="submit" id="answer-submit"><?cs var:L.Staff.Inquiry.Submit ?></button></div>
-  </form>
+  </form><?cs /if ?>
   <p><a href="/inquiries"><?cs var:L.Staff.Inquiry.Back ?></a></p>
 </section>
 <?cs /def ?>
