@@ -239,7 +239,15 @@ def table_dump(stack):
     for t in tables:
         if t == "roster":
             continue
-        rows = stack.sql(f"SELECT * FROM `{t}`")
+        # Binary columns (sealed photos, wrapped keys) as hex: the client
+        # prints text.
+        cols = [f"HEX(`{c}`)" if ty in ("blob", "longblob", "mediumblob", "tinyblob",
+                                          "varbinary", "binary") else f"`{c}`"
+                for c, ty in stack.sql("SELECT column_name, data_type FROM"
+                                       " information_schema.columns WHERE table_schema ="
+                                       f" 'kenpo' AND table_name = '{t}'"
+                                       " ORDER BY ordinal_position")]
+        rows = stack.sql(f"SELECT {', '.join(cols)} FROM `{t}`")
         out[t] = "\n".join("\t".join("" if v is None else str(v) for v in row)
                            for row in rows)
     return out
