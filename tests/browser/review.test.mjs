@@ -25,7 +25,7 @@ import path from 'node:path';
 import { test, before, after } from 'node:test';
 import {
 	TEST, launch, withSession, assert, makeActiveAccount, ctl, sql, q, stack, waitMail, mailLink,
-	VARIANTS,
+	VARIANTS, totp, totpStep,
 } from './lib.mjs';
 
 const PHONE_NOJS = VARIANTS.find((v) => v.label === '375-nojs');
@@ -91,23 +91,6 @@ open(d + "/scan.png", "wb").write(imagegen.make_png(2480, 1754))
 		files[k] = path.join(tmp, f);
 }
 
-/** RFC 6238 TOTP (HMAC-SHA-1, 30 s, 6 digits) of a base32 secret at time step. */
-function totp(secretB32, step) {
-	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-	let bits = '';
-	for (const ch of secretB32.replace(/[\s=]/g, '').toUpperCase())
-		bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
-	const key = Buffer.alloc(Math.floor(bits.length / 8));
-	for (let i = 0; i < key.length; i++)
-		key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
-	const msg = Buffer.alloc(8);
-	msg.writeBigUInt64BE(BigInt(step));
-	const mac = crypto.createHmac('sha1', key).update(msg).digest();
-	const off = mac[mac.length - 1] & 0x0f;
-	return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
-
-const nowStep = () => Math.floor(Date.now() / 30000);
 
 before(async () => {
 	browser = await launch();
@@ -203,7 +186,7 @@ async function enrolAndLogin(s, role, email, { check = true } = {}) {
 	if (check)
 		await s.check('enrol');
 	const secret = (await page.locator('#enrol-secret').innerText()).replace(/\s+/g, '');
-	const step = nowStep();
+	const step = totpStep();
 	await s.fill({ password: STAFF_PASSWORD, password2: STAFF_PASSWORD, code: totp(secret, step) });
 	await s.clickAndWait(page.locator('#enrol-submit'));
 	assert.equal(await page.locator('#recovery-codes li').count(), 10, 'ten recovery codes, shown once');
