@@ -243,6 +243,10 @@ test('a member verifies at 375 px without JavaScript; a reviewer enrols and appr
 		assert.match(await page.locator('#review-document').innerText(), /マイナンバーカード/);
 		const angleText = await page.locator('#review-angle').innerText();
 		assert.ok(angleText.length > 3 && !/_/.test(angleText), `the angle in words: ${angleText}`);
+		// … and again under the shot it is checked against, in words too the method.
+		assert.ok((await page.locator('#face-shots figure:has(#shot-face_angle) figcaption').innerText()).includes(angleText));
+		assert.doesNotMatch(await page.locator('#review-method').innerText(), /_/);
+		assert.match(await page.locator('#decide-hint').innerText(), /メール/);
 		// Every shot loaded (a broken image has naturalWidth 0), the document shots beside the face shots.
 		for (const shot of ['doc_front', 'doc_angle', 'face_front', 'face_angle']) {
 			const img = page.locator(`#shot-${shot}`);
@@ -303,7 +307,10 @@ test('a member on a PC with a scanned image is rejected, reads why and starts ag
 	const vid = submittedId(acct.email);
 	const note = '書類の文字が光って読めませんでした。明るい窓から少し離れて撮影してください。';
 	ctl('review', 'reject', vid, '--reason', 'glare', '--note', note);
-	await waitMail(acct.email, { subject: '健診・医療アクセス認証を完了できませんでした' });
+	const mail = await waitMail(acct.email, { subject: '健診・医療アクセス認証を完了できませんでした' });
+	// The reason in her words (as /verify says it), and what to do.
+	assert.match(mail.body, /光の反射で、書類の文字や顔写真が確認できませんでした。/);
+	assert.ok(mail.body.includes(note), 'the note is in the mail');
 	await withSession(browser, PC_JS, 'review-reject', async (s) => {
 		const page = s.page;
 		await login(s, acct);
@@ -311,6 +318,7 @@ test('a member on a PC with a scanned image is rejected, reads why and starts ag
 		assert.equal(pathOf(page), '/verify');
 		assert.match(await page.locator('#verify-reason').innerText(), /光の反射|反射/);
 		assert.equal(await page.locator('#verify-note').innerText(), note);
+		assert.equal(await page.locator('#verify-start').innerText(), 'もう一度申請する');
 		await s.check('rejected');
 		await s.clickAndWait(page.locator('#verify-start'));
 		assert.equal(pathOf(page), '/verify/document', 'she can start again');
