@@ -2,7 +2,7 @@
 <?cs def:content() ?>
 <section class="card" aria-labelledby="queue-title">
   <h1 id="queue-title"><?cs var:L.Staff.Queue.Title ?></h1>
-  <?cs if:Query.done ?><div class="notice" role="status" id="queue-done"><p><?cs var:L.Staff.Queue.Done ?> (<?cs var:Query.done ?>)</p></div><?cs /if ?>
+  <?cs if:Queue.DoneText ?><div class="notice" role="status" id="queue-done"><p><?cs var:Queue.DoneText ?></p></div><?cs /if ?>
   <nav class="tabs"><a href="/review"<?cs if:Queue.Status == "submitted" ?> aria-current="page"<?cs /if ?>><?cs var:L.Staff.Queue.Submitted ?></a> · <a href="/review?status=approved"<?cs if:Queue.Status == "approved" ?> aria-current="page"<?cs /if ?>><?cs var:L.Staff.Queue.Approved ?></a> · <a href="/review?status=rejected"<?cs if:Queue.Status == "rejected" ?> aria-current="page"<?cs /if ?>><?cs var:L.Staff.Queue.Rejected ?></a></nav>
   <?cs if:Queue.Count == 0 ?><p id="queue-empty"><?cs var:L.Staff.Queue.Empty ?></p><?cs else ?>
   <div class="table-wrap"><table class="table" id="queue">
