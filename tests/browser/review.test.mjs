@@ -228,6 +228,7 @@ test('a member verifies at 375 px without JavaScript; a reviewer enrols and appr
 	await withSession(browser, PC_JS, 'review-console', async (s) => {
 		const page = s.page;
 		await enrolAndLogin(s, 'reviewer', email);
+		assert.match(await page.locator('#home-queue').innerText(), /^審査待ち：[1-9][0-9]*件$/);
 		await s.check('home');
 		await s.clickAndWait(page.locator('#nav-review'));
 		assert.equal(pathOf(page), '/review');
@@ -262,7 +263,8 @@ test('a member verifies at 375 px without JavaScript; a reviewer enrols and appr
 		await page.locator('input[name="decision"][value="approve"]').check();
 		await s.clickAndWait(page.locator('#decide-submit'));
 		assert.equal(pathOf(page), '/review');
-		assert.ok(await page.locator('#queue-done').isVisible(), 'the console says the decision is recorded');
+		assert.match(await page.locator('#queue-done').innerText(), new RegExp(`申請 ${vid} の判定を記録しました`),
+			'the console says which decision is recorded');
 		assert.equal(await page.locator(`#queue tr[data-id="${vid}"]`).count(), 0, 'gone from the queue');
 		await s.check('queue-after');
 	}, { base: stack.staff_url });

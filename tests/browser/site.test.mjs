@@ -15,7 +15,8 @@
 // no element with text sticking out past the right edge outside a sideways
 // scroller), no clipped text (an element with overflow hidden/clip or an
 // ellipsis whose content is bigger than its box), no placeholder wording
-// (TODO, 準備中, lorem, XXX, developer notes), the language switch on the line
+// (TODO, 準備中, lorem, XXX, developer notes, a {placeholder} of a text left
+// unfilled), the language switch on the line
 // of the site name. At 1280 px every element a keyboard reaches shows a focus
 // ring. At 1280 and 375 px also axe-core
 // (no serious or critical violation) and a screenshot
@@ -64,7 +65,7 @@ function widths() {
 	return want.length ? ALL_WIDTHS.filter((w) => want.includes(w.width)) : ALL_WIDTHS;
 }
 const LANGS = ['ja', 'en'];
-const PLACEHOLDER = /\bTODO\b|\bFIXME\b|\bXXX\b|\bTBD\b|lorem|ipsum|準備中|in preparation|coming soon|開発環境|開発者|developer note|for developers|Service\.[A-Za-z]+URL/i;
+const PLACEHOLDER = /\bTODO\b|\bFIXME\b|\bXXX\b|\bTBD\b|lorem|ipsum|準備中|in preparation|coming soon|開発環境|開発者|developer note|for developers|Service\.[A-Za-z]+URL|\{[a-z_]+\}/i;
 
 let browser;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kenpo-site-'));
