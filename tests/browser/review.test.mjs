@@ -218,7 +218,9 @@ test('a member verifies at 375 px without JavaScript; a reviewer enrols and appr
 		await s.goto('/verify');
 		assert.ok(await s.page.locator('#verify-submitted').isVisible());
 		await s.goto('/sensitive');
-		assert.ok(await s.page.locator('#sensitive-level').isVisible());
+		// … and /sensitive says it is being checked, not that she still has to apply.
+		assert.equal(await s.page.locator('#sensitive-level').getAttribute('data-pending'), 'submitted');
+		assert.match(await s.page.locator('#sensitive-level').innerText(), /確認しています/);
 	});
 	const vid = submittedId(acct.email);
 	const [[storedAngle]] = sql(`SELECT face_angle FROM verifications WHERE id = ${vid}`);
