@@ -5,7 +5,9 @@
  * Outcomes:
  *   - her insurer does not link health data: 404 (nothing of level 3 exists
  *     for her; logged);
- *   - below 健診・医療アクセス認証: what it takes, a link to /verify;
+ *   - below 健診・医療アクセス認証: what it takes, a link to /verify; while
+ *     her application waits for the review (Sensitive.Pending = submitted)
+ *     or is half done (draft), that instead, so she does not apply twice;
  *   - the secret question locked (Verify.StepUpTries wrong answers) or none:
  *     the features stay closed until she does 健診・医療アクセス認証 again;
  *     「秘密の質問を忘れました」 leads to /verify?again=1; level 3 without a
@@ -19,6 +21,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "db.h"
@@ -59,6 +62,23 @@ set_open_text(struct req *r)
 	req_set_text(r, "Sensitive.OpenText", "Sensitive.Open", vars);
 }
 
+/* Sensitive.Pending = submitted|draft when her newest attempt is one of
+ * those. 0, or a db_status. */
+static int
+set_pending(struct req *r, long long account_id)
+{
+	struct verification	 v;
+	int			 st;
+
+	if ((st = verification_current(account_id, &v)) < 0)
+		return st;
+	if (st == 1 && (strcmp(v.status, "submitted") == 0 ||
+	    strcmp(v.status, "draft") == 0))
+		req_set(r, "Sensitive.Pending", v.status);
+	verification_free(&v);
+	return 0;
+}
+
 int
 page_sensitive(struct req *r)
 {
@@ -76,6 +96,10 @@ page_sensitive(struct req *r)
 		break;
 	case SG_NOT_LEVEL3:
 		req_set(r, "Sensitive.State", "level");
+		if ((st = set_pending(r, m.id)) < 0) {
+			st = req_db_error(r, st);
+			break;
+		}
 		st = 200;
 		break;
 	case SG_LOCKED:

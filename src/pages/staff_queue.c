@@ -2,6 +2,8 @@
  * GET /review[?status=S] on the staff console (reviewer, admin) — the eKYC
  * review queue: submitted verifications, oldest first (or, with status=
  * approved|rejected, the latest decisions). Each row links to /review/<id>.
+ * ?done=<id> (after a decision, src/pages/staff_review.c): a notice naming
+ * the application (Queue.DoneText; anything but digits is ignored).
  * 200, 403 for support (staff_require), 500/503.
  */
 #include "autoconf.h"
@@ -21,7 +23,7 @@ int
 page_staff_queue(struct req *r)
 {
 	struct review_item *items = NULL;
-	const char	*status = req_param(r, "status");
+	const char	*status = req_param(r, "status"), *done;
 	char		 key[64];
 	long long	 n, i;
 	int		 st;
@@ -33,6 +35,12 @@ page_staff_queue(struct req *r)
 	    strcmp(status, "rejected") != 0))
 		status = "submitted";
 	req_set(r, "Queue.Status", status);
+	if ((done = req_param(r, "done")) != NULL && *done != '\0' &&
+	    strlen(done) <= 20 && strspn(done, "0123456789") == strlen(done)) {
+		const char *vars[] = { "id", done, NULL };
+
+		req_set_text(r, "Queue.DoneText", "Staff.Queue.Done", vars);
+	}
 	if ((n = review_list(status, QUEUE_LIMIT, &items)) < 0)
 		return req_db_error(r, (int)n);
 	for (i = 0; i < n; i++) {

@@ -3,7 +3,13 @@
 <?cs def:content() ?>
 <section class="card" aria-labelledby="sensitive-title">
   <h1 id="sensitive-title"><?cs var:L.Sensitive.Title ?></h1>
-  <?cs if:Sensitive.State == "level" ?>
+  <?cs if:Sensitive.State == "level" && Sensitive.Pending == "submitted" ?>
+  <div class="notice" id="sensitive-level" data-pending="submitted"><p class="notice__title"><strong><?cs var:L.Verify.Submitted.Title ?></strong></p><p><?cs var:L.Sensitive.Level.Waiting ?></p>
+  <p class="actions"><a class="button button--secondary" href="/verify"><?cs var:L.Sensitive.Level.Status ?></a></p></div>
+  <?cs elif:Sensitive.State == "level" && Sensitive.Pending == "draft" ?>
+  <div class="notice" id="sensitive-level" data-pending="draft"><p class="notice__title"><strong><?cs var:L.Verify.Draft.Title ?></strong></p><p><?cs var:L.Sensitive.Level.Text ?></p>
+  <p class="actions"><a class="button" href="/verify"><?cs var:L.Sensitive.Level.Continue ?></a></p></div>
+  <?cs elif:Sensitive.State == "level" ?>
   <div class="notice" id="sensitive-level"><p class="notice__title"><strong><?cs var:L.Sensitive.Level.Title ?></strong></p><p><?cs var:L.Sensitive.Level.Text ?></p>
   <p class="actions"><a class="button" href="/verify"><?cs var:L.Sensitive.Level.Link ?></a></p></div>
   <?cs elif:Sensitive.State == "locked" ?>

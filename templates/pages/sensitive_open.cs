@@ -4,11 +4,12 @@
   <h1 id="open-title"><?cs var:Sensitive.FeatureName ?></h1>
   <p><?cs var:L.Sensitive.OpenPage.Lead ?></p>
   <?cs if:Sensitive.Service ?>
-  <dl class="summary"><dt><?cs var:L.Sensitive.OpenPage.Service ?></dt><dd id="open-service"><?cs var:Sensitive.Service ?></dd></dl>
+  <dl class="summary"><dt><?cs var:L.Sensitive.OpenPage.Service ?></dt><dd id="open-service"><a href="<?cs var:Sensitive.Service ?>" rel="noopener noreferrer"><?cs var:Sensitive.Service ?></a></dd></dl>
+  <div class="notice notice--warn" id="open-notyet"><p><?cs var:L.Sensitive.OpenPage.NotYet ?></p><p><?cs var:L.Sensitive.OpenPage.Direct ?></p></div>
   <?cs else ?>
   <p id="open-noservice"><?cs var:L.Sensitive.OpenPage.NoService ?></p>
+  <div class="notice notice--warn" id="open-notyet"><p><?cs var:L.Sensitive.OpenPage.NotYet ?></p><p><?cs var:L.Sensitive.OpenPage.AskInsurer ?></p></div>
   <?cs /if ?>
-  <div class="notice notice--warn" id="open-notyet"><p><?cs var:L.Sensitive.OpenPage.NotYet ?></p></div>
   <ul class="link-list"><li><a href="/sensitive"><?cs var:L.Sensitive.OpenPage.Back ?></a></li></ul>
 </section>
 <?cs /def ?>

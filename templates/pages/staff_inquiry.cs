@@ -7,9 +7,9 @@
   <dl class="summary">
     <dt><?cs var:L.Staff.Inquiry.Date ?></dt><dd><?cs var:Inq.Created ?></dd>
     <dt><?cs var:L.Staff.Inquiry.Category ?></dt><dd><?cs alt:L.Inquiry.Category[Inq.Category] ?><?cs var:Inq.Category ?><?cs /alt ?></dd>
-    <dt><?cs var:L.Staff.Inquiry.Lang ?></dt><dd><?cs var:Inq.Lang ?></dd>
+    <dt><?cs var:L.Staff.Inquiry.Lang ?></dt><dd><?cs alt:L.Staff.Inquiry.LangName[Inq.Lang] ?><?cs var:Inq.Lang ?><?cs /alt ?></dd>
     <dt><?cs var:L.Staff.Inquiry.Email ?></dt><dd id="inq-email"><?cs var:Inq.Email ?></dd>
-    <dt><?cs var:L.Staff.Inquiry.Name ?></dt><dd><?cs var:Inq.Name ?></dd>
+    <dt><?cs var:L.Staff.Inquiry.Name ?></dt><dd><?cs if:Inq.Name ?><?cs var:Inq.Name ?><?cs else ?><span class="muted"><?cs var:L.Staff.Inquiry.NoName ?></span><?cs /if ?></dd>
   </dl>
   <h2><?cs var:L.Staff.Inquiry.Body ?></h2>
   <p class="pre-wrap" id="inq-body"><?cs var:Inq.Body ?></p>

@@ -1,6 +1,6 @@
 <?cs # Staff console /review/<id> (src/pages/staff_review.c): Review.*; the shots
   as <img> of /review/<id>/image?shot=… (each view audited there). ?>
-<?cs def:shot(name) ?><figure class="shot"><?cs if:Review.Shots[name] ?><img src="/review/<?cs var:Review.Id ?>/image?shot=<?cs var:name ?>" alt="<?cs var:L.Staff.Review.Shot[name] ?>" id="shot-<?cs var:name ?>" loading="lazy"><?cs else ?><p class="muted"><?cs var:L.Staff.Review.NoShot ?></p><?cs /if ?><figcaption><?cs var:L.Staff.Review.Shot[name] ?></figcaption></figure><?cs /def ?>
+<?cs def:shot(name) ?><figure class="shot"><?cs if:Review.Shots[name] ?><img src="/review/<?cs var:Review.Id ?>/image?shot=<?cs var:name ?>" alt="<?cs var:L.Staff.Review.Shot[name] ?>" id="shot-<?cs var:name ?>" loading="lazy"><?cs elif:name == "doc_back" && Review.Document == "mynumber" ?><p class="muted"><?cs var:L.Staff.Review.NoBackMyNumber ?></p><?cs elif:name == "doc_back" ?><p class="muted"><?cs var:L.Staff.Review.NoBack ?></p><?cs else ?><p class="muted"><?cs var:L.Staff.Review.NoShot ?></p><?cs /if ?><figcaption><?cs var:L.Staff.Review.Shot[name] ?><?cs if:name == "face_angle" ?><span class="shot__angle">（<?cs var:L.Staff.Review.AngleAsked ?><?cs var:L.Staff.Angle[Review.FaceAngle] ?>）</span><?cs /if ?></figcaption></figure><?cs /def ?>
 <?cs def:content() ?>
 <section class="card card--wide" aria-labelledby="review-title">
   <h1 id="review-title"><?cs var:L.Staff.Review.Title ?> <span id="review-id"><?cs var:Review.Id ?></span></h1>
@@ -9,7 +9,7 @@
   <dl class="summary">
     <dt><?cs var:L.Staff.Review.Status ?></dt><dd id="review-status" data-status="<?cs var:Review.Status ?>"><?cs var:L.Staff.StatusName[Review.Status] ?></dd>
     <dt><?cs var:L.Staff.Review.Submitted ?></dt><dd><?cs var:Review.Submitted ?></dd>
-    <dt><?cs var:L.Staff.Review.Method ?></dt><dd><?cs var:Review.Method ?></dd>
+    <dt><?cs var:L.Staff.Review.Method ?></dt><dd id="review-method"><?cs alt:L.Staff.Method[Review.Method] ?><?cs var:Review.Method ?><?cs /alt ?></dd>
     <dt><?cs var:L.Staff.Review.Insurer ?></dt><dd><?cs var:Review.Insurer ?></dd>
     <dt><?cs var:L.Staff.Review.Name ?></dt><dd id="review-name"><?cs if:Review.Name ?><?cs var:Review.Name ?><?cs else ?><?cs var:L.Staff.Review.Unbound ?><?cs /if ?></dd>
     <dt><?cs var:L.Staff.Review.Birthdate ?></dt><dd id="review-birthdate"><?cs var:Review.Birthdate ?></dd>
@@ -40,7 +40,8 @@
       <textarea id="note" name="note" rows="3" maxlength="1000"><?cs var:Form.Note ?></textarea>
       <?cs if:Form.Errors.note ?><p class="field__error"><?cs var:Form.Errors.note ?></p><?cs /if ?>
     </div>
-    <div class="actions"><button class="button" type="submit" id="decide-submit"><?cs var:L.Staff.Review.Submit ?></button></div>
+    <p class="field__hint" id="decide-hint"><?cs var:L.Staff.Review.SubmitHint ?></p>
+    <div class="actions"><button class="button" type="submit" id="decide-submit" aria-describedby="decide-hint"><?cs var:L.Staff.Review.Submit ?></button></div>
   </form>
   <?cs /if ?>
   <p><a href="/review"><?cs var:L.Staff.Review.Back ?></a></p>

@@ -45,7 +45,7 @@
   <ol class="steps-list">
     <li><?cs var:L.Verify.Steps.1 ?></li><li><?cs var:L.Verify.Steps.2 ?></li><li><?cs var:L.Verify.Steps.3 ?></li><li><?cs var:L.Verify.Steps.4 ?></li><li><?cs var:L.Verify.Steps.5 ?></li>
   </ol>
-  <p class="actions"><a class="button" href="/verify/document" id="verify-start"><?cs var:L.Verify.Start ?></a></p>
+  <p class="actions"><a class="button" href="/verify/document" id="verify-start"><?cs if:Verify.State == "rejected" ?><?cs var:L.Verify.Retry ?><?cs else ?><?cs var:L.Verify.Start ?><?cs /if ?></a></p>
   <?cs /if ?>
   <?cs call:verify_back_links() ?>
 </section>

@@ -20,7 +20,7 @@
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <div class="actions"><button class="button" type="submit" id="confirm-submit"><?cs var:L.Verify.Confirm.Submit ?></button></div>
   </form>
-  <ul class="link-list"><li><a href="/verify"><?cs var:L.Verify.Title ?></a></li></ul>
+  <ul class="link-list"><li><a href="/verify" id="verify-pause"><?cs var:L.Verify.Pause ?></a></li></ul>
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Verify.Confirm.Title ?>

@@ -35,7 +35,7 @@
     </div>
     <div class="actions"><button class="button" type="submit" id="question-submit"><?cs var:L.Verify.Question.Submit ?></button></div>
   </form>
-  <ul class="link-list"><li><a href="/verify"><?cs var:L.Verify.Title ?></a></li></ul>
+  <ul class="link-list"><li><a href="/verify" id="verify-pause"><?cs var:L.Verify.Pause ?></a></li></ul>
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Verify.Question.Title ?>

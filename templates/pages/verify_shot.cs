@@ -56,7 +56,7 @@
     <?cs if:Shot.Kind == "face" ?><li><?cs var:L.Verify.Shot.Tips.Face1 ?></li><li><?cs var:L.Verify.Shot.Tips.Face2 ?></li>
     <?cs else ?><li><?cs var:L.Verify.Shot.Tips.Doc1 ?></li><li><?cs var:L.Verify.Shot.Tips.Doc2 ?></li><li><?cs var:L.Verify.Shot.Tips.Doc3 ?></li><?cs /if ?>
   </ul>
-  <ul class="link-list"><li><a href="/verify"><?cs var:L.Verify.Title ?></a></li></ul>
+  <ul class="link-list"><li><a href="/verify" id="verify-pause"><?cs var:L.Verify.Pause ?></a></li></ul>
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = Shot.Title ?>

@@ -8,7 +8,9 @@ Screenshots are named <flow>-<step>-[<ja|en>-]<width>-<js|nojs>.png (lib.mjs,
 site.test.mjs). Each flow is a section, each step one row, and the row shows
 that step's variants side by side: Japanese before English, 1280 px before
 375 px, JavaScript on before off. site.test.mjs (the flow "site": every page in
-ja/en × 1280/375) comes first. Links to the axe-core report and the TAP results
+ja/en × 1280/375) comes first, its steps under a heading per part of the site
+(SITE_PARTS, by the step's leading digit: 6x is 健診・医療アクセス認証, 7x the
+staff console; a new part of the sweep gets a line there). Links to the axe-core report and the TAP results
 when they are there.
 """
 
@@ -18,6 +20,20 @@ import re
 import sys
 
 NAME = re.compile(r"^(?P<flow>[^-]+)-(?P<step>.+?)-(?:(?P<lang>ja|en)-)?(?P<width>\d+)-(?P<js>js|nojs)\.png$")
+
+
+# The parts of site.test.mjs's sweep, by the first digit of a step's number.
+SITE_PARTS = {
+    "0": "public pages, login, password, inquiry",
+    "1": "help, terms and privacy",
+    "2": "signup",
+    "3": "login with the CAPTCHA",
+    "4": "member area",
+    "5": "/consent, /account/verify",
+    "6": "健診・医療アクセス認証: /verify/*, /sensitive/*",
+    "7": "staff console (its own listener)",
+    "9": "error pages",
+}
 
 
 def column_key(c):
@@ -55,6 +71,7 @@ def main(argv):
            "border-bottom:1px solid #ddd;text-align:left}th{font-size:.85em}"
            "td.w1280 img{width:360px}td.w375 img,td.w320 img{width:188px}"
            "img{border:1px solid #ccc;display:block}"
+           "th.part{font-size:1em;background:#f3f3f3;padding-top:.75em}"
            "nav a{margin-right:1em}.missing{color:#999;font-size:.8em}</style></head><body>",
            f"<h1>kenpo browser tests: {len(shots)} screenshots</h1>",
            f"<p>{' · '.join(links)}</p>" if links else "",
@@ -66,7 +83,12 @@ def main(argv):
         out.append(f'<h2 id="{html.escape(flow)}">{html.escape(flow)}</h2>')
         out.append("<table><tr><th>step</th>" + "".join(
             f"<th>{html.escape(column_label(c))}</th>" for c in cols) + "</tr>")
+        part = None
         for step in sorted(steps):
+            if flow == "site" and step[:1] in SITE_PARTS and step[:1] != part:
+                part = step[:1]
+                out.append(f'<tr><th colspan="{len(cols) + 1}" class="part">'
+                           f"{html.escape(SITE_PARTS[part])}</th></tr>")
             row = [f"<th>{html.escape(step)}</th>"]
             for c in cols:
                 f = steps[step].get(c)

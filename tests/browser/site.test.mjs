@@ -2,14 +2,21 @@
 // reach — public pages, each signup step with its error states, login with the
 // CAPTCHA's states (image, text question, wrong answer, locked), password
 // forgot/reset, the inquiry form, the help pages, the member area and its
-// account pages, /consent, the error pages — in Japanese and in English, at
+// account pages, /consent, the error pages, 健診・医療アクセス認証 (issue 12:
+// /verify and each of its steps with a refused file and the question's errors,
+// /sensitive below the level, the step-up with a wrong answer, the features
+// and a feature's page) and the staff console on its own listener (enrolment
+// with errors, login failed, home, the review queue, a review with its errors,
+// the approved list, inquiries and one inquiry, the staff list, as an
+// administrator made with kenpoctl staff add) — in Japanese and in English, at
 // 1280, 375 and 320 px (JavaScript on; the other test files cover it off).
 //
 // On every state: no horizontal overflow (document scrollWidth <= viewport, and
 // no element with text sticking out past the right edge outside a sideways
 // scroller), no clipped text (an element with overflow hidden/clip or an
 // ellipsis whose content is bigger than its box), no placeholder wording
-// (TODO, 準備中, lorem, XXX, developer notes), the language switch on the line
+// (TODO, 準備中, lorem, XXX, developer notes, a {placeholder} of a text left
+// unfilled), the language switch on the line
 // of the site name. At 1280 px every element a keyboard reaches shows a focus
 // ring. At 1280 and 375 px also axe-core
 // (no serious or critical violation) and a screenshot
@@ -23,15 +30,18 @@
 //
 // Accounts: test members T0045–T0050 sign up here (one per language and width),
 // T0051–T0056 are the logged-in members; the /consent member belongs to an
-// insurer of its own with terms of its own (so no other test is asked to agree).
+// insurer of its own with terms of its own (so no other test is asked to agree);
+// the eKYC members E0001–E0006 belong to an insurer that links health data.
 import { test, before, after } from 'node:test';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
 	launch, withSession, assert, makeActiveAccount, newEmail, waitMail, mailLink, sql, q, ctl,
-	solveCaptcha, stack, ARTIFACTS, PASSWORD, DEMO,
+	solveCaptcha, stack, ARTIFACTS, PASSWORD, DEMO, totp, totpStep,
 } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 
 const SITE_TEST = { timeout: 300_000 };
 
@@ -55,11 +65,23 @@ function widths() {
 	return want.length ? ALL_WIDTHS.filter((w) => want.includes(w.width)) : ALL_WIDTHS;
 }
 const LANGS = ['ja', 'en'];
-const PLACEHOLDER = /\bTODO\b|\bFIXME\b|\bXXX\b|\bTBD\b|lorem|ipsum|準備中|in preparation|coming soon|開発環境|開発者|developer note|for developers|Service\.[A-Za-z]+URL/i;
+const PLACEHOLDER = /\bTODO\b|\bFIXME\b|\bXXX\b|\bTBD\b|lorem|ipsum|準備中|in preparation|coming soon|開発環境|開発者|developer note|for developers|Service\.[A-Za-z]+URL|\{[a-z_]+\}/i;
 
 let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kenpo-site-'));
+let photo;	// a JPEG of imagegen.py for the /verify shots
+before(async () => {
+	browser = await launch();
+	photo = path.join(tmp, 'photo.jpg');
+	execFileSync('/usr/bin/python3', ['-c',
+		'import sys; sys.path.insert(0, sys.argv[1]); from imagegen import make_jpeg;'
+		+ ' open(sys.argv[2], "wb").write(make_jpeg(1200, 800))',
+		path.join(process.env.KENPO_SRC, 'tests', 'integration'), photo]);
+});
+after(async () => {
+	await browser?.close();
+	fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 function pathOf(page) {
 	return new URL(page.url()).pathname;
@@ -430,7 +452,152 @@ combos.forEach(({ v, lang }, i) => {
 			await sw.state('52-account-verify-errors');
 		});
 	});
+
+	test(`site: 健診・医療アクセス認証 and the staff console, ${at}`, SITE_TEST, async (t) => {
+		const ins = ekycInsurer();
+		const acct = makeActiveAccount({ insurer: ins, personalId: `E${String(i + 1).padStart(4, '0')}` });
+		const answer = 'ミケ';
+		await sweep(t, v, lang, 'ekyc', async (sw, s, page) => {
+			await login(s, acct);
+			await s.goto('/verify');
+			await sw.state('60-verify');
+			await s.clickAndWait(page.locator('#verify-start'));
+			await sw.state('61-verify-document');
+			await s.clickAndWait(page.locator('#doc-license'));
+			assert.equal(pathOf(page), '/verify/shot/doc_front');
+			await sw.state('62-verify-shot-doc_front');
+			// A file that is no image: the message the member has to act on.
+			await page.locator('#photo').setInputFiles({ name: 'memo.txt', mimeType: 'text/plain',
+				buffer: Buffer.from('not a photo\n') });
+			await s.clickAndWait(page.locator('#shot-submit'));
+			await sw.state('62b-verify-shot-not-an-image');
+			for (const shot of ['doc_front', 'doc_back', 'doc_angle', 'face_front', 'face_angle']) {
+				assert.equal(pathOf(page), `/verify/shot/${shot}`);
+				if (shot === 'doc_back') {
+					await sw.state('63-verify-shot-doc_back');
+					await s.clickAndWait(page.locator('#back-no'));
+					continue;
+				}
+				if (shot !== 'doc_front')
+					await sw.state(`64-verify-shot-${shot}`);
+				await page.locator('#photo').setInputFiles(photo);
+				await s.clickAndWait(page.locator('#shot-submit'));
+				if (shot === 'doc_front')
+					await sw.state('62c-verify-shot-taken');
+				await s.clickAndWait(page.locator('#shot-next'));
+			}
+			assert.equal(pathOf(page), '/verify/question');
+			await sw.state('65-verify-question');
+			await s.clickAndWait(page.locator('#question-submit'));
+			await sw.state('65b-verify-question-errors');
+			await s.fill({ question: '初めて飼った猫の名前は？', answer });
+			await s.clickAndWait(page.locator('#question-submit'));
+			assert.equal(pathOf(page), '/verify/confirm');
+			await sw.state('66-verify-confirm');
+			await s.clickAndWait(page.locator('#confirm-submit'));
+			assert.equal(pathOf(page), '/verify/done');
+			await sw.state('67-verify-done');
+			await s.goto('/verify');
+			await sw.state('67b-verify-submitted');
+			await s.goto('/sensitive');
+			await sw.state('67c-sensitive-below-level');
+			// A question to support, for the console's inquiry pages.
+			await s.goto('/inquiry/new');
+			await page.locator('#category').selectOption({ index: 1 });
+			await s.fill({ email: acct.email, body: '顔写真の撮影がうまくいきません。' });
+			await s.submit({ status: 200 });
+			await s.submit({ button: page.locator('main form button[value="send"]'), status: 200 });
+		});
+
+		// The console, as an administrator on her first day (every menu).
+		const staffEmail = newEmail('staff');
+		await sweep(t, v, lang, 'console', async (sw, s, page) => {
+			const out = ctl('staff', 'add', staffEmail, '--role', 'admin');
+			const url = out.match(/https?:\/\/\S+\/enrol\/\S+/)[0];
+			await s.goto(url);
+			await sw.state('70-console-enrol');
+			const secret = (await page.locator('#enrol-secret').innerText()).replace(/\s+/g, '');
+			await s.fill({ password: 'short', password2: 'other', code: '000000' });
+			await s.clickAndWait(page.locator('#enrol-submit'));
+			await sw.state('70b-console-enrol-errors');
+			const step = totpStep();
+			await s.fill({ password: PASSWORD, password2: PASSWORD, code: totp(secret, step) });
+			await s.clickAndWait(page.locator('#enrol-submit'));
+			assert.ok(await page.locator('#recovery-codes').isVisible(), 'enrolled');
+			await sw.state('71-console-enrol-done');
+			await s.goto('/login');
+			await sw.state('72-console-login');
+			await s.fill({ email: staffEmail, password: `${PASSWORD}x`, code: '000000' });
+			await s.clickAndWait(page.locator('#login-submit'));
+			await sw.state('72b-console-login-failed');
+			await s.fill({ email: staffEmail, password: PASSWORD, code: totp(secret, step + 1) });
+			await s.clickAndWait(page.locator('#login-submit'));
+			assert.equal(pathOf(page), '/');
+			await sw.state('73-console-home');
+			await s.goto('/review');
+			await sw.state('74-console-queue');
+			const [[vid]] = sql(`SELECT v.id FROM verifications v JOIN accounts a ON a.id = v.account_id
+			    WHERE a.email = ${q(acct.email)} AND v.status = 'submitted'`);
+			await s.goto(`/review/${vid}`);
+			await sw.state('75-console-review');
+			await s.clickAndWait(page.locator('#decide-submit'));
+			await sw.state('75b-console-review-errors');
+			await page.locator('input[name="decision"][value="approve"]').check();
+			await s.clickAndWait(page.locator('#decide-submit'));
+			assert.equal(pathOf(page), '/review');
+			await sw.state('76-console-queue-done');
+			await s.goto('/review?status=approved');
+			await sw.state('76b-console-queue-approved');
+			await s.goto('/inquiries');
+			await sw.state('77-console-inquiries');
+			await s.clickAndWait(page.locator('#inquiries a').first());
+			await sw.state('78-console-inquiry');
+			await s.goto('/staff');
+			await sw.state('79-console-staff');
+		}, { base: stack.staff_url });
+
+		await sweep(t, v, lang, 'ekyc', async (sw, s, page) => {
+			await login(s, acct);
+			await s.goto('/sensitive/stepup');
+			await sw.state('68-sensitive-stepup');
+			await s.fill({ answer: 'ちがう' });
+			await s.clickAndWait(page.locator('#stepup-submit'));
+			await sw.state('68b-sensitive-stepup-wrong');
+			await s.fill({ answer });
+			await s.clickAndWait(page.locator('#stepup-submit'));
+			assert.equal(pathOf(page), '/sensitive');
+			await sw.state('69-sensitive');
+			await s.clickAndWait(page.locator('#sensitive-features a').first());
+			await sw.state('69b-sensitive-open');
+		});
+	});
 });
+
+// One insurer that links health data, with members E0001… (one per language
+// and width), made on first use.
+let ekycIns = null;
+function ekycInsurer() {
+	if (ekycIns)
+		return ekycIns;
+	for (let k = 0; k < 20 && !ekycIns; k++) {
+		const n = insurerNumber('0692');
+		try {
+			ctl('insurer', 'add', n, 'サイト健診健康保険組合', '--pattern', '4');
+		} catch {
+			continue;
+		}
+		ctl('insurer', 'update', n, '--health-data', 'on', '--health-service', 'https://kenshin.example.jp/');
+		let rows = 'insurer_number,personal_id,symbol,number,branch,name_kana,birthdate,qualified_from,qualified_until\n';
+		for (let m = 1; m <= 6; m++)
+			rows += `${n},E${String(m).padStart(4, '0')},600,${4000000 + m},00,サイト ハナコ,1990-02-0${m},2019-04-01,\n`;
+		const csv = path.join(tmp, `roster-${n}.csv`);
+		fs.writeFileSync(csv, rows);
+		ctl('roster', 'import', n, csv);
+		ekycIns = n;
+	}
+	assert.ok(ekycIns, 'an insurer number for the eKYC pages');
+	return ekycIns;
+}
 
 // The status a path answers (a page whose error status is its own to choose).
 async function probe(s, p) {

@@ -12,6 +12,7 @@ database and mail sink:
 then describes it as one line of JSON:
 
     {"base_url": "http://127.0.0.1:P", "base_url_captcha": "http://127.0.0.1:Q",
+     "staff_url": "http://127.0.0.1:S" (the staff console of the main frontend),
      "maildir": ".../mail", "secret": "<Security.Secret, hex>",
      "db_socket": ".../mysql.sock", "db_user": "root", "db_name": "kenpo",
      "kenpoctl": [".../kenpoctl", "-c", ".../kenpo.hdf"], "dir": "...",
@@ -93,6 +94,7 @@ def describe(stack, captcha):
     return {
         "base_url": stack.base_url,
         "base_url_captcha": captcha.base_url,
+        "staff_url": stack.staff_url,
         "maildir": stack.smtp.maildir,
         "secret": stack.secret,
         "db_socket": stack.db.socket,

@@ -196,7 +196,8 @@ def test_console_reject(stack, insurer):
     assert stack.sql(f"SELECT COUNT(*) FROM secret_questions WHERE account_id = {v['account']}") == [("0",)]
     m = stack.wait_mail(v["email"])
     assert "could not be completed" in m.subject
-    assert "Glare makes it unreadable" in m.body and note in m.body and "/verify" in m.body
+    # In the member's words (as /verify says it), not the reviewer's label.
+    assert "Glare hid the text or the photo of the document." in m.body and note in m.body and "/verify" in m.body
     # The decided page shows the reason, escaped.
     again = c.get(f"/review/{v['vid']}")
     assert "光の反射で読み取れない" in again.text
@@ -244,7 +245,7 @@ def test_kenpoctl_review(stack, insurer, tmp_path):
     assert status_of(stack, b["vid"])[:3] == ("rejected", "expired", "有効期限内の書類で")
     m = stack.wait_mail(b["email"])
     assert "完了できませんでした" in m.subject
-    assert "書類の有効期限が切れている" in m.body and "有効期限内の書類で" in m.body
+    assert "本人確認書類の有効期限が切れていました。" in m.body and "有効期限内の書類で" in m.body
     assert "/verify" in m.body
     assert stack.ctl("review", "show", 999999999).returncode == 1
     assert stack.sql("SELECT COUNT(*) FROM audit WHERE event IN ('review.approve', 'review.reject')"
@@ -343,7 +344,7 @@ def test_acceptance_member_to_console_to_sensitive(stack):
                                                         "reason": "face_mismatch"})
     assert r.status == 303
     m = stack.wait_mail(email2)
-    assert "顔写真と書類の写真が一致しない" in m.body
+    assert "顔写真と本人確認書類の写真が一致することを確認できませんでした。" in m.body
     assert level_of(stack, aid2) == 2
     v = c2.get("/verify")
     assert v.status == 200 and "/verify/document" in v.text

@@ -132,7 +132,10 @@ def test_stepup_fresh_expired_and_normalised(stack, hins):
         assert f'href="/sensitive/open/{f}"' in page.text
     op = c.get("/sensitive/open/checkup")
     assert op.status == 200 and SERVICE in op.text
-    assert "準備中" in text(op)
+    # Honest: nothing hands her over yet; she can open the service herself
+    # (a plain link, no referrer: nothing of ours is sent).
+    assert "まだありません" in text(op)
+    assert f'<a href="{SERVICE}" rel="noopener noreferrer"' in op.text
     assert "no-store" in op.headers.get("Cache-Control", "")
     assert c.get("/sensitive/open/nothing").status == 404
     # /top links the features at level 3.
