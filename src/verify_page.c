@@ -68,6 +68,22 @@ verify_load(struct req *r, struct verify_ctx *c)
 	return gate;
 }
 
+int
+verify_draft_page(struct req *r, struct verify_ctx *c)
+{
+	int	 st;
+
+	if ((st = verify_load(r, c)) < 0)
+		return req_db_error(r, st);
+	if (st != VG_OK) {
+		r->template = "verify";
+		return 200;
+	}
+	if (c->v.id == 0 || strcmp(c->v.status, "draft") != 0)
+		return req_redirect(r, "/verify");
+	return 0;
+}
+
 void
 verify_ctx_free(struct verify_ctx *c)
 {

@@ -33,6 +33,15 @@ enum verify_gate {
  */
 int	 verify_load(struct req *, struct verify_ctx *c);
 void	 verify_ctx_free(struct verify_ctx *c);
+/*
+ * The start of a page of the draft's steps (shot, question, confirm):
+ * verify_load, then 0 when her current attempt is a draft and the page goes
+ * on; otherwise the status to answer with, the page already set up — the
+ * /verify page when level 3 is not hers to take (200), a redirect to /verify
+ * when she has no draft (303), the error page of a database failure. Call
+ * verify_ctx_free afterwards either way.
+ */
+int	 verify_draft_page(struct req *, struct verify_ctx *c);
 
 /*
  * 1 when account m's insurer links health data (insurers.health_data) and m is

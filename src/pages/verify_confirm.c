@@ -58,19 +58,8 @@ page_verify_confirm(struct req *r)
 	int		 st;
 
 	r->template = "verify_confirm";
-	if ((st = verify_load(r, &c)) < 0) {
-		st = req_db_error(r, st);
+	if ((st = verify_draft_page(r, &c)) != 0)
 		goto out;
-	}
-	if (st != VG_OK) {
-		r->template = "verify";
-		st = 200;
-		goto out;
-	}
-	if (c.v.id == 0 || strcmp(c.v.status, "draft") != 0) {
-		st = req_redirect(r, "/verify");
-		goto out;
-	}
 	if (verification_next_shot(&c.v) >= 0 || !c.v.q_set) {
 		st = req_redirect(r, "%s", verify_resume(&c.v));
 		goto out;

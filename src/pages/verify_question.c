@@ -108,19 +108,8 @@ page_verify_question(struct req *r)
 	int		 st, i;
 
 	r->template = "verify_question";
-	if ((st = verify_load(r, &c)) < 0) {
-		st = req_db_error(r, st);
+	if ((st = verify_draft_page(r, &c)) != 0)
 		goto out;
-	}
-	if (st != VG_OK) {
-		r->template = "verify";
-		st = 200;
-		goto out;
-	}
-	if (c.v.id == 0 || strcmp(c.v.status, "draft") != 0) {
-		st = req_redirect(r, "/verify");
-		goto out;
-	}
 	if ((i = verification_next_shot(&c.v)) >= 0) {
 		st = req_redirect(r, "/verify/shot/%s", verification_shot_name(i));
 		goto out;

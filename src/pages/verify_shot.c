@@ -104,19 +104,8 @@ page_verify_shot(struct req *r)
 	int		 st, i;
 
 	r->template = "verify_shot";
-	if ((st = verify_load(r, &c)) < 0) {
-		st = req_db_error(r, st);
+	if ((st = verify_draft_page(r, &c)) != 0)
 		goto out;
-	}
-	if (st != VG_OK) {
-		r->template = "verify";
-		st = 200;
-		goto out;
-	}
-	if (c.v.id == 0 || strcmp(c.v.status, "draft") != 0) {
-		st = req_redirect(r, "/verify");
-		goto out;
-	}
 	i = verification_shot_index(r->arg);
 	if (i < 0 || !verification_shot_applies(&c.v, i)) {
 		log_info("verify_shot: shot not of this document");
