@@ -119,7 +119,14 @@ def start():
         stack.start()
         if stack.demo is not None and stack.demo.returncode == 0:
             load_test_members(stack)
-        captcha = stack.frontend(config={"Login.Captcha": "on"})
+        # Every test comes from 127.0.0.1: a harder image after many login
+        # requests or failures from one address (Login.HardAfterRequests,
+        # Login.HardAfterFailures) would come and go with how many tests ran
+        # in the last window, not with what a test does. The escalation a
+        # browser test checks comes from an account's own lock.
+        captcha = stack.frontend(config={"Login.Captcha": "on",
+                                         "Login.HardAfterRequests": "100000",
+                                         "Login.HardAfterFailures": "1000"})
     except Exception as e:
         logs = "\n".join(conftest.tail(p, 20) for p in (
             os.path.join(stack.dir, "log", "mariadb.log"),
