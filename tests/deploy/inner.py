@@ -864,8 +864,10 @@ def png(width, height):
 
 
 def s_ekyc_photo():
-    """The eKYC upload under the production unit: kenpod runs kenpo-image (its
-    rlimits, the exec) inside the systemd sandbox, and the photo is stored sealed."""
+    """The eKYC upload on the installed package: kenpod, started as the unit
+    starts it (step "kenpod" says which sandbox settings a chroot can apply),
+    runs the installed kenpo-image (the exec, its rlimits), and the photo is
+    stored sealed."""
     addr = STATE["confirmed"][0] if STATE["confirmed"] else None
     check(addr, "no confirmed member from the signup step")
     ctl("insurer", "update", DEMO_INSURER, "--health-data", "on",
@@ -902,8 +904,9 @@ def s_ekyc_photo():
     status = ctl("verify", "status")
     print("kenpoctl verify status:\n" + status)
     check(kid in status and "current" in status, "verify status without the key")
-    return (f"a 640x400 PNG uploaded over HTTPS at /verify/shot/doc_front: kenpo-image ran in "
-            f"the sandbox, stored as a sealed JPEG under master key {kid}, preview no-store")
+    return (f"a 640x400 PNG uploaded over HTTPS at /verify/shot/doc_front: the installed "
+            f"kenpo-image ran as kenpo, stored as a sealed JPEG under master key {kid}, "
+            f"preview no-store")
 
 
 def mail_status():
