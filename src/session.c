@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "config.h"
@@ -134,7 +135,8 @@ session_load(struct req *r)
 	st = db_query(&res,
 	    "SELECT s.account_id, a.state, a.level, s.csrf_secret,"
 	    " s.idle_expires_at < NOW(6) + INTERVAL ? MINUTE - INTERVAL 1 MINUTE,"
-	    " s.login_id"
+	    " s.login_id, UNIX_TIMESTAMP(s.auth_time), s.amr,"
+	    " UNIX_TIMESTAMP(s.stepup_at)"
 	    " FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	    " WHERE s.id_hash = ? AND s.idle_expires_at > NOW(6)"
 	    " AND s.absolute_expires_at > NOW(6)",
@@ -164,6 +166,10 @@ session_load(struct req *r)
 	memcpy(s->id_hash, hash, sizeof(s->id_hash));
 	stale = db_res_int(res, 4) != 0;
 	s->login_id = db_res_int(res, 5);
+	s->auth_time = db_res_int(res, 6);
+	if (!db_res_isnull(res, 7))
+		snprintf(s->amr, sizeof(s->amr), "%s", db_res_str(res, 7));
+	s->stepup_time = db_res_int(res, 8);
 	db_res_free(res);
 	res = NULL;
 
@@ -183,22 +189,45 @@ session_load(struct req *r)
 }
 
 /*
+ * How a new session was authenticated (see start): auth_time is a unix time
+ * (0: none, AUTH_NOW: this request), amr the RFC 8176 methods, stepup_time the
+ * last step-up (0: none).
+ */
+#define AUTH_NOW	(-1LL)
+struct authinfo {
+	long long	 auth_time;
+	char		 amr[64];
+	long long	 stepup_time;
+};
+
+/*
  * Replace the request's session with a new one for account_id, opened by the
- * login_history row login_id (0: none): the old row (from r->sess or the
- * cookie) is deleted, a fresh id is set as a browser-session cookie, and
- * r->sess describes the new session. It sets a cookie, so call it outside
- * db_txn (a retried transaction would set it twice) or after the commit.
- * Returns 0 or a db_status (r->sess is then NULL).
+ * login_history row login_id (0: none) and authenticated as *auth says (NULL:
+ * as the old session of the same account was, else not at all): the old row
+ * (from r->sess or the cookie) is deleted, a fresh id is set as a
+ * browser-session cookie, and r->sess describes the new session. It sets a
+ * cookie, so call it outside db_txn (a retried transaction would set it
+ * twice) or after the commit. Returns 0 or a db_status (r->sess is then NULL).
  */
 static int
-start(struct req *r, long long account_id, long long login_id)
+start(struct req *r, long long account_id, long long login_id,
+    const struct authinfo *auth)
 {
 	struct session	*s = NULL;
+	struct authinfo	 ai;
 	char		 id[CRYPTO_TOKEN_LEN + 1], old[65], lid[24];
 	char		*row[2] = { NULL, NULL };
 	long long	 n;
 	int		 st;
 
+	memset(&ai, 0, sizeof(ai));
+	if (auth != NULL)
+		ai = *auth;
+	else if (r->sess != NULL && r->sess->account_id == account_id) {
+		ai.auth_time = r->sess->auth_time;
+		snprintf(ai.amr, sizeof(ai.amr), "%s", r->sess->amr);
+		ai.stepup_time = r->sess->stepup_time;
+	}
 	if (r->sess != NULL)
 		memcpy(old, r->sess->id_hash, sizeof(old));
 	else if (cookie_hash(r, old) != 0)
@@ -229,15 +258,24 @@ start(struct req *r, long long account_id, long long login_id)
 	crypto_sha256_hex(id, s->id_hash);
 
 	s->login_id = login_id;
+	s->auth_time = ai.auth_time == AUTH_NOW ? (long long)time(NULL) :
+	    ai.auth_time;
+	snprintf(s->amr, sizeof(s->amr), "%s", ai.amr);
+	s->stepup_time = ai.stepup_time;
 	snprintf(lid, sizeof(lid), "%lld", login_id);
 	n = db_exec("INSERT INTO sessions (id_hash, account_id, csrf_secret,"
-	    " login_id, ip, idle_expires_at, absolute_expires_at) VALUES (?, ?, ?,"
+	    " login_id, ip, idle_expires_at, absolute_expires_at, auth_time, amr,"
+	    " stepup_at) VALUES (?, ?, ?,"
 	    " ?, ?, LEAST(NOW(6) + INTERVAL ? MINUTE, NOW(6) + INTERVAL ? HOUR),"
-	    " NOW(6) + INTERVAL ? HOUR)",
-	    "sisssiii", s->id_hash, account_id, s->csrf_secret,
+	    " NOW(6) + INTERVAL ? HOUR,"
+	    " IF(? = 1, NOW(6), IF(? > 0, FROM_UNIXTIME(?), NULL)), ?,"
+	    " IF(? > 0, FROM_UNIXTIME(?), NULL))",
+	    "sisssiiiiiisii", s->id_hash, account_id, s->csrf_secret,
 	    login_id > 0 ? lid : NULL, r->ip[0] != '\0' ? r->ip : NULL,
 	    config_int("Session.IdleMinutes"), config_int("Session.AbsoluteHours"),
-	    config_int("Session.AbsoluteHours"));
+	    config_int("Session.AbsoluteHours"),
+	    (long long)(ai.auth_time == AUTH_NOW), ai.auth_time, ai.auth_time,
+	    ai.amr, ai.stepup_time, ai.stepup_time);
 	if (n < 0) {
 		st = (int)n;
 		goto out;
@@ -264,13 +302,66 @@ session_start(struct req *r, long long account_id)
 
 	if (r->sess != NULL && r->sess->account_id == account_id)
 		login_id = r->sess->login_id;
-	return start(r, account_id, login_id);
+	return start(r, account_id, login_id, NULL);
 }
 
 int
 session_start_login(struct req *r, long long account_id, long long login_id)
 {
-	return start(r, account_id, login_id);
+	return session_start_auth(r, account_id, login_id, "pwd");
+}
+
+int
+session_start_auth(struct req *r, long long account_id, long long login_id,
+    const char *amr)
+{
+	struct authinfo	 ai;
+
+	memset(&ai, 0, sizeof(ai));
+	ai.auth_time = AUTH_NOW;
+	snprintf(ai.amr, sizeof(ai.amr), "%s", amr != NULL ? amr : "");
+	return start(r, account_id, login_id, &ai);
+}
+
+int
+session_has_method(const struct session *s, const char *method)
+{
+	const char	*p;
+	size_t		 n = strlen(method);
+
+	if (s == NULL || n == 0)
+		return 0;
+	for (p = s->amr; (p = strstr(p, method)) != NULL; p += n)
+		if ((p == s->amr || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+int
+session_add_factor(struct req *r, const char *method)
+{
+	char		 amr[sizeof(r->sess->amr)];
+	size_t		 len;
+	long long	 n;
+
+	if (r->sess == NULL)
+		return 0;
+	snprintf(amr, sizeof(amr), "%s", r->sess->amr);
+	len = strlen(amr);
+	if (!session_has_method(r->sess, method) &&
+	    len + 1 + strlen(method) < sizeof(amr)) {
+		if (len > 0)
+			amr[len++] = ' ';
+		memcpy(amr + len, method, strlen(method) + 1);
+	}
+	n = db_exec("UPDATE sessions SET stepup_at = NOW(6), amr = ?"
+	    " WHERE id_hash = ?", "ss", amr, r->sess->id_hash);
+	if (n < 0)
+		return (int)n;
+	snprintf(r->sess->amr, sizeof(r->sess->amr), "%s", amr);
+	r->sess->stepup_time = (long long)time(NULL);
+	return 0;
 }
 
 /*
@@ -515,9 +606,14 @@ session_remember_issue(struct req *r, long long account_id)
 	    " purpose = 'remember' AND expires_at < NOW(6)", "i", account_id)) < 0)
 		return (int)n;
 	remember_new_pair(sel, val, hash);
+	/* The login it descends from (see 0018_oidc.sql). */
 	n = db_exec("INSERT INTO tokens (account_id, purpose, token_hash, selector,"
-	    " expires_at) VALUES (?, 'remember', ?, ?, NOW(6) + INTERVAL ? DAY)",
-	    "issi", account_id, hash, sel, days);
+	    " expires_at, auth_time, amr) VALUES (?, 'remember', ?, ?,"
+	    " NOW(6) + INTERVAL ? DAY, IF(? > 0, FROM_UNIXTIME(?), NULL), ?)",
+	    "issiiis", account_id, hash, sel, days,
+	    r->sess != NULL ? r->sess->auth_time : 0,
+	    r->sess != NULL ? r->sess->auth_time : 0,
+	    r->sess != NULL ? r->sess->amr : NULL);
 	if (n >= 0)
 		remember_cookie(r, sel, val, (long)(days * 86400));
 	util_wipe(val, sizeof(val));
@@ -576,7 +672,8 @@ rotate_txn(void *arg)
 	if (n <= 0)
 		return n < 0 ? (int)n : 0;	/* a parallel request rotated it */
 	n = db_exec("INSERT INTO tokens (account_id, purpose, token_hash, selector,"
-	    " expires_at) SELECT account_id, 'remember', ?, ?, expires_at FROM tokens"
+	    " expires_at, auth_time, amr) SELECT account_id, 'remember', ?, ?,"
+	    " expires_at, auth_time, amr FROM tokens"
 	    " WHERE id = ?", "ssi", a->hash, a->sel, a->old_id);
 	if (n < 0)
 		return (int)n;
@@ -607,6 +704,7 @@ session_remember_restore(struct req *r)
 {
 	struct db_res	*res = NULL;
 	struct rotation	 rot;
+	struct authinfo	 ai;
 	const char	*c = req_get_cookie(r, REMEMBER_COOKIE);
 	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1], hash[65];
 	char		 nsel[SELECTOR_LEN + 1], nval[CRYPTO_TOKEN_LEN + 1], nhash[65];
@@ -623,7 +721,8 @@ session_remember_restore(struct req *r)
 	st = db_query(&res, "SELECT t.id, t.account_id, t.token_hash,"
 	    " t.superseded_at IS NOT NULL,"
 	    " t.superseded_at > NOW(6) - INTERVAL ? SECOND,"
-	    " TIMESTAMPDIFF(SECOND, NOW(6), t.expires_at), a.state"
+	    " TIMESTAMPDIFF(SECOND, NOW(6), t.expires_at), a.state,"
+	    " UNIX_TIMESTAMP(t.auth_time), t.amr"
 	    " FROM tokens t JOIN accounts a ON a.id = t.account_id"
 	    " WHERE t.selector = ? AND t.purpose = 'remember'",
 	    "is", (long long)REMEMBER_GRACE, sel);
@@ -642,6 +741,11 @@ session_remember_restore(struct req *r)
 	in_grace = db_res_int(res, 4) != 0;
 	left = db_res_int(res, 5);
 	state = db_res_isnull(res, 6) ? NULL : xstrdup(db_res_str(res, 6));
+	/* The session rests on the login the pair descends from, not on now. */
+	memset(&ai, 0, sizeof(ai));
+	ai.auth_time = db_res_int(res, 7);
+	if (!db_res_isnull(res, 8))
+		snprintf(ai.amr, sizeof(ai.amr), "%s", db_res_str(res, 8));
 	db_res_free(res);
 	res = NULL;
 
@@ -670,7 +774,7 @@ session_remember_restore(struct req *r)
 		log_warn("session: remember-me login not recorded (%lld)", login_id);
 		login_id = 0;
 	}
-	if ((st = session_start_login(r, account_id, login_id)) != 0)
+	if ((st = start(r, account_id, login_id, &ai)) != 0)
 		goto out;
 	audit(r, "remember.restore", account_id);
 	if (superseded) {

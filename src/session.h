@@ -18,6 +18,11 @@ struct session {
 	char		 id_hash[65];	/* SHA-256 hex of the session id */
 	char		*csrf_secret;	/* per-session CSRF secret (base64url) */
 	long long	 login_id;	/* login_history row of its login; 0 if none */
+	long long	 auth_time;	/* unix time of the last primary authentication
+					   (password or passkey login); 0 if none */
+	char		 amr[64];	/* RFC 8176 methods proved, space-separated
+					   ("pwd", "pwd otp", "hwk user kba"); "" if none */
+	long long	 stepup_time;	/* unix time of the last step-up; 0 if none */
 };
 
 /*
@@ -39,6 +44,26 @@ int		 session_start(struct req *, long long account_id);
  */
 int		 session_start_login(struct req *, long long account_id,
 		    long long login_id);
+/*
+ * session_start for a primary authentication just done in this request:
+ * auth_time becomes now and amr the given methods (RFC 8176 values,
+ * space-separated: "pwd" for a password, "hwk user" for a passkey with user
+ * verification). session_start_login is session_start_auth(…, "pwd").
+ * A second factor proved in the same login (TOTP at login) is then added with
+ * session_add_factor. 0 or a db_status.
+ */
+int		 session_start_auth(struct req *, long long account_id,
+		    long long login_id, const char *amr);
+/*
+ * A step-up proved in the request's session: method (one RFC 8176 value:
+ * "kba" the secret question, "otp" TOTP, "hwk" a passkey) is added to the
+ * session's amr and stepup_at becomes now (what Verify.StepUpMinutes and the
+ * OIDC max age of urn:kenpo:acr:sensitive measure). Works inside db_txn (sets
+ * no cookie). 0 or a db_status; 0 without a session.
+ */
+int		 session_add_factor(struct req *, const char *method);
+/* 1 when the session's amr contains method (a whole word), else 0. */
+int		 session_has_method(const struct session *, const char *method);
 /* Refresh r->sess->state/level from the database after a change. 0 or db_status. */
 int		 session_refresh(struct req *);
 /* End the request's session (logout): row deleted, cookie cleared. */

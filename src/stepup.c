@@ -151,9 +151,7 @@ settle_fn(void *arg)
 		s->result = STEPUP_OK;
 		if ((n = db_exec("UPDATE secret_questions SET failures = 0"
 		    " WHERE account_id = ?", "i", s->m->id)) < 0 ||
-		    (n = db_exec("UPDATE sessions SET stepup_at = NOW(6)"
-		    " WHERE id_hash = ? AND account_id = ?", "si",
-		    s->r->sess->id_hash, s->m->id)) < 0)
+		    (n = session_add_factor(s->r, "kba")) < 0)
 			return (int)n;
 		return audit_settle(s->audit_id, "stepup.ok");
 	}
