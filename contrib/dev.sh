@@ -55,13 +55,16 @@ UPLOAD_MAX_BODY=27262976
 # challenges), the mariadb client, argon2, openssl (a test certificate) and
 # valgrind, and for the eKYC tests python3-pil (JPEG/PNG), heif-enc
 # (libheif-examples: HEIC) and /usr/bin/time (the photo helper's peak memory,
-# measured apart from the test's own). A test never skips for want of one of them: it fails.
+# measured apart from the test's own), and for the OpenID Connect tests a relying
+# party the project did not write (python3-authlib, python3-jwcrypto). A test never skips for want of one of them: it fails.
 PACKAGES="build-essential autoconf automake pkg-config clearsilver-dev libfcgi-dev
 libgcrypt20-dev libesmtp-dev libssl-dev libmariadb-dev libutf8proc-dev libcsv-dev libgd-dev
 libcurl4-openssl-dev libjansson-dev libheif-dev libexif-dev libqrencode-dev
+libfido2-dev libcbor-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest python3-cryptography argon2 openssl valgrind ca-certificates
-python3-pil libheif-examples time"
+python3-pil libheif-examples time
+python3-authlib python3-jwcrypto"
 
 # wrk, for `make bench` (tests/bench/run.py; it also compiles a bare libfcgi
 # hello and an Argon2id loop with cc against libfcgi-dev and libgcrypt20-dev).

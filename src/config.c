@@ -178,6 +178,16 @@ static const struct ckey keys[] = {
 	{ "Verify.DraftHours",		C_INT,	"24",				1, 720, NULL },
 	{ "Verify.StepUpMinutes",	C_INT,	"15",				1, 1440, NULL },
 	{ "Verify.StepUpTries",		C_INT,	"5",				1, 100, NULL },
+
+	/* The OpenID Connect provider (docs/oidc.md, src/oidc*.c). Max ages in
+	 * seconds of each acr value: an acr is claimed only when the factor
+	 * behind it is this fresh (0: as long as the session lasts). */
+	{ "OIDC.MaxAge.Insurer",	C_INT,	"0",				0, 31536000, NULL },
+	{ "OIDC.MaxAge.Identity",	C_INT,	"0",				0, 31536000, NULL },
+	{ "OIDC.MaxAge.Sensitive",	C_INT,	"900",				60, 86400, NULL },
+	{ "OIDC.CodeSeconds",		C_INT,	"60",				10, 600, NULL },
+	{ "OIDC.AccessTokenSeconds",	C_INT,	"600",				60, 86400, NULL },
+	{ "OIDC.IDTokenSeconds",	C_INT,	"600",				60, 86400, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
