@@ -50,8 +50,9 @@ key_create(const char *state)
 	crypto_b64url_encode(k.y, sizeof(k.y), y);
 	n = db_exec("INSERT INTO oidc_keys (kid, state, x, y, key_id, wrapped,"
 	    " sealed, activated_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
-	    " IF(? = 'current', NOW(6), NULL))", "sssssbbs", k.kid, state, x, y, box.key_id, box.wrapped,
-	    (size_t)VAULT_WRAPPED_LEN, box.sealed, box.sealed_len, state);
+	    " IF(? = 1, NOW(6), NULL))", "sssssbbi", k.kid, state, x, y, box.key_id, box.wrapped,
+	    (size_t)VAULT_WRAPPED_LEN, box.sealed, box.sealed_len,
+	    (long long)(strcmp(state, "current") == 0));
 	vault_box_free(&box);
 	if (n == DB_DUP)
 		return 0;	/* another worker was quicker: use its key */

@@ -36,7 +36,8 @@ page_oidc_jwks(struct req *r)
 		return oidc_http_fail(r, st);
 	if (n == 0) {
 		free(keys);
-		log_err("oidc: no signing key to publish (Verify.MasterKey not set)");
+		log_err("oidc: no signing key to publish (Verify.MasterKey not set,"
+		    " or see the lines above)");
 		return oidc_http_fail(r, OIDC_KEYS_NOVAULT);
 	}
 	arr = json_array();
