@@ -687,3 +687,26 @@ def test_nothing_secret_in_logs(stack, ins):
     assert blob, "no logs found"
     for secret in (cl["client_secret"], code, at):
         assert secret not in blob
+
+
+def test_without_master_key(stack, ins, conf):
+    """No Verify.MasterKey: the provider cannot sign. Discovery and the token
+    endpoint answer a clear 503 JSON error and log why; a code is not spent."""
+    fe = stack.frontend(config={"Verify.MasterKey": ""})
+    try:
+        c = fe.client()
+        r = c.get("/.well-known/openid-configuration")
+        assert r.status == 503
+        assert json.loads(r.text)["error"] == "temporarily_unavailable"
+        _, aid, _ = make_member(stack, ins)
+        code = make_code(stack, conf, aid)
+        r = c.post("/oidc/token", {"grant_type": "authorization_code", "code": code,
+                                   "redirect_uri": REDIRECT, "client_id": conf["client_id"],
+                                   "client_secret": conf["client_secret"]}, origin=None)
+        assert r.status == 503, r.text
+        assert json.loads(r.text)["error"] == "temporarily_unavailable"
+        assert any("Verify.MasterKey is not set" in line for line in fe.log_lines())
+        # The main frontend, with its key, still redeems the code.
+        assert exchange(stack, conf, code).status == 200
+    finally:
+        stack.stop_frontend(fe)
