@@ -232,9 +232,12 @@ cmd_add(int argc, char **argv)
 	if (a.min_acr != NULL && oidc_acr_level(a.min_acr) == 0)
 		return ctl_refuse("client add: unknown acr %s (one of %s, %s, %s)",
 		    a.min_acr, OIDC_ACR_INSURER, OIDC_ACR_IDENTITY, OIDC_ACR_SENSITIVE);
-	/* 16 random bytes: 22 base64url characters. */
-	crypto_random(raw, sizeof(raw));
-	crypto_b64url_encode(raw, sizeof(raw), cid);
+	/* 16 random bytes: 22 base64url characters; never starting with '-',
+	 * which every command line (ours included) would take for an option. */
+	do {
+		crypto_random(raw, sizeof(raw));
+		crypto_b64url_encode(raw, sizeof(raw), cid);
+	} while (cid[0] == '-');
 	a.client_id = cid;
 	if (!a.public) {
 		if (new_secret(secret, hash) != 0)

@@ -659,10 +659,31 @@ def test_lifecycle_purges_codes_and_tokens(stack, ins, conf):
     assert stack.sql(f"SELECT 1 FROM oidc_tokens WHERE token_hash = '{th}'") == []
 
 
-def test_rekey_covers_signing_keys(stack):
-    r = stack.ctl("--json", "verify", "status")
-    assert r.returncode == 0
-    assert "oidc_keys" in r.stdout
+def test_rekey_covers_signing_keys(stack, ins, conf, tmp_path):
+    """A master key rotation (docs/operations.md §5) rewraps the signing keys
+    too; the keys then still sign with the new master key."""
+    from test_vault import ctl_with
+    old = stack.master_key
+    new = os.urandom(32).hex()
+    both = {"Verify.MasterKey": new, "Verify.OldMasterKeys": old}
+    try:
+        r = ctl_with(stack, tmp_path, "new", both, "verify", "rekey")
+        assert r.returncode == 0, r.stdout + r.stderr
+        r = ctl_with(stack, tmp_path, "new", both, "verify", "status")
+        assert "oidc_keys" in r.stdout
+        ids = {k for (k,) in stack.sql("SELECT DISTINCT key_id FROM oidc_keys")}
+        assert len(ids) == 1
+        # Opened with the new key alone: a rotation by kenpoctl succeeds.
+        r = ctl_with(stack, tmp_path, "newonly", {"Verify.MasterKey": new},
+                     "oidc", "key", "rotate")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert old not in r.stdout + r.stderr and new not in r.stdout + r.stderr
+    finally:
+        ctl_with(stack, tmp_path, "back", {"Verify.MasterKey": old,
+                                           "Verify.OldMasterKeys": new}, "verify", "rekey")
+    _, aid, _ = make_member(stack, ins)
+    claims, _ = verify_id_token(stack, id_token_for(stack, conf, aid), conf["client_id"])
+    assert claims["sub"]
 
 
 # ---- logs
