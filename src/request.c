@@ -335,7 +335,8 @@ status_text(int st)
 
 /*
  * Whether the request path carries a secret (an activation, reset or address
- * change token, a deletion request's contact link, a CAPTCHA challenge): the
+ * change token, a deletion request's contact link, a CAPTCHA challenge, an
+ * RP-initiated logout's id_token_hint): the
  * same prefixes that nginx keeps out of its error log
  * (contrib/nginx/kenpo.conf.in). Such a page is sent with
  * Referrer-Policy: strict-origin, or the browser would repeat its URL in the
@@ -352,6 +353,7 @@ path_carries_secret(const struct req *r)
 		"/unsubscribe/",
 		"/deletion/confirm/",
 		"/enrol/",	/* the staff console's enrolment links */
+		"/oidc/logout",	/* id_token_hint in the query (docs/oidc.md) */
 	};
 	size_t	 i;
 
