@@ -731,3 +731,26 @@ def test_without_master_key(stack, ins, conf):
         assert exchange(stack, conf, code).status == 200
     finally:
         stack.stop_frontend(fe)
+
+
+def test_lazy_keys_race(stack, ins, conf):
+    """With no key at all, workers that need one at the same moment create
+    exactly one current and one next key (the unique live_state, 0019)."""
+    import threading
+    stack.sql("DELETE FROM oidc_keys")
+    results = []
+
+    def hit():
+        results.append(stack.client().get("/oidc/jwks").status)
+    threads = [threading.Thread(target=hit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [200] * 8
+    rows = stack.sql("SELECT state, COUNT(*) FROM oidc_keys GROUP BY state ORDER BY state")
+    assert rows == [("next", "1"), ("current", "1")] or \
+        sorted(rows) == [("current", "1"), ("next", "1")]
+    # And they sign: the new current key's ID token verifies.
+    _, aid, _ = make_member(stack, ins)
+    verify_id_token(stack, id_token_for(stack, conf, aid), conf["client_id"])
