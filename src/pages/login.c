@@ -48,7 +48,10 @@
  *     the account becomes objected (src/deletion.h: its owner is here); then
  *     a new session id tied to that row, remember-me if ticked, and on by
  *     state: pending → /signup/sent, verified → /signup/eligibility, active →
- *     next (local, safe) or /top.
+ *     next (local, safe) or /top. An account with TOTP on (src/member_totp.h)
+ *     gets no session here: pending_txn makes a pending login (the cookie
+ *     "mfa") and 303 → /login/otp asks the code (src/pages/login_otp.c,
+ *     docs/mfa.md), which then does what this step does.
  *
  * Why count a failure before knowing it is one: a wrong password — what a
  * password-guessing flood posts — then costs one durable commit instead of two

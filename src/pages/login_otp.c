@@ -27,7 +27,8 @@
  *     TOTP (failures, before the check) and as a failed login of the account
  *     (accounts.failed_logins; login.otp_fail) — at Login.LockAfterFailures
  *     the account is locked and its owner mailed, as after wrong passwords
- *     (login_lock.h). The form again with the tries left; the fifth wrong
+ *     (login_lock.h), and its pending logins dropped. The form again with the
+ *     tries left; the fifth wrong
  *     code in a row drops every pending login of the account (login.otp_drop)
  *     and says to start again from the password;
  *   - TOTP switched off meanwhile (kenpoctl account totp-off), or the
@@ -175,6 +176,10 @@ otp_wrong(struct req *r, const struct mtotp_pending *p, int result, int failures
 			if (st < 0)
 				return req_db_error(r, st);
 		}
+		/* Locked: no code of a login begun before counts any more. */
+		if (!w.drop && (st = mtotp_pending_drop(p->account_id)) < 0)
+			return req_db_error(r, st);
+		w.drop = 1;
 	}
 	if (w.drop) {
 		log_info("login: %d wrong codes in a row; pending login dropped",

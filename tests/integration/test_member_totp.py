@@ -277,6 +277,31 @@ def test_five_wrong_codes_drop_the_pending_login(stack, ins):
     assert fl == "0"
 
 
+def test_wrong_codes_lock_the_account(stack, ins):
+    """Wrong codes are failed logins: at Login.LockAfterFailures (10 in the
+    tests' config default) the account locks, its owner is mailed, and the
+    pending login is dropped; the password alone then opens nothing."""
+    m = new_member(stack, ins)
+    enrol(m)
+    c = password_step(stack, m)
+    stack.sql(f"UPDATE accounts SET failed_logins = 8 WHERE id = {m.id}")
+    cur = totp(m.secret, now_step())
+    r = send_code(c, f"{(int(cur) + 3) % 1000000:06d}")
+    assert 'id="otp-form"' in r.text
+    r = c.submit(r, "/login/otp", {"code": f"{(int(cur) + 4) % 1000000:06d}"})
+    assert r.status == 200 and 'id="otp-gone"' in r.text
+    (locked,), = stack.sql(f"SELECT locked_until > NOW(6) FROM accounts WHERE id = {m.id}")
+    assert locked == "1"
+    assert "login.locked" in events(stack, m.id)
+    stack.wait_mail(m.email, subject="アカウントを一時的にロックしました")
+    (n,), = stack.sql(f"SELECT COUNT(*) FROM login_pending WHERE account_id = {m.id}")
+    assert n == "0"
+    c2 = stack.client()
+    page = c2.get("/login")
+    r = c2.submit(page, "/login", {"email": m.email, "password": PASSWORD})
+    assert r.status == 200 and "mfa" not in c2.cookies and "sid" not in c2.cookies
+
+
 def test_recovery_code_once_and_remember_me(stack, ins):
     m = new_member(stack, ins)
     enrol(m)
