@@ -267,6 +267,10 @@ enable_txn(void *arg)
 	    e->session_hash);
 	if (n <= 0)
 		return (int)n;
+	/* From now on every way in asks the code: sessions and remember-me
+	 * tokens opened by the password alone end, but this session. */
+	if ((st = session_end_all(e->m->id, e->session_hash)) < 0)
+		return st;
 	if ((st = recovery_store(e->m->id, e->hashes)) < 0 ||
 	    (n = audit_open(e->r, "mfa.totp.enable", e->m->id)) < 0 ||
 	    (st = change_mail(e->m->email, e->m->lang, "totp_on")) < 0)
@@ -419,6 +423,7 @@ mtotp_confirm(struct req *r, const struct member *m)
 	int		 st, failures = 0;
 
 	if (code == NULL && (pw == NULL || pw[0] == '\0')) {
+		log_info("member %lld: a change without password or code", m->id);
 		req_form_error(r, "current_password", "Mfa.Error.ConfirmMissing");
 		return MTOTP_CONFIRM_FORM;
 	}
@@ -449,6 +454,8 @@ mtotp_confirm(struct req *r, const struct member *m)
 			return st;
 		return MTOTP_CONFIRM_ENDED;
 	}
+	log_info("member %lld: %s TOTP code for a change (%d in a row)", m->id,
+	    st == MTOTP_REPLAY ? "a used" : "a wrong", failures);
 	req_form_error(r, "code", st == MTOTP_REPLAY ? "Mfa.Error.Replay" :
 	    "Mfa.Error.CodeWrong");
 	return MTOTP_CONFIRM_FORM;

@@ -64,8 +64,9 @@ int	 mtotp_enrol_secret(long long account_id, const char *session_hash,
 	    unsigned char secret[TOTP_SECRET_BYTES]);
 /*
  * Enrolment, step 2 (code right for the secret at step): TOTP on, ten new
- * recovery codes into codes, audited mfa.totp.enable, the mail queued — one
- * transaction. 1 done, 0 the enrolment is gone (expired, another session
+ * recovery codes into codes, every other session and every remember-me token
+ * of the account ended (they rest on the password alone), audited
+ * mfa.totp.enable, the mail queued — one transaction. 1 done, 0 the enrolment is gone (expired, another session
  * finished it), or a db_status.
  */
 int	 mtotp_enable(struct req *, const struct member *m, const char *session_hash,

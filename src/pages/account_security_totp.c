@@ -12,8 +12,9 @@
  * (step=code). Wrong: the form with its error.
  * POST step=code: the code against the secret of this session's enrolment.
  * Right: TOTP on, ten recovery codes made and shown ONCE (stored only as
- * HMACs) with the advice to keep them; audited mfa.totp.enable; a mail to
- * her. Wrong: the same secret again with the error (not counted: the secret
+ * HMACs) with the advice to keep them; her other sessions and remember-me
+ * tokens end (they rest on the password alone); audited mfa.totp.enable; a
+ * mail to her. This browser's remember-me cookie went with its token. Wrong: the same secret again with the error (not counted: the secret
  * is new and she proved the password). No enrolment for this session (another
  * session, expired): the password form again with a notice.
  * TOTP on already: 303 → /account/security. The vault without a master key:
@@ -127,6 +128,8 @@ post_code(struct req *r, const struct member *m)
 	st = mtotp_enable(r, m, r->sess->id_hash, step, codes);
 	if (st < 0)
 		return req_db_error(r, st);
+	if (st == 1)
+		(void)session_remember_clear(r);
 	if (st == 0) {
 		req_set(r, "Totp.Restart", "1");
 		return 200;

@@ -186,6 +186,8 @@ otp_wrong(struct req *r, const struct mtotp_pending *p, int result, int failures
 		    MTOTP_TRIES);
 		return gone(r, "dropped");
 	}
+	log_info("login_otp: %s code for account %lld (%d in a row)",
+	    result == MTOTP_REPLAY ? "a used" : "a wrong", p->account_id, failures);
 	snprintf(left, sizeof(left), "%d", MTOTP_TRIES - failures);
 	req_form_error_vars(r, field, result == MTOTP_REPLAY ? "Mfa.Login.Replay" :
 	    "Mfa.Login.Wrong", vars);
@@ -244,6 +246,7 @@ otp_post(struct req *r, const struct mtotp_pending *p)
 	int		 st, recovery = 0, failures = 0;
 
 	if (code == NULL && rec == NULL) {
+		log_info("login_otp: neither a code nor a recovery code");
 		req_form_error(r, "code", "Mfa.Error.CodeMissing");
 		return 200;
 	}

@@ -59,6 +59,7 @@ stepup_totp(struct req *r, const struct member *m, const char *code)
 	int	 st, failures = 0;
 
 	if (code == NULL) {
+		log_info("sensitive_stepup: empty code");
 		req_form_error(r, "totp_code", "Mfa.Error.CodeMissing");
 		return 200;
 	}
@@ -82,6 +83,8 @@ stepup_totp(struct req *r, const struct member *m, const char *code)
 			return req_db_error(r, st);
 		return req_redirect(r, "/login");
 	}
+	log_info("sensitive_stepup: %s code (%d in a row)",
+	    st == MTOTP_REPLAY ? "a used" : "a wrong", failures);
 	req_form_error(r, "totp_code", st == MTOTP_REPLAY ? "Mfa.Error.Replay" :
 	    "Mfa.Error.CodeWrong");
 	return 200;

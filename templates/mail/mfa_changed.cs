@@ -11,7 +11,9 @@ else ?>Two-step verification was turned off<?cs /if ?>
 
 <?cs if:Mail.Change == "totp_on" ?>Two-step verification by an authenticator app has just been turned on for
 your <?cs var:Service.Name ?> account. From now on we ask for a code from the app
-when you log in. Keep your recovery codes somewhere safe.
+when you log in. For your security, you have been logged out on every other
+device, and "Keep me logged in" has been ended. Keep your recovery codes
+somewhere safe.
 <?cs elif:Mail.Change == "recovery" ?>New recovery codes have just been made for your <?cs var:Service.Name ?>
 account. The recovery codes you had before no longer work.
 <?cs elif:Mail.Change == "totp_off_support" ?>At your request, the support office has turned off two-step verification
@@ -34,6 +36,8 @@ else ?>二段階認証を解除しました<?cs /if ?>
 
 <?cs if:Mail.Change == "totp_on" ?>お客様のアカウントに、認証アプリによる二段階認証が設定されました。
 これからはログインの際に、認証アプリのコードをお尋ねします。
+安全のため、設定を行った端末以外のすべての端末でログアウトし、
+「次回から自動的にログインする」の設定も解除しました。
 回復コードは、他人に見られない安全な場所に保管してください。
 <?cs elif:Mail.Change == "recovery" ?>お客様のアカウントの回復コードが作り直されました。
 以前の回復コードは使えなくなりました。

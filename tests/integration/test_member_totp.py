@@ -187,6 +187,9 @@ def test_enrol_shows_secret_only_after_password(stack, ins):
     hashes = [h for (h,) in stack.sql("SELECT code_hash FROM member_recovery_codes"
                                       f" WHERE account_id = {m.id}")]
     assert len(hashes) == 10 and not set(codes) & set(hashes)
+    # Her other session rested on the password alone: it is over.
+    assert other.get("/account").status == 303
+    assert c.get("/account").status == 200
     # The page says it is on with ten codes; the enrolment page sends back.
     sec = c.get("/account/security")
     assert 'data-state="on"' in sec.text and "あと10個" in text(sec)
@@ -300,6 +303,28 @@ def test_wrong_codes_lock_the_account(stack, ins):
     page = c2.get("/login")
     r = c2.submit(page, "/login", {"email": m.email, "password": PASSWORD})
     assert r.status == 200 and "mfa" not in c2.cookies and "sid" not in c2.cookies
+
+
+def test_pending_login_expires_and_follows_the_password(stack, ins):
+    m = new_member(stack, ins)
+    enrol(m)
+    # Five minutes (moved with SQL, not by sleeping).
+    c = password_step(stack, m)
+    (left,), = stack.sql("SELECT TIMESTAMPDIFF(SECOND, NOW(6), expires_at) FROM"
+                         f" login_pending WHERE account_id = {m.id}")
+    assert 290 <= int(left) <= 300
+    stack.sql(f"UPDATE login_pending SET expires_at = NOW(6) - INTERVAL 1 SECOND"
+              f" WHERE account_id = {m.id}")
+    r = c.get("/login/otp")
+    assert 'id="otp-gone"' in r.text and "mfa" not in c.cookies
+    # A password changed after it was proven voids the pending login.
+    c = password_step(stack, m)
+    page = otp_page(c)
+    stack.sql(f"UPDATE accounts SET password_hash = CONCAT(password_hash, 'x') WHERE id = {m.id}")
+    r = c.submit(page, "/login/otp", {"code": m.code()})
+    assert r.status == 200 and 'id="otp-gone"' in r.text and "sid" not in c.cookies
+    stack.sql(f"UPDATE accounts SET password_hash = LEFT(password_hash,"
+              f" CHAR_LENGTH(password_hash) - 1) WHERE id = {m.id}")
 
 
 def test_recovery_code_once_and_remember_me(stack, ins):
