@@ -4,7 +4,8 @@
  * a warning when none or few are), links to switch it on (/account/security/
  * totp), off (/account/security/totp/off), to make new recovery codes
  * (/account/security/recovery), and to the passkeys (/account/security/
- * passkeys). done names a change that just succeeded (a fixed list; anything
+ * passkeys). Without Verify.MasterKey the link to switch it on is replaced
+ * by a note (nothing can be sealed). done names a change that just succeeded (a fixed list; anything
  * else is ignored). Returns 200, 303 → /login, or 500/503.
  */
 #include "autoconf.h"
@@ -16,6 +17,7 @@
 #include "member_totp.h"
 #include "request.h"
 #include "router.h"
+#include "vault.h"
 
 int
 page_account_security(struct req *r)
@@ -50,6 +52,9 @@ page_account_security(struct req *r)
 		else if (ms.codes_left <= 3)
 			req_set(r, "Security.CodesFew", "1");
 	}
+	/* Without the vault's master key no secret can be sealed. */
+	if (!ms.enabled && !vault_ready())
+		req_set(r, "Security.NoVault", "1");
 	for (i = 0; done != NULL && i < sizeof(dones) / sizeof(dones[0]); i++)
 		if (strcmp(done, dones[i]) == 0) {
 			snprintf(key, sizeof(key), "Mfa.Done.%s", dones[i]);

@@ -18,7 +18,8 @@
   <?cs else ?>
   <p id="security-totp" data-state="off"><?cs var:L.Mfa.Security.Off ?></p>
   <p class="muted"><?cs var:L.Mfa.Security.OffText ?></p>
-  <ul class="link-list"><li><a href="/account/security/totp" id="security-enable"><?cs var:L.Mfa.Security.Enable ?></a></li></ul>
+  <?cs if:Security.NoVault ?><p class="muted" id="security-novault"><?cs var:L.Error.MfaVault ?></p>
+  <?cs else ?><ul class="link-list"><li><a href="/account/security/totp" id="security-enable"><?cs var:L.Mfa.Security.Enable ?></a></li></ul><?cs /if ?>
   <?cs /if ?>
 
   <h2><?cs var:L.Mfa.Security.PasskeyTitle ?></h2>
