@@ -15,7 +15,7 @@
   <p id="oidc-unmet-how"><?cs var:L.OIDC.Unmet.HowIdentity ?></p>
   <ul class="link-list"><li><a href="/account/verify" id="oidc-unmet-identity"><?cs var:L.OIDC.Unmet.IdentityLink ?></a></li></ul>
   <?cs else ?>
-  <p id="oidc-unmet-how"><?cs var:L.OIDC.Unmet.HowSensitive ?></p>
+  <p id="oidc-unmet-how"><?cs if:OIDC.HaveLevel < 2 ?><?cs var:L.OIDC.Unmet.HowSensitiveFirst ?><?cs else ?><?cs var:L.OIDC.Unmet.HowSensitive ?><?cs /if ?></p>
   <ul class="link-list"><?cs if:OIDC.HaveLevel < 2 ?><li><a href="/account/verify" id="oidc-unmet-identity"><?cs var:L.OIDC.Unmet.IdentityLink ?></a></li><?cs /if ?><li><a href="/verify" id="oidc-unmet-verify"><?cs var:L.OIDC.Unmet.VerifyLink ?></a></li></ul>
   <?cs /if ?>
   <ul class="link-list"><li><a href="/help/levels" id="oidc-unmet-help"><?cs var:L.Levels.HelpLink ?></a></li></ul>
