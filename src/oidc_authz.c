@@ -57,7 +57,6 @@ oidc_authz_store(struct oidc_authz *a)
 	char		 hash[65], *js = NULL;
 	json_t		*o;
 	long long	 n;
-	int		 st;
 
 	crypto_random(raw, sizeof(raw));
 	util_hex(raw, sizeof(raw), a->handle);
@@ -83,8 +82,7 @@ oidc_authz_store(struct oidc_authz *a)
 		return (int)n;
 	a->id = db_last_id();
 	a->since = (long long)time(NULL);
-	st = 0;
-	return st;
+	return 0;
 }
 
 /* A copy of the string member key of o, or NULL. */

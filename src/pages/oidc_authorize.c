@@ -31,7 +31,9 @@
  *       client without one             invalid_request
  *   - a request that passes is stored (oidc_requests) and continued at once
  *     (oidc_authz_continue): a login, a page, the step-up, or the code.
- * Invalid UTF-8 and over-long fields never reach here (request.c: 400).
+ * HEAD: 405, nothing stored (a link checker must not use up a request
+ * or get a code). Invalid UTF-8 and over-long fields never reach here
+ * (request.c: 400).
  * Returns 200, 303, 400, or 500/503.
  */
 #include "autoconf.h"
@@ -254,6 +256,11 @@ page_oidc_authorize(struct req *r)
 
 	memset(&a, 0, sizeof(a));
 	a.max_age = -1;
+	if (strcmp(r->method, "HEAD") == 0) {
+		/* A link checker's look: nothing stored, no code issued. */
+		log_info("oidc: HEAD of authorize: nothing done");
+		return 405;
+	}
 	if (cid == NULL || cid[0] == '\0' || repeated(r, "client_id")) {
 		log_info("oidc: authorize without one client_id: the page");
 		return req_error(r, 400, "OIDCClient");
