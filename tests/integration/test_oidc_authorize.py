@@ -153,6 +153,9 @@ def test_login_consent_code(stack, ins):
     assert RESUME.match(nxt)
     page = c.get(r.location)
     assert page.status == 200
+    # The login form's answer ends at the client too: its origin is allowed.
+    assert "form-action 'self' https://rp.example.jp;" in page.headers.get(
+        "Content-Security-Policy")
     t0 = time.time()
     r = c.submit(page, "/login", {"email": email, "password": PASSWORD, "next": nxt})
     assert r.status == 303 and r.location == nxt, (r.status, r.location)
@@ -197,6 +200,13 @@ def test_login_consent_code(stack, ins):
     got2 = back_at_rp(r, rp)
     assert got2["state"] == p2["state"] and got2["code"] != got["code"]
     assert code_row(stack, got2["code"])["scope"] == "openid email"
+    # prompt=none with a session and the consent: a code, nothing shown.
+    r, _ = authorize(c, rp, prompt="none")
+    assert "code" in back_at_rp(r, rp)
+    # HEAD (a link checker) does nothing.
+    n = stack.sql(f"SELECT COUNT(*) FROM oidc_requests WHERE client = {rp.dbid}")
+    assert c.request("HEAD", "/oidc/authorize?" + urllib.parse.urlencode(params(rp))).status == 405
+    assert stack.sql(f"SELECT COUNT(*) FROM oidc_requests WHERE client = {rp.dbid}") == n
     # The handle of the finished request is gone.
     assert c.get(nxt).status == 400
 
