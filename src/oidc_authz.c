@@ -215,6 +215,7 @@ to_client(struct req *r, const struct oidc_authz *a, const char *first,
     const char *value, const char *name2, const char *value2)
 {
 	struct buf	 b;
+	char		*iss = config_url("");	/* Service.BaseURL without a '/' */
 	int		 st;
 
 	memset(&b, 0, sizeof(b));
@@ -225,10 +226,11 @@ to_client(struct req *r, const struct oidc_authz *a, const char *first,
 	url_encode(&b, value);
 	add_param(&b, name2, value2);
 	add_param(&b, "state", a->state);
-	add_param(&b, "iss", config_str("Service.BaseURL"));
+	add_param(&b, "iss", iss);
 	buf_append(&b, "", 1);
 	st = req_redirect_client(r, b.data);
 	buf_free(&b);
+	free(iss);
 	return st;
 }
 

@@ -26,7 +26,8 @@
  * interaction_required, unmet_authentication_requirements.
  *
  * Answers to the client carry state and iss (RFC 9207; the issuer is
- * Service.BaseURL); a request is answered once (oidc_requests.used_at).
+ * Service.BaseURL without a trailing /, as discovery says); a request is
+ * answered once (oidc_requests.used_at).
  */
 #ifndef KENPO_OIDC_AUTHZ_H
 #define KENPO_OIDC_AUTHZ_H
