@@ -10,7 +10,12 @@
  *   - GET: the question, the answer field, the tries left, 「秘密の質問を忘れ
  *     ました」 (→ /verify?again=1);
  *   - POST right: the session is stepped up (sessions.stepup_at), audited
- *     stepup.ok, 303 → /sensitive (or ?next=<feature> → /sensitive/open/…);
+ *     stepup.ok, 303 → /sensitive (or ?next=<feature> → /sensitive/open/…,
+ *     or ?next=<local path> → that path, validated as login's next=
+ *     (redirect_next): the OpenID Connect authorization coming back);
+ *   - GET with next=<local path> while still fresh for Verify.StepUpMinutes:
+ *     the question all the same (the client's OIDC.MaxAge.Sensitive is
+ *     what sent her here);
  *   - POST wrong: counted before checking (stepup.fail), the form with the
  *     tries left; the last one locks the question (stepup.locked, a mail to
  *     her) and 303 → /sensitive, which says it is locked;
@@ -36,10 +41,13 @@
 #include "session.h"
 #include "request.h"
 #include "router.h"
+#include "redirect.h"
 #include "stepup.h"
 #include "verify_page.h"
 
-/* Where a right answer goes: ?next=<feature> or /sensitive. */
+/* Where a right answer goes: ?next=<feature>, ?next=<local path> (the
+ * OpenID Connect authorization coming back: redirect.h redirect_next), or
+ * /sensitive. */
 static int
 go_on(struct req *r)
 {
@@ -49,6 +57,8 @@ go_on(struct req *r)
 	for (i = 0; next != NULL && verify_sensitive_features[i] != NULL; i++)
 		if (strcmp(next, verify_sensitive_features[i]) == 0)
 			return req_redirect(r, "/sensitive/open/%s", next);
+	if (redirect_next(next) != NULL)
+		return req_redirect(r, "%s", next);
 	return req_redirect(r, "/sensitive");
 }
 
@@ -90,6 +100,15 @@ stepup_totp(struct req *r, const struct member *m, const char *code)
 	return 200;
 }
 
+/* 1 when next is a local path to go back to (not a feature's name). */
+static int
+next_is_path(struct req *r)
+{
+	const char	*next = req_param(r, "next");
+
+	return next != NULL && next[0] == '/' && redirect_next(next) != NULL;
+}
+
 /* The tries left as Sensitive.TriesText. */
 static void
 set_tries(struct req *r, int left)
@@ -113,7 +132,11 @@ page_sensitive_stepup(struct req *r)
 	r->template = "sensitive_stepup";
 	if ((st = verify_sensitive_gate(r, &m, &service, &left)) < 0)
 		return req_db_error(r, st);
-	if (st == SG_FRESH && strcmp(r->method, "POST") != 0) {
+	/* A path (an OpenID Connect client) comes here only when its own max
+	 * age (OIDC.MaxAge.Sensitive) has run out: ask even when
+	 * Verify.StepUpMinutes still holds. */
+	if (st == SG_FRESH && strcmp(r->method, "POST") != 0 &&
+	    !next_is_path(r)) {
 		st = go_on(r);
 		goto out;
 	}

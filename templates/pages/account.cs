@@ -47,6 +47,10 @@
   <p class="muted"><?cs var:L.History.Account.LoginsText ?></p>
   <ul class="link-list"><li><a href="/account/logins"><?cs var:L.History.Account.LoginsLink ?></a></li></ul>
 
+  <h2 id="account-services-title"><?cs var:L.OIDC.Services.Title ?></h2>
+  <p class="muted"><?cs var:L.OIDC.Services.AccountText ?></p>
+  <ul class="link-list"><li><a href="/account/services" id="account-services"><?cs var:L.OIDC.Services.Link ?></a></li></ul>
+
   <h2><?cs var:L.History.Account.ExportTitle ?></h2>
   <p class="muted"><?cs var:L.History.Account.ExportText ?></p>
   <ul class="link-list"><li><a href="/account/export"><?cs var:L.History.Account.ExportLink ?></a></li></ul>
