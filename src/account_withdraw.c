@@ -25,6 +25,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "member_totp.h"
 #include "outbox.h"
 #include "session.h"
 #include "util.h"
@@ -89,6 +90,9 @@ withdraw_fn(void *arg)
 	/* Her eKYC photos and secret question served this account only:
 	 * they go now; an attempt still waiting can never be approved. */
 	if ((st = account_ekyc_erase(w->id)) != 0)
+		goto out;
+	/* So do her TOTP secret and recovery codes (issue 15). */
+	if ((st = mtotp_erase(w->id)) != 0)
 		goto out;
 	/* Sessions and remember-me tokens, then every other token. */
 	if ((st = session_end_all(w->id, NULL)) != 0)

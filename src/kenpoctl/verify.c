@@ -2,8 +2,8 @@
  * kenpoctl verify — the eKYC vault's master keys (src/vault.h).
  *
  *   verify status
- *       how many sealed records (verification images, staff TOTP secrets,
- *       OIDC signing keys) each
+ *       how many sealed records (verification images, staff and member TOTP
+ *       secrets, OIDC signing keys) each
  *       master key holds, and whether that key is configured: current, old
  *       (Verify.OldMasterKeys) or missing (its records cannot be opened).
  *   verify rekey
@@ -62,6 +62,13 @@ static const struct sealed {
 	  "UPDATE oidc_keys SET key_id = ?, wrapped = ? "
 	  "WHERE id = ? AND 0 = ? AND key_id = ?",
 	  "SELECT key_id, COUNT(*) FROM oidc_keys GROUP BY key_id ORDER BY key_id" },
+	{ "member_totp",
+	  "SELECT account_id, 0, key_id, wrapped FROM member_totp "
+	  "WHERE key_id <> ? AND (account_id, 0) > (?, ?) "
+	  "ORDER BY account_id LIMIT 200",
+	  "UPDATE member_totp SET key_id = ?, wrapped = ? "
+	  "WHERE account_id = ? AND 0 = ? AND key_id = ?",
+	  "SELECT key_id, COUNT(*) FROM member_totp GROUP BY key_id ORDER BY key_id" },
 };
 
 #define NSEALED	(sizeof(sealed) / sizeof(sealed[0]))
