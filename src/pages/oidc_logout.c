@@ -39,6 +39,7 @@
 #include "jose.h"
 #include "log.h"
 #include "oidc.h"
+#include "oidc_authz.h"
 #include "oidc_http.h"
 #include "oidc_keys.h"
 #include "request.h"
@@ -123,6 +124,7 @@ static int
 finish(struct req *r, const char *uri, const char *state)
 {
 	struct buf	 b = { 0 };
+	int		 rc;
 
 	if (uri == NULL) {
 		r->template = "oidc_logout";
@@ -137,11 +139,9 @@ finish(struct req *r, const char *uri, const char *state)
 	buf_append(&b, "", 1);
 	/* A client's registered URI, checked byte for byte: not a local path,
 	 * so not req_redirect (redirect.h keeps those local). */
-	req_add_header(r, "Location", b.data);
+	rc = req_redirect_client(r, b.data);
 	buf_free(&b);
-	r->raw_status = 303;
-	r->content_type = "text/html; charset=utf-8";
-	return REQ_RAW;
+	return rc;
 }
 
 int
@@ -240,8 +240,14 @@ page_oidc_logout(struct req *r)
 		req_set(r, "OidcLogout.ClientName", c.name);
 		req_set(r, "OidcLogout.ClientId", c.client_id);
 	}
-	if (uri != NULL)
+	if (uri != NULL) {
 		req_set(r, "OidcLogout.Uri", uri);
+		/* The confirmation's POST ends in a redirect to the client: the
+		 * CSP's form-action must allow its origin (Chromium applies it
+		 * to the redirect after the form too). */
+		free(r->form_action);
+		r->form_action = oidc_authz_origin(uri);
+	}
 	if (state != NULL)
 		req_set(r, "OidcLogout.State", state);
 	rc = 200;
