@@ -24,6 +24,9 @@ enum route_flag {
 					 * Verify.MaxRequestBytes, Verify.MaxImageBytes
 					 * per file (request.h: req_file) */
 	R_STAFF		= 1 << 9,	/* staff console: needs a staff session (staff_routes.def) */
+	R_API		= 1 << 10,	/* a machine endpoint (OIDC token, userinfo …): the
+					 * pipeline's refusals (400, 405, 413, 500, 503) are
+					 * JSON {"error": …} (RFC 6749 §5.2), not a page */
 };
 
 struct route {
