@@ -82,12 +82,23 @@ def local(url, stack):
     return u.path + ("?" + u.query if u.query else "")
 
 
+def form_of(page, form_id):
+    """(action, fields) of the form with id form_id on page."""
+    m = re.search(r'<form[^>]*action="([^"]+)"[^>]*id="%s"(.*?)</form>' % form_id,
+                  page.text, re.S)
+    assert m, f"no form #{form_id} on the page"
+    return m.group(1).replace("&amp;", "&"), form_fields(m.group(0))
+
+
 def drive(stack, c, url, consent=True, limit=12):
     """Follow the browser's way from an authorization URL through the
     provider's pages (consent allowed when asked) until it leaves for the
     redirect URI; returns that URL (or the last page if it never leaves)."""
-    path = local(url, stack)
-    r = c.get(path)
+    return follow(stack, c, c.get(local(url, stack)), consent, limit)
+
+
+def follow(stack, c, r, consent=True, limit=12):
+    """drive() from a response."""
     for _ in range(limit):
         if r.status in (302, 303):
             loc = r.location
@@ -96,11 +107,10 @@ def drive(stack, c, url, consent=True, limit=12):
                 return loc
             r = c.get(local(loc, stack))
             continue
-        if r.status == 200 and consent and "/oidc/consent" in r.text:
-            fields = form_fields(r.text)
-            d = {k: v for k, v in fields.items() if k != "deny"}
+        if r.status == 200 and consent and 'id="oidc-consent-form"' in r.text:
+            action, d = form_of(r, "oidc-consent-form")
             d["decision"] = "allow"
-            r = c.submit(r, "/oidc/consent", d)
+            r = c.post(action, d)
             consent = False
             continue
         return r
@@ -236,13 +246,10 @@ def unmet_page_then_error(stack, c, url):
     assert not isinstance(r, str), r
     assert r.status == 200
     assert "/verify" in r.text or "/account/verify" in r.text
-    links = re.findall(r'href="(https://rp\.example\.jp/cb\?[^"]+)"', r.text)
-    forms = re.findall(r'<form[^>]+action="([^"]+)"', r.text)
-    if links:
-        back = links[0].replace("&amp;", "&")
-    else:
-        back = drive(stack, c, forms[-1].replace("&amp;", "&"))
-        assert isinstance(back, str)
+    action, d = form_of(r, "oidc-unmet-form")
+    d["decision"] = "back"
+    back = follow(stack, c, c.post(action, d))
+    assert isinstance(back, str), back
     q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(back).query))
     assert q["error"] == "unmet_authentication_requirements"
     return q
@@ -327,8 +334,8 @@ def test_prompt_login_and_max_age_reauthenticate(stack, meta, conf_client, ins):
     _, token, nonce = code_flow(stack, meta, conf_client, c,
                                 extra={"max_age": "10000"})
     assert verify_id_token(stack, meta, conf_client, token, nonce)["auth_time"] == t0
-    time.sleep(2)
     for extra in ({"prompt": "login"}, {"max_age": "1"}):
+        time.sleep(2)       # so that max_age=1 finds the last login too old
         s = rp(conf_client, meta)
         verifier = generate_token(64)
         url, _ = s.create_authorization_url(meta["authorization_endpoint"],
@@ -337,13 +344,10 @@ def test_prompt_login_and_max_age_reauthenticate(stack, meta, conf_client, ins):
         r = drive(stack, c, url)
         assert not isinstance(r, str), "no re-authentication was asked"
         assert r.status == 200 and 'name="password"' in r.text
-        assert 'name="email"' not in r.text or email in r.text
-        action = re.findall(r'<form[^>]+method="post"[^>]+action="([^"]+)"', r.text) or \
-            re.findall(r'<form[^>]+action="([^"]+)"[^>]+method="post"', r.text)
-        r2 = c.submit(r, action[0].replace("&amp;", "&"),
-                      {k: v for k, v in form_fields(r.text).items()} |
-                      {"password": PASSWORD})
-        back = drive(stack, c, r2.location) if r2.status in (302, 303) else r2
+        assert 'name="email"' not in r.text    # only the missing factor
+        action, d = form_of(r, "oidc-reauth-form")
+        d["password"] = PASSWORD
+        back = follow(stack, c, c.post(action, d))
         assert isinstance(back, str), back
         token = s.fetch_token(meta["token_endpoint"], authorization_response=back,
                               code_verifier=verifier)
@@ -373,11 +377,8 @@ def test_registered_redirect_uri_and_post_request(stack, meta, conf_client, ins)
     url, state = s.create_authorization_url(meta["authorization_endpoint"],
                                             nonce="p", code_verifier=verifier)
     query = urllib.parse.urlsplit(url).query
-    r = c.post("/oidc/authorize", raw=query.encode())
-    back = r.location if r.status in (302, 303) else None
-    if back and not back.startswith(REDIRECT):
-        back = drive(stack, c, back)
-    assert back and back.startswith(REDIRECT), (r.status, r.text[:300])
+    back = follow(stack, c, c.post("/oidc/authorize", raw=query.encode()))
+    assert isinstance(back, str) and back.startswith(REDIRECT), back
     token = s.fetch_token(meta["token_endpoint"], authorization_response=back,
                           code_verifier=verifier)
     verify_id_token(stack, meta, conf_client, token, "p")
