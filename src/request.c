@@ -255,6 +255,43 @@ upload_read(struct req *r)
 }
 
 /*
+ * The body of an R_JSON route: application/json, at most REQ_JSON_MAX bytes,
+ * valid UTF-8 without NUL (the handler parses it). 0, 400 or 413.
+ */
+static int
+json_read(struct req *r, const char *ct, long long len)
+{
+	int		 n;
+
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		log_warn("bad request: JSON route without application/json");
+		return 400;
+	}
+	if (len > REQ_JSON_MAX) {
+		log_warn("JSON body of %lld bytes refused (limit %d)", len,
+		    REQ_JSON_MAX);
+		return 413;
+	}
+	if (len == 0)
+		return 0;
+	r->json = xmalloc((size_t)len + 1);
+	n = FCGX_GetStr(r->json, (int)len, cur->in);
+	if (n != (int)len) {
+		log_warn("bad request: body shorter than Content-Length");
+		return 400;
+	}
+	r->json[len] = '\0';
+	r->json_len = (size_t)len;
+	if (memchr(r->json, '\0', (size_t)len) != NULL ||
+	    !util_utf8_valid(r->json, (size_t)len)) {
+		log_warn("bad request: JSON body is not UTF-8 text");
+		return 400;
+	}
+	return 0;
+}
+
+/*
  * Read and parse the POST body: urlencoded within Server.MaxBody. On an
  * R_UPLOAD route only the headers are checked here (multipart/form-data within
  * Verify.MaxRequestBytes, upload_precheck): dispatch reads the body with
@@ -284,6 +321,8 @@ body_parse(struct req *r)
 	}
 	if (upload)
 		return upload_precheck(r, ct, len);
+	if (r->route->flags & R_JSON)
+		return json_read(r, ct, len);
 	if (len == 0)
 		return 0;
 	/* RFC 8058 one-click unsubscribe: mail providers SHOULD send multipart. */
@@ -632,6 +671,14 @@ dispatch(struct req *r)
 		if ((st = upload_read(r)) != 0)
 			return st;
 	}
+	if (is_post && (r->route->flags & R_JSON) && req_param(r, "csrf") == NULL) {
+		/* A JSON POST carries its token in a header (passkey.js). */
+		const char *tok = req_header(r, "X-CSRF-Token");
+
+		if (tok != NULL && strlen(tok) <= 64 &&
+		    util_utf8_valid(tok, strlen(tok)))
+			req_set(r, "Query.csrf", tok);
+	}
 	if (is_post && !(r->route->flags & R_NOCSRF)) {
 		if (!origin_ok(r)) {
 			log_warn("POST refused: foreign Origin/Referer");
@@ -730,11 +777,11 @@ request_handle(FCGX_Request *fr)
 
 	st = dispatch(&r);
 	if (st == REQ_RAW) {
-		response_open(&r, 200, r.content_type ? r.content_type :
+		st = r.raw_status > 0 ? r.raw_status : 200;
+		response_open(&r, st, r.content_type ? r.content_type :
 		    "application/octet-stream", r.body.len);
 		if (strcmp(r.method, "HEAD") != 0 && r.body.len > 0)
 			FCGX_PutStr(r.body.data, (int)r.body.len, fr->out);
-		st = 200;
 	} else if (st == 303)
 		send_redirect(&r);
 	else if (st == 200) {
@@ -776,6 +823,7 @@ out:
 	free(r.upload);
 	free(r.files);
 	free(r.upload_body);
+	free(r.json);
 	log_set_request(NULL);
 	cur = NULL;
 }

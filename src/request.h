@@ -26,6 +26,8 @@
 #include "util.h"
 
 #define REQ_RAW		1
+/* The largest body of an R_JSON route (the WebAuthn ceremonies). */
+#define REQ_JSON_MAX	16384
 
 struct route;
 struct session;
@@ -65,6 +67,10 @@ struct req {
 	struct multipart *upload;
 	struct req_file	*files;		/* its file parts, in body order */
 	size_t		 nfiles;
+	/* an R_JSON route's body: json_len bytes, NUL-terminated, no NUL inside,
+	 * valid UTF-8 (not yet parsed); NULL when the POST had none */
+	char		*json;
+	size_t		 json_len;
 
 	/* response */
 	const char	*template;
@@ -73,6 +79,7 @@ struct req {
 	struct buf	 headers;	/* extra header lines, each ending in \r\n */
 	struct buf	 body;		/* for REQ_RAW */
 	const char	*content_type;	/* for REQ_RAW */
+	int		 raw_status;	/* for REQ_RAW: the status (0: 200) */
 	int		 nostore;	/* Cache-Control: no-store (member pages) */
 	int		 retry_after;	/* seconds, for a 503 (0: the default) */
 	int		 nerrors;	/* form errors recorded */

@@ -24,6 +24,9 @@ enum route_flag {
 					 * Verify.MaxRequestBytes, Verify.MaxImageBytes
 					 * per file (request.h: req_file) */
 	R_STAFF		= 1 << 9,	/* staff console: needs a staff session (staff_routes.def) */
+	R_JSON		= 1 << 10,	/* POST body application/json within REQ_JSON_MAX
+					 * (request.h: r->json); the CSRF token may come in
+					 * the header X-CSRF-Token */
 };
 
 struct route {
