@@ -66,7 +66,7 @@ show_list(struct req *r, const struct member *m)
 	int		 n;
 
 	r->template = "account_passkeys";
-	if ((n = passkey_list_set(r, m->id, "Passkeys")) < 0)
+	if ((n = passkey_list_set(r, m->id, "PasskeyList")) < 0)
 		return req_db_error(r, n);
 	req_set_int(r, "Passkeys.Count", n);
 	if (req_param(r, "name") == NULL) {

@@ -15,7 +15,9 @@
  *     tries left; the last one locks the question (stepup.locked, a mail to
  *     her) and 303 → /sensitive, which says it is locked;
  *   - an empty answer: a form error, nothing counted;
- *   - the hashing pool full: 503 (req_busy), not counted.
+ *   - the hashing pool full: 503 (req_busy), not counted;
+ *   - a member with a passkey also gets 「パスキーで確認」 (Sensitive.Passkeys,
+ *     passkey.js → /sensitive/stepup/passkey: src/pages/passkey_stepup.c).
  * Returns 200, 303, or 500/503.
  */
 #include "autoconf.h"
@@ -26,6 +28,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "passkey.h"
 #include "request.h"
 #include "router.h"
 #include "stepup.h"
@@ -76,6 +79,15 @@ page_sensitive_stepup(struct req *r)
 	}
 	if ((next = req_param(r, "next")) != NULL)
 		req_set(r, "Sensitive.Next", next);
+	{
+		long long	 npk = passkey_count(m.id);
+
+		if (npk < 0) {
+			st = req_db_error(r, (int)npk);
+			goto out;
+		}
+		req_set_int(r, "Sensitive.Passkeys", npk);
+	}
 	set_tries(r, left);
 	if (strcmp(r->method, "POST") != 0) {
 		st = 200;
