@@ -362,7 +362,7 @@ passkey_assert(struct req *r, json_t *body, const char *purpose,
 	unsigned char	*cred = NULL, *cdj = NULL, *adata = NULL, *sig = NULL;
 	unsigned char	 ch[WEBAUTHN_CHALLENGE_LEN], user[PASSKEY_USER_LEN + 4];
 	long		 credlen, cdjlen, adlen, siglen, ulen;
-	int		 st, rc;
+	int		 st, rc, found = 0;
 
 	(void)r;
 	memset(pk, 0, sizeof(*pk));
@@ -395,6 +395,15 @@ passkey_assert(struct req *r, json_t *body, const char *purpose,
 		goto out;
 	}
 	rc = PK_FAILED;
+	/* The credential first, so that every refusal below is audited with
+	 * its account (the answer is the same either way). */
+	if ((st = passkey_find(cred, (size_t)credlen, pk)) < 0) {
+		rc = st;
+		goto out;
+	}
+	found = st == 1;
+	if (!found)
+		memset(pk, 0, sizeof(*pk));
 	if ((st = passkey_challenge_take(cdj, (size_t)cdjlen, purpose,
 	    session_hash, browser_hash, account_id, ch)) < 0) {
 		rc = st;
@@ -411,11 +420,7 @@ passkey_assert(struct req *r, json_t *body, const char *purpose,
 		    webauthn_error(st));
 		goto out;
 	}
-	if ((st = passkey_find(cred, (size_t)credlen, pk)) < 0) {
-		rc = st;
-		goto out;
-	}
-	if (st == 0) {
+	if (!found) {
 		log_warn("passkey %s refused: unknown credential", purpose);
 		goto out;
 	}

@@ -139,12 +139,13 @@ page_passkey_login(struct req *r)
 		next = json_string_value(t);
 	cookie = req_get_cookie(r, PASSKEY_LOGIN_COOKIE);
 	if (cookie == NULL || strlen(cookie) != CRYPTO_TOKEN_LEN) {
-		log_warn("passkey login refused: no login cookie (options not asked "
-		    "in this browser, or expired)");
-		st = refuse(r, key, 0, "failed");
-		goto out;
-	}
-	crypto_sha256_hex(cookie, bh);
+		/* Goes on so that the refusal is audited with the credential's
+		 * account: no challenge is bound to "-". */
+		log_warn("passkey login: no login cookie (options not asked in this "
+		    "browser, or expired)");
+		snprintf(bh, sizeof(bh), "-");
+	} else
+		crypto_sha256_hex(cookie, bh);
 	st = passkey_assert(r, body, "login", NULL, bh, 0, 1, &pk);
 	if (st < 0) {
 		st = req_db_error(r, st);
