@@ -198,6 +198,71 @@ webauthn_client_data_check(const unsigned char *cdj, size_t n, const char *type,
 	return rc;
 }
 
+/* ---------------------------------------------------------------- CBOR shape */
+
+#define CBOR_DEPTH_MAX	8
+
+/*
+ * The length of the one well-formed CBOR item at p (at most n bytes), or -1.
+ * Checked before libcbor sees the bytes, which trusts declared lengths (an
+ * array "of 1.7 billion items" in ten bytes makes it allocate and loop):
+ * every declared length must fit in what is left (each element takes at
+ * least a byte), definite lengths only, nesting at most CBOR_DEPTH_MAX,
+ * no reserved additional information.
+ */
+static long
+cbor_shape(const unsigned char *p, size_t n, int depth)
+{
+	uint64_t	 arg = 0, i, items;
+	size_t		 off = 1;
+	unsigned	 major, ai;
+	long		 sub;
+
+	if (n == 0 || depth > CBOR_DEPTH_MAX)
+		return -1;
+	major = p[0] >> 5;
+	ai = p[0] & 0x1f;
+	if (ai < 24)
+		arg = ai;
+	else if (ai <= 27) {
+		size_t	 k = (size_t)1 << (ai - 24);
+
+		if (n - 1 < k)
+			return -1;
+		for (i = 0; i < k; i++)
+			arg = arg << 8 | p[1 + i];
+		off += k;
+	} else
+		return -1;	/* reserved, or indefinite length / break */
+	switch (major) {
+	case 0:
+	case 1:
+		return (long)off;
+	case 2:
+	case 3:
+		if (arg > n - off)
+			return -1;
+		return (long)(off + arg);
+	case 4:
+	case 5:
+		if (arg > n - off)
+			return -1;
+		items = major == 5 ? 2 * arg : arg;
+		for (i = 0; i < items; i++) {
+			if ((sub = cbor_shape(p + off, n - off, depth + 1)) < 0)
+				return -1;
+			off += (size_t)sub;
+		}
+		return (long)off;
+	case 6:
+		if ((sub = cbor_shape(p + off, n - off, depth + 1)) < 0)
+			return -1;
+		return (long)(off + (size_t)sub);
+	default:	/* 7: simple values and floats */
+		return (long)off;
+	}
+}
+
 /* ---------------------------------------------------------------- COSE key */
 
 /* An integer CBOR item as a signed value; 0 or -1 (not an integer / too big). */
@@ -243,13 +308,16 @@ webauthn_cose_key_parse(const unsigned char *p, size_t n, size_t *used,
 	size_t		 i, sz, xl = 0, yl = 0, bl;
 	int		 rc = WA_MALFORMED;
 
-	if (p == NULL || n == 0)
+	long		 len;
+
+	if (p == NULL || n == 0 || (len = cbor_shape(p, n, 0)) <= 0)
 		return WA_MALFORMED;
 	memset(&res, 0, sizeof(res));
-	if ((m = cbor_load(p, n, &res)) == NULL)
+	if ((m = cbor_load(p, (size_t)len, &res)) == NULL)
 		return WA_MALFORMED;
-	if (res.error.code != CBOR_ERR_NONE || !cbor_isa_map(m) ||
-	    !cbor_map_is_definite(m) || (sz = cbor_map_size(m)) > 16)
+	if (res.error.code != CBOR_ERR_NONE || res.read != (size_t)len ||
+	    !cbor_isa_map(m) || !cbor_map_is_definite(m) ||
+	    (sz = cbor_map_size(m)) > 16)
 		goto out;
 	pairs = cbor_map_handle(m);
 	for (i = 0; i < sz; i++) {
@@ -346,10 +414,12 @@ webauthn_authdata_parse(const unsigned char *p, size_t n,
 		off += used;
 	}
 	if (ad->flags & WEBAUTHN_ED) {
-		if (off >= n)
+		long	 len;
+
+		if (off >= n || (len = cbor_shape(p + off, n - off, 0)) <= 0)
 			return WA_MALFORMED;
 		memset(&res, 0, sizeof(res));
-		if ((ext = cbor_load(p + off, n - off, &res)) == NULL)
+		if ((ext = cbor_load(p + off, (size_t)len, &res)) == NULL)
 			return WA_MALFORMED;
 		rc = res.error.code == CBOR_ERR_NONE && cbor_isa_map(ext) &&
 		    res.read > 0 && res.read <= n - off;
@@ -373,7 +443,7 @@ webauthn_attobj_parse(const unsigned char *p, size_t n,
 	int		 have_fmt = 0, have_stmt = 0, rc = WA_MALFORMED;
 
 	memset(ad, 0, sizeof(*ad));
-	if (p == NULL || n == 0)
+	if (p == NULL || n == 0 || cbor_shape(p, n, 0) != (long)n)
 		return WA_MALFORMED;
 	memset(&res, 0, sizeof(res));
 	if ((m = cbor_load(p, n, &res)) == NULL)
