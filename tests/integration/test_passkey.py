@@ -509,3 +509,37 @@ def test_throttled_after_repeated_failures(stack, fe, ins):
     c, tok, pk = login_options(fe)
     assert post_json(c, "/login/passkey", auth.get(pk["challenge"], fe.base_url),
                      tok).status == 200
+
+
+def test_kenpoctl_show_and_passkey_remove(stack, fe, ins):
+    email, aid, auth = member_with_passkey(stack, fe, ins)
+    (pid,), = stack.sql(f"SELECT id FROM passkeys WHERE account_id = {aid}")
+    r = stack.ctl("--json", "account", "show", email)
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec["passkeys"] == 1 and rec["passkey_list"] == f"{pid} テスト端末"
+    r = stack.ctl("account", "passkey-remove", email, "999999999")
+    assert r.returncode != 0 and "no passkey" in r.stderr
+    r = stack.ctl("account", "passkey-remove", email, str(pid), "--json")
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec == {"id": aid, "passkey": int(pid), "name": "テスト端末", "removed": True}
+    assert stack.sql(f"SELECT COUNT(*) FROM passkeys WHERE account_id = {aid}") == [("0",)]
+    assert events(stack, aid).count("passkey.remove") == 1
+    stack.wait_mail(email, subject="パスキーを削除しました")
+
+
+def test_withdrawal_and_erasure_delete_passkeys(stack, fe, ins):
+    email, aid, auth = member_with_passkey(stack, fe, ins)
+    r = stack.ctl("account", "withdraw", email)
+    assert r.returncode == 0, r.stderr
+    assert stack.sql(f"SELECT COUNT(*), (SELECT webauthn_user IS NULL FROM accounts"
+                     f" WHERE id = {aid}) FROM passkeys WHERE account_id = {aid}") == \
+        [("0", "1")]
+    email, aid, auth = member_with_passkey(stack, fe, ins)
+    r = stack.ctl("account", "delete", email, "--yes")
+    assert r.returncode == 0, r.stderr
+    assert stack.sql(f"SELECT COUNT(*) FROM passkeys WHERE account_id = {aid}") == [("0",)]
+    c, tok, pk = login_options(fe)
+    r = post_json(c, "/login/passkey", auth.get(pk["challenge"], fe.base_url), tok)
+    assert r.status == 400
