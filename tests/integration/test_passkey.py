@@ -17,6 +17,7 @@ import json
 import os
 import re
 import struct
+import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -543,3 +544,29 @@ def test_withdrawal_and_erasure_delete_passkeys(stack, fe, ins):
     c, tok, pk = login_options(fe)
     r = post_json(c, "/login/passkey", auth.get(pk["challenge"], fe.base_url), tok)
     assert r.status == 400
+
+
+@pytest.mark.parametrize("base, rpid, ok", [
+    ("https://kenpo.example.jp", "", True),
+    ("https://kenpo.example.jp", "kenpo.example.jp", True),
+    ("https://kenpo.example.jp", "example.jp", True),
+    ("https://kenpo.example.jp:8443/app", "example.jp", True),
+    ("https://kenpo.example.jp", "jp", False),
+    ("https://kenpo.example.jp", "ample.jp", False),
+    ("https://kenpo.example.jp", "evil.example", False),
+    ("https://kenpo.example.jp", "Example.JP", False),
+    ("http://127.0.0.1:8080", "0.0.1", False),
+    ("ftp://kenpo.example.jp", "", False),
+])
+def test_rpid_config_checked_at_load(stack, fe, tmp_path, base, rpid, ok):
+    from conftest import BUILD
+    cfg = dict(fe.config, **{"Service.BaseURL": base})
+    if rpid:
+        cfg["WebAuthn.RPID"] = rpid
+    conf = tmp_path / "kenpo.hdf"
+    conf.write_text("".join(f"{k} = {v}\n" for k, v in cfg.items()), encoding="utf-8")
+    r = subprocess.run([os.path.join(BUILD, "kenpod"), "-t", "-c", str(conf)],
+                       capture_output=True, text=True)
+    assert (r.returncode == 0) == ok, r.stderr
+    if not ok:
+        assert "WebAuthn.RPID" in r.stderr or "Service.BaseURL" in r.stderr
