@@ -219,6 +219,13 @@ def test_register_login_without_password_and_remove(stack, fe, ins):
     assert "passkey.add" in events(stack, aid)
     page = c.get("/account/security/passkeys?done=added")
     assert "会社のPC" in page.text and "パスキーを登録しました" in page.text
+    # Her data download lists it (name and dates; never the key or its id).
+    page = c.get("/account/export")
+    r = c.submit(page, "/account/export", {"format": "json", "current_password": PASSWORD})
+    doc = json.loads(r.raw.decode("utf-8"))
+    assert [(p["name"], p["last_used_at"], p["synced"]) for p in doc["passkeys"]] == \
+        [("会社のPC", None, False)]
+    assert b64(auth.cred_id) not in r.raw.decode("utf-8")
 
     # Excluded next time: the options list it.
     r = add_options(c)
