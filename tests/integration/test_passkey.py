@@ -21,7 +21,8 @@ import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from test_member import PASSWORD, login, make_member, new_insurer
 
@@ -115,6 +116,31 @@ class Authenticator:
                 "userHandle": b64(self.user) if user and self.user else None}
         return {"id": b64(self.cred_id), "rawId": b64(self.cred_id), "type": "public-key",
                 "response": resp}
+
+
+class EdAuthenticator(Authenticator):
+    """The same with an Ed25519 key (COSE -8)."""
+
+    def __init__(self, rp_id):
+        super().__init__(rp_id)
+        self.key = ed25519.Ed25519PrivateKey.generate()
+
+    def cose(self):
+        raw = self.key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                 serialization.PublicFormat.Raw)
+        return cbor({1: 1, 3: -8, -1: 6, -2: raw})
+
+    def get(self, challenge, origin, **kw):
+        count = kw.pop("count", None)
+        if count is None:
+            self.count += 1
+            count = self.count
+        ad = self.authdata(kw.get("flags", UP | UV), count=count)
+        cdj = self.client_data("webauthn.get", challenge, origin)
+        sig = self.key.sign(ad + hashlib.sha256(cdj).digest())
+        return {"id": b64(self.cred_id), "rawId": b64(self.cred_id), "type": "public-key",
+                "response": {"clientDataJSON": b64(cdj), "authenticatorData": b64(ad),
+                             "signature": b64(sig), "userHandle": b64(self.user)}}
 
 
 # ------------------------------------------------------------------ stack helpers
@@ -577,3 +603,22 @@ def test_rpid_config_checked_at_load(stack, fe, tmp_path, base, rpid, ok):
     assert (r.returncode == 0) == ok, r.stderr
     if not ok:
         assert "WebAuthn.RPID" in r.stderr or "Service.BaseURL" in r.stderr
+
+
+def test_eddsa_passkey(stack, fe, ins):
+    email, aid, _ = make_member(stack, ins)
+    c = login(stack, email, client=fe.client())
+    auth = EdAuthenticator("localhost")
+    _, r = register(fe, c, auth)
+    assert r.status == 200, r.text
+    assert stack.sql(f"SELECT alg, LENGTH(public_key) FROM passkeys WHERE account_id = {aid}") \
+        == [("-8", "32")]
+    lc, tok, pk = login_options(fe)
+    r = post_json(lc, "/login/passkey", auth.get(pk["challenge"], fe.base_url), tok)
+    assert r.status == 200, r.text
+    # A signature by another Ed25519 key is refused.
+    other = EdAuthenticator("localhost")
+    other.cred_id, other.user = auth.cred_id, auth.user
+    lc, tok, pk = login_options(fe)
+    r = post_json(lc, "/login/passkey", other.get(pk["challenge"], fe.base_url), tok)
+    assert r.status == 400
