@@ -157,7 +157,7 @@ post(struct req *r, const struct member *m)
 {
 	struct removal	 rm;
 	const char	*act = req_param(r, "action"), *name;
-	long long	 id;
+	long long	 id = 0;
 	int		 st;
 
 	if (act == NULL || (strcmp(act, "add") != 0 && strcmp(act, "remove") != 0)) {
