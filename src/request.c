@@ -473,6 +473,36 @@ upload_message(struct req *r, const char *key)
 	req_set_text(r, "Error.Message", key, vars);
 }
 
+/*
+ * The refusal of an R_JSON route by the pipeline (a body too large or not
+ * JSON, Origin or CSRF wrong, the database away): {"error": "<word>"} in
+ * application/json, as its handler answers, so passkey.js reads one kind
+ * of answer.
+ */
+static void
+send_json_error(struct req *r, int status)
+{
+	char		 body[64];
+	const char	*w;
+	int		 n;
+
+	switch (status) {
+	case 400: w = "malformed"; break;
+	case 403: w = "forbidden"; break;
+	case 405: w = "method"; break;
+	case 413: w = "too_large"; break;
+	case 429: w = "throttled"; break;
+	case 503: w = "unavailable"; break;
+	default:  w = status >= 500 ? "internal" : "refused"; break;
+	}
+	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", w);
+	if (status == 405)
+		req_add_header(r, "Allow", "POST");
+	response_open(r, status, "application/json", (size_t)n);
+	if (strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(body, n, cur->out);
+}
+
 static void
 send_error(struct req *r, int status)
 {
@@ -794,7 +824,10 @@ request_handle(FCGX_Request *fr)
 	} else {
 		if (st < 400 || st > 599)
 			st = 500;
-		send_error(&r, st);
+		if (r.route != NULL && (r.route->flags & R_JSON))
+			send_json_error(&r, st);
+		else
+			send_error(&r, st);
 	}
 	metrics_add(st >= 500 ? M_REQ_5XX : st >= 400 ? M_REQ_4XX : st >= 300 ?
 	    M_REQ_3XX : M_REQ_2XX, 1);

@@ -454,15 +454,18 @@ def test_malformed_and_huge_bodies(stack, fe, ins):
         r = post_json(c, "/login/passkey", None, tok, raw=raw)
         assert r.status == 400, (raw[:40], r.status)
     r = post_json(c, "/login/passkey", None, tok, raw=b'{"a":"' + b"x" * 20000 + b'"}')
-    assert r.status == 413
+    assert r.status == 413 and json.loads(r.text) == {"error": "too_large"}
     # Not JSON at all, and no CSRF token / another Origin.
     r = c.post("/login/passkey", raw=json.dumps(good).encode(),
                content_type="text/plain", headers={"X-CSRF-Token": tok})
     assert r.status == 400
     r = post_json(c, "/login/passkey", good, "wrong")
-    assert r.status == 403
+    assert r.status == 403 and json.loads(r.text) == {"error": "forbidden"}
+    assert r.headers["Content-Type"] == "application/json"
     r = post_json(c, "/login/passkey", good, tok, origin="https://evil.example")
-    assert r.status == 403
+    assert r.status == 403 and json.loads(r.text) == {"error": "forbidden"}
+    r = c.get("/login/passkey")
+    assert r.status == 405
     # Registration: broken CBOR in the attestation object.
     lc = login(stack, email, client=fe.client())
     r = add_options(lc)
