@@ -64,7 +64,7 @@ libfido2-dev libcbor-dev
 zlib1g-dev check mariadb-server mariadb-client nginx python3 python3-aiosmtpd
 python3-pytest python3-cryptography argon2 openssl valgrind ca-certificates
 python3-pil libheif-examples time
-python3-authlib python3-jwcrypto"
+python3-authlib python3-jwcrypto python3-requests"
 
 # wrk, for `make bench` (tests/bench/run.py; it also compiles a bare libfcgi
 # hello and an Argon2id loop with cc against libfcgi-dev and libgcrypt20-dev).

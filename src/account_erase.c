@@ -40,6 +40,8 @@
  *    is cancelled (it leaves the queue). The attempts' rows stay with status,
  *    document kind and dates (statistics), purged_at set; image_views (which
  *    staff member saw which shot, when) stay as the console's audit trail.
+ *  - her second factors (issue 15): the sealed TOTP secret, the recovery
+ *    codes' HMACs and any pending login (mtotp_erase);
  * Consents (which terms version, when) stay with the tombstone's number: they
  * name nobody once the account is erased, and show what was agreed to.
  * What stays: the row's id, state, level, insurer, lost_on and the timestamps —
@@ -53,6 +55,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "member_totp.h"
 #include "passkey.h"
 #include "util.h"
 
@@ -183,7 +186,8 @@ account_erase(long long id, const char *state)
 	    (n = db_exec("DELETE FROM reset_requests WHERE email = ?", "s",
 	    email)) < 0)
 		goto out;
-	if ((n = account_ekyc_erase(id)) < 0 || (n = passkey_delete_all(id)) < 0)
+	if ((n = account_ekyc_erase(id)) < 0 || (n = mtotp_erase(id)) < 0 ||
+	    (n = passkey_delete_all(id)) < 0)
 		goto out;
 	n = db_exec("UPDATE inquiries SET email = '', name = NULL, body = '',"
 	    " answer = IF(answer IS NULL, NULL, ''), account_id = NULL"

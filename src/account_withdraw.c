@@ -26,6 +26,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "member_totp.h"
 #include "outbox.h"
 #include "passkey.h"
 #include "session.h"
@@ -91,6 +92,9 @@ withdraw_fn(void *arg)
 	/* Her eKYC photos and secret question served this account only:
 	 * they go now; an attempt still waiting can never be approved. */
 	if ((st = account_ekyc_erase(w->id)) != 0)
+		goto out;
+	/* So do her TOTP secret and recovery codes (issue 15). */
+	if ((st = mtotp_erase(w->id)) != 0)
 		goto out;
 	if ((n = passkey_delete_all(w->id)) < 0) {
 		st = (int)n;

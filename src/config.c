@@ -189,6 +189,9 @@ static const struct ckey keys[] = {
 	{ "OIDC.CodeSeconds",		C_INT,	"60",				10, 600, NULL },
 	{ "OIDC.AccessTokenSeconds",	C_INT,	"600",				60, 86400, NULL },
 	{ "OIDC.IDTokenSeconds",	C_INT,	"600",				60, 86400, NULL },
+	/* How long an authorization request waits for the member (login,
+	 * step-up, consent: oidc_requests, src/oidc_authz.c). */
+	{ "OIDC.RequestSeconds",	C_INT,	"600",				60, 3600, NULL },
 
 	/* Members' passkeys (docs/mfa.md "Passkeys"). The WebAuthn RP ID: empty
 	 * = the host of Service.BaseURL; else that host or a registrable suffix

@@ -88,8 +88,16 @@ form_parse(HDF *hdf, const char *prefix, char *data, size_t maxfield,
 		if (!util_utf8_valid(val, vlen))
 			return FORM_BAD_TEXT;
 		snprintf(key, sizeof(key), "%s.%s", prefix, name);
-		if (hdf_get_value(hdf, key, NULL) != NULL)
+		if (hdf_get_value(hdf, key, NULL) != NULL) {
+			/* Kept aside for the pages that must refuse a
+			 * repeat (OpenID Connect authorize: RFC 6749 §3.1). */
+			snprintf(key, sizeof(key), "Repeated.%s", name);
+			if ((err = hdf_set_value(hdf, key, "1")) != STATUS_OK) {
+				nerr_ignore(&err);
+				return FORM_NOMEM;
+			}
 			continue;
+		}
 		if ((err = hdf_set_value(hdf, key, val)) != STATUS_OK) {
 			nerr_ignore(&err);
 			return FORM_NOMEM;

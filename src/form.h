@@ -21,7 +21,9 @@ enum form_status {
  * Parse data (NUL-terminated, modified in place) into <prefix>.<name> of hdf.
  * "a&b=" and "a" give a = "" (a field without '='); empty pairs ("&&", "=" or
  * "=x": no name) are ignored, as browsers never send them from a form. The first
- * value of a repeated name wins. *bad_name, when not NULL, is set to the field
+ * value of a repeated name wins, and
+ * Repeated.<name> = "1" records that it was repeated (whatever the prefix).
+ * *bad_name, when not NULL, is set to the field
  * name concerned on FORM_TOO_LONG / FORM_BAD_TEXT (it points into data).
  */
 enum form_status form_parse(HDF *hdf, const char *prefix, char *data,

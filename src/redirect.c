@@ -6,6 +6,7 @@
 #include "redirect.h"
 
 #include <stddef.h>
+#include <string.h>
 
 int
 redirect_target_ok(const char *t)
@@ -25,4 +26,24 @@ redirect_target_ok(const char *t)
 			return 0;
 	}
 	return 1;
+}
+
+const char *
+redirect_next(const char *next)
+{
+	static const char *const refused[] = {
+		"/login", "/logout", "/captcha", "/password/reset", "/entry", "/users/",
+	};
+	size_t		 i, n;
+
+	if (!redirect_target_ok(next) || (n = strlen(next)) > REDIRECT_NEXT_MAX)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789/-._~?=&%+", next[i]) == NULL)
+			return NULL;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strncmp(next, refused[i], strlen(refused[i])) == 0)
+			return NULL;
+	return next;
 }

@@ -20,4 +20,14 @@
  */
 int	 redirect_target_ok(const char *target);
 
+#define REDIRECT_NEXT_MAX	200
+/*
+ * next, when it is a local page to go on to after a step of ours (the
+ * step-up's next=, with the rules of login.c's safe_next): a target
+ * redirect_target_ok accepts, at most REDIRECT_NEXT_MAX bytes, only
+ * [A-Za-z0-9/-._~?=&%+], not /login, /logout, /captcha, /password/reset,
+ * /entry or /users/ (loops, tokens). NULL otherwise.
+ */
+const char *redirect_next(const char *next);
+
 #endif

@@ -272,7 +272,17 @@ req_redirect(struct req *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	free(r->location);
 	r->location = xvasprintf(fmt, ap);
+	r->location_client = 0;
 	va_end(ap);
+	return 303;
+}
+
+int
+req_redirect_client(struct req *r, const char *url)
+{
+	free(r->location);
+	r->location = xstrdup(url);
+	r->location_client = 1;
 	return 303;
 }
 

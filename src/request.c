@@ -34,6 +34,7 @@
 #include "log.h"
 #include "redirect.h"
 #include "metrics.h"
+#include "oidc_authz.h"
 #include "multipart.h"
 #include "router.h"
 #include "session.h"
@@ -430,6 +431,14 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 		    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
 		    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'\r\n",
 		    cur->out);
+	else if (r->form_action != NULL)
+		/* A page of an OpenID Connect flow (oidc_authz.h): its form's
+		 * answer ends in a redirect to the relying party, which
+		 * Chromium checks against form-action too. */
+		FCGX_FPrintF(cur->out, "Content-Security-Policy: default-src 'self';"
+		    " script-src 'self'; style-src 'self'; img-src 'self' data:;"
+		    " form-action 'self' %s; frame-ancestors 'none'; base-uri 'none';"
+		    " object-src 'none'\r\n", r->form_action);
 	else
 		FCGX_PutS("Content-Security-Policy: default-src 'self'; script-src 'self'; "
 		    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -571,9 +580,34 @@ send_page(struct req *r, int status)
 	buf_free(&out);
 }
 
+/* A relying party's redirect_uri (req_redirect_client): an absolute http(s)
+ * URL without controls or spaces, so it cannot break the header. */
+static int
+client_location_ok(const char *u)
+{
+	const unsigned char *p;
+
+	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
+		return 0;
+	for (p = (const unsigned char *)u; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 static void
 send_redirect(struct req *r)
 {
+	if (r->location_client) {
+		if (!client_location_ok(r->location)) {
+			log_err("refusing redirect to a malformed client URI");
+			send_error(r, 500);
+			return;
+		}
+		req_add_header(r, "Location", r->location);
+		response_open(r, 303, "text/html; charset=utf-8", 0);
+		return;
+	}
 	/* Same-site paths only (redirect.h): handlers check what a request
 	 * supplied before they get here, so a refusal is a bug of ours. */
 	if (!redirect_target_ok(r->location)) {
@@ -758,7 +792,12 @@ dispatch(struct req *r)
 	if (r->sess != NULL && r->sess->state != NULL &&
 	    strcmp(r->sess->state, "active") == 0)
 		req_set(r, "Page.LoggedIn", "1");
-	return r->route->fn(r);
+	st = r->route->fn(r);
+	/* A page shown on the way through an OpenID Connect authorization
+	 * (login, step-up, terms) lets its form end at the relying party. */
+	if (st == 200 && r->form_action == NULL)
+		r->form_action = oidc_authz_next_origin(req_param(r, "next"));
+	return st;
 }
 
 void
@@ -845,6 +884,7 @@ out:
 	staff_session_free(r.staff);
 	free(r.arg);
 	free(r.location);
+	free(r.form_action);
 	free(r.path);
 	buf_free(&r.headers);
 	/* A raw body may be a verification image (staff_image.c): no copy of it

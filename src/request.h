@@ -75,7 +75,13 @@ struct req {
 	/* response */
 	const char	*template;
 	char		*location;
+	int		 location_client; /* location is a relying party's registered
+					   redirect_uri (req_redirect_client) */
 	const char	*error_key;	/* L.Error.<key> shown on an error page */
+	char		*form_action;	/* malloc'd origin added to the CSP's
+					   form-action (a page in an OpenID
+					   Connect flow: its forms end at the
+					   relying party), or NULL */
 	struct buf	 headers;	/* extra header lines, each ending in \r\n */
 	struct buf	 body;		/* for REQ_RAW */
 	const char	*content_type;	/* for REQ_RAW */
@@ -147,6 +153,14 @@ const char	*req_get_cookie(struct req *, const char *name);
 /* Redirect (303 See Other) to a local path; returns 303. */
 int		 req_redirect(struct req *, const char *path_fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/*
+ * Redirect (303) to url, a relying party's redirect_uri that the caller has
+ * matched against the registered ones (OpenID Connect authorize), with its
+ * parameters already percent-encoded. The response refuses (500) a url with a
+ * control character or a space, or one not starting with http:// or https://.
+ * Returns 303.
+ */
+int		 req_redirect_client(struct req *, const char *url);
 /* Return status with L.Error.<key> as the message. */
 int		 req_error(struct req *, int status, const char *key);
 /* Map a db_status to the right HTTP outcome (503 for DB_DOWN, 500 otherwise). */

@@ -323,6 +323,35 @@ session_start_auth(struct req *r, long long account_id, long long login_id,
 	return start(r, account_id, login_id, &ai);
 }
 
+/* amr (cap bytes) with method appended as a word unless it is there. */
+static void
+amr_add(char *amr, size_t cap, const struct session *s, const char *method)
+{
+	size_t	 len;
+
+	snprintf(amr, cap, "%s", s->amr);
+	len = strlen(amr);
+	if (!session_has_method(s, method) && len + 1 + strlen(method) < cap) {
+		if (len > 0)
+			amr[len++] = ' ';
+		memcpy(amr + len, method, strlen(method) + 1);
+	}
+}
+
+int
+session_reauth(struct req *r, const char *method)
+{
+	struct authinfo	 ai;
+
+	if (r->sess == NULL)
+		return 0;
+	memset(&ai, 0, sizeof(ai));
+	ai.auth_time = AUTH_NOW;
+	amr_add(ai.amr, sizeof(ai.amr), r->sess, method);
+	ai.stepup_time = r->sess->stepup_time;
+	return start(r, r->sess->account_id, r->sess->login_id, &ai);
+}
+
 int
 session_has_method(const struct session *s, const char *method)
 {

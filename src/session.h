@@ -62,6 +62,15 @@ int		 session_start_auth(struct req *, long long account_id,
  * no cookie). 0 or a db_status; 0 without a session.
  */
 int		 session_add_factor(struct req *, const char *method);
+/*
+ * A primary factor proved again by the member of the request's session (the
+ * password on /oidc/reauth, for an OpenID Connect max_age or prompt=login):
+ * a new session id (like session_start), auth_time becomes now, method (one
+ * RFC 8176 value, "pwd") is added to amr; the login and the last step-up
+ * stay. Sets a cookie: call it outside db_txn. 0 or a db_status; 0 without
+ * a session.
+ */
+int		 session_reauth(struct req *, const char *method);
 /* 1 when the session's amr contains method (a whole word), else 0. */
 int		 session_has_method(const struct session *, const char *method);
 /* Refresh r->sess->state/level from the database after a change. 0 or db_status. */

@@ -14,6 +14,12 @@
  *                                  (account_withdraw): sessions and tokens gone,
  *                                  roster binding released, mail to the member
  *   account delete EMAIL|ID --yes  deletion on request (SPEC §6): see cmd_delete
+ *   account totp-off EMAIL|ID      turn her two-step verification (TOTP) off
+ *                                  for support, when she lost her phone and her
+ *                                  recovery codes (after the office confirmed
+ *                                  who she is): secret, recovery codes and
+ *                                  pending logins gone, mfa.totp.disable
+ *                                  audited, a mail to her
  *   account passkey-remove EMAIL|ID PASSKEY [--json]
  *                                  remove one of her passkeys (support: a lost
  *                                  phone), mail her (passkey_removed), audited
@@ -34,6 +40,7 @@
 #include "audit.h"
 #include "db.h"
 #include "lifecycle.h"
+#include "member_totp.h"
 #include "passkey.h"
 #include "signup.h"
 #include "util.h"
@@ -46,8 +53,10 @@
 #define USAGE_WITHDRAW	"account withdraw EMAIL|ID"
 #define USAGE_DELETE	"account delete EMAIL|ID --yes"
 #define USAGE_PKREMOVE	"account passkey-remove EMAIL|ID PASSKEY [--json]"
+#define USAGE_TOTP_OFF	"account totp-off EMAIL|ID"
 #define USAGE_ALL	USAGE_SHOW " | " USAGE_FIND " | " USAGE_UNLOCK " | " \
-	USAGE_RESEND " | " USAGE_WITHDRAW " | " USAGE_DELETE " | " USAGE_PKREMOVE
+	USAGE_RESEND " | " USAGE_WITHDRAW " | " USAGE_DELETE " | " USAGE_TOTP_OFF \
+	" | " USAGE_PKREMOVE
 #define FIND_LIMIT	50
 
 /*
@@ -67,6 +76,7 @@ account_lookup(const char *arg, long long *id)
 static int
 cmd_show(int argc, char **argv)
 {
+	struct mtotp_status ms;
 	struct db_res	*res = NULL;
 	long long	 id = 0;
 	int		 r;
@@ -124,6 +134,13 @@ cmd_show(int argc, char **argv)
 	    db_res_isnull(res, 20) ? NULL : db_res_str(res, 22));
 	ctl_rec_str("closed_at", db_res_str(res, 21));
 	db_res_free(res);
+	/* Two-step verification (issue 15): on or off, recovery codes left. */
+	if ((r = mtotp_status(id, &ms)) < 0) {
+		ctl_rec_end();
+		return ctl_db_error(r, "account show");
+	}
+	ctl_rec_bool("totp", ms.enabled);
+	ctl_rec_int("recovery_codes_left", ms.codes_left);
 	/* Her passkeys: how many, and "ID name" of each (for passkey-remove). */
 	{
 		struct buf	 b = { NULL, 0, 0 };
@@ -482,6 +499,34 @@ cmd_passkey_remove(int argc, char **argv)
 	return CTL_OK;
 }
 
+/*
+ * Support's way out for a member who lost her phone and her recovery codes:
+ * mtotp_disable, as her own /account/security/totp/off does, with the mail
+ * saying the office did it. Refused (exit 1) when TOTP is off.
+ */
+static int
+cmd_totp_off(int argc, char **argv)
+{
+	long long	 id = 0;
+	int		 r;
+
+	if (argc != 2)
+		return ctl_usage(USAGE_TOTP_OFF, NULL);
+	if ((r = account_lookup(argv[1], &id)) < 0)
+		return ctl_db_error(r, "account totp-off");
+	if (r == 0)
+		return ctl_refuse("account totp-off: no such account");
+	if ((r = mtotp_disable(NULL, id, "totp_off_support")) < 0)
+		return r == DB_ERR ? ctl_refuse("account totp-off: cannot turn it "
+		    "off or queue the mail (see the log)") :
+		    ctl_db_error(r, "account totp-off");
+	if (r == 0)
+		return ctl_refuse("account totp-off: account %lld has no two-step "
+		    "verification on", id);
+	say_done(id, "totp_off", "turned two-step verification off for");
+	return CTL_OK;
+}
+
 int
 ctl_account(int argc, char **argv)
 {
@@ -497,6 +542,8 @@ ctl_account(int argc, char **argv)
 		return cmd_withdraw(argc - 1, argv + 1);
 	if (strcmp(argv[1], "delete") == 0)
 		return cmd_delete(argc - 1, argv + 1);
+	if (strcmp(argv[1], "totp-off") == 0)
+		return cmd_totp_off(argc - 1, argv + 1);
 	if (strcmp(argv[1], "passkey-remove") == 0)
 		return cmd_passkey_remove(argc - 1, argv + 1);
 	return ctl_usage(USAGE_ALL, "account: unknown verb %s", argv[1]);

@@ -39,6 +39,7 @@ static const struct noun nouns[] = {
 	  "account show EMAIL|ID | account find PATTERN [--limit N] | "
 	  "account unlock EMAIL|ID | account resend EMAIL|ID | "
 	  "account withdraw EMAIL|ID | account delete EMAIL|ID --yes | "
+	  "account totp-off EMAIL|ID | "
 	  "account passkey-remove EMAIL|ID PASSKEY [--json]" },
 	{ "mail",	ctl_mail,
 	  "mail status | mail retry ID|--all-failed | mail send [--limit N] | "

@@ -2,7 +2,8 @@
  * kenpoctl verify — the eKYC vault's master keys (src/vault.h).
  *
  *   verify status
- *       how many sealed records (verification images, staff TOTP secrets) each
+ *       how many sealed records (verification images, staff and member TOTP
+ *       secrets) each
  *       master key holds, and whether that key is configured: current, old
  *       (Verify.OldMasterKeys) or missing (its records cannot be opened).
  *   verify rekey
@@ -55,6 +56,13 @@ static const struct sealed {
 	  "WHERE id = ? AND 0 = ? AND totp_key_id = ?",
 	  "SELECT totp_key_id, COUNT(*) FROM staff WHERE totp_key_id IS NOT NULL "
 	  "GROUP BY totp_key_id ORDER BY totp_key_id" },
+	{ "member_totp",
+	  "SELECT account_id, 0, key_id, wrapped FROM member_totp "
+	  "WHERE key_id <> ? AND (account_id, 0) > (?, ?) "
+	  "ORDER BY account_id LIMIT 200",
+	  "UPDATE member_totp SET key_id = ?, wrapped = ? "
+	  "WHERE account_id = ? AND 0 = ? AND key_id = ?",
+	  "SELECT key_id, COUNT(*) FROM member_totp GROUP BY key_id ORDER BY key_id" },
 };
 
 #define NSEALED	(sizeof(sealed) / sizeof(sealed[0]))

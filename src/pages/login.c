@@ -48,7 +48,10 @@
  *     the account becomes objected (src/deletion.h: its owner is here); then
  *     a new session id tied to that row, remember-me if ticked, and on by
  *     state: pending → /signup/sent, verified → /signup/eligibility, active →
- *     next (local, safe) or /top.
+ *     next (local, safe) or /top. An account with TOTP on (src/member_totp.h)
+ *     gets no session here: pending_txn makes a pending login (the cookie
+ *     "mfa") and 303 → /login/otp asks the code (src/pages/login_otp.c,
+ *     docs/mfa.md), which then does what this step does.
  *
  * Why count a failure before knowing it is one: a wrong password — what a
  * password-guessing flood posts — then costs one durable commit instead of two
@@ -130,7 +133,9 @@
 #include "insurer.h"
 #include "log.h"
 #include "login_history.h"
+#include "login_lock.h"
 #include "maintenance.h"
+#include "member_totp.h"
 #include "metrics.h"
 #include "outbox.h"
 #include "redirect.h"
@@ -360,73 +365,6 @@ login_get(struct req *r)
 	return show_form(r, &n);
 }
 
-/* The unlock time of a lock starting now, in Japan time, for the mail. */
-static void
-unlock_time(char *out, size_t cap)
-{
-	time_t		 t = (time_t)(util_now() + lock_window() + 9 * 3600);
-	struct tm	 tm;
-
-	if (gmtime_r(&t, &tm) == NULL || strftime(out, cap, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(out, cap, "-");
-}
-
-struct lock {
-	struct req	*r;
-	const struct account *a;
-	int		 locked_now;	/* out */
-};
-
-/*
- * Step 5, after a wrong password that brought the account's count (counted
- * ahead) to Login.LockAfterFailures: lock it for Login.LockMinutes unless it is
- * locked already, and then (once per lock) mail the owner and audit
- * login.locked, in this one transaction.
- */
-static int
-lock_txn(void *arg)
-{
-	struct lock	*l = arg;
-	HDF		*vars = NULL;
-	NEOERR		*err;
-	const char	*base = config_str("Service.BaseURL");
-	char		 when[32], mins[24], *login = NULL, *forgot = NULL;
-	long long	 n;
-
-	l->locked_now = 0;
-	n = db_exec("UPDATE accounts SET locked_until = NOW(6) + INTERVAL ? MINUTE"
-	    " WHERE id = ? AND failed_logins >= ? AND"
-	    " (locked_until IS NULL OR locked_until <= NOW(6))", "iii",
-	    config_int("Login.LockMinutes"), l->a->id,
-	    config_int("Login.LockAfterFailures"));
-	if (n <= 0)
-		return (int)n;
-	unlock_time(when, sizeof(when));
-	snprintf(mins, sizeof(mins), "%lld", config_int("Login.LockMinutes"));
-	login = xasprintf("%s/login", base);
-	forgot = xasprintf("%s/password/forgot", base);
-	if ((err = hdf_init(&vars)) != STATUS_OK ||
-	    (err = hdf_set_value(vars, "Mail.LockMinutes", mins)) != STATUS_OK ||
-	    (err = hdf_set_value(vars, "Mail.UnlockAt", when)) != STATUS_OK ||
-	    (err = hdf_set_value(vars, "Mail.LoginURL", login)) != STATUS_OK ||
-	    (err = hdf_set_value(vars, "Mail.ForgotURL", forgot)) != STATUS_OK) {
-		nerr_ignore(&err);
-		n = DB_ERR;
-		goto out;
-	}
-	if ((n = outbox_enqueue(l->a->email, "login_locked", vars,
-	    l->a->lang != NULL ? l->a->lang : "ja")) < 0 ||
-	    (n = audit_open(l->r, "login.locked", l->a->id)) < 0)
-		goto out;
-	l->locked_now = 1;
- out:
-	if (vars != NULL)
-		hdf_destroy(&vars);
-	free(login);
-	free(forgot);
-	return n < 0 ? (int)n : 0;
-}
-
 /* Step 3's verdict before the counting transaction. */
 enum cap_step {
 	CAP_PASSED,	/* nothing to check (level 0), or the operator's service
@@ -620,6 +558,59 @@ success_txn(void *arg)
 }
 
 /*
+ * Step 6 for an account with TOTP on (src/member_totp.h): no session yet. In
+ * one transaction — unless the password hash changed since it was read
+ * (p->stale) — a rehash is stored, the failure counted ahead is taken back
+ * from the client address and from the account's failed_logins (which is
+ * not cleared: only a complete login clears it, so the code step cannot be
+ * retried for free by typing the password again), the audit row becomes
+ * login.second_step, the login_history row stays a failure until the code is
+ * right, and a pending login is made (p->token for the cookie).
+ */
+struct pending {
+	struct req	*r;
+	const struct count *c;
+	const struct account *a;
+	const char	*newhash;
+	const char	*next;
+	int		 remember;
+	int		 stale;				/* out */
+	char		 token[CRYPTO_TOKEN_LEN + 1];	/* out */
+};
+
+static int
+pending_txn(void *arg)
+{
+	struct pending	*p = arg;
+	char		*h = NULL;
+	long long	 n;
+	int		 st;
+
+	p->stale = 0;
+	if ((st = db_row(&h, 1, "SELECT password_hash FROM accounts WHERE id = ?"
+	    " FOR UPDATE", "i", p->a->id)) < 0)
+		return st;
+	if (st == 0 || h == NULL || strcmp(h, p->a->password_hash) != 0) {
+		util_free_secret(h);
+		p->stale = 1;
+		return 0;
+	}
+	util_free_secret(h);
+	if (p->newhash != NULL && (n = db_exec("UPDATE accounts SET password_hash = ?"
+	    " WHERE id = ?", "si", p->newhash, p->a->id)) < 0)
+		return (int)n;
+	if ((n = db_exec("UPDATE accounts SET failed_logins ="
+	    " GREATEST(failed_logins - 1, 0) WHERE id = ?", "i", p->a->id)) < 0)
+		return (int)n;
+	if ((st = throttle_login_uncount(p->r->ip, NULL, 0, p->c->at)) < 0)
+		return st;
+	if ((n = mtotp_pending_add(p->a->id, p->c->history_id, p->remember, p->next,
+	    p->newhash != NULL ? p->newhash : p->a->password_hash, p->token)) < 0)
+		return (int)n;
+	return audit_settle(p->c->audit_id, "login.second_step");
+}
+
+/*
  * 1 when the account's password hash is still want, 0 when it changed (an
  * activation of a pending account by its address's owner, a reset), or a
  * db_status. Checked after the session row exists: an activation that commits
@@ -764,8 +755,10 @@ login_post(struct req *r)
 	struct account	*a = NULL;
 	struct need	 an;
 	struct count	 cnt;
-	struct lock	 lk;
+	struct login_lock lk;
 	struct success	 s;
+	struct pending	 pd;
+	struct mtotp_status ms;
 	const char	*password = req_param(r, "password");
 	const char	*challenge = req_param(r, "captcha_challenge");
 	const char	*raw = req_param(r, "email"), *remember = req_param(r, "remember");
@@ -906,7 +899,7 @@ login_post(struct req *r)
 			    config_int("Login.LockAfterFailures")) {
 				lk.r = r;
 				lk.a = a;
-				if ((st = db_txn(lock_txn, &lk)) < 0)
+				if ((st = db_txn(login_lock_txn, &lk)) < 0)
 					goto dberr;
 				a->locked = lk.locked_now;
 			}
@@ -921,6 +914,35 @@ login_post(struct req *r)
 	if (rehash && (newhash = crypto_password_hash(password)) == NULL)
 		log_warn("login: rehash of account %lld failed; keeping the old hash",
 		    a->id);
+	/* With TOTP on: the code first, on a page of its own (login_otp.c). */
+	if ((st = mtotp_status(a->id, &ms)) < 0)
+		goto dberr;
+	if (ms.enabled) {
+		memset(&pd, 0, sizeof(pd));
+		pd.r = r;
+		pd.c = &cnt;
+		pd.a = a;
+		pd.newhash = newhash;
+		pd.next = safe_next(req_param(r, "next"));
+		pd.remember = remember != NULL && remember[0] != '\0';
+		st = db_txn(pending_txn, &pd);
+		if (st < 0) {
+			util_wipe(pd.token, sizeof(pd.token));
+			goto dberr;
+		}
+		if (pd.stale) {
+			log_warn("login: account %lld changed its password meanwhile",
+			    a->id);
+			metrics_add(M_LOGIN_FAIL, 1);
+			req_form_error(r, "login", "Login.Error.Failed");
+			st = again(r, &sn, a, was_text);
+			goto out;
+		}
+		mtotp_pending_cookie(r, pd.token);
+		util_wipe(pd.token, sizeof(pd.token));
+		st = req_redirect(r, "/login/otp");
+		goto out;
+	}
 	s.r = r;
 	s.c = &cnt;
 	s.id = a->id;

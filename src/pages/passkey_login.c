@@ -8,11 +8,11 @@
  *
  * The account's state decides as for the password login (src/pages/login.c):
  * pending → /signup/sent, verified → /signup/eligibility, active → next
- * (local, safe) or /top; withdrawn and closed accounts are refused like an
- * unknown credential. A lock of the password login (failed passwords) does
- * not stop a passkey: the lock is against password guessing, and the anti-
- * lockout rule is that an attacker can make her login harder, never
- * impossible.
+ * (local, safe: redirect_next, login.c's rule) or /top; withdrawn and closed
+ * accounts are refused like an unknown credential. A lock of the password
+ * login (failed passwords) does not stop a passkey: the lock is against
+ * password guessing, and the anti-lockout rule is that an attacker can make
+ * her login harder, never impossible.
  *
  * Outcomes (application/json):
  *   - 200 {"location": …}: login_history row kind passkey, audited
@@ -53,30 +53,6 @@
 #include "session.h"
 #include "throttle.h"
 #include "util.h"
-
-#define NEXT_MAX	200
-
-/* next as login.c's safe_next takes it: a plain local path, or NULL. */
-static const char *
-safe_next(const char *next)
-{
-	static const char *const refused[] = {
-		"/login", "/logout", "/captcha", "/password/reset", "/entry", "/users/",
-	};
-	size_t		 i, n;
-
-	if (next == NULL || !redirect_target_ok(next) ||
-	    (n = strlen(next)) > NEXT_MAX)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789/-._~?=&%+", next[i]) == NULL)
-			return NULL;
-	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		if (strncmp(next, refused[i], strlen(refused[i])) == 0)
-			return NULL;
-	return next;
-}
 
 struct ok {
 	struct req	*r;
@@ -193,7 +169,7 @@ page_passkey_login(struct req *r)
 		loc = "/signup/sent";
 	else if (strcmp(a->state, "verified") == 0)
 		loc = "/signup/eligibility";
-	else if ((loc = safe_next(next)) == NULL)
+	else if (next == NULL || (loc = redirect_next(next)) == NULL)
 		loc = "/top";
 	st = passkey_json(r, 200, json_pack("{s:s}", "location", loc));
  out:

@@ -9,7 +9,9 @@
  * or not); it is audited stepup.passkey_fail.
  *
  * Outcomes (application/json):
- *   - 200 {"location": "/sensitive/open/<next>" or "/sensitive"};
+ *   - 200 {"location": "/sensitive/open/<next>", next when it is a local
+ *     path (redirect_next: the OIDC authorization coming back), or
+ *     "/sensitive"};
  *   - 400 {"error":"failed"} / {"error":"malformed"}: refused (log says why);
  *     a counter that went back also audits passkey.clone_suspected and mails
  *     her (passkey_clone);
@@ -29,6 +31,7 @@
 #include "log.h"
 #include "member.h"
 #include "passkey.h"
+#include "redirect.h"
 #include "request.h"
 #include "router.h"
 #include "session.h"
@@ -42,7 +45,7 @@ page_passkey_stepup(struct req *r)
 	struct passkey	 pk;
 	json_t		*body = NULL, *t;
 	const char	*next = NULL;
-	char		*service = NULL, loc[128];
+	char		*service = NULL, loc[256];
 	int		 st, left, i;
 
 	if ((st = verify_sensitive_gate(r, &m, &service, &left)) < 0)
@@ -81,9 +84,16 @@ page_passkey_stepup(struct req *r)
 	snprintf(loc, sizeof(loc), "/sensitive");
 	if ((t = json_object_get(body, "next")) != NULL && json_is_string(t))
 		next = json_string_value(t);
+	/* As the page's own go_on: a feature, a local path (the OpenID
+	 * Connect authorization coming back: redirect_next), or /sensitive. */
 	for (i = 0; next != NULL && verify_sensitive_features[i] != NULL; i++)
 		if (strcmp(next, verify_sensitive_features[i]) == 0)
-			snprintf(loc, sizeof(loc), "/sensitive/open/%s", next);
+			break;
+	if (next != NULL && verify_sensitive_features[i] != NULL)
+		snprintf(loc, sizeof(loc), "/sensitive/open/%s", next);
+	else if (next != NULL && redirect_next(next) != NULL &&
+	    strlen(next) < sizeof(loc))
+		snprintf(loc, sizeof(loc), "%s", next);
 	st = passkey_json(r, 200, json_pack("{s:s}", "location", loc));
  out:
 	json_decref(body);

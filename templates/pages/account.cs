@@ -19,6 +19,10 @@
   <p class="muted"><?cs var:L.Member.Account.PasswordText ?></p>
   <ul class="link-list"><li><a href="/account/password"><?cs var:L.Member.Account.ChangePassword ?></a></li></ul>
 
+  <h2><?cs var:L.Mfa.Account.Title ?></h2>
+  <p class="muted"><?cs var:L.Mfa.Account.Text ?></p>
+  <ul class="link-list"><li><a href="/account/security" id="account-security"><?cs var:L.Mfa.Account.Link ?></a></li></ul>
+
   <h2><?cs var:L.Member.Account.NotifyTitle ?></h2>
   <form method="post" action="/account/notify">
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
@@ -46,6 +50,10 @@
   <h2><?cs var:L.History.Account.LoginsTitle ?></h2>
   <p class="muted"><?cs var:L.History.Account.LoginsText ?></p>
   <ul class="link-list"><li><a href="/account/logins"><?cs var:L.History.Account.LoginsLink ?></a></li></ul>
+
+  <h2 id="account-services-title"><?cs var:L.OIDC.Services.Title ?></h2>
+  <p class="muted"><?cs var:L.OIDC.Services.AccountText ?></p>
+  <ul class="link-list"><li><a href="/account/services" id="account-services"><?cs var:L.OIDC.Services.Link ?></a></li></ul>
 
   <h2><?cs var:L.History.Account.ExportTitle ?></h2>
   <p class="muted"><?cs var:L.History.Account.ExportText ?></p>

@@ -17,6 +17,20 @@
     </div>
     <div class="actions"><button class="button" type="submit" id="stepup-submit"><?cs var:L.Sensitive.Stepup.Submit ?></button></div>
   </form>
+  <?cs if:Sensitive.Totp ?>
+  <h2 id="stepup-totp-title"><?cs var:L.Mfa.Stepup.Title ?></h2>
+  <p><?cs var:L.Mfa.Stepup.Lead ?></p>
+  <form method="post" action="/sensitive/stepup" id="stepup-totp-form" novalidate>
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <?cs if:Sensitive.Next ?><input type="hidden" name="next" value="<?cs var:Sensitive.Next ?>"><?cs /if ?>
+    <div class="field<?cs if:Form.Errors.totp_code ?> field--error<?cs /if ?>">
+      <label class="field__label" for="totp_code"><?cs var:L.Mfa.Stepup.Code ?></label>
+      <input type="text" id="totp_code" name="totp_code" inputmode="numeric" autocomplete="one-time-code" maxlength="6"<?cs if:Form.Errors.totp_code ?> aria-invalid="true" aria-describedby="totp_code-error"<?cs /if ?>>
+      <?cs if:Form.Errors.totp_code ?><p class="field__error" id="totp_code-error" role="alert"><?cs var:Form.Errors.totp_code ?></p><?cs /if ?>
+    </div>
+    <div class="actions"><button class="button button--secondary" type="submit" id="stepup-totp-submit"><?cs var:L.Mfa.Stepup.Submit ?></button></div>
+  </form>
+  <?cs /if ?>
   <?cs if:Sensitive.Passkeys > 0 ?>
   <div class="passkey-stepup" id="passkey-stepup" hidden data-passkey="stepup" data-options="/sensitive/stepup/passkey/options" data-finish="/sensitive/stepup/passkey" data-csrf="<?cs var:Page.CSRF ?>"<?cs if:Sensitive.Next ?> data-next="<?cs var:Sensitive.Next ?>"<?cs /if ?> data-error-failed="<?cs var:L.Passkey.Error.StepupFailed ?>" data-error-cancelled="<?cs var:L.Passkey.Error.Cancelled ?>" data-error-unsupported="<?cs var:L.Passkey.Error.Unsupported ?>" data-error-throttled="<?cs var:L.Passkey.Error.Throttled ?>">
     <h2><?cs var:L.Passkey.Stepup.Title ?></h2>

@@ -86,6 +86,7 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import conftest  # noqa: E402  (the harness: Stack, Frontend, Client, metrics)
+import oidc as oidc_bench  # noqa: E402  (the OpenID Connect endpoints)
 
 # A valid password for step 1 (Password.* rules: 8-20 characters, 2 classes, no
 # part of the address: the burst's addresses are burst-NONCE-I@example.com).
@@ -882,7 +883,8 @@ def f0(v, w=8, d=0):
     return f"{v:{w}.{d}f}" if v is not None else f"{'-':>{w}}"
 
 
-def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
+def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named,
+                oidc=None):
     w = []
     add = w.append
     add("")
@@ -911,13 +913,13 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
         f"{'p99/hello':>9} {'not 200':>8}  req/s per round")
     hello = pages.get("hello") or []
     h_rps, h_p99 = med(r.rps for r in hello), med(r.p99 for r in hello)
-    for label, rs in pages.items():
+
+    def page_line(name, rs):
         rps, p50, p99 = med(r.rps for r in rs), med(r.p50 for r in rs), med(r.p99 for r in rs)
         bad = sum(non200(r.statuses) for r in rs)
         errs = sum(r.socket_errors() for r in rs)
         ratio = rps / h_rps if rps and h_rps else None
         p99r = p99 / h_p99 if p99 and h_p99 else None
-        name = info["labels"][label]
         note = ""
         if bad:
             note += "  NOT 200: " + fmt_statuses(sum((r.statuses for r in rs),
@@ -929,6 +931,21 @@ def print_table(a, m, info, pages, login, burst, mem_before, mem_after, named):
             note += f"  499 (closed by wrk): {n499}"
         add(f"{name:34} {f0(rps)} {f0(p50, 8, 2)} {f0(p99, 8, 2)} {f0(ratio, 8, 2)} "
             f"{f0(p99r, 9, 2)} {bad:8d}  " + " ".join(f"{r.rps or 0:.0f}" for r in rs) + note)
+
+    for label, rs in pages.items():
+        page_line(info["labels"][label], rs)
+    add("")
+    add("OpenID Connect (issue 15), on the same kenpod, in rounds of their own beside "
+        "GET /: a code exchange")
+    add("  (code looked up and used, access token stored, ES256 ID token signed; "
+        "client_secret_basic) and")
+    add("  userinfo (bearer token looked up, claims). x hello: over the hello's median "
+        "above.")
+    if isinstance(oidc, str):
+        add(f"  NOT MEASURED: {oidc}")
+    elif oidc:
+        for label, rs in oidc.items():
+            page_line(label, rs)
     add("")
     add("POST /login: wrong password, a fresh unknown address each (one Argon2id hash "
         "each), on a second kenpod")
@@ -1188,6 +1205,19 @@ def main():
         hello_after, _ = memory_snapshot([], hello)
         hello.stop()
 
+        oidc = None
+        try:
+            ob = oidc_bench.OidcBench(stack, main_fe, tmp, a.threads)
+            oidc = ob.check()
+        except Exception as e:
+            oidc = f"setup failed: {e}"
+        if oidc is None:
+            oidc = oidc_bench.rounds(a, ob, pages_log, wrk, non200, say)
+        else:
+            say(f"oidc: not measured: {oidc}")
+            rc = 1
+        pages_log.reset()
+
         burst = None
         if a.signups > 0:
             try:
@@ -1218,7 +1248,7 @@ def main():
         mem_after, named3 = memory_snapshot([("pages", main_fe), ("logins", login_fe)])
         mem_after.update(hello_after)
         print_table(a, m, info, pages, login, burst, mem_before, mem_after,
-                    named1 and named2 and named3)
+                    named1 and named2 and named3, oidc)
     except SetupError as e:
         say(f"bench: {e}")
         for root, f in (("main", "kenpod.log"), ("main", "nginx-error.log"),

@@ -105,6 +105,32 @@ START_TEST(test_overlong)
 }
 END_TEST
 
+/* redirect_next: the rules of login's next= (the step-up's next= uses it). */
+START_TEST(test_next)
+{
+	char	 big[REDIRECT_NEXT_MAX + 2];
+
+	ck_assert_ptr_nonnull(redirect_next("/oidc/authorize/resume/"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+	ck_assert_ptr_nonnull(redirect_next("/top?x=1&y=%20"));
+	ck_assert_ptr_null(redirect_next(NULL));
+	ck_assert_ptr_null(redirect_next("//evil.example"));
+	ck_assert_ptr_null(redirect_next("https://evil.example/"));
+	ck_assert_ptr_null(redirect_next("/a b"));
+	ck_assert_ptr_null(redirect_next("/a\"\"b"));
+	ck_assert_ptr_null(redirect_next("/login?next=/x"));
+	ck_assert_ptr_null(redirect_next("/users/abc/activate"));
+	ck_assert_ptr_null(redirect_next("/password/reset/x"));
+	ck_assert_ptr_null(redirect_next("health"));	/* a feature name */
+	memset(big, 'a', sizeof(big) - 1);
+	big[0] = '/';
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_ptr_null(redirect_next(big));
+	big[REDIRECT_NEXT_MAX] = '\0';
+	ck_assert_ptr_nonnull(redirect_next(big));
+}
+END_TEST
+
 static Suite *
 redirect_suite(void)
 {
@@ -115,6 +141,7 @@ redirect_suite(void)
 	    (int)(sizeof(table) / sizeof(table[0])));
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_overlong);
+	tcase_add_test(tc, test_next);
 	suite_add_tcase(s, tc);
 	return s;
 }
