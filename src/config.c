@@ -189,6 +189,7 @@ static const struct ckey keys[] = {
 	{ "OIDC.CodeSeconds",		C_INT,	"60",				10, 600, NULL },
 	{ "OIDC.AccessTokenSeconds",	C_INT,	"600",				60, 86400, NULL },
 	{ "OIDC.IDTokenSeconds",	C_INT,	"600",				60, 86400, NULL },
+	{ "OIDC.KeyRotationDays",	C_INT,	"90",				0, 3650, NULL },
 	/* How long an authorization request waits for the member (login,
 	 * step-up, consent: oidc_requests, src/oidc_authz.c). */
 	{ "OIDC.RequestSeconds",	C_INT,	"600",				60, 3600, NULL },

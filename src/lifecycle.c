@@ -26,6 +26,7 @@
 #include "db.h"
 #include "log.h"
 #include "login_history.h"
+#include "oidc_keys.h"
 #include "passkey.h"
 #include "outbox.h"
 #include "util.h"
@@ -465,6 +466,29 @@ purge_images(struct lifecycle_run *lr)
 	return rc == DB_DOWN ? rc : 0;
 }
 
+/* The OpenID provider's expired rows and signing keys (lifecycle.h). */
+static int
+oidc_purge(struct lifecycle_run *lr)
+{
+	long long	 n, keys = 0;
+	int		 rc;
+
+	n = db_exec("DELETE FROM oidc_codes WHERE expires_at < NOW(6) -"
+	    " INTERVAL ? SECOND", "i", config_int("OIDC.AccessTokenSeconds"));
+	if (n < 0)
+		return (int)n;
+	lr->oidc_codes = (long)n;
+	n = db_exec("DELETE FROM oidc_tokens WHERE expires_at < NOW(6)"
+	    " OR revoked_at IS NOT NULL", "");
+	if (n < 0)
+		return (int)n;
+	lr->oidc_tokens = (long)n;
+	if ((rc = oidc_keys_daily(&keys, &lr->oidc_rotated)) < 0)
+		return rc;
+	lr->oidc_keys = (long)keys;
+	return 0;
+}
+
 int
 lifecycle_run(struct lifecycle_run *lr)
 {
@@ -478,6 +502,8 @@ lifecycle_run(struct lifecycle_run *lr)
 	lr->unaffiliated = lr->reaffiliated = lr->closed = 0;
 	lr->purged = lr->failed = lr->logins_pruned = 0;
 	lr->verifications_purged = 0;
+	lr->oidc_codes = lr->oidc_tokens = lr->oidc_keys = 0;
+	lr->oidc_rotated = 0;
 	if (today == NULL) {
 		roster_today(now);
 		today = now;
@@ -539,9 +565,14 @@ lifecycle_run(struct lifecycle_run *lr)
 	/* The eKYC images past their retention (issue 12). */
 	if (!down && purge_images(lr) == DB_DOWN)
 		down = 1;
+	if (!down && (rc = oidc_purge(lr)) < 0)
+		return rc;
 	log_info("lifecycle run as of %s: %ld unaffiliated, %ld reaffiliated,"
 	    " %ld closed, %ld closure mails purged, %ld verifications' images"
-	    " deleted, %ld failed", today, lr->unaffiliated, lr->reaffiliated,
-	    lr->closed, lr->purged, lr->verifications_purged, lr->failed);
+	    " deleted, %ld failed; oidc: %ld codes, %ld tokens, %ld retired keys"
+	    " deleted%s", today, lr->unaffiliated, lr->reaffiliated,
+	    lr->closed, lr->purged, lr->verifications_purged, lr->failed,
+	    lr->oidc_codes, lr->oidc_tokens, lr->oidc_keys,
+	    lr->oidc_rotated ? ", signing key rotated" : "");
 	return down ? DB_DOWN : 0;
 }

@@ -86,6 +86,10 @@ struct lifecycle_run {
 	long		 logins_pruned;	/* login_history rows past Member.LoginHistoryDays */
 	long		 verifications_purged; /* whose images were deleted (retention) */
 	long		 failed;	/* accounts whose transaction failed (logged) */
+	long		 oidc_codes;	/* authorization codes deleted (expired) */
+	long		 oidc_tokens;	/* access tokens deleted (expired or revoked) */
+	long		 oidc_keys;	/* retired signing keys deleted */
+	int		 oidc_rotated;	/* the signing key was rotated (KeyRotationDays) */
 };
 /*
  * Run the rules over every account they may concern, one transaction per
@@ -94,6 +98,11 @@ struct lifecycle_run {
  * images past their retention (Verify.RetentionDays after the decision,
  * abandoned drafts after Verify.DraftHours; one transaction per
  * verification, audited "verification.purged"; the real clock, not "today").
+ * The OpenID provider's leftovers go too (oidc_keys.h): codes expired
+ * longer than an access token lives (until then a replayed code still
+ * revokes its tokens), expired or revoked access tokens, retired signing
+ * keys past retire_after; and the signing key is rotated once it has signed
+ * OIDC.KeyRotationDays days.
  * An account or verification whose transaction fails is logged and counted,
  * and the run goes on. Returns 0, or a db_status when the accounts could not
  * be listed at all or the database went away.

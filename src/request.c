@@ -362,6 +362,7 @@ status_text(int st)
 	case 200: return "OK";
 	case 303: return "See Other";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -374,7 +375,8 @@ status_text(int st)
 
 /*
  * Whether the request path carries a secret (an activation, reset or address
- * change token, a deletion request's contact link, a CAPTCHA challenge): the
+ * change token, a deletion request's contact link, a CAPTCHA challenge, an
+ * RP-initiated logout's id_token_hint): the
  * same prefixes that nginx keeps out of its error log
  * (contrib/nginx/kenpo.conf.in). Such a page is sent with
  * Referrer-Policy: strict-origin, or the browser would repeat its URL in the
@@ -391,6 +393,7 @@ path_carries_secret(const struct req *r)
 		"/unsubscribe/",
 		"/deletion/confirm/",
 		"/enrol/",	/* the staff console's enrolment links */
+		"/oidc/logout",	/* id_token_hint in the query (docs/oidc.md) */
 	};
 	size_t	 i;
 
@@ -512,6 +515,41 @@ send_json_error(struct req *r, int status)
 		FCGX_PutStr(body, n, cur->out);
 }
 
+/*
+ * A refusal of the pipeline on a machine endpoint (R_API): the OAuth error
+ * object a client library understands (RFC 6749 §5.2), never an HTML page.
+ */
+static void
+send_api_error(struct req *r, int status)
+{
+	char		 body[128];
+	const char	*code;
+	int		 n;
+
+	switch (status) {
+	case 405:
+	case 400:
+	case 413:
+		code = "invalid_request";
+		break;
+	case 503:
+		code = "temporarily_unavailable";
+		req_add_header(r, "Retry-After", "30");
+		break;
+	default:
+		code = status >= 500 ? "server_error" : "invalid_request";
+		break;
+	}
+	if (status == 405)
+		req_add_header(r, "Allow", (r->route->flags & R_GET) ?
+		    ((r->route->flags & R_POST) ? "GET, HEAD, POST" : "GET, HEAD") :
+		    "POST");
+	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}\n", code);
+	response_open(r, status, "application/json", (size_t)n);
+	if (strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(body, n, cur->out);
+}
+
 static void
 send_error(struct req *r, int status)
 {
@@ -519,6 +557,14 @@ send_error(struct req *r, int status)
 	char		 key[64];
 	const char	*msg;
 
+	if (r->route != NULL && (r->route->flags & R_API)) {
+		send_api_error(r, status);
+		return;
+	}
+	if (r->route != NULL && (r->route->flags & R_JSON)) {
+		send_json_error(r, status);
+		return;
+	}
 	req_set_int(r, "Error.Status", status);
 	snprintf(key, sizeof(key), "Error.S%d.Title", status);
 	req_set(r, "Error.Title", req_text(r, key));
@@ -863,10 +909,7 @@ request_handle(FCGX_Request *fr)
 	} else {
 		if (st < 400 || st > 599)
 			st = 500;
-		if (r.route != NULL && (r.route->flags & R_JSON))
-			send_json_error(&r, st);
-		else
-			send_error(&r, st);
+		send_error(&r, st);
 	}
 	metrics_add(st >= 500 ? M_REQ_5XX : st >= 400 ? M_REQ_4XX : st >= 300 ?
 	    M_REQ_3XX : M_REQ_2XX, 1);

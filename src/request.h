@@ -11,7 +11,8 @@
  *   303          redirect to r->location (set by req_redirect())
  *   400…503      the Japanese error page for that status (r->error_key may name
  *                the message under L.Error.*)
- *   REQ_RAW      the handler filled r->body and r->content_type itself (images, text)
+ *   REQ_RAW      the handler filled r->body and r->content_type itself (images,
+ *                text, JSON), with r->raw_status when it is not 200
  *
  * A handler never writes to the client directly and never exits the process.
  *
@@ -85,7 +86,9 @@ struct req {
 	struct buf	 headers;	/* extra header lines, each ending in \r\n */
 	struct buf	 body;		/* for REQ_RAW */
 	const char	*content_type;	/* for REQ_RAW */
-	int		 raw_status;	/* for REQ_RAW: the status (0: 200) */
+	int		 raw_status;	/* for REQ_RAW: the status to send (0: 200);
+					 * a 303 sends r->headers' Location as it is
+					 * (an OIDC client's registered URI) */
 	int		 nostore;	/* Cache-Control: no-store (member pages) */
 	int		 retry_after;	/* seconds, for a 503 (0: the default) */
 	int		 nerrors;	/* form errors recorded */

@@ -42,6 +42,8 @@ int	 ctl_deletion(int argc, char **argv);
 int	 ctl_staff(int argc, char **argv);
 int	 ctl_review(int argc, char **argv);
 int	 ctl_verify(int argc, char **argv);
+int	 ctl_client(int argc, char **argv);
+int	 ctl_oidc(int argc, char **argv);
 
 /*
  * Print "kenpoctl: <message>" (if fmt is not NULL) and "usage: kenpoctl <usage>" on

@@ -87,6 +87,10 @@ cmd_run(int argc, char **argv)
 		ctl_rec_int("logins_pruned", lr.logins_pruned);
 		ctl_rec_int("verifications_purged", lr.verifications_purged);
 		ctl_rec_int("failed", lr.failed);
+		ctl_rec_int("oidc_codes_deleted", lr.oidc_codes);
+		ctl_rec_int("oidc_tokens_deleted", lr.oidc_tokens);
+		ctl_rec_int("oidc_keys_deleted", lr.oidc_keys);
+		ctl_rec_bool("oidc_key_rotated", lr.oidc_rotated);
 		ctl_rec_end();
 	} else
 		ctl_say("lifecycle as of %s: %ld unaffiliated (未所属), %ld "
@@ -97,6 +101,11 @@ cmd_run(int argc, char **argv)
 		    lr.purged, lr.purged == 1 ? "" : "s", lr.logins_pruned,
 		    lr.logins_pruned == 1 ? "" : "s", lr.verifications_purged,
 		    lr.verifications_purged == 1 ? "" : "s");
+	if (!ctl_json)
+		ctl_say("oidc: %ld expired codes, %ld expired or revoked access "
+		    "tokens, %ld retired signing keys deleted%s", lr.oidc_codes,
+		    lr.oidc_tokens, lr.oidc_keys, lr.oidc_rotated ?
+		    "; the signing key was rotated" : "");
 	if (r < 0 || lr.failed > 0)
 		return ctl_refuse("lifecycle run: %ld account%s or verification%s "
 		    "not handled (see the log); run it again", lr.failed,

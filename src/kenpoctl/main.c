@@ -80,6 +80,12 @@ static const struct noun nouns[] = {
 	  "review reject ID --reason R [--note TEXT]" },
 	{ "verify",	ctl_verify,
 	  "verify status | verify rekey" },
+	{ "client",	ctl_client,
+	  "client add NAME --redirect-uri URI... [--logout-uri URI...] [--public] "
+	  "[--min-acr ACR] | client list | client show CLIENT_ID | "
+	  "client rotate-secret CLIENT_ID | client delete CLIENT_ID" },
+	{ "oidc",	ctl_oidc,
+	  "oidc key list | oidc key rotate" },
 };
 
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))

@@ -3,7 +3,7 @@
  *
  *   verify status
  *       how many sealed records (verification images, staff and member TOTP
- *       secrets) each
+ *       secrets, OIDC signing keys) each
  *       master key holds, and whether that key is configured: current, old
  *       (Verify.OldMasterKeys) or missing (its records cannot be opened).
  *   verify rekey
@@ -56,6 +56,12 @@ static const struct sealed {
 	  "WHERE id = ? AND 0 = ? AND totp_key_id = ?",
 	  "SELECT totp_key_id, COUNT(*) FROM staff WHERE totp_key_id IS NOT NULL "
 	  "GROUP BY totp_key_id ORDER BY totp_key_id" },
+	{ "oidc_keys",
+	  "SELECT id, 0, key_id, wrapped FROM oidc_keys "
+	  "WHERE key_id <> ? AND (id, 0) > (?, ?) ORDER BY id LIMIT 200",
+	  "UPDATE oidc_keys SET key_id = ?, wrapped = ? "
+	  "WHERE id = ? AND 0 = ? AND key_id = ?",
+	  "SELECT key_id, COUNT(*) FROM oidc_keys GROUP BY key_id ORDER BY key_id" },
 	{ "member_totp",
 	  "SELECT account_id, 0, key_id, wrapped FROM member_totp "
 	  "WHERE key_id <> ? AND (account_id, 0) > (?, ?) "

@@ -38,6 +38,9 @@ def token_paths():
         out.append((tmpl.format(t), t))
     sig = secrets.token_hex(32)
     out.append((f"/entry?insurer=06139992&ts=1700000000&sig={sig}&next=/signup", sig))
+    # RP-initiated logout: an ID token in the query (docs/oidc.md).
+    hint = secrets.token_urlsafe(64)
+    out.append((f"/oidc/logout?id_token_hint={hint}", hint))
     return out
 
 

@@ -99,7 +99,7 @@ def drive(stack, c, url, consent=True, limit=12):
         if r.status == 200 and consent and "/oidc/consent" in r.text:
             fields = form_fields(r.text)
             d = {k: v for k, v in fields.items() if k != "deny"}
-            d["allow"] = "1"
+            d["decision"] = "allow"
             r = c.submit(r, "/oidc/consent", d)
             consent = False
             continue
@@ -121,7 +121,8 @@ def verify_id_token(stack, meta, client, token, nonce):
     ks = jc_jwk.JWKSet.from_json(json.dumps(jwks))
     obj = jc_jws.JWS()
     obj.deserialize(token["id_token"])
-    obj.verify(ks)
+    # jwcrypto 1.1 (Debian 12) verifies with one JWK, not a set: by kid.
+    obj.verify(ks.get_key(obj.jose_header["kid"]))
     assert obj.jose_header["alg"] == "ES256"
     return claims
 
