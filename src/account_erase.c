@@ -32,6 +32,8 @@
  *    support office's copy of an inquiry, a notice to a former address);
  *  - deletion requests (sql/0008) she filed: their contact address;
  *  - the record of which announcements were mailed to her (announcement_mails);
+ *  - her passkeys, their challenges and her WebAuthn user handle
+ *    (passkey_delete_all, sql/0022);
  *  - her eKYC (issue 12): the sealed photos of every attempt, her secret
  *    question with its answer hash, and each attempt's question, answer hash
  *    and reviewer's note; an attempt still a draft or waiting for a reviewer
@@ -54,6 +56,7 @@
 #include "db.h"
 #include "log.h"
 #include "member_totp.h"
+#include "passkey.h"
 #include "util.h"
 
 #define TOMBSTONE_HASH	"!"
@@ -183,7 +186,8 @@ account_erase(long long id, const char *state)
 	    (n = db_exec("DELETE FROM reset_requests WHERE email = ?", "s",
 	    email)) < 0)
 		goto out;
-	if ((n = account_ekyc_erase(id)) < 0 || (n = mtotp_erase(id)) < 0)
+	if ((n = account_ekyc_erase(id)) < 0 || (n = mtotp_erase(id)) < 0 ||
+	    (n = passkey_delete_all(id)) < 0)
 		goto out;
 	n = db_exec("UPDATE inquiries SET email = '', name = NULL, body = '',"
 	    " answer = IF(answer IS NULL, NULL, ''), account_id = NULL"

@@ -7,7 +7,8 @@
  * same person may sign up again with another address), every session ends,
  * every token dies (activation, reset, e-mail change, remember-me), her eKYC
  * photos and secret question go and a pending attempt is cancelled
- * (account_ekyc_erase) and the mail
+ * (account_ekyc_erase), her passkeys go (passkey_delete_all: a withdrawn
+ * account logs in with nothing) and the mail
  * "退会手続きが完了しました" is queued. The address stays on the row (support can
  * still find the account; login and recovery treat it as unknown) until a new
  * signup or an address change uses it: member_release_address() then moves the
@@ -27,6 +28,7 @@
 #include "log.h"
 #include "member_totp.h"
 #include "outbox.h"
+#include "passkey.h"
 #include "session.h"
 #include "util.h"
 
@@ -94,6 +96,10 @@ withdraw_fn(void *arg)
 	/* So do her TOTP secret and recovery codes (issue 15). */
 	if ((st = mtotp_erase(w->id)) != 0)
 		goto out;
+	if ((n = passkey_delete_all(w->id)) < 0) {
+		st = (int)n;
+		goto out;
+	}
 	/* Sessions and remember-me tokens, then every other token. */
 	if ((st = session_end_all(w->id, NULL)) != 0)
 		goto out;

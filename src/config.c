@@ -19,6 +19,7 @@
 #include "clientip.h"
 #include "log.h"
 #include "util.h"
+#include "webauthn.h"
 
 enum ctype { C_STR, C_INT, C_BOOL, C_SECRET, C_ENUM, C_URL };
 
@@ -192,6 +193,11 @@ static const struct ckey keys[] = {
 	/* How long an authorization request waits for the member (login,
 	 * step-up, consent: oidc_requests, src/oidc_authz.c). */
 	{ "OIDC.RequestSeconds",	C_INT,	"600",				60, 3600, NULL },
+
+	/* Members' passkeys (docs/mfa.md "Passkeys"). The WebAuthn RP ID: empty
+	 * = the host of Service.BaseURL; else that host or a registrable suffix
+	 * of it (checked below). Changing it orphans every registered passkey. */
+	{ "WebAuthn.RPID",		C_STR,	"",				0, 200, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -488,6 +494,25 @@ config_load(const char *path, HDF **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: Mail.CAFile %s: %s", path, v, strerror(errno));
 		hdf_destroy(&hdf);
 		return -1;
+	}
+	{
+		char	 origin[WEBAUTHN_ORIGIN_MAX], host[WEBAUTHN_ORIGIN_MAX];
+
+		v = hdf_get_value(hdf, "WebAuthn.RPID", "");
+		if (webauthn_origin(hdf_get_value(hdf, "Service.BaseURL", ""),
+		    origin, sizeof(origin), host, sizeof(host)) != 0) {
+			snprintf(err, errlen, "%s: Service.BaseURL must be an "
+			    "http:// or https:// URL", path);
+			hdf_destroy(&hdf);
+			return -1;
+		}
+		if (v[0] != '\0' && !webauthn_rpid_ok(v, host)) {
+			snprintf(err, errlen, "%s: WebAuthn.RPID must be the host of "
+			    "Service.BaseURL (%s) or a registrable domain it ends "
+			    "with, in lower case", path, host);
+			hdf_destroy(&hdf);
+			return -1;
+		}
 	}
 	if (!clientip_list_valid(hdf_get_value(hdf, "Server.TrustedProxies", ""))) {
 		snprintf(err, errlen, "%s: Server.TrustedProxies must list IP addresses "

@@ -276,12 +276,32 @@ section_logins(struct sink *k, long long id)
 	    " ORDER BY created_at DESC, id DESC", id);
 }
 
+/*
+ * Her passkeys (sql/0022_passkeys.sql): the name she gave each, when it was
+ * added and last used, and whether the authenticator said it is synced
+ * (backed up). Not the credential id or the public key: they identify the
+ * authenticator, not her, and are of no use to her outside this service.
+ */
+static int
+section_passkeys(struct sink *k, long long id)
+{
+	static const struct col cols[] = {
+		{ "name", 's' }, { "added_at", 's' }, { "last_used_at", 's' },
+		{ "synced", 'b' },
+	};
+
+	return sec_query(k, "passkeys", 0, cols, sizeof(cols) / sizeof(cols[0]),
+	    "SELECT name, " JST("created_at") ", " JST("last_used_at") ","
+	    " backup_state FROM passkeys WHERE account_id = ? ORDER BY id", id);
+}
+
 /* The sections, in the order of the file. */
 static int (*const sections[])(struct sink *, long long) = {
 	section_profile,
 	section_bindings,
 	section_consents,
 	section_logins,
+	section_passkeys,
 };
 
 /* ------------------------------------------------------------------ the file */

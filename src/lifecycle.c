@@ -27,6 +27,7 @@
 #include "log.h"
 #include "login_history.h"
 #include "oidc_keys.h"
+#include "passkey.h"
 #include "outbox.h"
 #include "util.h"
 
@@ -551,6 +552,9 @@ lifecycle_run(struct lifecycle_run *lr)
 	if ((n = login_history_prune(today)) < 0)
 		return down ? DB_DOWN : (int)n;
 	lr->logins_pruned = (long)n;
+	/* Passkey challenges a day past their 5 minutes (sql/0022). */
+	if ((n = passkey_challenge_prune()) < 0)
+		return down ? DB_DOWN : (int)n;
 	/* A deletion request whose contact link was never opened (a day past
 	 * its expiry) keeps no address (src/deletion.c). */
 	n = db_exec("UPDATE deletion_requests SET state = 'void',"

@@ -31,6 +31,8 @@ login_history_kind(enum login_kind k)
 		return "remember";
 	case LOGIN_FAILED:
 		return "failed";
+	case LOGIN_PASSKEY:
+		return "passkey";
 	case LOGIN_PASSWORD:
 	default:
 		return "password";

@@ -23,6 +23,7 @@ enum login_kind {
 	LOGIN_PASSWORD,		/* e-mail address and password */
 	LOGIN_REMEMBER,		/* restored from the remember-me cookie */
 	LOGIN_FAILED,		/* a wrong password for the account */
+	LOGIN_PASSKEY,		/* a passkey, without the password (0022) */
 };
 
 #define LOGIN_HISTORY_NET_MAX	64
@@ -61,7 +62,8 @@ int		 login_history_show(struct req *, long long account_id,
  */
 long long	 login_history_prune(const char *today);
 
-/* The kind as stored (and exported): "password", "remember", "failed". */
+/* The kind as stored (and exported): "password", "remember", "failed",
+ * "passkey". */
 const char	*login_history_kind(enum login_kind);
 
 #endif

@@ -256,6 +256,43 @@ upload_read(struct req *r)
 }
 
 /*
+ * The body of an R_JSON route: application/json, at most REQ_JSON_MAX bytes,
+ * valid UTF-8 without NUL (the handler parses it). 0, 400 or 413.
+ */
+static int
+json_read(struct req *r, const char *ct, long long len)
+{
+	int		 n;
+
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		log_warn("bad request: JSON route without application/json");
+		return 400;
+	}
+	if (len > REQ_JSON_MAX) {
+		log_warn("JSON body of %lld bytes refused (limit %d)", len,
+		    REQ_JSON_MAX);
+		return 413;
+	}
+	if (len == 0)
+		return 0;
+	r->json = xmalloc((size_t)len + 1);
+	n = FCGX_GetStr(r->json, (int)len, cur->in);
+	if (n != (int)len) {
+		log_warn("bad request: body shorter than Content-Length");
+		return 400;
+	}
+	r->json[len] = '\0';
+	r->json_len = (size_t)len;
+	if (memchr(r->json, '\0', (size_t)len) != NULL ||
+	    !util_utf8_valid(r->json, (size_t)len)) {
+		log_warn("bad request: JSON body is not UTF-8 text");
+		return 400;
+	}
+	return 0;
+}
+
+/*
  * Read and parse the POST body: urlencoded within Server.MaxBody. On an
  * R_UPLOAD route only the headers are checked here (multipart/form-data within
  * Verify.MaxRequestBytes, upload_precheck): dispatch reads the body with
@@ -285,6 +322,8 @@ body_parse(struct req *r)
 	}
 	if (upload)
 		return upload_precheck(r, ct, len);
+	if (r->route->flags & R_JSON)
+		return json_read(r, ct, len);
 	if (len == 0)
 		return 0;
 	/* RFC 8058 one-click unsubscribe: mail providers SHOULD send multipart. */
@@ -447,6 +486,36 @@ upload_message(struct req *r, const char *key)
 }
 
 /*
+ * The refusal of an R_JSON route by the pipeline (a body too large or not
+ * JSON, Origin or CSRF wrong, the database away): {"error": "<word>"} in
+ * application/json, as its handler answers, so passkey.js reads one kind
+ * of answer.
+ */
+static void
+send_json_error(struct req *r, int status)
+{
+	char		 body[64];
+	const char	*w;
+	int		 n;
+
+	switch (status) {
+	case 400: w = "malformed"; break;
+	case 403: w = "forbidden"; break;
+	case 405: w = "method"; break;
+	case 413: w = "too_large"; break;
+	case 429: w = "throttled"; break;
+	case 503: w = "unavailable"; break;
+	default:  w = status >= 500 ? "internal" : "refused"; break;
+	}
+	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", w);
+	if (status == 405)
+		req_add_header(r, "Allow", "POST");
+	response_open(r, status, "application/json", (size_t)n);
+	if (strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(body, n, cur->out);
+}
+
+/*
  * A refusal of the pipeline on a machine endpoint (R_API): the OAuth error
  * object a client library understands (RFC 6749 §5.2), never an HTML page.
  */
@@ -490,6 +559,10 @@ send_error(struct req *r, int status)
 
 	if (r->route != NULL && (r->route->flags & R_API)) {
 		send_api_error(r, status);
+		return;
+	}
+	if (r->route != NULL && (r->route->flags & R_JSON)) {
+		send_json_error(r, status);
 		return;
 	}
 	req_set_int(r, "Error.Status", status);
@@ -708,6 +781,14 @@ dispatch(struct req *r)
 		if ((st = upload_read(r)) != 0)
 			return st;
 	}
+	if (is_post && (r->route->flags & R_JSON) && req_param(r, "csrf") == NULL) {
+		/* A JSON POST carries its token in a header (passkey.js). */
+		const char *tok = req_header(r, "X-CSRF-Token");
+
+		if (tok != NULL && strlen(tok) <= 64 &&
+		    util_utf8_valid(tok, strlen(tok)))
+			req_set(r, "Query.csrf", tok);
+	}
 	if (is_post && !(r->route->flags & R_NOCSRF)) {
 		if (!origin_ok(r)) {
 			log_warn("POST refused: foreign Origin/Referer");
@@ -858,6 +939,7 @@ out:
 	free(r.upload);
 	free(r.files);
 	free(r.upload_body);
+	free(r.json);
 	log_set_request(NULL);
 	cur = NULL;
 }

@@ -27,6 +27,8 @@
 #include "util.h"
 
 #define REQ_RAW		1
+/* The largest body of an R_JSON route (the WebAuthn ceremonies). */
+#define REQ_JSON_MAX	16384
 
 struct route;
 struct session;
@@ -66,6 +68,10 @@ struct req {
 	struct multipart *upload;
 	struct req_file	*files;		/* its file parts, in body order */
 	size_t		 nfiles;
+	/* an R_JSON route's body: json_len bytes, NUL-terminated, no NUL inside,
+	 * valid UTF-8 (not yet parsed); NULL when the POST had none */
+	char		*json;
+	size_t		 json_len;
 
 	/* response */
 	const char	*template;

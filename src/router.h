@@ -27,6 +27,9 @@ enum route_flag {
 	R_API		= 1 << 10,	/* a machine endpoint (OIDC token, userinfo …): the
 					 * pipeline's refusals (400, 405, 413, 500, 503) are
 					 * JSON {"error": …} (RFC 6749 §5.2), not a page */
+	R_JSON		= 1 << 11,	/* POST body application/json within REQ_JSON_MAX
+					 * (request.h: r->json); the CSRF token may come in
+					 * the header X-CSRF-Token */
 };
 
 struct route {

@@ -9,6 +9,7 @@
 <link rel="icon" href="/static/img/favicon.svg?v=<?cs var:Service.StaticVersion ?>" type="image/svg+xml">
 <link rel="stylesheet" href="/static/css/kenpo.css?v=<?cs var:Service.StaticVersion ?>">
 <?cs if:Page.Script ?><script src="/static/js/<?cs var:Page.Script ?>.js?v=<?cs var:Service.StaticVersion ?>" defer></script><?cs /if ?>
+<?cs if:Page.Passkey ?><script src="/static/js/passkey.js?v=<?cs var:Service.StaticVersion ?>" defer></script><?cs /if ?>
 </head>
 <body>
 <header class="site-header">

@@ -20,6 +20,10 @@
  *                                  who she is): secret, recovery codes and
  *                                  pending logins gone, mfa.totp.disable
  *                                  audited, a mail to her
+ *   account passkey-remove EMAIL|ID PASSKEY [--json]
+ *                                  remove one of her passkeys (support: a lost
+ *                                  phone), mail her (passkey_removed), audited
+ *                                  passkey.remove
  *
  * Each change is recorded in the audit log (account.resend, account.withdraw,
  * account.delete: the account number, no address). Addresses are printed here
@@ -37,6 +41,7 @@
 #include "db.h"
 #include "lifecycle.h"
 #include "member_totp.h"
+#include "passkey.h"
 #include "signup.h"
 #include "util.h"
 #include "kenpoctl.h"
@@ -47,9 +52,11 @@
 #define USAGE_RESEND	"account resend EMAIL|ID"
 #define USAGE_WITHDRAW	"account withdraw EMAIL|ID"
 #define USAGE_DELETE	"account delete EMAIL|ID --yes"
+#define USAGE_PKREMOVE	"account passkey-remove EMAIL|ID PASSKEY [--json]"
 #define USAGE_TOTP_OFF	"account totp-off EMAIL|ID"
 #define USAGE_ALL	USAGE_SHOW " | " USAGE_FIND " | " USAGE_UNLOCK " | " \
-	USAGE_RESEND " | " USAGE_WITHDRAW " | " USAGE_DELETE " | " USAGE_TOTP_OFF
+	USAGE_RESEND " | " USAGE_WITHDRAW " | " USAGE_DELETE " | " USAGE_TOTP_OFF \
+	" | " USAGE_PKREMOVE
 #define FIND_LIMIT	50
 
 /*
@@ -134,6 +141,26 @@ cmd_show(int argc, char **argv)
 	}
 	ctl_rec_bool("totp", ms.enabled);
 	ctl_rec_int("recovery_codes_left", ms.codes_left);
+	/* Her passkeys: how many, and "ID name" of each (for passkey-remove). */
+	{
+		struct buf	 b = { NULL, 0, 0 };
+		long long	 n = 0;
+
+		if ((r = db_query(&res, "SELECT id, name FROM passkeys WHERE"
+		    " account_id = ? ORDER BY id", "i", id)) < 0) {
+			ctl_rec_end();
+			return ctl_db_error(r, "account show");
+		}
+		while ((r = db_res_next(res)) == 1) {
+			buf_printf(&b, "%s%lld %s", n > 0 ? "; " : "",
+			    db_res_int(res, 0), db_res_str(res, 1));
+			n++;
+		}
+		db_res_free(res);
+		ctl_rec_int("passkeys", n);
+		ctl_rec_str("passkey_list", b.data != NULL ? b.data : "");
+		buf_free(&b);
+	}
 	ctl_rec_end();
 	return CTL_OK;
 }
@@ -395,6 +422,83 @@ cmd_delete(int argc, char **argv)
 	return CTL_OK;
 }
 
+struct pkremove {
+	long long	 account;
+	long long	 id;
+	char		 name[PASSKEY_NAME_MAX * 4 + 1];
+};
+
+/* 0 removed, 1 no such passkey of hers. */
+static int
+pkremove_txn(void *arg)
+{
+	struct pkremove	*p = arg;
+	char		*v[1] = { NULL };
+	long long	 n;
+	int		 st;
+
+	if ((st = db_row(v, 1, "SELECT name FROM passkeys WHERE id = ? AND"
+	    " account_id = ? FOR UPDATE", "ii", p->id, p->account)) < 0)
+		return st;
+	if (st == 0)
+		return 1;
+	snprintf(p->name, sizeof(p->name), "%s", v[0] != NULL ? v[0] : "");
+	free(v[0]);
+	if ((n = db_exec("DELETE FROM passkeys WHERE id = ?", "i", p->id)) < 0)
+		return (int)n;
+	return passkey_mail(p->account, "passkey_removed", p->name);
+}
+
+/*
+ * Support: remove one passkey of an account (she lost the phone that held it
+ * and cannot log in to remove it herself). Mailed to her and audited, as her
+ * own removal is. PASSKEY is the number `account show` lists.
+ */
+static int
+cmd_passkey_remove(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,	NULL,	'j' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	struct pkremove	 p;
+	int		 ch, r;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
+		if (ch != 'j')
+			return ctl_usage(USAGE_PKREMOVE, NULL);
+		ctl_json = 1;
+	}
+	if (argc - optind != 2)
+		return ctl_usage(USAGE_PKREMOVE, NULL);
+	memset(&p, 0, sizeof(p));
+	if (util_parse_int(argv[optind + 1], 1, 0x7fffffffffffffffLL, &p.id) != 0)
+		return ctl_usage(USAGE_PKREMOVE, "account passkey-remove: PASSKEY is "
+		    "the number account show lists");
+	if ((r = account_lookup(argv[optind], &p.account)) < 0)
+		return ctl_db_error(r, "account passkey-remove");
+	if (r == 0)
+		return ctl_refuse("account passkey-remove: no such account");
+	if ((r = db_txn(pkremove_txn, &p)) < 0)
+		return ctl_db_error(r, "account passkey-remove");
+	if (r == 1)
+		return ctl_refuse("account passkey-remove: account %lld has no passkey "
+		    "%lld", p.account, p.id);
+	audit_ip(NULL, "passkey.remove", p.account);
+	if (ctl_json) {
+		ctl_rec_begin();
+		ctl_rec_int("id", p.account);
+		ctl_rec_int("passkey", p.id);
+		ctl_rec_str("name", p.name);
+		ctl_rec_bool("removed", 1);
+		ctl_rec_end();
+	} else
+		ctl_say("removed passkey %lld (%s) of account %lld; the member has been "
+		    "mailed", p.id, p.name, p.account);
+	return CTL_OK;
+}
+
 /*
  * Support's way out for a member who lost her phone and her recovery codes:
  * mtotp_disable, as her own /account/security/totp/off does, with the mail
@@ -440,5 +544,7 @@ ctl_account(int argc, char **argv)
 		return cmd_delete(argc - 1, argv + 1);
 	if (strcmp(argv[1], "totp-off") == 0)
 		return cmd_totp_off(argc - 1, argv + 1);
+	if (strcmp(argv[1], "passkey-remove") == 0)
+		return cmd_passkey_remove(argc - 1, argv + 1);
 	return ctl_usage(USAGE_ALL, "account: unknown verb %s", argv[1]);
 }

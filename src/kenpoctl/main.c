@@ -38,7 +38,9 @@ static const struct noun nouns[] = {
 	{ "account",	ctl_account,
 	  "account show EMAIL|ID | account find PATTERN [--limit N] | "
 	  "account unlock EMAIL|ID | account resend EMAIL|ID | "
-	  "account withdraw EMAIL|ID | account delete EMAIL|ID --yes" },
+	  "account withdraw EMAIL|ID | account delete EMAIL|ID --yes | "
+	  "account totp-off EMAIL|ID | "
+	  "account passkey-remove EMAIL|ID PASSKEY [--json]" },
 	{ "mail",	ctl_mail,
 	  "mail status | mail retry ID|--all-failed | mail send [--limit N] | "
 	  "mail test ADDRESS" },

@@ -26,6 +26,8 @@
  * answer does (session_add_factor "otp", audited stepup.otp) with the same
  * redirect; a wrong one is counted on the TOTP (mfa.totp.fail) and the form
  * says so; the fifth wrong code in a row ends the session (303 → /login).
+ * A member with a passkey also gets 「パスキーで確認」 (Sensitive.Passkeys,
+ * passkey.js → /sensitive/stepup/passkey: src/pages/passkey_stepup.c).
  * Returns 200, 303, or 500/503.
  */
 #include "autoconf.h"
@@ -38,6 +40,7 @@
 #include "log.h"
 #include "audit.h"
 #include "member_totp.h"
+#include "passkey.h"
 #include "session.h"
 #include "request.h"
 #include "router.h"
@@ -146,6 +149,15 @@ page_sensitive_stepup(struct req *r)
 	}
 	if ((next = req_param(r, "next")) != NULL)
 		req_set(r, "Sensitive.Next", next);
+	{
+		long long	 npk = passkey_count(m.id);
+
+		if (npk < 0) {
+			st = req_db_error(r, (int)npk);
+			goto out;
+		}
+		req_set_int(r, "Sensitive.Passkeys", npk);
+	}
 	set_tries(r, left);
 	if ((st = mtotp_status(m.id, &ms)) < 0) {
 		st = req_db_error(r, st);

@@ -43,6 +43,10 @@
   <?cs elif:Account.Sensitive == "open" ?><ul class="link-list"><li><a href="/sensitive" id="account-sensitive"><?cs var:L.Verify.Approved.Link ?></a></li><li><a href="/verify" id="account-ekyc"><?cs var:L.Verify.Title ?></a></li></ul><?cs /if ?>
   <ul class="link-list"><li><a href="/help/levels"><?cs var:L.Levels.HelpLink ?></a></li></ul>
 
+  <h2><?cs var:L.Passkey.Account.Title ?></h2>
+  <p class="muted"><?cs var:L.Passkey.Account.Text ?></p>
+  <ul class="link-list"><li><a href="/account/security/passkeys" id="account-passkeys"><?cs var:L.Passkey.Account.Link ?></a></li></ul>
+
   <h2><?cs var:L.History.Account.LoginsTitle ?></h2>
   <p class="muted"><?cs var:L.History.Account.LoginsText ?></p>
   <ul class="link-list"><li><a href="/account/logins"><?cs var:L.History.Account.LoginsLink ?></a></li></ul>

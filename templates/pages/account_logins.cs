@@ -12,6 +12,7 @@
     <li class="login-list__item<?cs if:item.Current ?> login-list__item--current<?cs /if ?><?cs if:item.Kind == "failed" ?> login-list__item--failed<?cs /if ?>"<?cs if:item.Current ?> id="login-current"<?cs /if ?>>
       <span class="login-list__time"><?cs var:item.Time ?></span>
       <?cs if:item.Kind == "failed" ?><span class="login-list__tag login-list__tag--failed"><?cs var:L.History.Logins.KindFailed ?></span><?cs
+      elif:item.Kind == "passkey" ?><span class="login-list__tag"><?cs var:L.History.Logins.KindPasskey ?></span><?cs
       elif:item.Kind == "remember" ?><span class="login-list__tag"><?cs var:L.History.Logins.KindRemember ?></span><?cs
       else ?><span class="login-list__tag"><?cs var:L.History.Logins.KindPassword ?></span><?cs /if ?>
       <?cs if:item.Current ?><span class="login-list__tag login-list__tag--current"><?cs var:L.History.Logins.ThisDevice ?></span><?cs

@@ -79,6 +79,11 @@
       <button class="button" type="submit"><?cs var:L.Login.Submit ?></button>
     </div>
   </form>
+  <div class="passkey-login" id="passkey-login" hidden data-passkey="login" data-options="/login/passkey/options" data-finish="/login/passkey" data-csrf="<?cs var:Page.CSRF ?>"<?cs if:Login.Next ?> data-next="<?cs var:Login.Next ?>"<?cs /if ?> data-error-failed="<?cs var:L.Passkey.Error.LoginFailed ?>" data-error-cancelled="<?cs var:L.Passkey.Error.Cancelled ?>" data-error-unsupported="<?cs var:L.Passkey.Error.Unsupported ?>" data-error-throttled="<?cs var:L.Passkey.Error.Throttled ?>">
+    <p class="passkey-login__or"><?cs var:L.Passkey.Login.Or ?></p>
+    <p><button class="button button--secondary" type="button" id="passkey-login-button"><?cs var:L.Passkey.Login.Button ?></button></p>
+    <p class="field__error" id="passkey-error" role="alert" hidden></p>
+  </div>
   <ul class="link-list">
     <li><a href="/inquiry/new?category=login_id"><?cs var:L.Login.ForgotId ?></a></li>
     <li><a href="/password/forgot"><?cs var:L.Login.ForgotPassword ?></a></li>
@@ -94,4 +99,5 @@
 <?cs /def ?>
 <?cs set:Page.Title = L.Login.Title ?>
 <?cs set:Page.Script = "login" ?>
+<?cs set:Page.Passkey = 1 ?>
 <?cs include:"layout.cs" ?>

@@ -31,8 +31,17 @@
     <div class="actions"><button class="button button--secondary" type="submit" id="stepup-totp-submit"><?cs var:L.Mfa.Stepup.Submit ?></button></div>
   </form>
   <?cs /if ?>
+  <?cs if:Sensitive.Passkeys > 0 ?>
+  <div class="passkey-stepup" id="passkey-stepup" hidden data-passkey="stepup" data-options="/sensitive/stepup/passkey/options" data-finish="/sensitive/stepup/passkey" data-csrf="<?cs var:Page.CSRF ?>"<?cs if:Sensitive.Next ?> data-next="<?cs var:Sensitive.Next ?>"<?cs /if ?> data-error-failed="<?cs var:L.Passkey.Error.StepupFailed ?>" data-error-cancelled="<?cs var:L.Passkey.Error.Cancelled ?>" data-error-unsupported="<?cs var:L.Passkey.Error.Unsupported ?>" data-error-throttled="<?cs var:L.Passkey.Error.Throttled ?>">
+    <h2><?cs var:L.Passkey.Stepup.Title ?></h2>
+    <p><?cs var:L.Passkey.Stepup.Lead ?></p>
+    <p><button class="button button--secondary" type="button" id="passkey-stepup-button"><?cs var:L.Passkey.Stepup.Button ?></button></p>
+    <p class="field__error" id="passkey-error" role="alert" hidden></p>
+  </div>
+  <?cs /if ?>
   <ul class="link-list"><li><a href="/verify?again=1" id="stepup-forgot"><?cs var:L.Sensitive.Forgot ?></a></li></ul>
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Sensitive.Stepup.Title ?>
+<?cs if:Sensitive.Passkeys > 0 ?><?cs set:Page.Passkey = 1 ?><?cs /if ?>
 <?cs include:"layout.cs" ?>

@@ -132,7 +132,10 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 	'--disable-dev-shm-usage', '--font-render-hinting=none'];
 
 export async function launch() {
-	return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+	// localhost is the passkey frontend's host (stack.base_url_localhost):
+	// nginx listens on 127.0.0.1 only, so Chromium must not try ::1 first.
+	return chromium.launch({ executablePath: CHROMIUM, headless: true,
+		args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'] });
 }
 
 /**
@@ -169,7 +172,7 @@ function isOwnIcon(url) {
 	try {
 		const u = new URL(url);
 		return u.pathname === '/static/img/favicon.svg' &&
-			[stack.base_url, stack.base_url_captcha].some((b) => b && new URL(b).origin === u.origin);
+			[stack.base_url, stack.base_url_captcha, stack.base_url_localhost].some((b) => b && new URL(b).origin === u.origin);
 	} catch {
 		return false;
 	}

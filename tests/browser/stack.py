@@ -8,10 +8,14 @@ database and mail sink:
 
     main     Login.Captcha = off  (most tests)
     captcha  Login.Captcha = on   (the login test that solves the real CAPTCHA)
+    localhost Login.Captcha = off, Service.BaseURL http://localhost:R (passkeys:
+             a WebAuthn RP ID cannot be an IP address; nginx listens on
+             127.0.0.1 and Chromium maps localhost there, lib.mjs launch)
 
 then describes it as one line of JSON:
 
     {"base_url": "http://127.0.0.1:P", "base_url_captcha": "http://127.0.0.1:Q",
+     "base_url_localhost": "http://localhost:R",
      "staff_url": "http://127.0.0.1:S" (the staff console of the main frontend),
      "maildir": ".../mail", "secret": "<Security.Secret, hex>",
      "db_socket": ".../mysql.sock", "db_user": "root", "db_name": "kenpo",
@@ -90,10 +94,11 @@ def load_test_members(stack):
         raise RuntimeError(f"kenpoctl roster import (test members) failed:\n{r.stdout}{r.stderr}")
 
 
-def describe(stack, captcha):
+def describe(stack, captcha, local):
     return {
         "base_url": stack.base_url,
         "base_url_captcha": captcha.base_url,
+        "base_url_localhost": local.base_url,
         "staff_url": stack.staff_url,
         "maildir": stack.smtp.maildir,
         "secret": stack.secret,
@@ -104,7 +109,8 @@ def describe(stack, captcha):
         "dir": stack.dir,
         "demo_loaded": stack.demo is not None and stack.demo.returncode == 0,
         "test_members": TEST_MEMBERS,
-        "logs": [stack.main.log, captcha.log, stack.main.nginx_log, captcha.nginx_log],
+        "logs": [stack.main.log, captcha.log, local.log, stack.main.nginx_log,
+                 captcha.nginx_log, local.nginx_log],
     }
 
 
@@ -127,6 +133,7 @@ def start():
         captcha = stack.frontend(config={"Login.Captcha": "on",
                                          "Login.HardAfterRequests": "100000",
                                          "Login.HardAfterFailures": "1000"})
+        local = stack.frontend(config={"Server.Workers": "2"}, host="localhost")
     except Exception as e:
         logs = "\n".join(conftest.tail(p, 20) for p in (
             os.path.join(stack.dir, "log", "mariadb.log"),
@@ -141,7 +148,7 @@ def start():
         sys.stderr.write("stack.py: warning: the demo data did not load:\n"
                          + (stack.demo.stdout + stack.demo.stderr if stack.demo else "")
                          + "\n")
-    return stack, captcha
+    return stack, captcha, local
 
 
 def stop(stack, failed):
@@ -176,8 +183,8 @@ def main(argv):
     stack = None
     rc = 0
     try:
-        stack, captcha = start()
-        info = json.dumps(describe(stack, captcha), ensure_ascii=False)
+        stack, captcha, local = start()
+        info = json.dumps(describe(stack, captcha, local), ensure_ascii=False)
         if cmd is None:
             print(info, flush=True)
             while sys.stdin.read(4096):

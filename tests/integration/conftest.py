@@ -22,7 +22,7 @@ What a test gets (see class Stack and class Frontend below):
     stack.smtp_mode("rcpt 451")    make the sink refuse (see smtp_sink.py); "ok" again
     stack.kenpod_pid, stack.worker_pids(), stack.mailer_pids(), stack.hash_pids()
     stack.log_lines()              kenpod's log (stderr) lines
-    stack.frontend(config={...}, max_body=...)  a second kenpod + nginx with
+    stack.frontend(config={...}, max_body=..., host="localhost")  a second kenpod + nginx with
                                    extra config keys (e.g. {"Login.Captcha": "on"})
                                    on the same database and mail sink; change
                                    fe.config and call fe.restart_kenpod() to
@@ -637,14 +637,16 @@ class Frontend:
     """One kenpod (master + workers + mailer) and one nginx in front of it."""
 
     def __init__(self, stack, name, config=None, max_body=TEST_NGINX_MAX_BODY,
-                 templates=None, wrapper=None):
+                 templates=None, wrapper=None, host="127.0.0.1"):
         self.stack = stack
         self.name = name
         self.dir = os.path.join(stack.dir, name)
         for d in ("run", "log", "nginx/temp"):
             os.makedirs(os.path.join(self.dir, d), exist_ok=True)
         self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        # host "localhost": Service.BaseURL under a name (a WebAuthn RP ID
+        # cannot be an IP address); nginx still listens on 127.0.0.1.
+        self.base_url = f"http://{host}:{self.port}"
         self.socket = os.path.join(self.dir, "run", "kenpod.sock")
         # The staff console (issue 12): kenpod's second socket behind nginx's
         # second server, on a free loopback port of its own.
@@ -918,10 +920,12 @@ class Stack:
         return self.main.staff_client(timeout)
 
     def frontend(self, config=None, max_body=TEST_NGINX_MAX_BODY, templates=None,
-                 wrapper=None):
+                 wrapper=None, host="127.0.0.1"):
         """Start another kenpod + nginx on the same database and mail sink
-        (wrapper: a command prefix for kenpod, e.g. valgrind)."""
-        fe = Frontend(self, f"fe{next(self._seq)}", config, max_body, templates, wrapper)
+        (wrapper: a command prefix for kenpod, e.g. valgrind; host "localhost":
+        Service.BaseURL http://localhost:PORT, for passkeys)."""
+        fe = Frontend(self, f"fe{next(self._seq)}", config, max_body, templates, wrapper,
+                      host)
         self.frontends.append(fe)
         return fe.start()
 

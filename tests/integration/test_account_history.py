@@ -377,6 +377,7 @@ def test_download_as_json_and_csv_needs_the_password(stack, fe, ins, request):
         ("password", "2001:db8:77::/48", "Safari", "iPhone")]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", x["time"])
                for x in logins)
+    assert doc["passkeys"] == []
     text = r.raw.decode("utf-8")
     for foreign in (other_email, other_person["kana"], other_person["pid"], "198.51.100",
                     "203.0.113.99", "$argon2"):
@@ -393,7 +394,7 @@ def test_download_as_json_and_csv_needs_the_password(stack, fe, ins, request):
     assert r.raw.startswith(b"\xef\xbb\xbf")
     assert b"\n" in r.raw and r.raw.count(b"\n") == r.raw.count(b"\r\n")
     sec = csv_sections(r.raw)
-    assert list(sec) == ["profile", "bindings", "consents", "logins"]
+    assert list(sec) == ["profile", "bindings", "consents", "logins", "passkeys"]
     assert sec["profile"][0]["email"] == email
     assert sec["profile"][0]["notification_mail"] == "true"
     assert sec["bindings"][0]["name_kana"] == person["kana"]
