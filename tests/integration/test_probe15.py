@@ -9,7 +9,7 @@ import urllib.parse
 import pytest
 
 from test_member import make_member, new_insurer
-from test_oidc_token import REDIRECT, add_client, make_code, token_post
+from test_oidc_token import LOGOUT, REDIRECT, add_client, make_code, token_post
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +45,29 @@ def test_token_refuses_repeated_parameters(stack, ins):
         assert r.status == 200, (extra, r.text)
     assert sum("a parameter is repeated" in l
                for l in stack.log_lines()[before:]) == 4
+
+
+def test_logout_state_bounded(stack):
+    """A state is given back in the Location of the redirect, percent-encoded
+    (three bytes for one): an unbounded one made a header over nginx's 8 KiB
+    fastcgi_buffer_size, a 502 with no line in any log (the location's error
+    log is /dev/null). Over 1024 bytes, as at /oidc/authorize, it is the 400
+    page and a log line; at 1024 it still goes back whole."""
+    cl = add_client(stack, name="logout state")
+    base = {"client_id": cl["client_id"], "post_logout_redirect_uri": LOGOUT}
+    pids = sorted(stack.worker_pids())
+    before = len(stack.log_lines())
+    r = stack.client().post("/oidc/logout", dict(base, state="<" * 1024), origin=None)
+    assert r.status == 303, r.status
+    got = urllib.parse.parse_qs(urllib.parse.urlsplit(r.location).query)
+    assert r.location.startswith(LOGOUT + "?") and got["state"] == ["<" * 1024]
+    for method in ("POST", "GET"):
+        c = stack.client()
+        d = dict(base, state="<" * (3000 if method == "POST" else 1025))
+        r = (c.post("/oidc/logout", d, origin=None) if method == "POST" else
+             c.get("/oidc/logout?" + urllib.parse.urlencode(d)))
+        assert r.status == 400, (method, r.status, r.text[:200])
+        assert r.location is None and "text/html" in r.headers["Content-Type"]
+    assert sum("oidc logout: refused: state too long" in l
+               for l in stack.log_lines()[before:]) == 2
+    assert sorted(stack.worker_pids()) == pids
