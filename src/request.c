@@ -394,6 +394,7 @@ path_carries_secret(const struct req *r)
 		"/deletion/confirm/",
 		"/enrol/",	/* the staff console's enrolment links */
 		"/oidc/logout",	/* id_token_hint in the query (docs/oidc.md) */
+		"/oidc/authorize/resume/",	/* an authorization's handle */
 	};
 	size_t	 i;
 

@@ -3,12 +3,17 @@ Issue 15 under attack (the probe15 pass): regressions for what the probe
 found in the OpenID provider, member TOTP and passkeys. Each test makes its
 own members and clients.
 """
+import base64
+import hashlib
 import json
+import os
+import stat
+import time
 import urllib.parse
 
 import pytest
 
-from test_member import make_member, new_insurer
+from test_member import PASSWORD, make_member, new_insurer
 from test_oidc_token import LOGOUT, REDIRECT, add_client, make_code, token_post
 
 
@@ -71,3 +76,89 @@ def test_logout_state_bounded(stack):
     assert sum("oidc logout: refused: state too long" in l
                for l in stack.log_lines()[before:]) == 2
     assert sorted(stack.worker_pids()) == pids
+
+
+def files_holding(root, needle, skip=("mysql", "mysql-tmp")):
+    hits = []
+    for d, dirs, names in os.walk(root):
+        dirs[:] = [x for x in dirs if x not in skip]
+        for n in names:
+            p = os.path.join(d, n)
+            try:
+                if stat.S_ISREG(os.lstat(p).st_mode):
+                    with open(p, "rb") as f:
+                        if needle.encode() in f.read():
+                            hits.append(p)
+            except OSError:
+                pass
+    return hits
+
+
+def test_flow_secrets_in_no_log_and_no_mail(stack, ins):
+    """A whole relying-party round (authorize, login, consent, token with
+    client_secret_basic, userinfo, RP-initiated logout with id_token_hint),
+    then its hostile replays (the code again, the secret wrong, the hint
+    forged, the handle after completion): none of the client secret, code,
+    PKCE verifier, access token, ID token, request handle or password is in
+    any file of the stack (kenpod's log, nginx's access and error logs, the
+    mail sink) or in the outbox, and no worker died."""
+    cl = add_client(stack, name="secrets round")
+    (dbid,), = stack.sql(f"SELECT id FROM oidc_clients WHERE client_id = '{cl['client_id']}'")
+    email, aid, _ = make_member(stack, ins)
+    pids = sorted(stack.worker_pids())
+    c = stack.client()
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    challenge = base64.urlsafe_b64encode(
+        hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    p = {"client_id": cl["client_id"], "redirect_uri": REDIRECT, "response_type": "code",
+         "scope": "openid email", "state": "st-secrets", "nonce": "n-secrets",
+         "code_challenge": challenge, "code_challenge_method": "S256"}
+    r = c.get("/oidc/authorize?" + urllib.parse.urlencode(p))
+    nxt = r.location.split("next=", 1)[1]
+    handle = nxt.rsplit("/", 1)[1]
+    page = c.get(r.location)
+    r = c.submit(page, "/login", {"email": email, "password": PASSWORD, "next": nxt})
+    page = c.get(r.location)
+    r = c.submit(page, "/oidc/consent", {"r": handle, "decision": "allow"})
+    assert r.status == 303 and r.location.startswith(REDIRECT + "?"), r.location
+    code = urllib.parse.parse_qs(urllib.parse.urlsplit(r.location).query)["code"][0]
+    d = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+         "code_verifier": verifier}
+    r = token_post(stack, d, auth=(cl["client_id"], cl["client_secret"]))
+    assert r.status == 200, r.text
+    tok = json.loads(r.text)
+    at, idt = tok["access_token"], tok["id_token"]
+    assert stack.client().get("/oidc/userinfo",
+                              headers={"Authorization": "Bearer " + at}).status == 200
+    # Hostile replays.
+    assert token_post(stack, d, auth=(cl["client_id"], cl["client_secret"])).status == 400
+    assert token_post(stack, d, auth=(cl["client_id"], cl["client_secret"] + "x")).status == 401
+    assert stack.client().get("/oidc/userinfo",
+                              headers={"Authorization": "Bearer " + at}).status == 401
+    assert c.get("/oidc/authorize/resume/" + handle).status == 400
+    h, body, sig = idt.split(".")
+    assert c.get("/oidc/logout?" + urllib.parse.urlencode(
+        {"id_token_hint": h + "." + body + "." + sig[:-4] + "AAAA"})).status == 400
+    # The real logout: the confirmation, then the redirect.
+    page = c.get("/oidc/logout?" + urllib.parse.urlencode(
+        {"id_token_hint": idt, "post_logout_redirect_uri": LOGOUT, "state": "bye"}))
+    assert page.status == 200
+    r = c.submit(page, "/oidc/logout", {"confirm": "1", "id_token_hint": idt,
+                                        "post_logout_redirect_uri": LOGOUT, "state": "bye"})
+    assert r.status == 303 and r.location == LOGOUT + "?state=bye", r.location
+    assert sorted(stack.worker_pids()) == pids
+    secrets = {"client secret": cl["client_secret"], "code": code, "verifier": verifier,
+               "access token": at, "ID token signature": sig, "ID token payload": body,
+               "handle": handle, "password": PASSWORD}
+    time.sleep(0.5)         # nginx writes its access log line after the answer
+    leaks = {k: files_holding(stack.dir, v) for k, v in secrets.items()}
+    assert not {k: v for k, v in leaks.items() if v}, leaks
+    for k, v in secrets.items():
+        n = stack.sql("SELECT COUNT(*) FROM outbox WHERE body LIKE"
+                      f" CONCAT('%', '{v}', '%') OR subject LIKE CONCAT('%', '{v}', '%')")
+        assert n == [("0",)], k
+    # Each refusal left its line (the reasons, not the values).
+    log = "\n".join(stack.log_lines())
+    assert f"client {dbid}: invalid_grant: code used before" in log
+    assert f"client {dbid}: wrong secret" in log
+    assert "oidc logout: id_token_hint refused" in log
