@@ -162,3 +162,39 @@ def test_flow_secrets_in_no_log_and_no_mail(stack, ins):
     assert f"client {dbid}: invalid_grant: code used before" in log
     assert f"client {dbid}: wrong secret" in log
     assert "oidc logout: id_token_hint refused" in log
+
+
+def test_pages_naming_the_handle_send_no_full_referrer(stack, ins):
+    """The handle of an authorization in progress is in the URL of the pages
+    on its way (the resume path, /oidc/reauth?r=, the login's next=): under
+    Referrer-Policy same-origin the browser repeats that URL in the Referer of
+    every request the page makes, and nginx writes the referrer of a request
+    it refuses into its error log. Those pages say strict-origin, as the
+    token pages do; the others keep same-origin."""
+    from test_oidc_authorize import authorize, make_client
+    rp = make_client(stack)
+    email, aid, _ = make_member(stack, ins)
+    c = stack.client()
+    r, _ = authorize(c, rp)
+    assert r.status == 303 and r.location.startswith("/login?next=/oidc/authorize/resume/")
+    nxt = r.location.split("next=", 1)[1]
+    page = c.get(r.location)
+    assert page.status == 200
+    assert page.headers["Referrer-Policy"] == "strict-origin"
+    assert c.get("/login").headers["Referrer-Policy"] == "same-origin"
+    assert c.get("/login?next=/account").headers["Referrer-Policy"] == "same-origin"
+    r = c.submit(page, "/login", {"email": email, "password": PASSWORD, "next": nxt})
+    assert r.status == 303 and r.location == nxt
+    page = c.get(nxt)                                   # the consent page
+    assert page.status == 200 and 'action="/oidc/consent"' in page.text
+    assert page.headers["Referrer-Policy"] == "strict-origin"
+    r = c.submit(page, "/oidc/consent", {"r": nxt.rsplit("/", 1)[1], "decision": "allow"})
+    assert r.status == 303 and r.location.startswith(rp.uri + "?code="), r.location
+    stack.sql("UPDATE sessions SET auth_time = NOW(6) - INTERVAL 1 HOUR"
+              f" WHERE account_id = {aid}")
+    r, _ = authorize(c, rp, prompt="login")
+    assert r.status == 303 and r.location.startswith("/oidc/reauth?r="), r.location
+    page = c.get(r.location)
+    assert page.status == 200
+    assert page.headers["Referrer-Policy"] == "strict-origin"
+    assert c.get("/account").headers["Referrer-Policy"] == "same-origin"
