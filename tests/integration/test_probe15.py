@@ -198,3 +198,31 @@ def test_pages_naming_the_handle_send_no_full_referrer(stack, ins):
     assert page.status == 200
     assert page.headers["Referrer-Policy"] == "strict-origin"
     assert c.get("/account").headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("uri,why", [
+    ("https://evil.example\\.rp.example.jp/cb", "backslash"),
+    ("https://rp.example.jp/cb\\..\\x", "backslash"),
+    ("https://rp.exａmple.jp/cb", "host other than ASCII"),
+    ("https://rp%2eexample.jp/cb", "host other than ASCII"),
+    ("https://rp.example.jp;x/cb", "host other than ASCII"),
+])
+def test_client_add_refuses_uris_a_browser_reads_otherwise(stack, uri, why):
+    """A redirect URI is matched byte for byte, but the browser follows what
+    it parses: a backslash is a '/' to it, and a host it would rewrite (full-
+    width letters, an escape) is not the one the operator read. kenpoctl
+    refuses them when the client is registered."""
+    for opt in ("--redirect-uri", "--logout-uri"):
+        args = ["client", "add", "読み違い", "--redirect-uri",
+                uri if opt == "--redirect-uri" else REDIRECT]
+        if opt == "--logout-uri":
+            args += ["--logout-uri", uri]
+        r = stack.ctl(*args)
+        assert r.returncode == 1, (opt, r.stdout)
+        assert why in r.stderr, r.stderr
+    n = stack.sql("SELECT COUNT(*) FROM oidc_clients WHERE name = '読み違い'")
+    assert n == [("0",)]
+    for ok in ("https://rp.example.jp:8443/cb?x=1", "https://xn--eckwd4c7c.xn--zckzah/cb",
+               "http://[::1]:3000/cb"):
+        r = stack.ctl("client", "add", "読める", "--redirect-uri", ok)
+        assert r.returncode == 0, (ok, r.stderr)
