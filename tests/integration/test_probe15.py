@@ -226,3 +226,57 @@ def test_client_add_refuses_uris_a_browser_reads_otherwise(stack, uri, why):
                "http://[::1]:3000/cb"):
         r = stack.ctl("client", "add", "読める", "--redirect-uri", ok)
         assert r.returncode == 0, (ok, r.stderr)
+
+
+def test_handle_does_nothing_in_another_browser(stack, ins):
+    """An authorization request is bound to the browser that began it (the
+    cookie "oab"): its handle, learnt by someone else, continues nothing
+    there — not the resume path, not the consent, not /oidc/reauth — even
+    with a member session of their own (else that member's code would reach
+    the relying party, which would take it in the victim's browser with the
+    victim's state and PKCE). The attempt does not spend the request: the
+    browser that began it finishes it."""
+    from test_oidc_authorize import authorize, make_client
+    rp = make_client(stack)
+    email, aid, _ = make_member(stack, ins)
+    other_email, other_aid, _ = make_member(stack, ins)
+    victim = stack.client()
+    r, p = authorize(victim, rp)
+    assert r.status == 303
+    nxt = r.location.split("next=", 1)[1]
+    handle = nxt.rsplit("/", 1)[1]
+    attacker = stack.client()
+    page = attacker.get("/login")
+    r = attacker.submit(page, "/login", {"email": other_email, "password": PASSWORD,
+                                         "next": nxt})
+    assert r.status == 303 and r.location == nxt
+    before = len(stack.log_lines())
+    r = attacker.get(nxt)
+    assert r.status == 400 and "/oidc/consent" not in r.text
+    page = attacker.get("/account")
+    r = attacker.submit(page, "/oidc/consent", {"r": handle, "decision": "allow"})
+    assert r.status == 400 and r.location is None
+    r = attacker.submit(page, "/oidc/consent", {"r": handle, "decision": "deny"})
+    assert r.status == 400 and r.location is None
+    assert attacker.get("/oidc/reauth?r=" + handle).status == 400
+    assert sum("continued from another browser" in l
+               for l in stack.log_lines()[before:]) == 4
+    assert stack.sql(f"SELECT COUNT(*) FROM oidc_codes WHERE account_id = {other_aid}") \
+        == [("0",)]
+    # The browser that began it: login, consent, a code for her.
+    page = victim.get("/login?next=" + nxt)
+    r = victim.submit(page, "/login", {"email": email, "password": PASSWORD, "next": nxt})
+    page = victim.get(r.location)
+    assert page.status == 200 and 'action="/oidc/consent"' in page.text
+    r = victim.submit(page, "/oidc/consent", {"r": handle, "decision": "allow"})
+    assert r.status == 303 and r.location.startswith(rp.uri + "?code="), r.location
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(r.location).query)
+    assert q["state"] == [p["state"]]
+    (acc,), = stack.sql("SELECT account_id FROM oidc_codes WHERE code_hash ="
+                        f" SHA2('{q['code'][0]}', 256)")
+    assert int(acc) == aid
+    # A second flow in the same browser keeps the same cookie.
+    assert "oab" in victim.cookies
+    cookie = victim.cookies["oab"]
+    authorize(victim, rp)
+    assert victim.cookies["oab"] == cookie
