@@ -280,3 +280,36 @@ def test_handle_does_nothing_in_another_browser(stack, ins):
     cookie = victim.cookies["oab"]
     authorize(victim, rp)
     assert victim.cookies["oab"] == cookie
+
+
+def test_revoking_a_service_voids_its_unredeemed_codes(stack, ins):
+    """連携を解除 revokes the service's access tokens; a code issued a moment
+    before and not yet redeemed (OIDC.CodeSeconds) must not give it a new
+    one after she said no."""
+    from test_member import login
+    cl = add_client(stack, name="解除テスト")
+    (dbid,), = stack.sql(f"SELECT id FROM oidc_clients WHERE client_id = '{cl['client_id']}'")
+    email, aid, _ = make_member(stack, ins)
+    stack.sql("INSERT INTO oidc_consents (account_id, client, scope, last_used_at)"
+              f" VALUES ({aid}, {dbid}, 'openid email', NOW(6))")
+    code = make_code(stack, cl, aid, scope="openid email")
+    used = make_code(stack, cl, aid, scope="openid email")
+    r = form_post(stack, [("grant_type", "authorization_code"), ("code", used),
+                          ("redirect_uri", REDIRECT), ("client_id", cl["client_id"]),
+                          ("client_secret", cl["client_secret"])])
+    assert r.status == 200
+    at = json.loads(r.text)["access_token"]
+    c = login(stack, email)
+    page = c.get("/account/services")
+    assert page.status == 200 and "解除テスト" in page.text
+    r = c.submit(page, "/account/services", {"client": cl["client_id"]})
+    assert r.status == 303 and r.location == "/account/services?done=revoked"
+    r = form_post(stack, [("grant_type", "authorization_code"), ("code", code),
+                          ("redirect_uri", REDIRECT), ("client_id", cl["client_id"]),
+                          ("client_secret", cl["client_secret"])])
+    assert r.status == 400 and json.loads(r.text)["error"] == "invalid_grant", r.text
+    assert stack.client().get("/oidc/userinfo",
+                              headers={"Authorization": "Bearer " + at}).status == 401
+    # The redeemed code's row stays (a replay of it still revokes, RFC 6749 §4.1.2).
+    n = stack.sql(f"SELECT COUNT(*) FROM oidc_codes WHERE account_id = {aid}")
+    assert n == [("1",)]
