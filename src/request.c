@@ -465,6 +465,9 @@ response_open(struct req *r, int status, const char *ctype, size_t len)
 		FCGX_PutS("Strict-Transport-Security: max-age=31536000\r\n", cur->out);
 	if (r->nostore || r->sess != NULL || r->console || status >= 400)
 		FCGX_PutS("Cache-Control: no-store\r\n", cur->out);
+	else if (r->public_max_age > 0)
+		FCGX_FPrintF(cur->out, "Cache-Control: public, max-age=%d\r\n",
+		    r->public_max_age);
 	else
 		FCGX_PutS("Cache-Control: private, no-cache\r\n", cur->out);
 	if (r->headers.len > 0)

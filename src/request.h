@@ -90,6 +90,8 @@ struct req {
 					 * a 303 sends r->headers' Location as it is
 					 * (an OIDC client's registered URI) */
 	int		 nostore;	/* Cache-Control: no-store (member pages) */
+	int		 public_max_age; /* > 0: "public, max-age=N" for a public
+					   document (OIDC discovery, JWKS) */
 	int		 retry_after;	/* seconds, for a 503 (0: the default) */
 	int		 nerrors;	/* form errors recorded */
 };

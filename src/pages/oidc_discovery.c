@@ -82,5 +82,7 @@ page_oidc_discovery(struct req *r)
 	free(jwks);
 	free(logout);
 	req_add_header(r, "Access-Control-Allow-Origin", "*");
+	/* The same for everybody; relying parties may keep it a while. */
+	r->public_max_age = 300;
 	return oidc_http_json(r, 200, o, 0);
 }

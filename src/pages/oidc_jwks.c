@@ -45,5 +45,8 @@ page_oidc_jwks(struct req *r)
 		json_array_append_new(arr, jose_jwk(&keys[i]));
 	free(keys);
 	req_add_header(r, "Access-Control-Allow-Origin", "*");
+	/* Five minutes of caching is safe across a rotation: the next key is
+	 * published before it signs, and a retired one until its tokens expire. */
+	r->public_max_age = 300;
 	return oidc_http_json(r, 200, json_pack("{s:o}", "keys", arr), 0);
 }

@@ -440,6 +440,11 @@ def test_discovery_document(meta, stack):
                                                  ACR_SENSITIVE}
     assert meta["subject_types_supported"] == ["pairwise"]
     assert "none" not in meta["id_token_signing_alg_values_supported"]
+    # Public documents: a relying party may cache them (not the JWKS for
+    # longer than a key is announced before it signs).
+    for path in ("/.well-known/openid-configuration", "/oidc/jwks"):
+        r = requests.get(stack.base_url + path, timeout=30)
+        assert r.headers["Cache-Control"] == "public, max-age=300", path
 
 
 def test_sensitive_level_aged_asks_only_the_missing_factor(stack, meta, conf_client):
