@@ -450,6 +450,11 @@ session_end_all(long long account_id, const char *except_hash)
 
 	if ((n = session_remember_clear_all(account_id)) < 0)
 		return (int)n;
+	/* The services' access tokens rest on her login too (userinfo answers
+	 * invalid_token from now on; the services keep their own sessions). */
+	if ((n = db_exec("UPDATE oidc_tokens SET revoked_at = NOW(6) WHERE"
+	    " account_id = ? AND revoked_at IS NULL", "i", account_id)) < 0)
+		return (int)n;
 	if (except_hash != NULL)
 		n = db_exec("DELETE FROM sessions WHERE account_id = ?"
 		    " AND id_hash <> ?", "is", account_id, except_hash);

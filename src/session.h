@@ -80,8 +80,9 @@ int		 session_refresh(struct req *);
 /* End the request's session (logout): row deleted, cookie cleared. */
 int		 session_end(struct req *);
 /* End every session of an account except the one with except_hash (may be NULL),
- * and delete every remember-me token of the account (password change, withdrawal,
- * password reset). Works inside db_txn. 0 or a db_status. */
+ * delete every remember-me token of the account and revoke its OpenID Connect
+ * access tokens (password change, withdrawal, password reset, TOTP switched
+ * on). Works inside db_txn. 0 or a db_status. */
 int		 session_end_all(long long account_id, const char *except_hash);
 /*
  * "Log out everywhere else": end every session of the request's account but

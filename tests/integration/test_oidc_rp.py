@@ -488,3 +488,21 @@ def test_sensitive_level_aged_asks_only_the_missing_factor(stack, meta, conf_cli
         # The level ages: the step-up is older than OIDC.MaxAge.Sensitive.
         stack.sql("UPDATE sessions SET stepup_at = NOW(6) - INTERVAL 20 MINUTE"
                   f" WHERE account_id = {aid}")
+
+
+def test_password_change_revokes_the_services_access_tokens(stack, meta, conf_client,
+                                                            ins):
+    """A password change ends her other sessions; the access tokens the
+    services hold rest on her login too, and stop at userinfo."""
+    email, _, _ = make_member(stack, ins)
+    c = login(stack, email)
+    _, token, _ = code_flow(stack, meta, conf_client, c)
+    bearer = {"Authorization": "Bearer " + token["access_token"]}
+    assert requests.get(meta["userinfo_endpoint"], headers=bearer,
+                        timeout=30).status_code == 200
+    page = c.get("/account/password")
+    r = c.submit(page, "/account/password", {"current_password": PASSWORD,
+                                              "password": "Kenpo-Other!73x"})
+    assert r.status == 303
+    r = requests.get(meta["userinfo_endpoint"], headers=bearer, timeout=30)
+    assert r.status_code == 401 and "invalid_token" in r.headers["WWW-Authenticate"]
