@@ -625,6 +625,7 @@ combos.forEach(({ v, lang }, i) => {
 			await s.goto(`/oidc/logout?client_id=${shop}`);
 			await sw.state('85-oidc-logout');
 			await s.clickAndWait(page.locator('main form button[type="submit"]'));
+			assert.equal(await page.locator('#member-nav').count(), 0, 'logged out: no member menu');
 			await sw.state('85b-oidc-logout-done');
 		});
 	});
