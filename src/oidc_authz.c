@@ -300,6 +300,24 @@ oidc_authz_next_origin(const char *next)
 	return o;
 }
 
+void
+oidc_authz_next_page(struct req *r, const char *next)
+{
+	struct oidc_authz a;
+	size_t		 n = strlen(OIDC_RESUME_PREFIX);
+
+	if (next == NULL || strncmp(next, OIDC_RESUME_PREFIX, n) != 0 ||
+	    !handle_ok(next + n))
+		return;
+	if (oidc_authz_load(next + n, &a) == 1) {
+		if (r->form_action == NULL)
+			r->form_action = oidc_authz_origin(a.redirect_uri);
+		req_set(r, "OIDC.Via.Client", a.client.name);
+		req_set(r, "OIDC.Via.Handle", a.handle);
+	}
+	oidc_authz_free(&a);
+}
+
 static const char *const scope_names[] = { "openid", "email", "profile", "kenpo" };
 
 /* 1 when word is one of the space-separated words of list. */

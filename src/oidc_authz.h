@@ -95,6 +95,16 @@ int	 oidc_authz_gone(struct req *);
  * page on the way (login, step-up, terms) adds to its CSP form-action.
  */
 char	*oidc_authz_next_origin(const char *next);
+
+/*
+ * For a page on the way (login, step-up, terms) whose next resumes a live
+ * authorization request: its CSP form-action gets the client's origin (when
+ * the page set none), and OIDC.Via.Client (the service's name) and
+ * OIDC.Via.Handle are set, so that layout.cs tells her which service she is
+ * logging in to and the step-up page can offer the way back to it. Nothing
+ * for any other next.
+ */
+void	 oidc_authz_next_page(struct req *, const char *next);
 /* The origin of uri, malloc'd, or NULL when it has none we can name. */
 char	*oidc_authz_origin(const char *uri);
 

@@ -26,7 +26,8 @@
 //    amr with hwk. Her step-up ages (sessions.stepup_at an hour back): the
 //    service asks again and gets only the step-up page, answered with the
 //    secret question this time; back with acr sensitive, amr with kba, and the
-//    same auth_time (the login itself was not repeated).
+//    same auth_time (the login itself was not repeated). Before that she once
+//    takes 「確認をやめてサービスに戻る」: the service gets access_denied.
 // 4. She disconnects the service on 連携中のサービス; logging in at the
 //    service asks for her consent again.
 import crypto from 'node:crypto';
@@ -206,6 +207,8 @@ for (const v of variants().filter((x) => x.js)) {
 				const page = s.page;
 				await s.goto(`${RP}/start`);
 				assert.equal(pathOf(page), '/login', 'the service sends her to kenpo\'s login');
+				assert.match(await page.locator('#oidc-via').innerText(), /歩いて確かめる健診ビューア/,
+					'the login says which service she is logging in to');
 				await s.fill({ email: basic.email, password: basic.password });
 				await s.submit();
 				assert.ok(await page.locator('#oidc-consent-form').isVisible(), 'the consent page');
@@ -252,6 +255,8 @@ for (const v of variants().filter((x) => x.js)) {
 				assert.equal(pathOf(page), '/sensitive/stepup');
 				assert.equal(await page.locator('input[type="password"]').count(), 0, 'no password asked');
 				await page.locator('#passkey-stepup').waitFor({ state: 'visible' });
+				assert.match(await page.locator('#oidc-via').innerText(), /歩いて確かめる健診ビューア/);
+				assert.ok(await page.locator('#stepup-cancel').isVisible(), 'a way back to the service');
 				await s.check('3-stepup');
 				await s.clickAndWait(page.locator('#passkey-stepup-button'));
 				assert.ok(await page.locator('#oidc-consent-form').isVisible(), 'consent, first time');
@@ -263,6 +268,11 @@ for (const v of variants().filter((x) => x.js)) {
 				// An hour later the step-up has aged (OIDC.MaxAge.Sensitive 900 s).
 				sql(`UPDATE sessions s JOIN accounts a ON a.id = s.account_id
 				     SET s.stepup_at = s.stepup_at - INTERVAL 1 HOUR WHERE a.email = ${q(acct.email)}`);
+				// She may also change her mind: the way back tells the service.
+				await s.goto(`${RP}/start?sensitive=1`);
+				assert.equal(pathOf(page), '/sensitive/stepup');
+				await s.clickAndWait(page.locator('#stepup-cancel'));
+				assert.equal((await atService(page)).error, 'access_denied');
 				await s.goto(`${RP}/start?sensitive=1`);
 				assert.equal(pathOf(page), '/sensitive/stepup', 'only the step-up again');
 				assert.equal(await page.locator('input[type="password"]').count(), 0, 'no password asked');
