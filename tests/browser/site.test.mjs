@@ -616,6 +616,11 @@ combos.forEach(({ v, lang }, i) => {
 			await s.fill({ password: acct.password });
 			await s.clickAndWait(page.locator('#oidc-reauth-submit'));
 			assert.ok(new URL(page.url()).searchParams.get('code'), 'a code after the password');
+			// やめてサービスに戻る: the service hears access_denied.
+			await new Promise((ok) => setTimeout(ok, 1100));
+			await s.goto(authorizeUrl(shop, { prompt: 'login' }));
+			await s.clickAndWait(page.locator('#oidc-reauth-cancel'));
+			assert.equal(new URL(page.url()).searchParams.get('error'), 'access_denied');
 			const unknown = authorizeUrl('no-such-client');
 			await s.goto(unknown, { status: 400 });
 			await sw.state('83-oidc-error-client');
