@@ -284,22 +284,6 @@ oidc_authz_origin(const char *uri)
 	return xstrndup(uri, (size_t)(e - uri));
 }
 
-char *
-oidc_authz_next_origin(const char *next)
-{
-	struct oidc_authz a;
-	size_t		 n = strlen(OIDC_RESUME_PREFIX);
-	char		*o = NULL;
-
-	if (next == NULL || strncmp(next, OIDC_RESUME_PREFIX, n) != 0 ||
-	    !handle_ok(next + n))
-		return NULL;
-	if (oidc_authz_load(next + n, &a) == 1)
-		o = oidc_authz_origin(a.redirect_uri);
-	oidc_authz_free(&a);
-	return o;
-}
-
 void
 oidc_authz_next_page(struct req *r, const char *next)
 {
