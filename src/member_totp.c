@@ -150,46 +150,11 @@ mtotp_enrol_secret(long long account_id, const char *session_hash,
 
 /* ---- recovery codes ---- */
 
-/* HMAC-SHA-256 hex (Security.Secret) of a recovery code after lower-casing and
- * dropping dashes and spaces. 0 or -1. */
+/* The stored form of a member's recovery code (totp.h). */
 static int
 recovery_hash(const char *code, char out[65])
 {
-	unsigned char	 key[64], mac[32];
-	char		 norm[40], *msg;
-	size_t		 keylen, n = 0;
-	const char	*p;
-	int		 rc;
-
-	for (p = code; *p != '\0' && n < sizeof(norm) - 1; p++)
-		if (*p != '-' && *p != ' ')
-			norm[n++] = (char)tolower((unsigned char)*p);
-	norm[n] = '\0';
-	keylen = config_secret("Security.Secret", key, sizeof(key));
-	msg = xasprintf("member-recovery|%s", norm);
-	rc = crypto_hmac(key, keylen, msg, strlen(msg), mac);
-	if (rc == 0)
-		util_hex(mac, sizeof(mac), out);
-	util_wipe(key, sizeof(key));
-	util_wipe(norm, sizeof(norm));
-	util_wipe(mac, sizeof(mac));
-	util_free_secret(msg);
-	return rc;
-}
-
-/* Ten characters of an alphabet without look-alikes, "abcde-fgh23" (as staff's). */
-static void
-recovery_code(char out[MTOTP_RECOVERY_LEN + 1])
-{
-	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
-	int	 i, o = 0;
-
-	for (i = 0; i < 10; i++) {
-		if (i == 5)
-			out[o++] = '-';
-		out[o++] = alpha[crypto_random_uniform(sizeof(alpha) - 1)];
-	}
-	out[o] = '\0';
+	return totp_recovery_hash("member-recovery", code, out);
 }
 
 /* New codes into codes and their hashes into hashes. 0 or -1. */
@@ -200,7 +165,7 @@ recovery_make(char codes[MTOTP_RECOVERY_CODES][MTOTP_RECOVERY_LEN + 1],
 	int	 i;
 
 	for (i = 0; i < MTOTP_RECOVERY_CODES; i++) {
-		recovery_code(codes[i]);
+		totp_recovery_code(codes[i]);
 		if (recovery_hash(codes[i], hashes[i]) != 0)
 			return -1;
 	}

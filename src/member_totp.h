@@ -31,7 +31,7 @@ struct req;
 struct member;
 
 #define MTOTP_RECOVERY_CODES	10
-#define MTOTP_RECOVERY_LEN	11	/* "abcde-fgh23" */
+#define MTOTP_RECOVERY_LEN	TOTP_RECOVERY_LEN	/* "abcde-fgh23" (totp.h) */
 #define MTOTP_TRIES		5	/* wrong codes in a row */
 #define MTOTP_PENDING_SECONDS	300	/* the login's second step */
 #define MTOTP_ENROL_MINUTES	15	/* from the password to the first code */

@@ -62,11 +62,12 @@ oidc_authz_store(struct oidc_authz *a)
 	util_hex(raw, sizeof(raw), a->handle);
 	util_wipe(raw, sizeof(raw));
 	crypto_sha256_hex(a->handle, hash);
-	o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:i, s:I, s:i}",
+	o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:i, s:I, s:i, s:s?}",
 	    "redirect_uri", a->redirect_uri, "scope", a->scope,
 	    "state", a->state, "nonce", a->nonce,
 	    "code_challenge", a->code_challenge, "prompt", a->prompt,
-	    "max_age", (json_int_t)a->max_age, "essential", a->essential);
+	    "max_age", (json_int_t)a->max_age, "essential", a->essential,
+	    "browser", a->browser[0] != '\0' ? a->browser : NULL);
 	if (o == NULL || (js = json_dumps(o, JSON_COMPACT)) == NULL) {
 		json_decref(o);
 		log_err("oidc: could not encode an authorization request");
@@ -150,6 +151,9 @@ oidc_authz_load(const char *handle, struct oidc_authz *a)
 	a->prompt = (int)json_integer_value(json_object_get(o, "prompt"));
 	a->max_age = (long long)json_integer_value(json_object_get(o, "max_age"));
 	a->essential = (int)json_integer_value(json_object_get(o, "essential"));
+	if ((p = json_string_value(json_object_get(o, "browser"))) != NULL &&
+	    strlen(p) == 64)
+		memcpy(a->browser, p, sizeof(a->browser));
 	if (a->redirect_uri == NULL || a->scope == NULL) {
 		log_err("oidc: stored authorization request %lld incomplete", a->id);
 		st = DB_ERR;
@@ -170,6 +174,56 @@ oidc_authz_load(const char *handle, struct oidc_authz *a)
 		a->max_age = -1;
 	}
 	return st;
+}
+
+/* ---- the browser ---- */
+
+/* The request's cookie OIDC_BROWSER_COOKIE when it is well formed, or NULL. */
+static const char *
+browser_cookie(struct req *r)
+{
+	const char	*c = req_get_cookie(r, OIDC_BROWSER_COOKIE);
+
+	if (c == NULL || strlen(c) != CRYPTO_TOKEN_LEN || strspn(c,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+	    CRYPTO_TOKEN_LEN)
+		return NULL;
+	return c;
+}
+
+void
+oidc_authz_bind(struct req *r, struct oidc_authz *a)
+{
+	const char	*c = browser_cookie(r);
+	char		 tok[CRYPTO_TOKEN_LEN + 1];
+
+	if (c != NULL) {
+		crypto_sha256_hex(c, a->browser);
+		return;
+	}
+	/* A browser session's cookie: the flows of its other tabs share it. */
+	crypto_token(tok);
+	crypto_sha256_hex(tok, a->browser);
+	req_set_cookie(r, OIDC_BROWSER_COOKIE, tok, -1);
+	util_wipe(tok, sizeof(tok));
+}
+
+int
+oidc_authz_browser_ok(struct req *r, const struct oidc_authz *a)
+{
+	const char	*c;
+	char		 h[65];
+
+	if (a->browser[0] == '\0')
+		return 1;	/* stored before requests were bound */
+	if ((c = browser_cookie(r)) != NULL) {
+		crypto_sha256_hex(c, h);
+		if (crypto_streq(h, a->browser))
+			return 1;
+	}
+	log_warn("oidc: authorization request %lld continued from another"
+	    " browser than the one it was begun in: refused", a->id);
+	return 0;
 }
 
 /* ---- answers to the client ---- */

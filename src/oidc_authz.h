@@ -38,6 +38,8 @@ struct req;
 
 #define OIDC_HANDLE_LEN		64	/* hex of 32 random bytes */
 #define OIDC_RESUME_PREFIX	"/oidc/authorize/resume/"
+/* The browser an authorization request was begun in (oidc_authz_bind). */
+#define OIDC_BROWSER_COOKIE	"oab"
 
 enum oidc_prompt {
 	OIDC_PROMPT_NONE	= 1 << 0,
@@ -59,6 +61,8 @@ struct oidc_authz {
 	int		 prompt;	/* enum oidc_prompt bits */
 	long long	 max_age;	/* -1 when not given */
 	int		 essential;	/* essential acr level from claims; 0 none */
+	char		 browser[65];	/* SHA-256 hex of the browser's cookie
+					   OIDC_BROWSER_COOKIE; "" none */
 };
 
 void	 oidc_authz_free(struct oidc_authz *);
@@ -70,6 +74,23 @@ int	 oidc_authz_store(struct oidc_authz *a);
  * or a db_status.
  */
 int	 oidc_authz_load(const char *handle, struct oidc_authz *a);
+
+/*
+ * Bind a (before oidc_authz_store) to the request's browser: the cookie
+ * OIDC_BROWSER_COOKIE (a random token for the browser session, set here when
+ * the browser has none) is what the request remembers, as its SHA-256. The
+ * handle alone then continues nothing: whoever learnt it (a log, a shared
+ * URL) could otherwise finish the request with a member session of their
+ * own, and the relying party would take that member's code in the browser
+ * that began it (the state and PKCE are that browser's).
+ */
+void	 oidc_authz_bind(struct req *, struct oidc_authz *a);
+/*
+ * 1 when the request's browser is the one a was begun in (or a predates the
+ * binding), else 0 (logged): the pages of the flow (resume, consent, reauth)
+ * then answer as for a request that is gone, and a stays as it was.
+ */
+int	 oidc_authz_browser_ok(struct req *, const struct oidc_authz *a);
 
 /*
  * Answer the client with error (an OAuth/OpenID error code) and description

@@ -376,7 +376,8 @@ status_text(int st)
 /*
  * Whether the request path carries a secret (an activation, reset or address
  * change token, a deletion request's contact link, a CAPTCHA challenge, an
- * RP-initiated logout's id_token_hint): the
+ * RP-initiated logout's id_token_hint, an OpenID Connect authorization's
+ * handle, also when a page's r= or next= names it): the
  * same prefixes that nginx keeps out of its error log
  * (contrib/nginx/kenpo.conf.in). Such a page is sent with
  * Referrer-Policy: strict-origin, or the browser would repeat its URL in the
@@ -394,15 +395,24 @@ path_carries_secret(const struct req *r)
 		"/deletion/confirm/",
 		"/enrol/",	/* the staff console's enrolment links */
 		"/oidc/logout",	/* id_token_hint in the query (docs/oidc.md) */
+		"/oidc/authorize/resume/",	/* an authorization's handle */
 	};
 	size_t	 i;
+
+	const char	*next;
 
 	if (r->path == NULL)
 		return 0;
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (strncmp(r->path, prefixes[i], strlen(prefixes[i])) == 0)
 			return 1;
-	return 0;
+	/* The pages on the way of an OpenID Connect authorization name its
+	 * handle in their query: /oidc/reauth?r=, and the next= of the login,
+	 * the terms and the step-up. */
+	if (strcmp(r->path, "/oidc/reauth") == 0)
+		return 1;
+	next = r->hdf != NULL ? hdf_get_value(r->hdf, "Query.next", NULL) : NULL;
+	return next != NULL && strncmp(next, "/oidc/authorize/resume/", 23) == 0;
 }
 
 /* The one place that opens every response: status and security headers. */

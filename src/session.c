@@ -345,10 +345,12 @@ session_reauth(struct req *r, const char *method)
 
 	if (r->sess == NULL)
 		return 0;
+	/* What it proved is all the session can claim from now on: a factor
+	 * proved before (the code at login, a step-up) is not carried into a
+	 * fresh auth_time, or amr would name factors not proved at that time. */
 	memset(&ai, 0, sizeof(ai));
 	ai.auth_time = AUTH_NOW;
-	amr_add(ai.amr, sizeof(ai.amr), r->sess, method);
-	ai.stepup_time = r->sess->stepup_time;
+	snprintf(ai.amr, sizeof(ai.amr), "%s", method);
 	return start(r, r->sess->account_id, r->sess->login_id, &ai);
 }
 
@@ -371,19 +373,11 @@ int
 session_add_factor(struct req *r, const char *method)
 {
 	char		 amr[sizeof(r->sess->amr)];
-	size_t		 len;
 	long long	 n;
 
 	if (r->sess == NULL)
 		return 0;
-	snprintf(amr, sizeof(amr), "%s", r->sess->amr);
-	len = strlen(amr);
-	if (!session_has_method(r->sess, method) &&
-	    len + 1 + strlen(method) < sizeof(amr)) {
-		if (len > 0)
-			amr[len++] = ' ';
-		memcpy(amr + len, method, strlen(method) + 1);
-	}
+	amr_add(amr, sizeof(amr), r->sess, method);
 	n = db_exec("UPDATE sessions SET stepup_at = NOW(6), amr = ?"
 	    " WHERE id_hash = ?", "ss", amr, r->sess->id_hash);
 	if (n < 0)

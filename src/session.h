@@ -65,10 +65,12 @@ int		 session_add_factor(struct req *, const char *method);
 /*
  * A primary factor proved again by the member of the request's session (the
  * password on /oidc/reauth, for an OpenID Connect max_age or prompt=login):
- * a new session id (like session_start), auth_time becomes now, method (one
- * RFC 8176 value, "pwd") is added to amr; the login and the last step-up
- * stay. Sets a cookie: call it outside db_txn. 0 or a db_status; 0 without
- * a session.
+ * a new session id (like session_start), auth_time becomes now and amr
+ * method alone (one RFC 8176 value, "pwd"); the login stays, the earlier
+ * factors and the last step-up do not (a step-up is asked again where one is
+ * needed), so amr never names a factor that was not proved since auth_time.
+ * Sets a cookie: call it outside db_txn. 0 or a db_status; 0 without a
+ * session.
  */
 int		 session_reauth(struct req *, const char *method);
 /* 1 when the session's amr contains method (a whole word), else 0. */

@@ -283,41 +283,7 @@ staff_enrol_open(const char *token, struct staff_enrol *e)
 int
 staff_recovery_hash(const char *code, char out[65])
 {
-	unsigned char	 key[64], mac[32];
-	char		 norm[64], *msg;
-	size_t		 keylen, n = 0;
-	const char	*p;
-	int		 rc;
-
-	for (p = code; *p != '\0' && n < sizeof(norm) - 1; p++)
-		if (*p != '-' && *p != ' ')
-			norm[n++] = (char)tolower((unsigned char)*p);
-	norm[n] = '\0';
-	keylen = config_secret("Security.Secret", key, sizeof(key));
-	msg = xasprintf("staff-recovery|%s", norm);
-	rc = crypto_hmac(key, keylen, msg, strlen(msg), mac);
-	if (rc == 0)
-		util_hex(mac, sizeof(mac), out);
-	util_wipe(key, sizeof(key));
-	util_wipe(norm, sizeof(norm));
-	util_wipe(mac, sizeof(mac));
-	util_free_secret(msg);
-	return rc;
-}
-
-/* A recovery code: ten characters of an alphabet without look-alikes. */
-static void
-recovery_code(char out[STAFF_RECOVERY_LEN + 1])
-{
-	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
-	int	 i, o = 0;
-
-	for (i = 0; i < 10; i++) {
-		if (i == 5)
-			out[o++] = '-';
-		out[o++] = alpha[crypto_random_uniform(sizeof(alpha) - 1)];
-	}
-	out[o] = '\0';
+	return totp_recovery_hash("staff-recovery", code, out);
 }
 
 struct complete {
@@ -371,7 +337,7 @@ staff_enrol_complete(struct staff_enrol *e, const char *password_hash,
 	c.ip = ip;
 	c.codes = codes;
 	for (i = 0; i < STAFF_RECOVERY_CODES; i++) {
-		recovery_code(codes[i]);
+		totp_recovery_code(codes[i]);
 		if (staff_recovery_hash(codes[i], c.hashes[i]) != 0)
 			return DB_ERR;
 	}

@@ -24,7 +24,7 @@
 #include "totp.h"
 
 #define STAFF_RECOVERY_CODES	10
-#define STAFF_RECOVERY_LEN	11	/* "xxxxx-xxxxx" */
+#define STAFF_RECOVERY_LEN	TOTP_RECOVERY_LEN	/* "xxxxx-xxxxx" (totp.h) */
 
 enum staff_role {
 	STAFF_NONE = 0,

@@ -7,11 +7,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include <gcrypt.h>
 #include <qrencode.h>
 
+#include "config.h"
 #include "crypto.h"
 #include "log.h"
 #include "util.h"
@@ -204,4 +206,45 @@ totp_qr_svg(const char *text, const char *label)
 	util_wipe(b.data, b.len);
 	buf_free(&b);
 	return out;
+}
+
+void
+totp_recovery_code(char out[TOTP_RECOVERY_LEN + 1])
+{
+	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	int	 i, o = 0;
+
+	for (i = 0; i < 10; i++) {
+		if (i == 5)
+			out[o++] = '-';
+		out[o++] = alpha[crypto_random_uniform(sizeof(alpha) - 1)];
+	}
+	out[o] = '\0';
+}
+
+int
+totp_recovery_hash(const char *purpose, const char *code, char out[65])
+{
+	unsigned char	 key[64], mac[32];
+	char		 norm[64], *msg;
+	size_t		 keylen, n = 0;
+	const char	*p;
+	int		 rc;
+
+	for (p = code; *p != '\0' && n < sizeof(norm) - 1; p++)
+		if (*p != '-' && *p != ' ')
+			norm[n++] = (char)tolower((unsigned char)*p);
+	norm[n] = '\0';
+	keylen = config_secret("Security.Secret", key, sizeof(key));
+	msg = xasprintf("%s|%s", purpose, norm);
+	rc = crypto_hmac(key, keylen, msg, strlen(msg), mac);
+	if (rc == 0)
+		util_hex(mac, sizeof(mac), out);
+	else
+		log_err("totp: HMAC of a recovery code failed");
+	util_wipe(key, sizeof(key));
+	util_wipe(norm, sizeof(norm));
+	util_wipe(mac, sizeof(mac));
+	util_free_secret(msg);
+	return rc;
 }

@@ -59,4 +59,18 @@ char	*totp_uri(const char *issuer, const char *account,
  */
 char	*totp_qr_svg(const char *text, const char *label);
 
+/*
+ * Recovery codes (staff and members): ten characters of an alphabet without
+ * look-alikes, "abcde-fgh23" (TOTP_RECOVERY_LEN), from the strong RNG.
+ */
+#define TOTP_RECOVERY_LEN	11
+void	 totp_recovery_code(char out[TOTP_RECOVERY_LEN + 1]);
+/*
+ * The stored form of a recovery code: hex HMAC-SHA256(Security.Secret,
+ * purpose "|" code), the code lower-cased without dashes and spaces, so a
+ * code typed "ABCDE FGH23" matches. purpose keeps staff and member codes apart
+ * ("staff-recovery", "member-recovery"). 0, or -1 (logged).
+ */
+int	 totp_recovery_hash(const char *purpose, const char *code, char out[65]);
+
 #endif

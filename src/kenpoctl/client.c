@@ -66,6 +66,10 @@ uri_refusal(const char *uri)
 			return "contains spaces or control characters";
 	if (strchr(uri, '#') != NULL)
 		return "has a fragment (#)";
+	/* A browser reads a backslash as '/' in an http(s) URL: the host of
+	 * "https://evil.example<backslash>.rp.example.jp/cb" is evil.example. */
+	if (strchr(uri, '\\') != NULL)
+		return "contains a backslash (a browser reads it as /)";
 	if (strncmp(uri, "https://", 8) == 0)
 		https = 1;
 	else if (strncmp(uri, "http://", 7) == 0)
@@ -93,6 +97,12 @@ uri_refusal(const char *uri)
 		hl = (size_t)((colon != NULL ? colon : end) - host);
 		if (hl == 0)
 			return "has no host";
+		/* What a browser would rewrite (an IDN, a percent-escape, another
+		 * character) is not the host the operator read. */
+		if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789.-") != hl)
+			return "has a host other than ASCII letters, digits, dots"
+			    " and hyphens (write an IDN in its xn-- form)";
 	}
 	if (host + hl != end) {
 		const char *port = host + hl + 1;

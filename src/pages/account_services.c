@@ -7,8 +7,9 @@
  *   - GET: the list (none: a line saying so), newest first, at most 100;
  *     ?done=revoked says the last one went;
  *   - POST client=<client_id> (CSRF and Origin checked by request.c): in one
- *     transaction her consent to that client is deleted and every access
- *     token of the pair revoked (oidc_tokens.revoked_at), audited
+ *     transaction her consent to that client is deleted, every access
+ *     token of the pair revoked (oidc_tokens.revoked_at) and every code of
+ *     the pair not yet redeemed deleted (it would still give a token), audited
  *     oidc.revoke; 303 → /account/services?done=revoked. The service asks
  *     for her consent again next time;
  *   - POST for a client she has no consent with: 303 to the list, logged
@@ -43,7 +44,7 @@ revoke_txn(void *arg)
 {
 	struct revoke	*v = arg;
 	char		*row[1] = { NULL };
-	long long	 client, n;
+	long long	 client, n, tokens;
 	int		 st;
 
 	v->found = 0;
@@ -61,8 +62,14 @@ revoke_txn(void *arg)
 	    " account_id = ? AND client = ? AND revoked_at IS NULL", "ii",
 	    v->account_id, client)) < 0)
 		return (int)n;
-	log_info("oidc: account %lld revoked client %lld (%lld tokens)",
-	    v->account_id, client, n);
+	tokens = n;
+	/* A code issued a moment ago and not redeemed yet would still give
+	 * the service a token after she said no. */
+	if ((n = db_exec("DELETE FROM oidc_codes WHERE account_id = ? AND"
+	    " client = ? AND used_at IS NULL", "ii", v->account_id, client)) < 0)
+		return (int)n;
+	log_info("oidc: account %lld revoked client %lld (%lld tokens, %lld"
+	    " codes)", v->account_id, client, tokens, n);
 	if ((n = audit_open(v->r, "oidc.revoke", v->account_id)) < 0)
 		return (int)n;
 	v->found = 1;

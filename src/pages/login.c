@@ -146,7 +146,6 @@
 #include "throttle.h"
 #include "util.h"
 
-#define NEXT_MAX	200
 
 /* What the form must ask next. */
 struct need {
@@ -180,29 +179,12 @@ lock_window(void)
 	return (int)(60 * config_int("Login.LockMinutes"));
 }
 
-/*
- * next, if it is a local path we are willing to go to after login: "/x…" with
- * only unreserved URL characters, not protocol-relative, and not a page that
- * would loop or carries a token. NULL otherwise.
- */
+/* next, if it is a local path we are willing to go to after login
+ * (redirect.h redirect_next), else NULL. */
 static const char *
 safe_next(const char *next)
 {
-	static const char *const refused[] = {
-		"/login", "/logout", "/captcha", "/password/reset", "/entry", "/users/",
-	};
-	size_t		 i, n;
-
-	if (!redirect_target_ok(next) || (n = strlen(next)) > NEXT_MAX)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789/-._~?=&%+", next[i]) == NULL)
-			return NULL;
-	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		if (strncmp(next, refused[i], strlen(refused[i])) == 0)
-			return NULL;
-	return next;
+	return redirect_next(next);
 }
 
 /* Where a logged-in account goes: by state, or next for an active one. */

@@ -29,7 +29,8 @@
  *       code_challenge_method other than S256 (plain included), or a
  *       code_challenge that is not 43 base64url characters, or a public
  *       client without one             invalid_request
- *   - a request that passes is stored (oidc_requests) and continued at once
+ *   - a request that passes is bound to this browser (oidc_authz_bind: the
+ *     cookie "oab"), stored (oidc_requests) and continued at once
  *     (oidc_authz_continue): a login, a page, the step-up, or the code.
  * HEAD: 405, nothing stored (a link checker must not use up a request
  * or get a code). Invalid UTF-8 and over-long fields never reach here
@@ -301,6 +302,7 @@ page_oidc_authorize(struct req *r)
 		st = oidc_authz_error(r, &a, err, desc);
 		goto out;
 	}
+	oidc_authz_bind(r, &a);
 	if ((st = oidc_authz_store(&a)) < 0) {
 		st = req_db_error(r, st);
 		goto out;

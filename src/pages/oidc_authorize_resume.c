@@ -8,6 +8,8 @@
  * Outcomes:
  *   - unknown, expired (OIDC.RequestSeconds) or already answered: 400 page
  *     (L.Error.OIDCGone: go back to the service and start again), logged;
+ *   - begun in another browser (oidc_authz_browser_ok: the cookie "oab"):
+ *     the same page, logged; the request is left as it was;
  *   - otherwise as oidc_authz_continue decides (oidc_authz.h): the login,
  *     signup's next step, the terms, the page of a level she does not have,
  *     /oidc/reauth, /sensitive/stepup, the consent page, or a 303 to the
@@ -30,6 +32,10 @@ page_oidc_authorize_resume(struct req *r)
 		return req_db_error(r, st);
 	if (st == 0)
 		return oidc_authz_gone(r);
+	if (!oidc_authz_browser_ok(r, &a)) {
+		oidc_authz_free(&a);
+		return oidc_authz_gone(r);
+	}
 	st = oidc_authz_continue(r, &a, 0);
 	oidc_authz_free(&a);
 	return st;

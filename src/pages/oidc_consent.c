@@ -7,6 +7,8 @@
  *     here: this route is not R_MEMBER, so that an unknown request still
  *     gets its page), logged;
  *   - r unknown, expired or answered: 400 page (L.Error.OIDCGone), logged;
+ *   - r begun in another browser (oidc_authz_browser_ok): the same page,
+ *     logged, the request left as it was (whatever the decision);
  *   - decision=allow (許可する): the request is decided again as if she had
  *     consented (her level and freshness are checked again: they may have
  *     aged while she read); when it still stands, the consent is recorded
@@ -50,6 +52,10 @@ page_oidc_consent(struct req *r)
 		return req_db_error(r, st);
 	if (st == 0)
 		return oidc_authz_gone(r);
+	if (!oidc_authz_browser_ok(r, &a)) {
+		oidc_authz_free(&a);
+		return oidc_authz_gone(r);
+	}
 	if (strcmp(d, "deny") == 0) {
 		log_info("oidc: the member refused client %s", a.client.client_id);
 		st = oidc_authz_error(r, &a, "access_denied",

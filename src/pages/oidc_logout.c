@@ -17,7 +17,10 @@
  *        foreign signature, not from this issuer), a client_id that differs
  *        from the hint's audience, an unknown client, or a
  *        post_logout_redirect_uri not registered for the client (or given
- *        without any client) — never redirected anywhere; logged
+ *        without any client), a state over STATE_MAX bytes (as authorize's:
+ *        percent-encoded into the Location it could pass nginx's 8 KiB
+ *        fastcgi_buffer_size, a 502 with no log line) — never redirected
+ *        anywhere; logged
  *   200  with a member session: the confirmation page (names the service),
  *        whose POST ends the session
  *   303  after the confirmation (or without a session at all): to
@@ -47,6 +50,8 @@
 #include "session.h"
 #include "signup_card.h"
 #include "util.h"
+
+#define STATE_MAX	1024	/* as /oidc/authorize's (oidc_authorize.c) */
 
 /* Percent-encode s for a query component (RFC 3986 unreserved kept). */
 static void
@@ -167,6 +172,8 @@ page_oidc_logout(struct req *r)
 		client_id = NULL;
 	if (uri != NULL && *uri == '\0')
 		uri = NULL;
+	if (state != NULL && strlen(state) > STATE_MAX)
+		return refuse(r, "state too long");
 
 	if (hint != NULL) {
 		if (hint_client(hint, &aud) != 0)

@@ -12,6 +12,8 @@
  *
  * Outcomes:
  *   - r unknown, expired or answered: 400 page (L.Error.OIDCGone), logged;
+ *   - r begun in another browser (oidc_authz_browser_ok): the same page,
+ *     logged, nothing checked;
  *   - GET: the form (her address, the service's name, the password field);
  *   - POST right: a new session id with auth_time now and "pwd" in amr
  *     (session_reauth), audited oidc.reauth, 303 → the request's resume
@@ -46,6 +48,10 @@ page_oidc_reauth(struct req *r)
 		return req_db_error(r, st);
 	if (st == 0)
 		return oidc_authz_gone(r);
+	if (!oidc_authz_browser_ok(r, &a)) {
+		oidc_authz_free(&a);
+		return oidc_authz_gone(r);
+	}
 	if ((st = member_load(r, &m)) < 0) {
 		st = req_db_error(r, st);
 		goto out;

@@ -16,8 +16,10 @@
  * Outcomes (each a log line naming the client's row id, never the code,
  * secret or token; all JSON with Cache-Control: no-store):
  *   200  {access_token, token_type "Bearer", expires_in, id_token, scope}
- *   400  invalid_request: a parameter missing, the query string used,
- *        basic and post both, a malformed code_verifier
+ *   400  invalid_request: a parameter missing or repeated (RFC 6749 §3.2:
+ *        "MUST NOT be included more than once"; the first would win
+ *        otherwise), the query string used, basic and post both, a
+ *        malformed code_verifier
  *   400  unsupported_grant_type: anything but authorization_code
  *   401  invalid_client: unknown client, wrong or missing secret, a secret
  *        from a public client (with WWW-Authenticate: Basic when the client
@@ -344,6 +346,7 @@ page_oidc_token(struct req *r)
 	int			 basic, st, rc;
 	long long		 now;
 	json_t			*claims, *resp;
+	HDF			*rep;
 
 	memset(&c, 0, sizeof(c));
 	memset(&x, 0, sizeof(x));
@@ -352,6 +355,9 @@ page_oidc_token(struct req *r)
 	qs = FCGX_GetParam("QUERY_STRING", r->envp);
 	if (qs != NULL && *qs != '\0')
 		return invalid_request(r, "parameters in the query string");
+	if ((rep = hdf_get_obj(r->hdf, "Repeated")) != NULL &&
+	    hdf_obj_child(rep) != NULL)
+		return invalid_request(r, "a parameter is repeated");
 	if ((grant = req_param(r, "grant_type")) == NULL || *grant == '\0')
 		return invalid_request(r, "grant_type missing");
 	if (strcmp(grant, "authorization_code") != 0) {

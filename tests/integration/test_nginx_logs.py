@@ -38,6 +38,10 @@ def token_paths():
         out.append((tmpl.format(t), t))
     sig = secrets.token_hex(32)
     out.append((f"/entry?insurer=06139992&ts=1700000000&sig={sig}&next=/signup", sig))
+    # An OpenID Connect authorization in progress: its handle names it, and
+    # whoever holds it can finish it with a session of their own (docs/oidc.md).
+    handle = secrets.token_hex(32)
+    out.append((f"/oidc/authorize/resume/{handle}", handle))
     # RP-initiated logout: an ID token in the query (docs/oidc.md).
     hint = secrets.token_urlsafe(64)
     out.append((f"/oidc/logout?id_token_hint={hint}", hint))

@@ -538,7 +538,10 @@ def test_max_age_and_prompt_login_ask_the_password(stack, ins):
     back_at_rp(consent(c, follow_local(c, r)), rp)
     for kw in ({"max_age": "0"}, {"prompt": "login"}, {"prompt": "select_account"},
                {"max_age": "60"}):
-        session_sql(stack, aid, "auth_time = NOW(6) - INTERVAL 1 HOUR")
+        # Factors proved before (a code at login, a step-up) are not carried
+        # into the new auth_time: amr names only what the re-auth proved.
+        session_sql(stack, aid, "auth_time = NOW(6) - INTERVAL 1 HOUR,"
+                    " amr = 'pwd otp kba', stepup_at = NOW(6)")
         (old,), = stack.sql(f"SELECT UNIX_TIMESTAMP(auth_time) FROM sessions"
                             f" WHERE account_id = {aid}")
         sid_before = c.cookies.get("sid")
@@ -565,6 +568,9 @@ def test_max_age_and_prompt_login_ask_the_password(stack, ins):
         row = code_row(stack, got["code"])
         assert row["auth_time"] > float(old) + 3000, kw
         assert row["amr"] == ["pwd"]
+        (stepup,), = stack.sql("SELECT stepup_at FROM sessions WHERE account_id ="
+                               f" {aid}")
+        assert stepup is None
     ev = events(stack, aid)
     assert "oidc.reauth" in ev and "password.check_fail" in ev
     # max_age larger than the login's age: nothing asked.

@@ -186,6 +186,12 @@ def test_code_flow_pkce_id_token_and_userinfo(stack, meta, conf_client, ins):
     r = requests.post(meta["userinfo_endpoint"], timeout=30, headers={
         "Authorization": "Bearer " + token["access_token"]})
     assert r.status_code == 200 and r.json()["sub"] == claims["sub"]
+    # oidcc-userinfo-post-body: the token in a form body (RFC 6750 §2.2, a
+    # MAY) is not taken: a clean 401 that asks for the header.
+    r = requests.post(meta["userinfo_endpoint"], timeout=30,
+                      data={"access_token": token["access_token"]})
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_pairwise_sub_differs_between_clients(stack, meta, ins):
@@ -312,6 +318,24 @@ def test_prompt_none_logged_in_and_unknown_parameters(stack, meta, conf_client, 
     _, token, nonce = code_flow(stack, meta, conf_client, c,
                                 scope="kenpo email openid profile")
     assert "error" not in token
+    # oidcc-id-token-hint: her own ID token as the hint, with prompt=none.
+    q, token2, nonce = code_flow(stack, meta, conf_client, c, extra={
+        "prompt": "none", "id_token_hint": token["id_token"]})
+    assert "error" not in q, q
+    verify_id_token(stack, meta, conf_client, token2, nonce)
+    # oidcc-claims-essential: a userinfo claim asked as essential is no error.
+    q, token2, nonce = code_flow(stack, meta, conf_client, c, extra={
+        "claims": json.dumps({"userinfo": {"name": {"essential": True}}})})
+    assert "error" not in q, q
+    # oidcc-scope-address, -phone, -all: scopes kenpo does not offer are
+    # ignored (no such claims are held), never an error.
+    for scope in ("openid address", "openid phone",
+                  "openid profile email address phone kenpo"):
+        q, token2, nonce = code_flow(stack, meta, conf_client, c, scope=scope)
+        assert "error" not in q, (scope, q)
+        ui = requests.get(meta["userinfo_endpoint"], timeout=30, headers={
+            "Authorization": "Bearer " + token2["access_token"]}).json()
+        assert "address" not in ui and "phone_number" not in ui
     # Without a nonce the code flow still works (and the token has none).
     s = rp(conf_client, meta)
     verifier = generate_token(64)

@@ -146,11 +146,10 @@ def test_kenpo_conf_headers_and_servers():
 # takes a photo of identity verification, named by its kind (doc_front, …):
 # its nginx location keeps its error log (the upload limits' refusals).
 # /verify/shot/, /verify/preview/: a shot name; /sensitive/open/: a feature name.
-# /oidc/authorize/resume/: the handle of a stored authorization request
-# (src/oidc_authz.h), which gives nothing without the member's own session and
-# holds only what the client put in the authorize URL.
-PUBLIC_STAR_ROUTES = {"/terms/", "/verify/shot/", "/verify/preview/", "/sensitive/open/",
-                      "/oidc/authorize/resume/"}
+# (/oidc/authorize/resume/<handle> is not public: whoever holds the handle can
+# finish the request with a session of their own, and the relying party would
+# take that member's code in the browser that began it — docs/oidc.md.)
+PUBLIC_STAR_ROUTES = {"/terms/", "/verify/shot/", "/verify/preview/", "/sensitive/open/"}
 
 
 def secret_route_prefixes():
