@@ -347,7 +347,9 @@ oidc_authz_next_page(struct req *r, const char *next)
 	if (next == NULL || strncmp(next, OIDC_RESUME_PREFIX, n) != 0 ||
 	    !handle_ok(next + n))
 		return;
-	if (oidc_authz_load(next + n, &a) == 1) {
+	/* Only a request of this browser: a link with another's next must
+	 * neither name a service on her page nor widen its CSP. */
+	if (oidc_authz_load(next + n, &a) == 1 && oidc_authz_browser_ok(r, &a)) {
 		if (r->form_action == NULL)
 			r->form_action = oidc_authz_origin(a.redirect_uri);
 		req_set(r, "OIDC.Via.Client", a.client.name);

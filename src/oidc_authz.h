@@ -112,7 +112,9 @@ int	 oidc_authz_gone(struct req *);
 
 /*
  * For a page on the way (login, step-up, terms) whose next (a local path,
- * may be NULL) resumes a live authorization request: its CSP form-action gets
+ * may be NULL) resumes a live authorization request begun in this browser
+ * (oidc_authz_browser_ok; another browser's is logged and ignored): its CSP
+ * form-action gets
  * the origin ("https://host:port") of the request's redirect_uri (when the
  * page set none), and OIDC.Via.Client (the service's name) and
  * OIDC.Via.Handle are set, so that layout.cs tells her which service she is
