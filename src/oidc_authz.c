@@ -338,20 +338,24 @@ oidc_authz_origin(const char *uri)
 	return xstrndup(uri, (size_t)(e - uri));
 }
 
-char *
-oidc_authz_next_origin(const char *next)
+void
+oidc_authz_next_page(struct req *r, const char *next)
 {
 	struct oidc_authz a;
 	size_t		 n = strlen(OIDC_RESUME_PREFIX);
-	char		*o = NULL;
 
 	if (next == NULL || strncmp(next, OIDC_RESUME_PREFIX, n) != 0 ||
 	    !handle_ok(next + n))
-		return NULL;
-	if (oidc_authz_load(next + n, &a) == 1)
-		o = oidc_authz_origin(a.redirect_uri);
+		return;
+	/* Only a request of this browser: a link with another's next must
+	 * neither name a service on her page nor widen its CSP. */
+	if (oidc_authz_load(next + n, &a) == 1 && oidc_authz_browser_ok(r, &a)) {
+		if (r->form_action == NULL)
+			r->form_action = oidc_authz_origin(a.redirect_uri);
+		req_set(r, "OIDC.Via.Client", a.client.name);
+		req_set(r, "OIDC.Via.Handle", a.handle);
+	}
 	oidc_authz_free(&a);
-	return o;
 }
 
 static const char *const scope_names[] = { "openid", "email", "profile", "kenpo" };

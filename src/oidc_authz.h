@@ -111,11 +111,17 @@ int	 oidc_authz_continue(struct req *, struct oidc_authz *a, int consented);
 int	 oidc_authz_gone(struct req *);
 
 /*
- * The origin ("https://host:port") of the redirect_uri of the live request
- * that next (a local path, may be NULL) resumes, malloc'd, or NULL: what a
- * page on the way (login, step-up, terms) adds to its CSP form-action.
+ * For a page on the way (login, step-up, terms) whose next (a local path,
+ * may be NULL) resumes a live authorization request begun in this browser
+ * (oidc_authz_browser_ok; another browser's is logged and ignored): its CSP
+ * form-action gets
+ * the origin ("https://host:port") of the request's redirect_uri (when the
+ * page set none), and OIDC.Via.Client (the service's name) and
+ * OIDC.Via.Handle are set, so that layout.cs tells her which service she is
+ * logging in to and the step-up page can offer the way back to it. Nothing
+ * for any other next.
  */
-char	*oidc_authz_next_origin(const char *next);
+void	 oidc_authz_next_page(struct req *, const char *next);
 /* The origin of uri, malloc'd, or NULL when it has none we can name. */
 char	*oidc_authz_origin(const char *uri);
 

@@ -853,9 +853,10 @@ dispatch(struct req *r)
 		req_set(r, "Page.LoggedIn", "1");
 	st = r->route->fn(r);
 	/* A page shown on the way through an OpenID Connect authorization
-	 * (login, step-up, terms) lets its form end at the relying party. */
-	if (st == 200 && r->form_action == NULL)
-		r->form_action = oidc_authz_next_origin(req_param(r, "next"));
+	 * (login, step-up, terms) lets its form end at the relying party and
+	 * names the service she is logging in to. */
+	if (st == 200)
+		oidc_authz_next_page(r, req_param(r, "next"));
 	return st;
 }
 

@@ -58,6 +58,11 @@
   <?cs if:Maintenance.Message ?><p class="maintenance__message"><?cs var:Maintenance.Message ?></p><?cs /if ?>
 </div>
 <?cs /if ?>
+<?cs # On the way through a service's login (OpenID Connect: login, terms,
+  step-up), which service she is logging in to (oidc_authz_next_page). ?>
+<?cs if:OIDC.Via.Client ?>
+<div class="notice" id="oidc-via"><p><strong><?cs var:OIDC.Via.Client ?></strong><?cs if:Lang == "ja" ?> <?cs /if ?><?cs var:L.OIDC.Via.Text ?></p></div>
+<?cs /if ?>
 <?cs call:content() ?>
 </main>
 <footer class="site-footer">

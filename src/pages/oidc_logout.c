@@ -157,6 +157,7 @@ page_oidc_logout(struct req *r)
 	struct oidc_client	 c;
 	int			 st, rc, have_client = 0;
 	long long		 id;
+	NEOERR			*err;
 
 	memset(&c, 0, sizeof(c));
 	r->nostore = 1;
@@ -237,6 +238,11 @@ page_oidc_logout(struct req *r)
 		if (id > 0)
 			audit(r, "logout.oidc", id);
 		signup_card_clear(r);
+		/* The pipeline marked the page as a member's before the session
+		 * ended here: the done page must not show the member menu (its
+		 * ログアウト button would then say she is still logged in). */
+		if ((err = hdf_remove_tree(r->hdf, "Page.LoggedIn")) != STATUS_OK)
+			nerr_ignore(&err);
 		rc = finish(r, uri, state);
 		goto out;
 	}

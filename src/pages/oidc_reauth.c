@@ -19,6 +19,8 @@
  *     (session_reauth), audited oidc.reauth, 303 → the request's resume
  *     path, which goes on;
  *   - POST wrong, empty or over the limit: the form with the error;
+ *   - やめてサービスに戻る: the page's second form posts decision=deny to
+ *     /oidc/consent (access_denied to the client);
  *   - the hashing pool full: 503 (req_busy), nothing counted.
  * Returns 200, 303, 400, or 500/503.
  */

@@ -28,6 +28,10 @@
  * says so; the fifth wrong code in a row ends the session (303 → /login).
  * A member with a passkey also gets 「パスキーで確認」 (Sensitive.Passkeys,
  * passkey.js → /sensitive/stepup/passkey: src/pages/passkey_stepup.c).
+ * When next resumes a service's authorization request, the pipeline names the
+ * service (layout.cs, OIDC.Via: oidc_authz_next_page) and the page adds
+ * 「確認をやめてサービスに戻る」, a form to /oidc/consent with decision=deny
+ * (access_denied to the service).
  * Returns 200, 303, or 500/503.
  */
 #include "autoconf.h"

@@ -1,7 +1,8 @@
 <?cs # A change of the member's two-step verification (src/member_totp.c):
   Mail.Change = totp_on (she set it up), totp_off (she turned it off),
   totp_off_support (the support office turned it off: kenpoctl account
-  totp-off), recovery (new recovery codes). Mail.SecurityURL: the settings.
+  totp-off), recovery (new recovery codes). Mail.SecurityURL: the settings; Mail.ForgotURL and Mail.SupportURL
+  (member_mail) for "if it was not you".
   Never a secret, a code or a recovery code. ?><?cs
 include:"mail_footer.cs" ?><?cs
 if:Lang == "en" ?>Subject: [<?cs var:Service.Name ?>] <?cs
@@ -26,7 +27,8 @@ account. Your password alone logs you in now.
 
 If you did not do this, someone else may know your password. Change your
 password at once and contact us:
-<?cs var:Mail.ForgotURL ?>
+Set a new password: <?cs var:Mail.ForgotURL ?>
+Contact us: <?cs var:Mail.SupportURL ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】<?cs
 if:Mail.Change == "totp_on" ?>二段階認証を設定しました<?cs
 elif:Mail.Change == "recovery" ?>回復コードを作り直しました<?cs
@@ -51,5 +53,6 @@ else ?>二段階認証を解除しました<?cs /if ?>
 
 ※お心当たりがない場合は、第三者がお客様のパスワードを知っているおそれが
 　あります。すぐにパスワードを再設定し、運営事務局へご連絡ください。
-<?cs var:Mail.ForgotURL ?>
+パスワードの再設定：<?cs var:Mail.ForgotURL ?>
+お問い合わせ：<?cs var:Mail.SupportURL ?>
 <?cs /if ?><?cs call:mail_footer(1) ?>

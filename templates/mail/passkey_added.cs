@@ -13,8 +13,8 @@ passkeys:
 
 If you did not add it, someone else may know your password. Remove the
 passkey, set a new password at once and contact us:
-<?cs var:Mail.ForgotURL ?>
-<?cs var:Mail.SupportURL ?>
+Set a new password: <?cs var:Mail.ForgotURL ?>
+Contact us: <?cs var:Mail.SupportURL ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】パスキーを登録しました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -30,6 +30,6 @@ passkey, set a new password at once and contact us:
 ※お心当たりがない場合は、第三者がお客様のパスワードを知っている
 　おそれがあります。パスキーを削除し、すぐにパスワードを再設定のうえ、
 　運営事務局へご連絡ください。
-<?cs var:Mail.ForgotURL ?>
-<?cs var:Mail.SupportURL ?>
+パスワードの再設定：<?cs var:Mail.ForgotURL ?>
+お問い合わせ：<?cs var:Mail.SupportURL ?>
 <?cs /if ?><?cs call:mail_footer(1) ?>

@@ -12,8 +12,8 @@ It can no longer be used to log in. Your passkeys:
 
 If you did not remove it, someone else may know your password. Set a new
 password at once and contact us:
-<?cs var:Mail.ForgotURL ?>
-<?cs var:Mail.SupportURL ?>
+Set a new password: <?cs var:Mail.ForgotURL ?>
+Contact us: <?cs var:Mail.SupportURL ?>
 <?cs else ?>Subject: 【<?cs var:Service.Name ?>】パスキーを削除しました
 
 <?cs var:Service.Name ?> をご利用いただきありがとうございます。
@@ -28,6 +28,6 @@ password at once and contact us:
 
 ※お心当たりがない場合は、第三者がお客様のパスワードを知っている
 　おそれがあります。すぐにパスワードを再設定し、運営事務局へご連絡ください。
-<?cs var:Mail.ForgotURL ?>
-<?cs var:Mail.SupportURL ?>
+パスワードの再設定：<?cs var:Mail.ForgotURL ?>
+お問い合わせ：<?cs var:Mail.SupportURL ?>
 <?cs /if ?><?cs call:mail_footer(1) ?>

@@ -19,7 +19,7 @@
     <form method="post" action="/account/services">
       <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
       <input type="hidden" name="client" value="<?cs var:s.ClientId ?>">
-      <div class="actions"><button class="button button--secondary" type="submit" aria-label="<?cs var:s.Name ?>：<?cs var:L.OIDC.Services.Revoke ?>"><?cs var:L.OIDC.Services.Revoke ?></button></div>
+      <div class="actions"><button class="button button--secondary" type="submit" aria-label="<?cs var:s.Name ?><?cs if:Lang == "ja" ?>：<?cs else ?>: <?cs /if ?><?cs var:L.OIDC.Services.Revoke ?>"><?cs var:L.OIDC.Services.Revoke ?></button></div>
     </form>
   </div>
   <?cs /if ?><?cs /each ?>

@@ -19,6 +19,11 @@
     </div>
     <div class="actions"><button class="button" type="submit" id="oidc-reauth-submit"><?cs var:L.OIDC.Reauth.Submit ?></button></div>
   </form>
+  <form method="post" action="/oidc/consent" id="oidc-reauth-cancel-form">
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <input type="hidden" name="r" value="<?cs var:OIDC.Handle ?>">
+    <div class="actions"><button class="button button--secondary" type="submit" name="decision" value="deny" id="oidc-reauth-cancel"><?cs var:L.OIDC.Reauth.Cancel ?></button></div>
+  </form>
   <ul class="link-list"><li><a href="/password/forgot"><?cs var:L.OIDC.Reauth.Forgot ?></a></li></ul>
 </section>
 <?cs /def ?>

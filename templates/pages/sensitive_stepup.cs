@@ -3,7 +3,9 @@
 <?cs def:content() ?>
 <section class="card" aria-labelledby="stepup-title">
   <h1 id="stepup-title"><?cs var:L.Sensitive.Stepup.Title ?></h1>
-  <p><?cs var:L.Sensitive.Stepup.Lead ?></p>
+  <p id="stepup-lead"><?cs if:OIDC.Via.Client ?><?cs var:L.Sensitive.Stepup.LeadService ?><?cs else ?><?cs var:L.Sensitive.Stepup.Lead ?><?cs /if ?>
+  <?cs if:Sensitive.Totp || Sensitive.Passkeys > 0 ?><?cs var:L.Sensitive.Stepup.LeadChoose ?><?cs else ?><?cs var:L.Sensitive.Stepup.LeadOne ?><?cs /if ?></p>
+  <?cs if:Sensitive.Totp || Sensitive.Passkeys > 0 ?><h2 id="stepup-question-title"><?cs var:L.Sensitive.Stepup.QuestionTitle ?></h2><?cs /if ?>
   <form method="post" action="/sensitive/stepup" id="stepup-form" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <?cs if:Sensitive.Next ?><input type="hidden" name="next" value="<?cs var:Sensitive.Next ?>"><?cs /if ?>
@@ -40,6 +42,13 @@
   </div>
   <?cs /if ?>
   <ul class="link-list"><li><a href="/verify?again=1" id="stepup-forgot"><?cs var:L.Sensitive.Forgot ?></a></li></ul>
+  <?cs if:OIDC.Via.Handle ?>
+  <form method="post" action="/oidc/consent" id="stepup-cancel-form">
+    <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
+    <input type="hidden" name="r" value="<?cs var:OIDC.Via.Handle ?>">
+    <div class="actions"><button class="button button--secondary" type="submit" name="decision" value="deny" id="stepup-cancel"><?cs var:L.Sensitive.Stepup.Cancel ?></button></div>
+  </form>
+  <?cs /if ?>
 </section>
 <?cs /def ?>
 <?cs set:Page.Title = L.Sensitive.Stepup.Title ?>

@@ -32,6 +32,8 @@ SITE_PARTS = {
     "5": "/consent, /account/verify",
     "6": "健診・医療アクセス認証: /verify/*, /sensitive/*",
     "7": "staff console (its own listener)",
+    "8": "連携サービス (OpenID Connect: consent, unmet level, re-auth, errors, logout, /account/services);"
+         " 二段階認証, passkeys, the step-up's three options, /login/otp",
     "9": "error pages",
 }
 

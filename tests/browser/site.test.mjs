@@ -8,7 +8,14 @@
 // and a feature's page) and the staff console on its own listener (enrolment
 // with errors, login failed, home, the review queue, a review with its errors,
 // the approved list, inquiries and one inquiry, the staff list, as an
-// administrator made with kenpoctl staff add) — in Japanese and in English, at
+// administrator made with kenpoctl staff add), and issue 15's pages (8x: a
+// service's consent, the page of a level she does not have, the password
+// again, the authorize error pages, the logout confirmation and its done page,
+// 連携中のサービス before and after a disconnection; ログインと二段階認証,
+// each step of the authenticator app's enrolment with its errors, the recovery
+// codes made again, the page that turns it off, the passkeys before and after
+// the ceremony page, the step-up with its three options as a service asks for
+// it, and /login/otp with a wrong code) — in Japanese and in English, at
 // 1280, 375 and 320 px (JavaScript on; the other test files cover it off).
 //
 // On every state: no horizontal overflow (document scrollWidth <= viewport, and
@@ -41,6 +48,7 @@ import {
 	solveCaptcha, stack, ARTIFACTS, PASSWORD, DEMO, totp, totpStep,
 } from './lib.mjs';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import os from 'node:os';
 
 const SITE_TEST = { timeout: 300_000 };
@@ -70,8 +78,15 @@ const PLACEHOLDER = /\bTODO\b|\bFIXME\b|\bXXX\b|\bTBD\b|lorem|ipsum|準備中|in
 let browser;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kenpo-site-'));
 let photo;	// a JPEG of imagegen.py for the /verify shots
+let rp, RP;	// the relying party of the 8x states and its redirect_uri
 before(async () => {
 	browser = await launch();
+	rp = http.createServer((req, res) => {
+		res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+		res.end('<!doctype html><html lang="ja"><title>RP</title><main><p>service</p></main></html>');
+	});
+	await new Promise((ok) => rp.listen(0, '127.0.0.1', ok));
+	RP = `http://127.0.0.1:${rp.address().port}/cb`;
 	photo = path.join(tmp, 'photo.jpg');
 	execFileSync('/usr/bin/python3', ['-c',
 		'import sys; sys.path.insert(0, sys.argv[1]); from imagegen import make_jpeg;'
@@ -80,6 +95,7 @@ before(async () => {
 });
 after(async () => {
 	await browser?.close();
+	await new Promise((ok) => (rp ? rp.close(ok) : ok()));
 	fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -571,6 +587,132 @@ combos.forEach(({ v, lang }, i) => {
 			await sw.state('69b-sensitive-open');
 		});
 	});
+	test(`site: connected services (OpenID Connect), ${at}`, SITE_TEST, async (t) => {
+		const acct = makeActiveAccount();	// level 1 (団体ID認証)
+		const shop = addClient('サイトポイントショップ');
+		const kenshin = addClient('サイト健診ビューア', 'urn:kenpo:acr:sensitive');
+		await sweep(t, v, lang, 'oidc', async (sw, s, page) => {
+			await s.goto(authorizeUrl(shop));
+			assert.equal(pathOf(page), '/login');
+			await s.fill({ email: acct.email, password: acct.password });
+			await s.submit({ status: 200 });
+			await sw.state('80-oidc-consent');
+			await s.clickAndWait(page.locator('#oidc-allow'));
+			assert.equal(new URL(page.url()).origin, new URL(RP).origin, 'back at the service');
+			await s.goto(authorizeUrl(kenshin));
+			await sw.state('81-oidc-unmet');
+			await s.clickAndWait(page.locator('#oidc-unmet-back'));
+			assert.equal(new URL(page.url()).searchParams.get('error'), 'unmet_authentication_requirements');
+			// auth_time is in whole seconds: a login in the same second as the
+			// prompt=login request counts as "since the request" (oidc_acr.c),
+			// so the request comes in the next second.
+			await new Promise((ok) => setTimeout(ok, 1100));
+			await s.goto(authorizeUrl(shop, { prompt: 'login' }));
+			assert.equal(pathOf(page), '/oidc/reauth');
+			await sw.state('82-oidc-reauth');
+			await s.fill({ password: `${acct.password}x` });
+			await s.clickAndWait(page.locator('#oidc-reauth-submit'));
+			await sw.state('82b-oidc-reauth-wrong');
+			await s.fill({ password: acct.password });
+			await s.clickAndWait(page.locator('#oidc-reauth-submit'));
+			assert.ok(new URL(page.url()).searchParams.get('code'), 'a code after the password');
+			// やめてサービスに戻る: the service hears access_denied.
+			await new Promise((ok) => setTimeout(ok, 1100));
+			await s.goto(authorizeUrl(shop, { prompt: 'login' }));
+			await s.clickAndWait(page.locator('#oidc-reauth-cancel'));
+			assert.equal(new URL(page.url()).searchParams.get('error'), 'access_denied');
+			const unknown = authorizeUrl('no-such-client');
+			await s.goto(unknown, { status: 400 });
+			await sw.state('83-oidc-error-client');
+			const foreign = authorizeUrl(shop, { redirect_uri: `${RP}/other` });
+			await s.goto(foreign, { status: 400 });
+			await sw.state('83b-oidc-error-redirect');
+			await s.goto('/account/services');
+			await sw.state('84-account-services');
+			await s.clickAndWait(page.locator(`#service-${shop} button[type="submit"]`));
+			await sw.state('84b-account-services-revoked');
+			await s.goto(`/oidc/logout?client_id=${shop}`);
+			await sw.state('85-oidc-logout');
+			await s.clickAndWait(page.locator('main form button[type="submit"]'));
+			assert.equal(await page.locator('#member-nav').count(), 0, 'logged out: no member menu');
+			await sw.state('85b-oidc-logout-done');
+		});
+	});
+
+	test(`site: two-step verification, passkeys and the step-up, ${at}`, SITE_TEST, async (t) => {
+		const acct = level3Member();
+		const kenshin = addClient('サイト健診ビューア', 'urn:kenpo:acr:sensitive');
+		await sweep(t, v, lang, 'security', async (sw, s, page) => {
+			const cdp = await s.context.newCDPSession(page);
+			await cdp.send('WebAuthn.enable');
+			await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2',
+				transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true } });
+			await login(s, acct);
+			await s.goto('/account/security');
+			await sw.state('86-account-security');
+			await s.clickAndWait(page.locator('#security-enable'));
+			await sw.state('86b-totp-password');
+			await s.clickAndWait(page.locator('#totp-password-submit'));
+			await sw.state('86c-totp-password-missing');
+			await s.fill({ current_password: acct.password });
+			await s.clickAndWait(page.locator('#totp-password-submit'));
+			await sw.state('86d-totp-qr');
+			const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+			const step = totpStep();
+			const good = new Set([-2, -1, 0, 1, 2].map((d) => totp(secret, step + d)));
+			const wrong = ['000000', '111111', '222222'].find((c) => !good.has(c));
+			await s.fill({ code: wrong });
+			await s.clickAndWait(page.locator('#totp-code-submit'));
+			await sw.state('86e-totp-qr-wrong');
+			await s.fill({ code: totp(secret, step - 1) });
+			await s.clickAndWait(page.locator('#totp-code-submit'));
+			assert.equal(await page.locator('#recovery-codes li').count(), 10);
+			await sw.state('86f-totp-recovery-codes');
+			await s.clickAndWait(page.locator('#totp-back'));
+			await sw.state('86g-account-security-on');
+			await s.goto('/account/security/recovery');
+			await sw.state('87-recovery');
+			await s.fill({ current_password: acct.password });
+			await s.clickAndWait(page.locator('#recovery-submit'));
+			await sw.state('87b-recovery-codes');
+			await s.goto('/account/security/totp/off');
+			await sw.state('87c-totp-off');
+			await s.goto('/account/security/passkeys');
+			await sw.state('88-passkeys');
+			await page.locator('#passkey-name').fill('わたしのスマホ');
+			await page.locator('#passkey-password').fill(acct.password);
+			await s.clickAndWait(page.locator('#passkey-add-submit'));
+			await sw.state('88b-passkey-ceremony');
+			await s.clickAndWait(page.locator('#passkey-register-button'));
+			assert.equal(pathOf(page), '/account/security/passkeys');
+			await sw.state('88c-passkeys-added');
+			// A service that needs 健診・医療アクセス認証: only the step-up, with
+			// its three options (the question, the code, the passkey).
+			await s.goto(authorizeUrl(kenshin));
+			assert.equal(pathOf(page), '/sensitive/stepup');
+			await page.locator('#passkey-stepup').waitFor({ state: 'visible' });
+			await sw.state('89-stepup-three-options');
+			await s.fill({ answer: 'こたえ' });
+			await s.clickAndWait(page.locator('#stepup-submit'));
+			assert.match(pathOf(page), /^\/oidc\/authorize\/resume\//, 'back in the service\'s login after the step-up');
+			await s.clickAndWait(page.locator('#oidc-allow'));
+			assert.ok(new URL(page.url()).searchParams.get('code'), 'a code after the step-up');
+			// Logged out, the password login asks the code.
+			await s.goto('/top');
+			await s.clickAndWait(page.locator('form[action="/logout"] button'));
+			await s.goto('/login');
+			await s.fill({ email: acct.email, password: acct.password });
+			await s.submit({ status: 200 });
+			assert.equal(pathOf(page), '/login/otp');
+			await sw.state('89b-login-otp');
+			await s.fill({ code: wrong });
+			await s.clickAndWait(page.locator('#otp-submit'));
+			await sw.state('89c-login-otp-wrong');
+			await s.fill({ code: totp(secret, Math.max(step, totpStep() - 1)) });
+			await s.clickAndWait(page.locator('#otp-submit'));
+			assert.equal(pathOf(page), '/top');
+		}, { base: stack.base_url_localhost });
+	});
 });
 
 // One insurer that links health data, with members E0001… (one per language
@@ -603,4 +745,32 @@ function ekycInsurer() {
 async function probe(s, p) {
 	const r = await s.page.request.get(s.url(p));
 	return r.status();
+}
+
+/** A public client of the relying party RP (kenpoctl client add --json); its client_id. */
+function addClient(name, minAcr = null) {
+	const out = ctl('client', 'add', name, '--redirect-uri', RP, '--public',
+		...(minAcr ? ['--min-acr', minAcr] : []), '--json');
+	return JSON.parse(out).client_id;
+}
+
+/** /oidc/authorize?… for client cid, with PKCE S256 (the verifier is not needed here). */
+function authorizeUrl(cid, extra = {}) {
+	const challenge = crypto.createHash('sha256').update(crypto.randomBytes(32)).digest('base64url');
+	return '/oidc/authorize?' + new URLSearchParams({ client_id: cid, redirect_uri: RP,
+		response_type: 'code', scope: 'openid email kenpo', state: crypto.randomBytes(6).toString('hex'),
+		nonce: crypto.randomBytes(6).toString('hex'), code_challenge: challenge,
+		code_challenge_method: 'S256', ...extra }).toString();
+}
+
+/** A level-3 member of the health-data insurer with the secret question (answer こたえ; the hash is of the
+ *  normalised answer, katakana, as src/normalize.c folds it). */
+function level3Member() {
+	const acct = makeActiveAccount({ insurer: ekycInsurer() });
+	const hash = execFileSync('argon2', [crypto.randomBytes(8).toString('hex'), '-id', '-t', '2',
+		'-k', '19456', '-p', '1', '-l', '32', '-e'], { input: 'コタエ', encoding: 'utf8' }).trim();
+	sql(`UPDATE accounts SET level = 3 WHERE email = ${q(acct.email)};
+	     INSERT INTO secret_questions (account_id, question, answer_hash)
+	     SELECT id, '初めて買ったCDは？', ${q(hash)} FROM accounts WHERE email = ${q(acct.email)};`);
+	return acct;
 }
