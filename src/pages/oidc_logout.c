@@ -123,6 +123,16 @@ refuse(struct req *r, const char *why)
 	return req_error(r, 400, "OidcLogout");
 }
 
+/* The page's texts that name the service (Service.Name, not a fixed word). */
+static void
+service_texts(struct req *r)
+{
+	const char	*vars[] = { "service", config_str("Service.Name"), NULL };
+
+	req_set_text(r, "OidcLogout.QuestionText", "OidcLogout.Question", vars);
+	req_set_text(r, "OidcLogout.DoneTextText", "OidcLogout.DoneText", vars);
+}
+
 /* Where to go after the logout: the registered URI with state, or the done
  * page. */
 static int
@@ -133,6 +143,7 @@ finish(struct req *r, const char *uri, const char *state)
 
 	if (uri == NULL) {
 		r->template = "oidc_logout";
+		service_texts(r);
 		req_set(r, "OidcLogout.Done", "1");
 		return 200;
 	}
@@ -248,6 +259,7 @@ page_oidc_logout(struct req *r)
 	}
 	/* Ask her first: a link from anywhere must not end her session. */
 	r->template = "oidc_logout";
+	service_texts(r);
 	req_set(r, "OidcLogout.Confirm", "1");
 	if (have_client) {
 		req_set(r, "OidcLogout.ClientName", c.name);

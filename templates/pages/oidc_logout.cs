@@ -4,14 +4,14 @@
 <section class="card" aria-labelledby="oidc-logout-title">
 <?cs if:OidcLogout.Done ?>
   <h1 id="oidc-logout-title"><?cs var:L.OidcLogout.DoneTitle ?></h1>
-  <p><?cs var:L.OidcLogout.DoneText ?></p>
+  <p><?cs var:OidcLogout.DoneTextText ?></p>
   <p class="actions"><a class="button button--secondary" href="/login"><?cs var:L.OidcLogout.Login ?></a></p>
 <?cs else ?>
   <h1 id="oidc-logout-title"><?cs var:L.OidcLogout.Title ?></h1>
   <?cs if:OidcLogout.ClientName ?>
   <p><?cs var:L.OidcLogout.FromService ?> <strong><?cs var:OidcLogout.ClientName ?></strong></p>
   <?cs /if ?>
-  <p><?cs var:L.OidcLogout.Question ?></p>
+  <p><?cs var:OidcLogout.QuestionText ?></p>
   <form method="post" action="/oidc/logout" novalidate>
     <input type="hidden" name="csrf" value="<?cs var:Page.CSRF ?>">
     <input type="hidden" name="confirm" value="1">

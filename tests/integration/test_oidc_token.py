@@ -535,6 +535,9 @@ def test_logout_with_session(stack, ins, conf):
     page = c.get("/oidc/logout?" + q)
     assert page.status == 200
     assert "ログアウト" in page.text and "テスト連携サービス" in page.text
+    # The question names this site by Service.Name, not a fixed word.
+    name = stack.main.config.get("Service.Name", "kenpo")
+    assert f"{name}からもログアウトしますか" in page.text
     assert c.get("/account").status == 200            # not yet
     r = c.submit(page, "/oidc/logout", {"confirm": "1", "client_id": conf["client_id"],
                                         "post_logout_redirect_uri": LOGOUT,
