@@ -24,7 +24,7 @@
 #include "totp.h"
 
 #define STAFF_RECOVERY_CODES	10
-#define STAFF_RECOVERY_LEN	TOTP_RECOVERY_LEN	/* "xxxxx-xxxxx" (totp.h) */
+#define STAFF_RECOVERY_LEN	TOTP_RECOVERY_LEN	/* "abcde-fgh23" (totp.h) */
 
 enum staff_role {
 	STAFF_NONE = 0,
