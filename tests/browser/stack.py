@@ -133,7 +133,13 @@ def start():
         captcha = stack.frontend(config={"Login.Captcha": "on",
                                          "Login.HardAfterRequests": "100000",
                                          "Login.HardAfterFailures": "1000"})
-        local = stack.frontend(config={"Server.Workers": "2"}, host="localhost")
+        # Its mailer claims no shared work (Mail.Poll an hour: it looks once,
+        # at start): a mailer builds a password-reset link from its own
+        # Service.BaseURL, and a link to localhost opened by a test on
+        # 127.0.0.1 lands on another origin, without that test's cookies
+        # (its language, its session). The other mailers deliver its mail.
+        local = stack.frontend(config={"Server.Workers": "2", "Mail.Poll": "3600"},
+                               host="localhost")
     except Exception as e:
         logs = "\n".join(conftest.tail(p, 20) for p in (
             os.path.join(stack.dir, "log", "mariadb.log"),
