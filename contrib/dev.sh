@@ -75,6 +75,11 @@ PACKAGES="$PACKAGES wrk"
 # only adds the tools (systemd-sysv is what makes it init); nothing starts.
 PACKAGES="$PACKAGES systemd"
 
+# The Galera cluster of `make cluster-test` and `make cluster-bench`
+# (tests/cluster/): the provider, and rsync and ss (iproute2) for the state
+# snapshot script wsrep_sst_rsync; pgrep (procps) checks that nothing is left.
+PACKAGES="$PACKAGES galera-4 rsync iproute2 procps"
+
 STARTING=0
 # Logs worth showing when the current start step fails (names under .dev/log/).
 STEP_LOGS=

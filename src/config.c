@@ -95,6 +95,7 @@ static const struct ckey keys[] = {
 	{ "Database.Password",		C_STR,	"",				0, 200, NULL },
 	{ "Database.Name",		C_STR,	"kenpo",			1, 64, NULL },
 	{ "Database.ConnectTimeout",	C_INT,	"3",				1, 60, NULL },
+	{ "Database.SyncWait",		C_INT,	"3",				0, 15, NULL },
 
 	/* Outgoing mail (the mailer process). */
 	{ "Mail.Server",		C_STR,	"127.0.0.1:25",			1, 200, NULL },

@@ -362,11 +362,28 @@ db_conn_new(unsigned long flags, unsigned io_timeout, const char *dbname,
 	return m;
 }
 
-/* Run the session setup statements on m. 0 or the MariaDB error number. */
+unsigned
+db_conn_sync_wait(MYSQL *m, long long mask, char *msg, size_t msglen)
+{
+	char	 sql[64];
+
+	snprintf(sql, sizeof(sql), "SET SESSION wsrep_sync_wait = %lld", mask);
+	if (mysql_real_query(m, sql, strlen(sql)) == 0 ||
+	    mysql_errno(m) == ER_UNKNOWN_SYSTEM_VARIABLE)
+		return 0;
+	snprintf(msg, msglen, "%s", mysql_error(m));
+	return mysql_errno(m);
+}
+
+/*
+ * Run the session setup statements on m, then Database.SyncWait (when not 0).
+ * 0 or the MariaDB error number.
+ */
 unsigned
 db_conn_setup(MYSQL *m, char *msg, size_t msglen)
 {
-	size_t	 i;
+	size_t		 i;
+	long long	 sync = config_int("Database.SyncWait");
 
 	for (i = 0; i < sizeof(session_setup) / sizeof(session_setup[0]); i++) {
 		if (mysql_real_query(m, session_setup[i], strlen(session_setup[i])) != 0) {
@@ -374,7 +391,7 @@ db_conn_setup(MYSQL *m, char *msg, size_t msglen)
 			return mysql_errno(m);
 		}
 	}
-	return 0;
+	return sync != 0 ? db_conn_sync_wait(m, sync, msg, msglen) : 0;
 }
 
 int

@@ -19,6 +19,12 @@ MYSQL		*db_conn_new(unsigned long flags, unsigned io_timeout,
 		    const char *dbname, unsigned *err, char *msg, size_t msglen);
 /* Run the session setup statements on m. 0 or the MariaDB error number. */
 unsigned	 db_conn_setup(MYSQL *m, char *msg, size_t msglen);
+/*
+ * SET SESSION wsrep_sync_wait = mask on m (Galera causal reads; no effect on a
+ * server without a Galera provider; a server built without wsrep, which does not
+ * know the variable, is no error). 0 or the MariaDB error number.
+ */
+unsigned	 db_conn_sync_wait(MYSQL *m, long long mask, char *msg, size_t msglen);
 /* Map a server or client error number to a db_status. */
 int		 db_err_status(unsigned e);
 /* Log a failed statement: error number, message (values redacted), start of sql. */

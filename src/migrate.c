@@ -10,11 +10,22 @@
  * cluster); instead the version is claimed first by inserting its
  * schema_migrations row with applied_at NULL, and applied_at is set when the file
  * has run. MariaDB commits DDL implicitly, so a file cannot be undone half-way:
- *   - a claim that fails with a duplicate key means someone else has it;
+ *   - a claim that fails with a duplicate key means someone else has it; on a
+ *     Galera cluster two claims made at once on different nodes meet at
+ *     certification instead, and the loser's INSERT fails with a deadlock (1213):
+ *     the same answer. The loser then waits (MIGRATE_WAIT, printing that it
+ *     does) until the other has applied the file, and goes on with the next one;
+ *     so two hosts that run `kenpoctl db migrate` at the same time both succeed,
+ *     and every file runs once;
  *   - if the first statement fails (nothing ran) the claim is deleted again;
- *   - if a later one fails the claim stays, with applied_at NULL, and every later
- *     run refuses until an operator has repaired the schema and deleted the row
- *     (or set applied_at). `kenpoctl db status` shows such a row as incomplete.
+ *   - if a later one fails the claim stays, with applied_at NULL and failed_at
+ *     set, and every later run refuses at once until an operator has repaired the
+ *     schema and deleted the row (or set applied_at). `kenpoctl db status` shows
+ *     such a row as incomplete. A claim without failed_at whose migrator died
+ *     (killed mid-file) looks like one being applied: a later run waits
+ *     MIGRATE_WAIT for it, then refuses the same way.
+ * Reads on the migration connection are causal (wsrep_sync_wait): on a cluster
+ * they see every claim committed on any node before them.
  * A file that wants DML to be all-or-nothing can hold its own START TRANSACTION …
  * COMMIT.
  *
@@ -34,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysql.h>
 #include <mysqld_error.h>
@@ -46,6 +58,8 @@
 
 #define MIGRATE_TIMEOUT		3600	/* s; a migration may rebuild a large table */
 #define MIGRATE_MAXFILE		(16 * 1024 * 1024)
+#define MIGRATE_WAIT		600	/* s; for a file another migrate applies */
+#define MIGRATE_CLAIMS		20	/* claim attempts per file */
 
 struct mig_file {
 	int	 version;
@@ -55,6 +69,7 @@ struct mig_file {
 struct mig_row {
 	int	 version;
 	int	 complete;
+	int	 failed;
 };
 
 static const char *const mig_table =
@@ -62,6 +77,7 @@ static const char *const mig_table =
 	" version INT NOT NULL PRIMARY KEY,"
 	" name VARCHAR(255) NOT NULL,"
 	" applied_at TIMESTAMP(6) NULL,"
+	" failed_at TIMESTAMP(6) NULL,"
 	" created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
 
@@ -226,7 +242,8 @@ static int
 mig_load(MYSQL *m, struct mig_row **out, size_t *nout)
 {
 	static const char sql[] =
-	    "SELECT version, applied_at IS NOT NULL FROM schema_migrations";
+	    "SELECT version, applied_at IS NOT NULL, failed_at IS NOT NULL "
+	    "FROM schema_migrations";
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 	struct mig_row	*r;
@@ -245,6 +262,7 @@ mig_load(MYSQL *m, struct mig_row **out, size_t *nout)
 	while ((row = mysql_fetch_row(res)) != NULL) {
 		r[n].version = row[0] != NULL ? atoi(row[0]) : -1;
 		r[n].complete = row[1] != NULL && row[1][0] == '1';
+		r[n].failed = row[2] != NULL && row[2][0] == '1';
 		n++;
 	}
 	mysql_free_result(res);
@@ -253,7 +271,7 @@ mig_load(MYSQL *m, struct mig_row **out, size_t *nout)
 	return DB_OK;
 }
 
-/* 1 applied, 0 not there, -1 claimed but incomplete. */
+/* 1 applied, 0 not there, -1 claimed (being applied), -2 failed half-way. */
 static int
 mig_state(const struct mig_row *r, size_t n, int version)
 {
@@ -261,8 +279,69 @@ mig_state(const struct mig_row *r, size_t n, int version)
 
 	for (i = 0; i < n; i++)
 		if (r[i].version == version)
-			return r[i].complete ? 1 : -1;
+			return r[i].complete ? 1 : r[i].failed ? -2 : -1;
 	return 0;
+}
+
+/*
+ * schema_migrations of an older kenpo has no failed_at: add it. Two migrators
+ * may both try; the second one's duplicate column is no error.
+ */
+static int
+mig_table_upgrade(MYSQL *m)
+{
+	MYSQL_RES	*res;
+	unsigned	 e;
+	int		 have;
+
+	if ((e = mig_plain(m, "SHOW COLUMNS FROM schema_migrations LIKE "
+	    "'failed_at'")) != 0)
+		return db_err_status(e);
+	if ((res = mysql_store_result(m)) == NULL)
+		return DB_ERR;
+	have = mysql_num_rows(res) > 0;
+	mysql_free_result(res);
+	if (have)
+		return DB_OK;
+	e = mig_plain(m, "ALTER TABLE schema_migrations ADD COLUMN failed_at "
+	    "TIMESTAMP(6) NULL AFTER applied_at");
+	return e == 0 || e == ER_DUP_FIELDNAME ? DB_OK : db_err_status(e);
+}
+
+/*
+ * Another migrate holds the claim of version: wait until it has applied the file
+ * (1), or dropped its claim (0: the caller claims it), or failed or given no sign
+ * within MIGRATE_WAIT (a db_status). *done is reloaded.
+ */
+static int
+mig_wait(MYSQL *m, struct mig_row **done, size_t *nd, const struct mig_file *f,
+    int verbose)
+{
+	int64_t	 until = util_mono_ms() + MIGRATE_WAIT * 1000LL;
+	int	 rc, state;
+
+	if (verbose) {
+		printf("waiting for another migrate to apply %s\n", f->name);
+		fflush(stdout);
+	}
+	log_info("db: %s is being applied by another migrate; waiting up to %d s",
+	    f->name, MIGRATE_WAIT);
+	for (;;) {
+		free(*done);
+		*done = NULL;
+		if ((rc = mig_load(m, done, nd)) != DB_OK)
+			return rc;
+		state = mig_state(*done, *nd, f->version);
+		if (state == 1 || state == 0)
+			return state;
+		if (state == -2 || util_mono_ms() >= until)
+			break;
+		(void)nanosleep(&(struct timespec){ 0, 500000000L }, NULL);
+	}
+	log_err("db: migration %04d is incomplete (it failed, or the migrate that "
+	    "claimed it died): repair the schema by hand, then delete its "
+	    "schema_migrations row", f->version);
+	return DB_ERR;
 }
 
 /*
@@ -335,7 +414,10 @@ mig_connect(int verbose)
 	}
 	if (m == NULL)
 		goto fail;
+	/* Causal reads whatever Database.SyncWait says: a claim made on another
+	 * node must be seen (db_conn_sync_wait). */
 	if ((e = db_conn_setup(m, msg, sizeof(msg))) != 0 ||
+	    (e = db_conn_sync_wait(m, 1, msg, sizeof(msg))) != 0 ||
 	    (e = mig_plain(m, "SET SESSION lock_wait_timeout = 60")) != 0) {
 		mysql_close(m);
 		m = NULL;
@@ -356,7 +438,7 @@ migrate_apply(const char *dir, int verbose)
 	size_t		 nf = 0, nd = 0, i, len = 0;
 	char		*text = NULL, msg[512];
 	unsigned	 e;
-	int		 rc, napplied = 0, stmtno, state;
+	int		 rc, napplied = 0, stmtno, state = 0, claims;
 
 	if ((rc = mig_list(dir, &f, &nf)) != DB_OK)
 		goto out;
@@ -368,40 +450,63 @@ migrate_apply(const char *dir, int verbose)
 		rc = db_err_status(e);
 		goto out;
 	}
-	if ((rc = mig_load(m, &done, &nd)) != DB_OK)
+	if ((rc = mig_table_upgrade(m)) != DB_OK ||
+	    (rc = mig_load(m, &done, &nd)) != DB_OK)
 		goto out;
 	for (i = 0; i < nd; i++) {
-		if (done[i].complete)
+		if (done[i].complete || !done[i].failed)
 			continue;
-		log_err("db: migration %04d is incomplete (it failed, or another "
-		    "migrate is running): repair the schema by hand, then delete its "
-		    "schema_migrations row", done[i].version);
+		log_err("db: migration %04d is incomplete (it failed): repair the "
+		    "schema by hand, then delete its schema_migrations row",
+		    done[i].version);
 		rc = DB_ERR;
 		goto out;
 	}
 	for (i = 0; i < nf; i++) {
-		if (mig_state(done, nd, f[i].version) == 1)
+		for (claims = 0; ; claims++) {
+			state = mig_state(done, nd, f[i].version);
+			if (state == -1 && (state = mig_wait(m, &done, &nd, &f[i],
+			    verbose)) < 0) {
+				rc = state;
+				goto out;
+			}
+			if (state == 1)
+				break;
+			if (state == -2) {
+				log_err("db: migration %04d is incomplete (it failed): "
+				    "repair the schema by hand, then delete its "
+				    "schema_migrations row", f[i].version);
+				rc = DB_ERR;
+				goto out;
+			}
+			if (claims == MIGRATE_CLAIMS) {
+				log_err("db: cannot claim %s: other migrates keep "
+				    "conflicting", f[i].name);
+				rc = DB_RETRY;
+				goto out;
+			}
+			rc = mig_exec(m, "INSERT INTO schema_migrations (version, "
+			    "name) VALUES (?, ?)", f[i].version, f[i].name);
+			if (rc == DB_OK)
+				break;
+			/* Someone else claimed it since we looked (a duplicate; on
+			 * Galera a certification conflict): look again. */
+			if (rc != DB_DUP && rc != DB_RETRY)
+				goto out;
+			free(done);
+			done = NULL;
+			if ((rc = mig_load(m, &done, &nd)) != DB_OK)
+				goto out;
+		}
+		if (state == 1)
 			continue;
 		free(text);
 		if ((text = mig_read(dir, f[i].name, &len)) == NULL) {
 			rc = DB_ERR;
+			(void)mig_exec(m, "DELETE FROM schema_migrations WHERE "
+			    "version = ? AND applied_at IS NULL", f[i].version, NULL);
 			goto out;
 		}
-		rc = mig_exec(m, "INSERT INTO schema_migrations (version, name) "
-		    "VALUES (?, ?)", f[i].version, f[i].name);
-		if (rc == DB_DUP) {
-			/* Someone else claimed it since we looked. */
-			free(done);
-			if ((rc = mig_load(m, &done, &nd)) != DB_OK)
-				goto out;
-			if ((state = mig_state(done, nd, f[i].version)) == 1)
-				continue;
-			log_err("db: %s is being applied by another migrate", f[i].name);
-			rc = DB_ERR;
-			goto out;
-		}
-		if (rc != DB_OK)
-			goto out;
 		stmtno = mig_run(m, text, len, &e, msg, sizeof(msg));
 		if (stmtno == 1 && e == ER_EMPTY_QUERY)
 			stmtno = 0;	/* only comments: nothing to run */
@@ -414,10 +519,14 @@ migrate_apply(const char *dir, int verbose)
 				(void)mig_exec(m, "DELETE FROM schema_migrations WHERE "
 				    "version = ? AND applied_at IS NULL", f[i].version,
 				    NULL);
-			} else
+			} else {
+				(void)mig_exec(m, "UPDATE schema_migrations SET "
+				    "failed_at = CURRENT_TIMESTAMP(6) WHERE version = ? "
+				    "AND applied_at IS NULL", f[i].version, NULL);
 				log_err("db: %s: statements before %d were applied; repair "
 				    "the schema by hand, then delete its schema_migrations "
 				    "row (version %d)", f[i].name, stmtno, f[i].version);
+			}
 			goto out;
 		}
 		rc = mig_exec(m, "UPDATE schema_migrations SET applied_at = "

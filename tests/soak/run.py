@@ -238,37 +238,42 @@ def ok_or_transient(r):
 # ------------------------------------------------------------------ the mail index
 
 class MailIndex(threading.Thread):
-    """Reads every message the sink stores (once), indexes it by address and
-    Message-ID, and collects the tokens of its links."""
+    """Reads every message the sinks store (once), indexes it by address and
+    Message-ID, and collects the tokens of its links. maildirs: {sink name: the
+    sink's Maildir} (the soak has one sink; make cluster-test one per host)."""
 
-    def __init__(self, maildir):
+    def __init__(self, maildirs):
         super().__init__(daemon=True)
-        self.new = os.path.join(maildir, "new")
+        if isinstance(maildirs, str):
+            maildirs = {"main": maildirs}
+        self.dirs = {name: os.path.join(d, "new") for name, d in maildirs.items()}
         self.seen = set()
         self.cond = threading.Condition()
         self.by_addr = collections.defaultdict(list)   # addr -> [(stored, mail)]
         self.copies = collections.defaultdict(list)    # Message-ID -> [stored time]
+        self.sinks = collections.defaultdict(list)     # Message-ID -> [sink name]
         self.tokens = set()
         self.stop = threading.Event()
         self.scanning = threading.Lock()
 
     def scan(self):
         with self.scanning:          # the thread and a final call may meet
-            self._scan()
+            for sink, new in self.dirs.items():
+                self._scan(sink, new)
 
-    def _scan(self):
+    def _scan(self, sink, new):
         try:
-            names = os.listdir(self.new)
+            names = os.listdir(new)
         except OSError:
             return
-        fresh = sorted(n for n in names if n not in self.seen)
+        fresh = sorted(n for n in names if (sink, n) not in self.seen)
         for name in fresh:
-            path = os.path.join(self.new, name)
+            path = os.path.join(new, name)
             try:
                 m = conftest._read_mail(path)
             except OSError:
                 continue
-            self.seen.add(name)
+            self.seen.add((sink, name))
             stored = float(name.split(".P", 1)[0])       # the sink's time.time()
             m.stored = stored
             body = m.body
@@ -279,7 +284,9 @@ class MailIndex(threading.Thread):
                       "reset" if "/password/reset/" in body else "other")
             with self.cond:
                 self.by_addr[m.to.strip().lower()].append((stored, m))
-                self.copies[str(m.get("Message-ID", "")).strip()].append(stored)
+                mid = str(m.get("Message-ID", "")).strip()
+                self.copies[mid].append(stored)
+                self.sinks[mid].append(sink)
                 self.tokens.update(toks)
                 self.cond.notify_all()
 
@@ -300,6 +307,9 @@ class MailIndex(threading.Thread):
 # ------------------------------------------------------------------ the soak
 
 class Soak:
+    TITLE = "kenpo soak"
+    RESULT = "soak-result.json"
+
     def __init__(self, args):
         self.args = args
         self.rec = Record()
@@ -866,12 +876,16 @@ class Soak:
         self.loads = loads
         print(f"  [{now() - self.t0:6.1f}s] load stopped; waiting for the outbox to drain",
               flush=True)
+        self.recover_all()
+        drained = self.drain()
+        return self.verify(drained)
+
+    def recover_all(self):
+        """Everything the faults stopped is up again (before the drain)."""
         if not self.stack.smtp.running():
             self.stack.start_smtp()
         if self.stack.db.proc is None:
             self.stack.db.start()
-        drained = self.drain()
-        return self.verify(drained)
 
     def drain(self):
         deadline = now() + self.lease + 120
@@ -892,18 +906,9 @@ class Soak:
 
     # -- the checks
 
-    def verify(self, drained):
+    def check_signups(self, check, out):
         s = self.stack
         rec = self.rec
-        out = []            # (ok, line)
-        failed = []
-
-        def check(ok, line):
-            ok = bool(ok)
-            out.append((ok, line))
-            if not ok:
-                failed.append(line)
-
         # 1. signups
         bound_twice = s.sql("SELECT roster_id, COUNT(*) FROM accounts WHERE roster_id IS NOT NULL "
                             "GROUP BY roster_id HAVING COUNT(*) > 1")
@@ -928,6 +933,10 @@ class Soak:
         for b in bad_signups[:5]:
             out.append((False, f"    not found as completed: {b}"))
 
+
+    def check_mail(self, check, out, drained):
+        s = self.stack
+        rec = self.rec
         # 2. mail
         domain = s.main.config.get("Mail.From", "no-reply@example.invalid").split("@")[1]
         ob = s.sql("SELECT id, UNIX_TIMESTAMP(created_at), template, sent_at IS NOT NULL, "
@@ -959,16 +968,22 @@ class Soak:
         kills = sorted(rec.mailer_kills)
         id_of = {mid: int(r[0]) for mid, r in expected.items()}
         # What each killed mailer had accepted by the server but not recorded: the
-        # copies stored during its life (from the kill before it to its own kill;
-        # kill times are exact and a replacement starts only after) of rows it never
-        # logged as sent. With each message recorded as soon as it is accepted
-        # (src/mailer.c), that is at most one message per kill.
+        # copies its sink stored during its life (from the kill before it on the
+        # same host to its own kill; kill times are exact and a replacement starts
+        # only after) of rows it never logged as sent. With each message recorded
+        # as soon as it is accepted (src/mailer.c), that is at most one message per
+        # kill. A kill is (time, pid, armed[, sink name]): with several hosts, each
+        # host's mailer sends to a sink of its own.
+        sinks = self.index.sinks
         in_window = {}
         for j, k in enumerate(kills):
-            start = kills[j - 1][0] if j > 0 else 0
+            host = k[3] if len(k) > 3 else "main"
+            before = [x[0] for x in kills[:j] if (x[3] if len(x) > 3 else "main") == host]
+            start = before[-1] if before else 0
             in_window[k] = sorted({id_of[mid] for mid, times in copies.items()
                                    if mid in id_of and id_of[mid] not in sent_log[k[1]]
-                                   for t in times if start < t <= k[0]})
+                                   for t, sk in zip(times, sinks[mid])
+                                   if sk == host and start < t <= k[0]})
         lost_by = collections.Counter(oid for k in kills for oid in in_window[k])
         extra_total, unexplained = 0, []
         for mid, times in copies.items():
@@ -1000,6 +1015,9 @@ class Soak:
             out.append((False, f"    mailer {k[1]} killed with {len(in_window[k])} messages "
                                f"accepted but not recorded: {in_window[k][:10]}"))
 
+
+    def check_statuses(self, check, out):
+        rec = self.rec
         # 3. statuses
         statuses = collections.Counter()
         bad5xx = []
@@ -1032,8 +1050,15 @@ class Soak:
         for b in bad5xx[:8]:
             out.append((False, f"    at {b[0]} s: {b[1]} {b[2]} -> {b[3]}"))
 
+
+    def check_crashes(self, check, out):
+        lines = self.stack.log_lines()
+        rec = self.rec
         # 4. crashes
-        killed = {pid for _, pid in rec.worker_kills} | {pid for _, pid, _ in rec.mailer_kills}
+        killed = {pid for _, pid in rec.worker_kills} | {k[1] for k in rec.mailer_kills}
+        # Children of a master killed with them (make cluster-test's host kill)
+        # die without a line in its log.
+        unlogged = set(getattr(rec, "unlogged_deaths", ()))
         deaths, unexpected = [], []
         for line in lines:
             m = re.search(r"(worker|mailer) (\d+) (killed by signal|exited with status) (\d+)", line)
@@ -1043,13 +1068,16 @@ class Soak:
                         and int(m.group(2)) in killed):
                     unexpected.append(line)
         logged = {int(d[1]) for d in deaths}
-        check(not unexpected and killed <= logged,
+        check(not unexpected and killed - unlogged <= logged,
               f"crashes: {len(rec.worker_kills)} workers and {len(rec.mailer_kills)} mailers "
               f"killed by the soak, {len(deaths)} deaths in kenpod's log, "
               f"{len(killed - logged)} kills not logged, {len(unexpected)} other deaths")
         for u in unexpected[:5]:
             out.append((False, f"    {u}"))
 
+
+    def check_logins(self, check, out):
+        rec = self.rec
         # 6. logins
         check(not rec.login_refused,
               f"logins: {rec.flows.get('login.ok', 0)} ok, {len(rec.login_refused)} refused "
@@ -1057,9 +1085,9 @@ class Soak:
         for x in rec.login_refused[:5]:
             out.append((False, f"    {x}"))
 
-        # Stop the stack so that every log is complete, then 5. tokens.
-        s.stop()
-        self.index.stop.set()
+
+    def check_tokens(self, check, out):
+        s = self.stack
         tokens = set(self.index.tokens)
         scanned, leaks = [], collections.Counter()
         for root, dirs, files in os.walk(s.dir):
@@ -1081,6 +1109,38 @@ class Soak:
               f"{', '.join(p for p, _ in scanned)}); found in logs: "
               f"{sum(leaks.values())}" + (f" ({dict(leaks)})" if leaks else ""))
 
+
+    def faults_line(self):
+        rec = self.rec
+        db = rec.db_window
+        return (f"faults: {len(rec.worker_kills)} workers SIGKILLed (every {WORKER_KILL_EVERY} s), "
+              f"{len(rec.mailer_kills)} mailer kills, SMTP sink down "
+              f"{(rec.smtp_window[1] - rec.smtp_window[0]) if rec.smtp_window and rec.smtp_window[1] else 0:.0f} s, "
+              f"MariaDB {self.args.db_restart}ed and restarted once "
+              f"({(db[1] - db[0]) if db else 0:.1f} s down)")
+
+    def verify(self, drained):
+        s = self.stack
+        rec = self.rec
+        out = []            # (ok, line)
+        failed = []
+
+        def check(ok, line):
+            ok = bool(ok)
+            out.append((ok, line))
+            if not ok:
+                failed.append(line)
+
+        self.check_signups(check, out)
+        self.check_mail(check, out, drained)
+        self.check_statuses(check, out)
+        self.check_crashes(check, out)
+        self.check_logins(check, out)
+        # Stop the stack so that every log is complete, then 5. tokens.
+        s.stop()
+        self.index.stop.set()
+        self.check_tokens(check, out)
+
         if rec.errors:
             check(False, f"soak errors: {len(rec.errors)} (bugs of the soak itself)")
             for e in rec.errors[:3]:
@@ -1089,7 +1149,7 @@ class Soak:
         # Report.
         el = self.load_end - self.t0
         print()
-        print(f"kenpo soak: {self.args.seconds} s of load ({el:.0f} s with flows finishing), "
+        print(f"{self.TITLE}: {self.args.seconds} s of load ({el:.0f} s with flows finishing), "
               f"{self.args.clients} clients; load average during the run "
               f"{min(self.loads or [0]):.1f}-{max(self.loads or [0]):.1f} "
               f"on {os.cpu_count()} CPUs")
@@ -1106,11 +1166,7 @@ class Soak:
             "login.ok", "login.started", "reset.ok", "reset.started", "pages.visits")}
         if other:
             print("       other outcomes: " + ", ".join(f"{k} {v}" for k, v in other.items()))
-        print(f"faults: {len(rec.worker_kills)} workers SIGKILLed (every {WORKER_KILL_EVERY} s), "
-              f"{len(rec.mailer_kills)} mailer kills, SMTP sink down "
-              f"{(rec.smtp_window[1] - rec.smtp_window[0]) if rec.smtp_window and rec.smtp_window[1] else 0:.0f} s, "
-              f"MariaDB {self.args.db_restart}ed and restarted once "
-              f"({(db[1] - db[0]) if db else 0:.1f} s down)")
+        print(self.faults_line())
         for ok, line in out:
             print(("  ok    " if ok else "  FAIL  ") + line if not line.startswith("    ")
                   else "        " + line.strip())
@@ -1118,9 +1174,9 @@ class Soak:
                   "mailer_kills": self.in_window,
                   "flows": dict(f), "checks": [(ok, line) for ok, line in out
                                                if not line.startswith("    ")]}
-        with open(os.path.join(s.dir, "soak-result.json"), "w") as fh:
+        with open(os.path.join(s.dir, self.RESULT), "w") as fh:
             json.dump(result, fh, ensure_ascii=False, indent=1)
-        print("soak " + ("PASSED" if not failed else f"FAILED ({len(failed)} checks)"))
+        print(self.TITLE.split()[-1] + " " + ("PASSED" if not failed else f"FAILED ({len(failed)} checks)"))
         return not failed
 
 
