@@ -19,6 +19,14 @@
  *   in flight (CR_SERVER_LOST) may have been applied, so it is reported DB_DOWN.
  * - Inside db_txn nothing reconnects: the server has rolled the transaction back, so
  *   the statement returns DB_RETRY and db_txn starts over on a new connection.
+ * - Inside db_txn, once a statement has failed with DB_RETRY or DB_DOWN the
+ *   transaction is over: a deadlock or a Galera certification failure (1213, a
+ *   brute-force abort) rolls the whole transaction back on the server, and any
+ *   statement after it would run on its own, in autocommit, and be kept whatever
+ *   fn does next. So every later statement of that attempt returns DB_RETRY
+ *   without being sent, and db_txn rolls back and starts over whatever fn returns
+ *   (txn_failed) — fn may ignore an error (a best-effort audit line) without
+ *   half of it being committed.
  * - Outside a transaction a deadlocked statement was rolled back whole and is
  *   retried (DB_STMT_TRIES times in all); a lock wait timeout is returned as
  *   DB_RETRY at once (waiting again would double the wait).
@@ -118,6 +126,7 @@ static pid_t		 conn_pid;	/* the process that opened conn */
 static unsigned		 conn_gen;	/* bumped at every successful connect */
 static int		 txn_depth;
 static unsigned		 txn_gen;	/* conn_gen when the transaction began */
+static int		 txn_failed;	/* the server ended the transaction (below) */
 static int64_t		 down_until;	/* monotonic ms: no connect attempt before */
 static int		 down_logged;	/* the current outage has been logged */
 static long long	 last_id;
@@ -159,9 +168,13 @@ db_err_status(unsigned e)
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 	case ER_ERROR_DURING_COMMIT:	/* Galera: certification failure at commit */
-	case ER_UNKNOWN_COM_ERROR:	/* Galera: node not ready ("WSREP has not yet prepared node") */
 	case ER_QUERY_INTERRUPTED:	/* Galera: brute-force abort by a replicated write */
 		return DB_RETRY;
+	/* Galera: this node is not part of the primary component (partitioned,
+	 * joining): "WSREP has not yet prepared node for application use". Asking
+	 * it again cannot help; as with a server that is down, the request answers
+	 * 503 and the node is tried again after DB_DOWN_PAUSE_MS. */
+	case ER_UNKNOWN_COM_ERROR:
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
 	case CR_SERVER_LOST_EXTENDED:
@@ -777,6 +790,15 @@ call_once(struct call *c, struct db_res **res, long long *affected, unsigned *er
 	return rc;
 }
 
+/* rc of a statement; inside db_txn, DB_RETRY and DB_DOWN end the attempt. */
+static int
+txn_fail(int rc)
+{
+	if (txn_depth > 0 && (rc == DB_RETRY || rc == DB_DOWN))
+		txn_failed = 1;
+	return rc;
+}
+
 /* Run c with the reconnect and retry policy described at the top of the file. */
 static int
 call_run(struct call *c, struct db_res **res, long long *affected)
@@ -786,9 +808,11 @@ call_run(struct call *c, struct db_res **res, long long *affected)
 
 	if (res != NULL)
 		*res = NULL;
+	if (txn_depth > 0 && txn_failed)
+		return DB_RETRY;	/* the transaction is over: see the top */
 	for (;;) {
 		if ((rc = conn_ready()) != DB_OK)
-			return rc;
+			return txn_fail(rc);
 		err = 0;
 		rc = call_once(c, res, affected, &err, &unsent);
 		if (rc == DB_OK)
@@ -802,7 +826,7 @@ call_run(struct call *c, struct db_res **res, long long *affected)
 		if (rc == DB_DOWN) {
 			conn_drop();
 			if (txn_depth > 0)
-				return DB_RETRY;
+				return txn_fail(DB_RETRY);
 			if (reconnected || !(unsent || c->readonly))
 				return DB_DOWN;
 			reconnected = 1;
@@ -815,7 +839,7 @@ call_run(struct call *c, struct db_res **res, long long *affected)
 			retry_pause(tries);
 			continue;
 		}
-		return rc;
+		return txn_fail(rc);
 	}
 }
 
@@ -827,6 +851,28 @@ db_ping(void)
 
 	rc = db_int(&v, "SELECT 1", "");
 	return rc == 1 && v == 1 ? DB_OK : rc < 0 ? rc : DB_ERR;
+}
+
+int
+db_cluster_ready(void)
+{
+	char	*v[2] = { NULL, NULL };
+	int	 rc;
+
+	/* Never an error on a server built without wsrep (no such rows) or with
+	 * the provider "none" (no cluster). A node outside the primary component
+	 * may refuse even this (1047, DB_DOWN): not ready either. */
+	rc = db_row(v, 2, "SELECT (SELECT VARIABLE_VALUE FROM "
+	    "information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = "
+	    "'WSREP_PROVIDER') NOT IN ('', 'none'), (SELECT VARIABLE_VALUE FROM "
+	    "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_READY')",
+	    "");
+	if (rc == 1 && v[0] != NULL && strcmp(v[0], "1") == 0 &&
+	    (v[1] == NULL || strcmp(v[1], "ON") != 0))
+		rc = DB_DOWN;
+	free(v[0]);
+	free(v[1]);
+	return rc < 0 ? rc : DB_OK;
 }
 
 long long
@@ -1063,7 +1109,13 @@ db_txn(db_txn_fn fn, void *arg)
 			return rc;
 		txn_depth = 1;
 		txn_gen = conn_gen;
+		txn_failed = 0;
 		rc = fn(arg);
+		if (txn_failed) {
+			/* A statement of fn met the end of the transaction: whatever
+			 * fn made of it, nothing of this attempt may be committed. */
+			rc = DB_RETRY;
+		}
 		if (rc >= 0) {
 			if (conn == NULL || conn_gen != txn_gen) {
 				/* fn ignored a lost connection: nothing was kept. */
@@ -1087,6 +1139,7 @@ db_txn(db_txn_fn fn, void *arg)
 		}
 		txn_rollback();
 		txn_depth = 0;
+		txn_failed = 0;
 		if (rc != DB_RETRY)
 			return rc;
 		if (attempt == DB_TXN_TRIES) {

@@ -36,6 +36,12 @@ int		 db_open(void);
 void		 db_close(void);
 /* 0 when the server answers a trivial query, else DB_DOWN/DB_ERR. */
 int		 db_ping(void);
+/*
+ * 0 when the server may serve requests: always on a single server; on a Galera
+ * node only while it is part of the primary component (wsrep_ready = ON) — a
+ * partitioned or joining node still answers db_ping. DB_DOWN otherwise.
+ */
+int		 db_cluster_ready(void);
 
 /* Run a statement that returns no rows. Returns affected rows or a db_status. */
 long long	 db_exec(const char *sql, const char *types, ...);

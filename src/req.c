@@ -296,6 +296,14 @@ req_error(struct req *r, int status, const char *key)
 int
 req_db_error(struct req *r, int st)
 {
+	/* DB_RETRY: the database still answered "conflict, try again" after
+	 * db.c's retries (deadlocks, lock waits, Galera certification failures
+	 * under contention). Nothing was kept; the request may simply be sent
+	 * again, as while the server is down. */
+	if (st == DB_RETRY) {
+		r->retry_after = 2;
+		return 503;
+	}
 	return st == DB_DOWN ? 503 : 500;
 }
 

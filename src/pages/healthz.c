@@ -1,5 +1,6 @@
 /*
- * GET /healthz — 200 "ok" when the database answers, else the 503 page.
+ * GET /healthz — 200 "ok" when the database answers and, on a Galera cluster,
+ * the node this kenpod uses is part of the primary component; else the 503 page.
  * For load balancers and monitoring; writes nothing.
  */
 #include "autoconf.h"
@@ -16,6 +17,11 @@ page_healthz(struct req *r)
 
 	if ((st = db_ping()) != 0) {
 		log_warn("healthz: database not answering");
+		return req_error(r, 503, "Database");
+	}
+	if ((st = db_cluster_ready()) != 0) {
+		log_warn("healthz: the Galera node is not ready (not in the "
+		    "primary component)");
 		return req_error(r, 503, "Database");
 	}
 	r->nostore = 1;

@@ -61,8 +61,9 @@ class Node:
             f"ist.recv_addr=127.0.0.1:{self.ist}",
             f"base_port={self.gcomm}",
             "gcache.size=128M",
-            # Loopback: a killed peer's sockets close at once; keep the
-            # defaults' timeouts for the rest.
+            # As docs/operations.md §10.1 says: a causal read (Database.SyncWait)
+            # that cannot be served in 5 s fails, below kenpod's 10 s timeout.
+            "repl.causal_read_timeout=PT5S",
         ])
         return ["mariadbd", "--no-defaults", f"--user={self.user}",
                 f"--datadir={self.datadir}", f"--tmpdir={self.tmpdir}",

@@ -1055,7 +1055,7 @@ class Soak:
         lines = self.stack.log_lines()
         rec = self.rec
         # 4. crashes
-        killed = {pid for _, pid in rec.worker_kills} | {k[1] for k in rec.mailer_kills}
+        killed = {k[1] for k in rec.worker_kills} | {k[1] for k in rec.mailer_kills}
         # Children of a master killed with them (make cluster-test's host kill)
         # die without a line in its log.
         unlogged = set(getattr(rec, "unlogged_deaths", ()))
@@ -1071,9 +1071,12 @@ class Soak:
         check(not unexpected and killed - unlogged <= logged,
               f"crashes: {len(rec.worker_kills)} workers and {len(rec.mailer_kills)} mailers "
               f"killed by the soak, {len(deaths)} deaths in kenpod's log, "
-              f"{len(killed - logged)} kills not logged, {len(unexpected)} other deaths")
+              f"{len(killed - unlogged - logged)} kills not logged, "
+              f"{len(unexpected)} other deaths")
         for u in unexpected[:5]:
             out.append((False, f"    {u}"))
+        for pid in sorted(killed - unlogged - logged)[:5]:
+            out.append((False, f"    killed {pid}: no death logged"))
 
 
     def check_logins(self, check, out):

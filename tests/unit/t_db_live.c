@@ -138,7 +138,7 @@ phase_basic(void)
 	CHECK(id > 0);
 	CHECK(db_exec("INSERT INTO t_db_live (s, i, b, u) VALUES (?, ?, ?, ?)", "sibs",
 	    NULL, 0LL, NULL, (size_t)0, NULL) == 1);
-	CHECK(db_last_id() == id + 1);
+	CHECK(db_last_id() > id);	/* Galera steps by the cluster size */
 	big = xmalloc(200001);
 	memset(big, 'x', 200000);
 	big[200000] = '\0';
