@@ -83,10 +83,17 @@ file_fn(void *arg)
 	int		 st;
 
 	f->outcome = 0;
-	/* The requester's row serialises her requests. */
+	/*
+	 * The requester's row serialises her requests: locked on one server,
+	 * and written, since the lock is a node's own. Galera: a certification
+	 * key shared with her filing on another node (src/db.h).
+	 */
 	if ((st = db_int(&n, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", "i",
 	    f->requester)) <= 0)
 		return st < 0 ? st : DB_ERR;
+	if ((n = db_exec("UPDATE accounts SET updated_at = NOW(6) WHERE id = ?",
+	    "i", f->requester)) < 0)
+		return (int)n;
 	if ((st = db_int(&pending, "SELECT COUNT(*) FROM deletion_requests"
 	    " WHERE requester_account_id = ? AND old_account_id = ?"
 	    " AND state IN ('filed','objected')", "ii", f->requester,
@@ -203,6 +210,16 @@ confirm_fn(void *arg)
 		    " contact_email = '', decided_at = NOW(6) WHERE id = ?", "i", id);
 		st = n < 0 ? (int)n : 0;
 		c->outcome = DELETION_C_FREE;
+		goto out;
+	}
+	/*
+	 * Filed and mailed because the old account still holds the person:
+	 * Galera: a certification key shared with a withdrawal, closure or
+	 * erasure of it on another node (src/db.h).
+	 */
+	if ((n = db_exec("UPDATE accounts SET updated_at = NOW(6) WHERE id = ?",
+	    "i", c->old_id)) < 0) {
+		st = (int)n;
 		goto out;
 	}
 	roster_today(today);

@@ -126,7 +126,7 @@ lifecycle_mail(const char *email, const char *lang, const char *name,
 	return id > 0 ? 0 : (id < 0 ? (int)id : DB_ERR);
 }
 
-#define FOLLOW_COLS	8
+#define FOLLOW_COLS	9
 
 /*
  * Inside db_txn: apply loss and rejoin to account id as of today; with
@@ -136,18 +136,20 @@ static int
 account_follow(long long id, const char *today, int may_close)
 {
 	char		*c[FOLLOW_COLS] = { NULL }, *email, *lang, *until;
-	long long	 n;
+	long long	 n, roster_id;
 	int		 st, i, lost, unaff, within;
 
 	/*
 	 * Locks the account and its roster row: an import of the insurer holds
 	 * the roster rows until it commits, so this waits for it and reads what
-	 * it wrote.
+	 * it wrote. That is one server; with Galera the locks are the node's
+	 * own, so every branch below that writes the account because of what
+	 * the roster says also writes the roster row (roster_touch).
 	 */
 	st = db_row(c, FOLLOW_COLS, "SELECT a.state, a.unaffiliated, a.lost_on,"
 	    " r.qualified_until,"
 	    " r.qualified_until IS NOT NULL AND r.qualified_until <= ?,"
-	    " COALESCE(a.lost_on + INTERVAL ? DAY > ?, 1), a.email, a.lang"
+	    " COALESCE(a.lost_on + INTERVAL ? DAY > ?, 1), a.email, a.lang, r.id"
 	    " FROM accounts a JOIN roster r ON r.id = a.roster_id"
 	    " WHERE a.id = ? FOR UPDATE", "sisi", today, (long long)LIFECYCLE_DAYS,
 	    today, id);
@@ -162,9 +164,13 @@ account_follow(long long id, const char *today, int may_close)
 	email = c[6];
 	lang = c[7];
 	until = c[3];
+	roster_id = c[8] != NULL ? strtoll(c[8], NULL, 10) : 0;
 
 	if (unaff && !within && may_close && c[2] != NULL) {
-		/* 100 days up: closed, whatever the roster says now (seed Q5). */
+		/*
+		 * 100 days up: closed, whatever the roster says now (seed Q5).
+		 * Decided from the account alone, so no roster_touch.
+		 */
 		if ((st = account_erase(id, "closed")) < 0)
 			goto out;
 		if ((st = lifecycle_mail(email, lang, "account_closed", NULL)) < 0)
@@ -174,6 +180,9 @@ account_follow(long long id, const char *today, int may_close)
 		    " %d days ago or more)", id, c[2], LIFECYCLE_DAYS);
 		st = LIFECYCLE_CLOSED;
 	} else if (lost && !unaff) {
+		/* Galera: a certification key shared with an import (src/db.h). */
+		if ((st = roster_touch(roster_id)) < 0)
+			goto out;
 		n = db_exec("UPDATE accounts SET unaffiliated = 1, lost_on = ?"
 		    " WHERE id = ?", "si", until, id);
 		if (n < 0) {
@@ -192,11 +201,17 @@ account_follow(long long id, const char *today, int may_close)
 		 * The insurer corrected the loss date (or the account was made
 		 * 未所属 before lost_on existed): the 100 days count from the
 		 * date the roster gives. Nothing the member must be told.
+		 * Galera: the roster_touch as above.
 		 */
+		if ((st = roster_touch(roster_id)) < 0)
+			goto out;
 		n = db_exec("UPDATE accounts SET lost_on = ? WHERE id = ?", "si",
 		    until, id);
 		st = n < 0 ? (int)n : LIFECYCLE_NONE;
 	} else if (!lost && unaff && within) {
+		/* Galera: the roster_touch as above. */
+		if ((st = roster_touch(roster_id)) < 0)
+			goto out;
 		n = db_exec("UPDATE accounts SET unaffiliated = 0, lost_on = NULL"
 		    " WHERE id = ?", "i", id);
 		if (n < 0) {

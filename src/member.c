@@ -136,12 +136,35 @@ member_password_refused(struct req *r, int st)
 	return st == MEMBER_PW_BUSY ? req_busy(r) : 200;
 }
 
+/*
+ * The wrong current passwords of an account this hour are the difference of
+ * two counters: "curpw" counts every password typed, ahead of its check, and
+ * "curpw-back" the ones given back afterwards because they were right or not
+ * checked (those refused at the limit stay counted: within the hour that
+ * changes nothing). Counting ahead makes parallel guesses (from two hosts too)
+ * meet the limit, and a database error while counting answers before anything
+ * was checked: the error page says nothing about the password. (throttle.h
+ * has no decrement; a second counter gives the count back without one.)
+ */
+#define CURPW_WINDOW	3600
+
+/* Count the check counted ahead as no failure (back: the "curpw-back" key). */
+static void
+password_give_back(const char *back, long long account_id)
+{
+	/* On an error it stays counted as wrong: closed, and the answer the
+	 * same as without the error. */
+	if (throttle_hit(back, CURPW_WINDOW) < 0)
+		log_warn("member: account %lld: a current password check stays"
+		    " counted as wrong (database error)", account_id);
+}
+
 int
 member_password_check(struct req *r, const struct member *m, const char *field)
 {
 	const char	*pw = req_param(r, field);
-	char		 key[THROTTLE_KEY_MAX];
-	long long	 n;
+	char		 key[THROTTLE_KEY_MAX], back[THROTTLE_KEY_MAX];
+	long long	 n, given;
 	int		 ok;
 
 	if (pw == NULL || pw[0] == '\0') {
@@ -149,25 +172,30 @@ member_password_check(struct req *r, const struct member *m, const char *field)
 		return MEMBER_PW_WRONG;
 	}
 	throttle_key_acct(key, sizeof(key), "curpw", m->id);
-	if ((n = throttle_count(key, 3600)) < 0)
+	throttle_key_acct(back, sizeof(back), "curpw-back", m->id);
+	if ((n = throttle_hit(key, CURPW_WINDOW)) < 0)
 		return (int)n;
-	if (n >= config_int("Member.PasswordTries")) {
+	if ((given = throttle_count(back, CURPW_WINDOW)) < 0)
+		return (int)given;
+	/* The wrong ones before this one: n - 1 - given. */
+	if (n - 1 - given >= config_int("Member.PasswordTries")) {
 		log_warn("member: current password of account %lld not checked:"
 		    " too many wrong ones this hour", m->id);
 		req_form_error(r, field, "Member.Error.CurrentLimit");
 		return MEMBER_PW_LIMIT;
 	}
 	ok = crypto_password_verify(pw, m->password_hash, NULL);
-	if (ok == 1)
-		return MEMBER_PW_OK;
-	if (ok == CRYPTO_BUSY)
-		return MEMBER_PW_BUSY;
-	if (ok < 0) {
-		log_err("member: account %lld has a malformed password hash", m->id);
+	if (ok == 1 || ok == CRYPTO_BUSY || ok < 0) {
+		/* Right, or not checked: no failure. */
+		password_give_back(back, m->id);
+		if (ok == 1)
+			return MEMBER_PW_OK;
+		if (ok == CRYPTO_BUSY)
+			return MEMBER_PW_BUSY;
+		log_err("member: account %lld has a malformed password hash",
+		    m->id);
 		return DB_ERR;
 	}
-	if ((n = throttle_hit(key, 3600)) < 0)
-		return (int)n;
 	audit(r, "password.check_fail", m->id);
 	req_form_error(r, field, "Member.Error.CurrentWrong");
 	return MEMBER_PW_WRONG;

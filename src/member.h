@@ -59,8 +59,11 @@ enum member_pw {
 /*
  * Check the current password typed in field against m's hash (Argon2id). A
  * wrong one counts against Member.PasswordTries per hour and is audited as
- * password.check_fail; past the limit nothing is verified. Returns an enum
- * member_pw or a db_status (also DB_ERR for a malformed stored hash).
+ * password.check_fail; past the limit nothing is verified. Counted ahead of
+ * the check and given back when it was right (or not checked), so a db_status
+ * while counting comes before the check and tells nothing about the password.
+ * Returns an enum member_pw or a db_status (also DB_ERR for a malformed stored
+ * hash).
  */
 int	 member_password_check(struct req *, const struct member *m,
 	    const char *field);

@@ -509,6 +509,15 @@ regen_txn(void *arg)
 		return st;
 	if (on == 0)
 		return 0;
+	/*
+	 * Galera: a certification key shared with a disable or regeneration
+	 * on another node (src/db.h). The table has no updated_at; enabled_at
+	 * is only ever tested for NULL, so 1 µs more is a change that means
+	 * nothing else.
+	 */
+	if ((n = db_exec("UPDATE member_totp SET enabled_at = enabled_at +"
+	    " INTERVAL 1 MICROSECOND WHERE account_id = ?", "i", g->m->id)) < 0)
+		return (int)n;
 	if ((st = recovery_store(g->m->id, g->hashes)) < 0)
 		return st;
 	if ((n = audit_open(g->r, "mfa.recovery.regenerate", g->m->id)) < 0)

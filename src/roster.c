@@ -850,20 +850,35 @@ struct apply {
 	const struct row	**v;
 };
 
-/* db_txn body: lock the insurer, read its roster, merge and write. */
+/*
+ * db_txn body: lock the insurer, read its roster, merge and write.
+ *
+ * One transaction, so an import is all or nothing. On Galera that makes one
+ * large write set (every changed roster row, the accounts the lifecycle sync
+ * changes, their mails): long to certify, and a write on another node to any
+ * of those rows makes the whole import run again (docs/operations.md).
+ */
 static int
 apply_txn(void *arg)
 {
 	struct apply	*a = arg;
-	long long	 id;
+	long long	 id, n;
 	int		 rc;
 
-	/* Serialise imports of one insurer (Galera: certification does it). */
+	/*
+	 * Serialise imports of one insurer: the second merges against what the
+	 * first wrote. The lock does it on one server; it is local to a node,
+	 * so the row is also written. Galera: a certification key shared with
+	 * an import of the insurer on another node (src/db.h).
+	 */
 	if ((rc = db_int(&id, "SELECT id FROM insurers WHERE id = ? FOR UPDATE",
 	    "i", a->im->ins.id)) < 0)
 		return rc;
 	if (rc == 0)
 		return ROSTER_EINSURER;
+	if ((n = db_exec("UPDATE insurers SET updated_at = NOW(6) WHERE id = ?",
+	    "i", a->im->ins.id)) < 0)
+		return (int)n;
 	if ((rc = cur_load(a->im, 1)) < 0)
 		return rc;
 	if ((rc = merge(a->im, a->v, 0)) < 0)
@@ -1051,6 +1066,21 @@ out:
 	free(number);
 	imp_free(&im);
 	return rc;
+}
+
+int
+roster_touch(long long roster_id)
+{
+	long long	 n;
+
+	/*
+	 * A real change (an UPDATE that changes nothing writes no key), but
+	 * not to now: updated_at tells support staff when the insurer's data
+	 * on the person last changed (kenpoctl roster show), not a signup.
+	 */
+	n = db_exec("UPDATE roster SET updated_at = updated_at +"
+	    " INTERVAL 1 MICROSECOND WHERE id = ?", "i", roster_id);
+	return n < 0 ? (int)n : 0;
 }
 
 int

@@ -51,6 +51,16 @@ int	 roster_match(long long insurer_id, const char *card_key,
 	    struct roster_hit *hit);
 
 /*
+ * Inside db_txn, when the transaction writes an account because of what roster
+ * row roster_id says (a bind, a loss, a rejoin): write that row too, so a
+ * roster import that changes the row meanwhile conflicts with it. The row
+ * locks of SELECT … FOR UPDATE do that on one server only; Galera: a
+ * certification key shared with the import (src/db.h). updated_at moves by
+ * 1 µs. 0 or a db_status.
+ */
+int	 roster_touch(long long roster_id);
+
+/*
  * Import one insurer's roster CSV (SPEC §1), all or nothing.
  *
  * The file has the header line

@@ -24,7 +24,9 @@
  * impossible even when two accounts complete at the same moment: the loser gets
  * a duplicate key (DB_DUP), its match is dropped and it is sent to step 3 with
  * the "checked before with another address" outcome. The person must still be
- * qualified (the roster may have changed since step 3). Success starts a new
+ * qualified (the roster may have changed since step 3; the bind also writes
+ * the roster row, so an import that changes it on another Galera node conflicts
+ * with the bind instead of missing it). Success starts a new
  * session (privilege change) and answers 303 → /signup/complete.
  *
  * 団体ID認証 (SPEC §5): when step 3 chose to finish with the insurer number
@@ -122,6 +124,13 @@ bind_fn(void *arg)
 	b->result = n > 0 ? BIND_OK : BIND_GONE;
 	st = 0;
 	if (b->result != BIND_OK)
+		goto out;
+	/*
+	 * Bound because the roster says qualified: the FOR UPDATE above makes
+	 * an import that ends the qualification wait on one server only.
+	 * Galera: a certification key shared with that import (src/db.h).
+	 */
+	if ((st = roster_touch(strtoll(c[0], NULL, 10))) < 0)
 		goto out;
  record:
 	if ((n = db_exec("UPDATE accounts SET notify = ? WHERE id = ?", "ii",

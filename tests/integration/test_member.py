@@ -265,6 +265,26 @@ def test_wrong_current_password_is_limited(stack, ins):
     assert r.status == 303
 
 
+def test_right_current_passwords_do_not_count(stack, ins):
+    email, aid, _ = make_member(stack, ins["a"])
+    c = login(stack, email)
+    page = c.get("/account/password")
+    # Counted ahead of the check, given back when right: more right ones than
+    # Member.PasswordTries (10) in an hour, and a wrong one is still checked.
+    for _ in range(11):
+        r = c.submit(page, "/account/password", {"current_password": PASSWORD,
+                                                  "password": PASSWORD})
+        assert r.status == 200 and any("現在のパスワードと同じ" in t for t in error_texts(r))
+    r = c.submit(page, "/account/password", {"current_password": "Wrong-pass9!",
+                                              "password": NEW_PASSWORD})
+    assert r.status == 200
+    assert any("現在のパスワードが正しくありません" in t for t in error_texts(r))
+    counts = dict(stack.sql("SELECT k, count FROM throttle"
+                            f" WHERE k LIKE 'curpw%:acct:{aid}#3600'"))
+    assert counts == {f"curpw:acct:{aid}#3600": "12",
+                      f"curpw-back:acct:{aid}#3600": "11"}
+
+
 # ------------------------------------------------------------------ e-mail
 
 def change_link(stack, new_email, n=1):

@@ -355,10 +355,15 @@ def test_reimport_idempotent(stack, tmp_path):
     r, out = import_json(stack, n, path)
     assert r.returncode == 0 and out["added"] == 5
     before = roster_rows(stack, n)
+    (ins_before,), = stack.sql(f"SELECT updated_at FROM insurers WHERE number = '{n}'")
     r, out = import_json(stack, n, path)
     assert r.returncode == 0, r.stderr
     assert (out["added"], out["updated"], out["unchanged"], out["lost"]) == (0, 0, 5, 0)
     assert roster_rows(stack, n) == before        # not even updated_at moved
+    # But the insurer row is written by every import, this one too: two
+    # imports of one insurer on two Galera nodes share that key.
+    (ins_after,), = stack.sql(f"SELECT updated_at FROM insurers WHERE number = '{n}'")
+    assert ins_after > ins_before
     # One changed line updates one person (card reissue: new number).
     lines[3] = f"{n},R3,55,2000003,00,サイド タロウ,1980-01-03,2020-04-01,"
     path = write_csv(tmp_path, lines)
