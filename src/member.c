@@ -137,24 +137,21 @@ member_password_refused(struct req *r, int st)
 }
 
 /*
- * The wrong current passwords of an account this hour are the difference of
- * two counters: "curpw" counts every password typed, ahead of its check, and
- * "curpw-back" the ones given back afterwards because they were right or not
- * checked (those refused at the limit stay counted: within the hour that
- * changes nothing). Counting ahead makes parallel guesses (from two hosts too)
- * meet the limit, and a database error while counting answers before anything
- * was checked: the error page says nothing about the password. (throttle.h
- * has no decrement; a second counter gives the count back without one.)
+ * The current-password limit counts ahead: every password typed is counted
+ * ("curpw") before its check, and given back when it was right or could not be
+ * checked. Parallel guesses, from several hosts too, meet the limit, and a
+ * database error while counting answers before anything was checked: the error
+ * page says nothing about the password.
  */
 #define CURPW_WINDOW	3600
 
-/* Count the check counted ahead as no failure (back: the "curpw-back" key). */
+/* The check counted ahead was no failure: take it back. */
 static void
-password_give_back(const char *back, long long account_id)
+password_give_back(const char *key, long long account_id)
 {
 	/* On an error it stays counted as wrong: closed, and the answer the
 	 * same as without the error. */
-	if (throttle_hit(back, CURPW_WINDOW) < 0)
+	if (throttle_unhit(key, CURPW_WINDOW) < 0)
 		log_warn("member: account %lld: a current password check stays"
 		    " counted as wrong (database error)", account_id);
 }
@@ -163,8 +160,8 @@ int
 member_password_check(struct req *r, const struct member *m, const char *field)
 {
 	const char	*pw = req_param(r, field);
-	char		 key[THROTTLE_KEY_MAX], back[THROTTLE_KEY_MAX];
-	long long	 n, given;
+	char		 key[THROTTLE_KEY_MAX];
+	long long	 n;
 	int		 ok;
 
 	if (pw == NULL || pw[0] == '\0') {
@@ -172,13 +169,11 @@ member_password_check(struct req *r, const struct member *m, const char *field)
 		return MEMBER_PW_WRONG;
 	}
 	throttle_key_acct(key, sizeof(key), "curpw", m->id);
-	throttle_key_acct(back, sizeof(back), "curpw-back", m->id);
 	if ((n = throttle_hit(key, CURPW_WINDOW)) < 0)
 		return (int)n;
-	if ((given = throttle_count(back, CURPW_WINDOW)) < 0)
-		return (int)given;
-	/* The wrong ones before this one: n - 1 - given. */
-	if (n - 1 - given >= config_int("Member.PasswordTries")) {
+	/* n - 1 wrong ones before this one (those refused here stay counted:
+	 * within the hour that changes nothing). */
+	if (n - 1 >= config_int("Member.PasswordTries")) {
 		log_warn("member: current password of account %lld not checked:"
 		    " too many wrong ones this hour", m->id);
 		req_form_error(r, field, "Member.Error.CurrentLimit");
@@ -187,7 +182,7 @@ member_password_check(struct req *r, const struct member *m, const char *field)
 	ok = crypto_password_verify(pw, m->password_hash, NULL);
 	if (ok == 1 || ok == CRYPTO_BUSY || ok < 0) {
 		/* Right, or not checked: no failure. */
-		password_give_back(back, m->id);
+		password_give_back(key, m->id);
 		if (ok == 1)
 			return MEMBER_PW_OK;
 		if (ok == CRYPTO_BUSY)

@@ -97,6 +97,20 @@ throttle_count(const char *key, int window_seconds)
 }
 
 int
+throttle_unhit(const char *key, int window_seconds)
+{
+	char		 k[ROWKEY_MAX];
+	long long	 rc, w = window_seconds;
+
+	if (row_key(k, sizeof(k), key, window_seconds) != 0)
+		return DB_ERR;
+	rc = db_exec("UPDATE throttle SET count = count - 1 WHERE count > 0 AND "
+	    "k = ? AND window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
+	    "sii", k, w, w);
+	return rc < 0 ? (int)rc : 0;
+}
+
+int
 throttle_reset(const char *key)
 {
 	struct buf	 pat = { NULL, 0, 0 };

@@ -38,6 +38,13 @@
 long long	 throttle_hit(const char *key, int window_seconds);
 /* The count of key in the current window (0 if none); read only. Or a db_status. */
 long long	 throttle_count(const char *key, int window_seconds);
+/*
+ * Take one event of key back from the current window (never below 0): for an
+ * attempt counted ahead of its check (throttle_hit first, so that parallel
+ * attempts, from several hosts too, meet the limit) that turned out not to be a
+ * failure. A window that turned between the two loses nothing. 0 or a db_status.
+ */
+int		 throttle_unhit(const char *key, int window_seconds);
 /* Forget every window of key (e.g. after an operator unlock). 0 or a db_status. */
 int		 throttle_reset(const char *key);
 
