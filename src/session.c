@@ -100,6 +100,8 @@ csrf_republish(struct req *r)
 
 static int	remember_hook(struct req *);
 static int	remember_parse(const char *, char *, char *);
+static void	remember_new_pair(char *, char *, char *);
+static void	remember_cookie(struct req *, const char *, const char *, long);
 
 void
 session_free(struct session *s)
@@ -191,7 +193,7 @@ session_load(struct req *r)
 /*
  * How a new session was authenticated (see start): auth_time is a unix time
  * (0: none, AUTH_NOW: this request), amr the RFC 8176 methods, stepup_time the
- * last step-up (0: none).
+ * last step-up (0: none, AUTH_NOW: this request).
  */
 #define AUTH_NOW	(-1LL)
 struct authinfo {
@@ -201,96 +203,236 @@ struct authinfo {
 };
 
 /*
- * Replace the request's session with a new one for account_id, opened by the
- * login_history row login_id (0: none) and authenticated as *auth says (NULL:
- * as the old session of the same account was, else not at all): the old row
- * (from r->sess or the cookie) is deleted, a fresh id is set as a
- * browser-session cookie, and r->sess describes the new session. It sets a
- * cookie, so call it outside db_txn (a retried transaction would set it
- * twice) or after the commit. Returns 0 or a db_status (r->sess is then NULL).
+ * A session being opened (session.h, session_open_new): everything random
+ * is chosen before the transaction, so a retried transaction writes the same
+ * rows and the cookies, set after the commit, name them.
  */
-static int
-start(struct req *r, long long account_id, long long login_id,
+struct session_open {
+	long long	 account_id;
+	long long	 login_id;
+	struct authinfo	 ai;		/* AUTH_NOW resolved for the C side */
+	int		 auth_now;	/* the row's auth_time is NOW(6) */
+	int		 stepup_now;	/* the row's stepup_at is NOW(6) */
+	char		 old[65];	/* the row the request had, or "" */
+	char		 old_sel[SELECTOR_LEN + 1];	/* this browser's remember
+							   token to forget, or "" */
+	int		 clear_cookie;	/* a remember cookie to clear */
+	char		 id[CRYPTO_TOKEN_LEN + 1];
+	char		 hash[65];
+	char		 csrf[CRYPTO_TOKEN_LEN + 1];
+	char		 ip[sizeof(((struct req *)0)->ip)];
+	long long	 remember_days;	/* > 0: issue a remember-me token */
+	char		 sel[SELECTOR_LEN + 1];
+	char		 val[CRYPTO_TOKEN_LEN + 1];
+	char		 vhash[65];
+	char		*state;		/* out of the transaction */
+	int		 level;
+};
+
+/* The request's old session row (from r->sess or the cookie) into out, or "". */
+static void
+old_hash(struct req *r, char out[65])
+{
+	if (r->sess != NULL)
+		memcpy(out, r->sess->id_hash, 65);
+	else if (cookie_hash(r, out) != 0)
+		out[0] = '\0';
+}
+
+/*
+ * A session_open for account_id, opened by the login_history row login_id
+ * (0: none) and authenticated as *auth says (NULL: as the old session of the
+ * same account was, else not at all). Never NULL.
+ */
+static struct session_open *
+open_new(struct req *r, long long account_id, long long login_id,
     const struct authinfo *auth)
 {
-	struct session	*s = NULL;
+	struct session_open *so = xcalloc(1, sizeof(*so));
+
+	so->account_id = account_id;
+	so->login_id = login_id;
+	if (auth != NULL)
+		so->ai = *auth;
+	else if (r->sess != NULL && r->sess->account_id == account_id) {
+		so->ai.auth_time = r->sess->auth_time;
+		snprintf(so->ai.amr, sizeof(so->ai.amr), "%s", r->sess->amr);
+		so->ai.stepup_time = r->sess->stepup_time;
+	}
+	so->auth_now = so->ai.auth_time == AUTH_NOW;
+	if (so->auth_now)
+		so->ai.auth_time = (long long)time(NULL);
+	so->stepup_now = so->ai.stepup_time == AUTH_NOW;
+	if (so->stepup_now)
+		so->ai.stepup_time = (long long)time(NULL);
+	old_hash(r, so->old);
+	snprintf(so->ip, sizeof(so->ip), "%s", r->ip);
+	crypto_token(so->csrf);
+	crypto_token(so->id);
+	crypto_sha256_hex(so->id, so->hash);
+	return so;
+}
+
+struct session_open *
+session_open_new(struct req *r, long long account_id, long long login_id,
+    const char *amr, int stepup, int remember)
+{
+	struct session_open *so;
 	struct authinfo	 ai;
-	char		 id[CRYPTO_TOKEN_LEN + 1], old[65], lid[24];
+	const char	*c = req_get_cookie(r, REMEMBER_COOKIE);
+	char		 val[CRYPTO_TOKEN_LEN + 1];
+
+	memset(&ai, 0, sizeof(ai));
+	ai.auth_time = AUTH_NOW;
+	snprintf(ai.amr, sizeof(ai.amr), "%s", amr != NULL ? amr : "");
+	if (stepup)
+		ai.stepup_time = AUTH_NOW;
+	so = open_new(r, account_id, login_id, &ai);
+	/* A new login forgets this browser's remember-me (session_remember_clear). */
+	if (c != NULL) {
+		so->clear_cookie = 1;
+		if (remember_parse(c, so->old_sel, val) != 0)
+			so->old_sel[0] = '\0';
+		util_wipe(val, sizeof(val));
+	}
+	if (remember && (so->remember_days = config_int("Session.RememberDays")) > 0)
+		remember_new_pair(so->sel, so->val, so->vhash);
+	return so;
+}
+
+void
+session_open_login(struct session_open *so, long long login_id)
+{
+	so->login_id = login_id;
+}
+
+void
+session_open_free(struct session_open *so)
+{
+	if (so == NULL)
+		return;
+	free(so->state);
+	util_wipe(so, sizeof(*so));
+	free(so);
+}
+
+int
+session_open_txn(struct session_open *so)
+{
 	char		*row[2] = { NULL, NULL };
+	char		 lid[24];
 	long long	 n;
 	int		 st;
 
-	memset(&ai, 0, sizeof(ai));
-	if (auth != NULL)
-		ai = *auth;
-	else if (r->sess != NULL && r->sess->account_id == account_id) {
-		ai.auth_time = r->sess->auth_time;
-		snprintf(ai.amr, sizeof(ai.amr), "%s", r->sess->amr);
-		ai.stepup_time = r->sess->stepup_time;
-	}
-	if (r->sess != NULL)
-		memcpy(old, r->sess->id_hash, sizeof(old));
-	else if (cookie_hash(r, old) != 0)
-		old[0] = '\0';
-	session_free(r->sess);
-	r->sess = NULL;
-	if (old[0] != '\0' &&
-	    (n = db_exec("DELETE FROM sessions WHERE id_hash = ?", "s", old)) < 0)
+	free(so->state);
+	so->state = NULL;
+	if (so->old[0] != '\0' && (n = db_exec("DELETE FROM sessions WHERE"
+	    " id_hash = ?", "s", so->old)) < 0)
 		return (int)n;
-
+	if (so->old_sel[0] != '\0' && (n = db_exec("DELETE FROM tokens WHERE"
+	    " selector = ? AND purpose = 'remember'", "s", so->old_sel)) < 0)
+		return (int)n;
 	if ((st = db_row(row, 2, "SELECT state, level FROM accounts WHERE id = ?",
-	    "i", account_id)) < 0)
+	    "i", so->account_id)) < 0)
 		return st;
 	if (st == 0 || row[0] == NULL) {
-		log_err("session: start for missing account %lld", account_id);
-		st = DB_ERR;
-		goto out;
+		log_err("session: start for missing account %lld", so->account_id);
+		free(row[0]);
+		free(row[1]);
+		return DB_ERR;
 	}
+	so->state = row[0];
+	so->level = row[1] != NULL ? atoi(row[1]) : 0;
+	free(row[1]);
 
-	s = xcalloc(1, sizeof(*s));
-	s->account_id = account_id;
-	s->state = row[0];
-	row[0] = NULL;
-	s->level = row[1] != NULL ? atoi(row[1]) : 0;
-	s->csrf_secret = xmalloc(CRYPTO_TOKEN_LEN + 1);
-	crypto_token(s->csrf_secret);
-	crypto_token(id);
-	crypto_sha256_hex(id, s->id_hash);
-
-	s->login_id = login_id;
-	s->auth_time = ai.auth_time == AUTH_NOW ? (long long)time(NULL) :
-	    ai.auth_time;
-	snprintf(s->amr, sizeof(s->amr), "%s", ai.amr);
-	s->stepup_time = ai.stepup_time;
-	snprintf(lid, sizeof(lid), "%lld", login_id);
+	snprintf(lid, sizeof(lid), "%lld", so->login_id);
 	n = db_exec("INSERT INTO sessions (id_hash, account_id, csrf_secret,"
 	    " login_id, ip, idle_expires_at, absolute_expires_at, auth_time, amr,"
 	    " stepup_at) VALUES (?, ?, ?,"
 	    " ?, ?, LEAST(NOW(6) + INTERVAL ? MINUTE, NOW(6) + INTERVAL ? HOUR),"
 	    " NOW(6) + INTERVAL ? HOUR,"
 	    " IF(? = 1, NOW(6), IF(? > 0, FROM_UNIXTIME(?), NULL)), ?,"
-	    " IF(? > 0, FROM_UNIXTIME(?), NULL))",
-	    "sisssiiiiiisii", s->id_hash, account_id, s->csrf_secret,
-	    login_id > 0 ? lid : NULL, r->ip[0] != '\0' ? r->ip : NULL,
+	    " IF(? = 1, NOW(6), IF(? > 0, FROM_UNIXTIME(?), NULL)))",
+	    "sisssiiiiiisiii", so->hash, so->account_id, so->csrf,
+	    so->login_id > 0 ? lid : NULL, so->ip[0] != '\0' ? so->ip : NULL,
 	    config_int("Session.IdleMinutes"), config_int("Session.AbsoluteHours"),
 	    config_int("Session.AbsoluteHours"),
-	    (long long)(ai.auth_time == AUTH_NOW), ai.auth_time, ai.auth_time,
-	    ai.amr, ai.stepup_time, ai.stepup_time);
-	if (n < 0) {
-		st = (int)n;
-		goto out;
-	}
-	req_set_cookie(r, SID_COOKIE, id, -1);
+	    (long long)so->auth_now, so->ai.auth_time, so->ai.auth_time,
+	    so->ai.amr, (long long)so->stepup_now, so->ai.stepup_time,
+	    so->ai.stepup_time);
+	if (n < 0)
+		return (int)n;
+	if (so->remember_days <= 0)
+		return 0;
+	/* Expired tokens of the account are pruned on the way. */
+	if ((n = db_exec("DELETE FROM tokens WHERE account_id = ? AND"
+	    " purpose = 'remember' AND expires_at < NOW(6)", "i",
+	    so->account_id)) < 0)
+		return (int)n;
+	/* The login it descends from (see 0018_oidc.sql): the session's. */
+	n = db_exec("INSERT INTO tokens (account_id, purpose, token_hash, selector,"
+	    " expires_at, auth_time, amr) VALUES (?, 'remember', ?, ?,"
+	    " NOW(6) + INTERVAL ? DAY, IF(? > 0, FROM_UNIXTIME(?), NULL), ?)",
+	    "issiiis", so->account_id, so->vhash, so->sel, so->remember_days,
+	    so->ai.auth_time, so->ai.auth_time, so->ai.amr);
+	return n < 0 ? (int)n : 0;
+}
+
+void
+session_open_finish(struct req *r, struct session_open *so)
+{
+	struct session	*s = xcalloc(1, sizeof(*s));
+
+	s->account_id = so->account_id;
+	s->state = so->state;
+	so->state = NULL;
+	s->level = so->level;
+	s->csrf_secret = xstrdup(so->csrf);
+	memcpy(s->id_hash, so->hash, sizeof(s->id_hash));
+	s->login_id = so->login_id;
+	s->auth_time = so->ai.auth_time;
+	snprintf(s->amr, sizeof(s->amr), "%s", so->ai.amr);
+	s->stepup_time = so->ai.stepup_time;
+	session_free(r->sess);
 	r->sess = s;
-	s = NULL;
+	req_set_cookie(r, SID_COOKIE, so->id, -1);
+	if (so->clear_cookie)
+		req_set_cookie(r, REMEMBER_COOKIE, "", 0);
+	if (so->remember_days > 0)
+		remember_cookie(r, so->sel, so->val, (long)(so->remember_days * 86400));
 	csrf_republish(r);
-	st = 0;
- out:
-	util_wipe(id, sizeof(id));
-	free(row[0]);
-	free(row[1]);
-	session_free(s);
-	return st;
+	session_open_free(so);
+}
+
+static int
+open_txn(void *arg)
+{
+	return session_open_txn(arg);
+}
+
+/*
+ * Replace the request's session with a new one for account_id (see open_new
+ * for login_id and auth), in one transaction: the old row (from r->sess or
+ * the cookie) is deleted, a fresh id is set as a browser-session cookie, and
+ * r->sess describes the new session. It sets a cookie, so call it outside
+ * db_txn (a retried transaction would set it twice). Returns 0 or a db_status
+ * (r->sess is then NULL).
+ */
+static int
+start(struct req *r, long long account_id, long long login_id,
+    const struct authinfo *auth)
+{
+	struct session_open *so = open_new(r, account_id, login_id, auth);
+	int		 st;
+
+	session_free(r->sess);
+	r->sess = NULL;
+	if ((st = db_txn(open_txn, so)) < 0) {
+		session_open_free(so);
+		return st;
+	}
+	session_open_finish(r, so);
+	return 0;
 }
 
 /* A new session id for account_id; the login of the old session stays with
@@ -303,24 +445,6 @@ session_start(struct req *r, long long account_id)
 	if (r->sess != NULL && r->sess->account_id == account_id)
 		login_id = r->sess->login_id;
 	return start(r, account_id, login_id, NULL);
-}
-
-int
-session_start_login(struct req *r, long long account_id, long long login_id)
-{
-	return session_start_auth(r, account_id, login_id, "pwd");
-}
-
-int
-session_start_auth(struct req *r, long long account_id, long long login_id,
-    const char *amr)
-{
-	struct authinfo	 ai;
-
-	memset(&ai, 0, sizeof(ai));
-	ai.auth_time = AUTH_NOW;
-	snprintf(ai.amr, sizeof(ai.amr), "%s", amr != NULL ? amr : "");
-	return start(r, account_id, login_id, &ai);
 }
 
 /* amr (cap bytes) with method appended as a word unless it is there. */
@@ -617,38 +741,6 @@ remember_cookie(struct req *r, const char *sel, const char *val, long max_age)
 }
 
 /*
- * Issue a remember-me token for account_id and set its cookie for
- * Session.RememberDays (0 days: remember-me is off, nothing happens). Expired
- * tokens of the account are pruned on the way. It sets a cookie: call it outside
- * db_txn. 0 or a db_status.
- */
-int
-session_remember_issue(struct req *r, long long account_id)
-{
-	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1], hash[65];
-	long long	 days = config_int("Session.RememberDays"), n;
-
-	if (days <= 0)
-		return 0;
-	if ((n = db_exec("DELETE FROM tokens WHERE account_id = ? AND"
-	    " purpose = 'remember' AND expires_at < NOW(6)", "i", account_id)) < 0)
-		return (int)n;
-	remember_new_pair(sel, val, hash);
-	/* The login it descends from (see 0018_oidc.sql). */
-	n = db_exec("INSERT INTO tokens (account_id, purpose, token_hash, selector,"
-	    " expires_at, auth_time, amr) VALUES (?, 'remember', ?, ?,"
-	    " NOW(6) + INTERVAL ? DAY, IF(? > 0, FROM_UNIXTIME(?), NULL), ?)",
-	    "issiiis", account_id, hash, sel, days,
-	    r->sess != NULL ? r->sess->auth_time : 0,
-	    r->sess != NULL ? r->sess->auth_time : 0,
-	    r->sess != NULL ? r->sess->amr : NULL);
-	if (n >= 0)
-		remember_cookie(r, sel, val, (long)(days * 86400));
-	util_wipe(val, sizeof(val));
-	return n < 0 ? (int)n : 0;
-}
-
-/*
  * Forget this browser's remember-me (logout, a new login): the token row named by
  * the cookie's selector is deleted and the cookie cleared. 0 or a db_status.
  */
@@ -680,29 +772,53 @@ session_remember_clear_all(long long account_id)
 	return n < 0 ? (int)n : 0;
 }
 
-struct rotation {
-	long long	 old_id;
-	const char	*sel;
+struct restore {
+	long long	 token_id;
+	long long	 account_id;
+	int		 superseded;	/* the pair was rotated a moment ago */
+	const char	*sel;		/* the new pair */
 	const char	*hash;
+	struct session_open *so;
+	int		 gone;		/* out: token or account gone meanwhile */
 	int		 rotated;	/* out: 1 when this request did the rotation */
 };
 
-/* Supersede the old pair and insert the new one with the old expiry. */
+/*
+ * The restore in one transaction: the account touched, the session made, the
+ * pair rotated (unless a parallel request did). A token deleted meanwhile (a
+ * password change, a withdrawal, a theft response) or an account withdrawn
+ * meanwhile opens nothing (r->gone).
+ */
 static int
-rotate_txn(void *arg)
+restore_txn(void *arg)
 {
-	struct rotation	*a = arg;
-	long long	 n;
+	struct restore	*a = arg;
+	long long	 n, x;
+	int		 st;
 
+	a->gone = 1;
 	a->rotated = 0;
+	if ((st = db_int(&x, "SELECT id FROM tokens WHERE id = ? FOR UPDATE", "i",
+	    a->token_id)) <= 0)
+		return st;
+	/* Galera: a certification key shared with a password reset (src/db.h). */
+	if ((n = db_exec("UPDATE accounts SET updated_at = NOW(6) WHERE id = ? AND"
+	    " state NOT IN ('withdrawn', 'closed')", "i", a->account_id)) <= 0)
+		return (int)n;
+	a->gone = 0;
+	if ((st = session_open_txn(a->so)) < 0)
+		return st;
+	if (a->superseded)
+		return 0;
+	/* Supersede the old pair, the new one takes over its expiry. */
 	n = db_exec("UPDATE tokens SET superseded_at = NOW(6) WHERE id = ? AND"
-	    " superseded_at IS NULL", "i", a->old_id);
+	    " superseded_at IS NULL", "i", a->token_id);
 	if (n <= 0)
 		return n < 0 ? (int)n : 0;	/* a parallel request rotated it */
 	n = db_exec("INSERT INTO tokens (account_id, purpose, token_hash, selector,"
 	    " expires_at, auth_time, amr) SELECT account_id, 'remember', ?, ?,"
 	    " expires_at, auth_time, amr FROM tokens"
-	    " WHERE id = ?", "ssi", a->hash, a->sel, a->old_id);
+	    " WHERE id = ?", "ssi", a->hash, a->sel, a->token_id);
 	if (n < 0)
 		return (int)n;
 	a->rotated = 1;
@@ -725,13 +841,16 @@ remember_theft(struct req *r, long long account_id)
  * session: a POST was rendered with the CSRF token of the session it expected, so
  * a restore there would only turn it into a 403. On success r->sess is set, the
  * session and remember cookies are renewed and remember.restore is audited; a bad,
- * expired or withdrawn cookie is cleared. Returns 0 or a db_status.
+ * expired or withdrawn cookie is cleared. The session, the rotation and a touch
+ * of the account are one transaction, so a password change committed on
+ * another node at the same moment either comes first (no session) or ends
+ * the session it finds (src/db.h). Returns 0 or a db_status.
  */
 int
 session_remember_restore(struct req *r)
 {
 	struct db_res	*res = NULL;
-	struct rotation	 rot;
+	struct restore	 rs;
 	struct authinfo	 ai;
 	const char	*c = req_get_cookie(r, REMEMBER_COOKIE);
 	char		 sel[SELECTOR_LEN + 1], val[CRYPTO_TOKEN_LEN + 1], hash[65];
@@ -740,6 +859,8 @@ session_remember_restore(struct req *r)
 	long long	 id, account_id, left, login_id;
 	int		 st, superseded, in_grace;
 
+	memset(&rs, 0, sizeof(rs));
+	nval[0] = '\0';
 	if (c == NULL)
 		return 0;
 	if (remember_parse(c, sel, val) != 0) {
@@ -802,33 +923,35 @@ session_remember_restore(struct req *r)
 		log_warn("session: remember-me login not recorded (%lld)", login_id);
 		login_id = 0;
 	}
-	if ((st = start(r, account_id, login_id, &ai)) != 0)
-		goto out;
-	audit(r, "remember.restore", account_id);
-	if (superseded) {
-		/*
-		 * A parallel request of the same browser rotated this pair a moment
-		 * ago and its response carries the new cookie: give this request a
-		 * session and leave the browser's cookie alone.
-		 */
-		goto keep;
-	}
 	remember_new_pair(nsel, nval, nhash);
-	rot.old_id = id;
-	rot.sel = nsel;
-	rot.hash = nhash;
-	if ((st = db_txn(rotate_txn, &rot)) < 0) {
-		/* The session stands; the old pair is still valid for next time. */
-		log_warn("session: remember-me rotation failed (%d)", st);
+	rs.token_id = id;
+	rs.account_id = account_id;
+	rs.superseded = superseded;
+	rs.sel = nsel;
+	rs.hash = nhash;
+	rs.so = open_new(r, account_id, login_id, &ai);
+	if ((st = db_txn(restore_txn, &rs)) < 0)
+		goto out;
+	if (rs.gone) {
+		/* Ended (or withdrawn) between the read and the transaction. */
+		req_set_cookie(r, REMEMBER_COOKIE, "", 0);
 		st = 0;
-		goto keep;
+		goto out;
 	}
-	if (rot.rotated)
+	session_open_finish(r, rs.so);
+	rs.so = NULL;
+	audit(r, "remember.restore", account_id);
+	/*
+	 * Superseded: a parallel request of the same browser rotated this pair a
+	 * moment ago and its response carries the new cookie: this request has
+	 * a session and leaves the browser's cookie alone.
+	 */
+	if (rs.rotated)
 		remember_cookie(r, nsel, nval, (long)left);
- keep:
 	st = 0;
  out:
 	db_res_free(res);
+	session_open_free(rs.so);
 	util_wipe(val, sizeof(val));
 	util_wipe(nval, sizeof(nval));
 	free(stored);

@@ -38,22 +38,36 @@ int		 session_load(struct req *);
  */
 int		 session_start(struct req *, long long account_id);
 /*
- * session_start for a login recorded as login_history row login_id (login.c,
- * remember-me): the session and every new id it gets later (session_start of
- * the same account keeps the login) belong to that login. 0 or a db_status.
+ * A login's session, opened inside the login's own transaction. On a Galera
+ * cluster a session row inserted on one node does not conflict with a
+ * password reset, a password change or an activation committed on another
+ * (src/db.h: a child row's insert is no certification key of the parent), so
+ * the check that the password still holds, a write that always changes the
+ * account row ("UPDATE accounts SET updated_at = NOW(6) WHERE id = ? AND
+ * password_hash = ?") and the session must commit together: the two
+ * transactions then conflict and the retried one sees the other.
+ *
+ * session_open_new (before db_txn): a new session for account_id, recorded
+ * as login_history row login_id (0: none; every new id the session gets
+ * later keeps it), authenticated now by amr (RFC 8176 values,
+ * space-separated: "pwd", "pwd otp", "hwk user hwk"), with stepup set also a
+ * step-up now (a second factor proved in the login); with remember (ticked
+ * at the password) a remember-me token for Session.RememberDays, carrying
+ * the session's auth_time and amr. This browser's old session and
+ * remember-me token are forgotten. Never NULL.
+ * session_open_login: the login_history row, when the caller's transaction
+ * makes it (call it in every run, before session_open_txn).
+ * session_open_txn (inside the caller's db_txn; safe to rerun): the rows.
+ * session_open_finish (after the commit): the cookies and r->sess; frees.
+ * session_open_free: forget it unused (a rollback, a stale password).
  */
-int		 session_start_login(struct req *, long long account_id,
-		    long long login_id);
-/*
- * session_start for a primary authentication just done in this request:
- * auth_time becomes now and amr the given methods (RFC 8176 values,
- * space-separated: "pwd" for a password, "hwk user" for a passkey with user
- * verification). session_start_login is session_start_auth(…, "pwd").
- * A second factor proved in the same login (TOTP at login) is then added with
- * session_add_factor. 0 or a db_status.
- */
-int		 session_start_auth(struct req *, long long account_id,
-		    long long login_id, const char *amr);
+struct session_open;
+struct session_open *session_open_new(struct req *, long long account_id,
+		    long long login_id, const char *amr, int stepup, int remember);
+void		 session_open_login(struct session_open *, long long login_id);
+int		 session_open_txn(struct session_open *);
+void		 session_open_finish(struct req *, struct session_open *);
+void		 session_open_free(struct session_open *);
 /*
  * A step-up proved in the request's session: method (one RFC 8176 value:
  * "kba" the secret question, "otp" TOTP, "hwk" a passkey) is added to the
@@ -95,13 +109,13 @@ void		 session_free(struct session *);
 
 /*
  * Remember-me (cookie "remember" = selector:validator, Session.RememberDays; see
- * session.c). issue: after a login with the box ticked (sets the cookie; outside
- * db_txn). restore: called by session_load for a GET without a valid session;
- * rotates the pair. clear: logout or a new login forgets this browser's token and
- * cookie. clear_all: every token of the account (inside db_txn is fine). Each
- * returns 0 or a db_status.
+ * session.c). Issued by session_open_txn after a login with the box ticked.
+ * restore: called by session_load for a GET without a valid session; rotates
+ * the pair (one transaction with the session and a touch of the account).
+ * clear: logout or a new login forgets this browser's token and cookie.
+ * clear_all: every token of the account (inside db_txn is fine). Each returns
+ * 0 or a db_status.
  */
-int		 session_remember_issue(struct req *, long long account_id);
 int		 session_remember_restore(struct req *);
 int		 session_remember_clear(struct req *);
 int		 session_remember_clear_all(long long account_id);

@@ -29,6 +29,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "maintenance.h"
+#include "member_totp.h"
 #include "outbox.h"
 #include "request.h"
 #include "session.h"
@@ -376,6 +377,12 @@ resend_fn(void *arg)
 		return st;	/* gone (cancelled): nothing to send */
 	snprintf(s->state, sizeof(s->state), "%s", c[0]);
 	if (strcmp(c[0], "pending") == 0) {
+		/* Galera: a certification key shared with a resend on another
+		 * node (src/db.h): the row lock above is the node's own, and two
+		 * resends would each issue a live token. */
+		if ((st = (int)db_exec("UPDATE accounts SET updated_at = NOW(6)"
+		    " WHERE id = ?", "i", s->account_id)) < 0)
+			goto out;
 		if (s->pw_token > 0) {
 			st = db_row(&hash, 1, "SELECT data FROM tokens WHERE id = ?"
 			    " AND account_id = ? AND purpose = 'activate'", "ii",
@@ -446,6 +453,9 @@ activate_in_txn(long long token_id, long long account_id, const char *pw_hash)
 	 * a minute (session.c, REMEMBER_GRACE), enough for whoever holds it to
 	 * keep a session alive through the activation. */
 	if ((n = session_remember_clear_all(account_id)) < 0)
+		return (int)n;
+	/* And a login waiting for its TOTP code. */
+	if ((n = mtotp_pending_drop(account_id)) < 0)
 		return (int)n;
 	return 1;
 }

@@ -431,17 +431,34 @@ staff_second_factor(const struct staff_account *a, const char *code, int *recove
 }
 
 int
+staff_login_count(long long id)
+{
+	long long n = db_exec("UPDATE staff SET failures = failures + 1 WHERE id = ?",
+	    "i", id);
+
+	return n < 0 ? (int)n : 0;
+}
+
+int
+staff_login_uncount(long long id)
+{
+	long long n = db_exec("UPDATE staff SET failures = failures - 1 WHERE id = ?"
+	    " AND failures > 0", "i", id);
+
+	return n < 0 ? (int)n : 0;
+}
+
+int
 staff_login_failed(long long id)
 {
 	long long	 n, locked = 0;
 	int		 st;
 
-	/* MariaDB assigns left to right: the IFs see the counted failure. */
-	n = db_exec("UPDATE staff SET failures = failures + 1,"
-	    " locked_until = IF(failures >= ?, NOW(6) + INTERVAL ? MINUTE, locked_until),"
-	    " failures = IF(failures >= ?, 0, failures) WHERE id = ?", "iiii",
-	    config_int("Staff.LockAfterFailures"), config_int("Staff.LockMinutes"),
-	    config_int("Staff.LockAfterFailures"), id);
+	/* Counted ahead (staff_login_count): only the lock is left. */
+	n = db_exec("UPDATE staff SET locked_until = NOW(6) + INTERVAL ? MINUTE,"
+	    " failures = 0 WHERE id = ? AND failures >= ?", "iii",
+	    config_int("Staff.LockMinutes"), id,
+	    config_int("Staff.LockAfterFailures"));
 	if (n < 0)
 		return (int)n;
 	st = db_int(&locked, "SELECT locked_until IS NOT NULL AND locked_until > NOW(6)"
@@ -452,10 +469,24 @@ staff_login_failed(long long id)
 }
 
 int
-staff_login_ok(long long id)
+staff_login_ok(long long id, const char *password_hash)
 {
-	long long n = db_exec("UPDATE staff SET failures = 0, locked_until = NULL"
-	    " WHERE id = ?", "i", id);
+	long long	 n;
 
-	return n < 0 ? (int)n : 0;
+	/*
+	 * Galera: a certification key shared with kenpoctl staff reset and
+	 * disable (src/db.h). staff has no updated_at, and the reset of the
+	 * counters below changes nothing when they are clear already, so the
+	 * row is first really changed (failures + 1, undone at once: the
+	 * write set keeps the row's key). It also checks that the password
+	 * proven is still the account's and that the account is not disabled.
+	 */
+	n = db_exec("UPDATE staff SET failures = failures + 1 WHERE id = ? AND"
+	    " BINARY password_hash = ? AND disabled_at IS NULL", "is", id,
+	    password_hash);
+	if (n <= 0)
+		return (int)n;
+	n = db_exec("UPDATE staff SET failures = 0, locked_until = NULL"
+	    " WHERE id = ?", "i", id);
+	return n < 0 ? (int)n : 1;
 }

@@ -104,13 +104,29 @@ void	 staff_account_free(struct staff_account *a);
 int	 staff_second_factor(const struct staff_account *a, const char *code,
 	    int *recovery);
 /*
- * A failed login of account id: failures counted; at Staff.LockAfterFailures
- * the account is locked for Staff.LockMinutes. 1 it is locked now, 0 counted,
- * or a db_status.
+ * A login of account id counted ahead of its check (the password, the
+ * code): failures + 1, so an error here stops the login before anything is
+ * checked and an attempt that cannot be counted is not made. 0 or a
+ * db_status. uncount takes it back (the check could not be made: the
+ * hashing pool was full).
+ */
+int	 staff_login_count(long long id);
+int	 staff_login_uncount(long long id);
+/*
+ * A failed login of account id, counted ahead: at Staff.LockAfterFailures
+ * the account is locked for Staff.LockMinutes (failures start afresh). 1 it
+ * is locked now, 0 not, or a db_status.
  */
 int	 staff_login_failed(long long id);
-/* A successful login: failures reset. 0 or a db_status. */
-int	 staff_login_ok(long long id);
+/*
+ * Inside the login's db_txn, with the session (staff_session_open_txn): a
+ * successful login of account id whose password hash was password_hash:
+ * failures reset, the row written in any case (a certification key shared
+ * with a reset or a disable on another Galera node). 1 done, 0 the password
+ * was reset or the account disabled meanwhile (nothing written), or a
+ * db_status.
+ */
+int	 staff_login_ok(long long id, const char *password_hash);
 
 /* The HMAC-SHA-256 hex (Security.Secret) of a recovery code, after lower-casing
  * and dropping spaces and hyphens. 0 or -1. */

@@ -122,37 +122,76 @@ drop(struct req *r)
 	return n < 0 ? (int)n : 0;
 }
 
-int
-staff_session_start(struct req *r, long long staff_id)
-{
-	char		 id[CRYPTO_TOKEN_LEN + 1], hash[65], csrf[CRYPTO_TOKEN_LEN + 1];
-	long long	 n;
-	int		 st;
+/* A session being opened: chosen before the transaction (staff_session.h). */
+struct staff_session_open {
+	long long	 staff_id;
+	char		 old[65];	/* the request's old row, or "" */
+	char		 id[CRYPTO_TOKEN_LEN + 1];
+	char		 hash[65];
+	char		 csrf[CRYPTO_TOKEN_LEN + 1];
+	char		 ip[sizeof(((struct req *)0)->ip)];
+};
 
-	if ((st = drop(r)) != 0)
-		return st;
+struct staff_session_open *
+staff_session_open_new(struct req *r, long long staff_id)
+{
+	struct staff_session_open *so = xcalloc(1, sizeof(*so));
+
+	so->staff_id = staff_id;
+	if (r->staff != NULL)
+		memcpy(so->old, r->staff->id_hash, sizeof(so->old));
+	else if (cookie_hash(r, so->old) != 0)
+		so->old[0] = '\0';
+	snprintf(so->ip, sizeof(so->ip), "%s", r->ip);
+	crypto_token(so->id);
+	crypto_token(so->csrf);
+	crypto_sha256_hex(so->id, so->hash);
+	return so;
+}
+
+int
+staff_session_open_txn(struct staff_session_open *so)
+{
+	long long	 n;
+
+	if (so->old[0] != '\0' && (n = db_exec("DELETE FROM staff_sessions WHERE"
+	    " id_hash = ?", "s", so->old)) < 0)
+		return (int)n;
 	/* The expired sessions of this staff member go now: nothing else
 	 * would delete a session that is never presented again. */
 	if ((n = db_exec("DELETE FROM staff_sessions WHERE staff_id = ? AND"
 	    " (idle_expires_at <= NOW(6) OR absolute_expires_at <= NOW(6))", "i",
-	    staff_id)) < 0)
+	    so->staff_id)) < 0)
 		return (int)n;
-	crypto_token(id);
-	crypto_token(csrf);
-	crypto_sha256_hex(id, hash);
 	n = db_exec("INSERT INTO staff_sessions (id_hash, staff_id, csrf_secret, ip,"
 	    " idle_expires_at, absolute_expires_at) VALUES (?, ?, ?, ?,"
-	    " NOW(6) + INTERVAL ? MINUTE, NOW(6) + INTERVAL ? HOUR)", "sissii", hash,
-	    staff_id, csrf, r->ip[0] != '\0' ? r->ip : NULL,
+	    " NOW(6) + INTERVAL ? MINUTE, NOW(6) + INTERVAL ? HOUR)", "sissii",
+	    so->hash, so->staff_id, so->csrf, so->ip[0] != '\0' ? so->ip : NULL,
 	    config_int("Staff.IdleMinutes"), config_int("Staff.AbsoluteHours"));
-	if (n >= 0) {
-		req_set_cookie(r, STAFF_COOKIE, id, -1);
-		st = load_hash(r, hash);
-	} else
-		st = (int)n;
-	util_wipe(id, sizeof(id));
-	util_wipe(csrf, sizeof(csrf));
+	return n < 0 ? (int)n : 0;
+}
+
+int
+staff_session_open_finish(struct req *r, struct staff_session_open *so)
+{
+	int	 st;
+
+	staff_session_free(r->staff);
+	r->staff = NULL;
+	r->csrf_secret = NULL;
+	req_set_cookie(r, STAFF_COOKIE, so->id, -1);
+	st = load_hash(r, so->hash);
+	staff_session_open_free(so);
 	return st;
+}
+
+void
+staff_session_open_free(struct staff_session_open *so)
+{
+	if (so == NULL)
+		return;
+	util_wipe(so, sizeof(*so));
+	free(so);
 }
 
 int

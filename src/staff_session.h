@@ -27,9 +27,20 @@ struct staff_session {
 /* Load the session of the request's cookie into r->staff (NULL when none,
  * expired, or the account is disabled or locked). 0 or a db_status. */
 int	 staff_session_load(struct req *);
-/* A new session for staff member id (after a login): the old one ended, the
- * cookie set. Call outside db_txn. 0 or a db_status. */
-int	 staff_session_start(struct req *, long long staff_id);
+/*
+ * A new session for staff member id, opened inside the login's transaction
+ * with staff_login_ok (on Galera the session must commit with the write that
+ * conflicts with kenpoctl staff reset / disable on another node: src/db.h).
+ * open_new (before db_txn): the id chosen, never NULL. open_txn (inside
+ * db_txn, safe to rerun): the request's old session and the member's expired
+ * ones deleted, the new row inserted. open_finish (after the commit): the
+ * cookie set, r->staff loaded, freed; 0 or a db_status. open_free: unused.
+ */
+struct staff_session_open;
+struct staff_session_open *staff_session_open_new(struct req *, long long staff_id);
+int	 staff_session_open_txn(struct staff_session_open *);
+int	 staff_session_open_finish(struct req *, struct staff_session_open *);
+void	 staff_session_open_free(struct staff_session_open *);
 /* End the request's session (logout). 0 or a db_status. */
 int	 staff_session_end(struct req *);
 void	 staff_session_free(struct staff_session *);

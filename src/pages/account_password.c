@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "member.h"
+#include "member_totp.h"
 #include "password.h"
 #include "request.h"
 #include "router.h"
@@ -56,6 +57,9 @@ change_txn(void *arg)
 	    " superseded_at IS NULL", "i", c->id)) < 0)
 		return (int)n;
 	if ((st = session_end_all(c->id, c->keep)) < 0)
+		return st;
+	/* A login waiting for its TOTP code began with the old password. */
+	if ((st = mtotp_pending_drop(c->id)) < 0)
 		return st;
 	return member_mail(c->email, c->lang, "password_changed", c->vars);
 }

@@ -45,8 +45,10 @@
  *     client address (its window of step 4, not the current one), the audit
  *     row becomes login.ok and the login_history row a password login (the
  *     member's list: network, browser), and a filed deletion request against
- *     the account becomes objected (src/deletion.h: its owner is here); then
- *     a new session id tied to that row, remember-me if ticked, and on by
+ *     the account becomes objected (src/deletion.h: its owner is here), and
+ *     a new session id tied to that row and remember-me if ticked are made
+ *     (one commit with a touch of the account row that also checks the
+ *     hash: src/session.h, session_open_new); then on by
  *     state: pending → /signup/sent, verified → /signup/eligibility, active →
  *     next (local, safe) or /top. An account with TOTP on (src/member_totp.h)
  *     gets no session here: pending_txn makes a pending login (the cookie
@@ -485,6 +487,7 @@ struct success {
 	long long	 id;
 	const char	*oldhash;	/* the hash the password was checked against */
 	const char	*newhash;	/* rehash, or NULL */
+	struct session_open *so;	/* the session it opens */
 	int		 stale;		/* out: the account's hash changed meanwhile */
 	long long	 login_id;	/* out: the login_history row */
 };
@@ -493,9 +496,9 @@ struct success {
  * A good login: counters and lock cleared, the new hash stored on a rehash, the
  * failure counted ahead taken back from the client address, its audit row
  * settled as login.ok and its login_history row as a password login (s->login_id)
- * — unless the password hash changed since it was read (an
- * activation, a reset or a password change committed meanwhile): then s->stale,
- * and the failure stays counted.
+ * and the session s->so made — unless the password hash changed since it was
+ * read (an activation, a reset or a password change committed meanwhile):
+ * then s->stale, nothing is written, and the failure stays counted.
  */
 static int
 success_txn(void *arg)
@@ -516,6 +519,20 @@ success_txn(void *arg)
 		return 0;
 	}
 	util_free_secret(h);
+	/*
+	 * Galera: a certification key shared with a password reset (src/db.h).
+	 * The row lock above is the node's own; this write, which always
+	 * changes the row, makes a reset, a password change or an activation
+	 * committed on another node conflict with this login, whose retry then
+	 * sees the new hash.
+	 */
+	if ((n = db_exec("UPDATE accounts SET updated_at = NOW(6) WHERE id = ? AND"
+	    " password_hash = ?", "is", s->id, s->oldhash)) < 0)
+		return (int)n;
+	if (n == 0) {
+		s->stale = 1;
+		return 0;
+	}
 	if (s->newhash != NULL)
 		n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL,"
 		    " password_hash = ? WHERE id = ?", "si", s->newhash, s->id);
@@ -536,7 +553,9 @@ success_txn(void *arg)
 	 * objected to (src/deletion.c), in this login's commit. */
 	if ((st = deletion_objection(s->id, s->r->ip)) < 0)
 		return st;
-	return audit_settle(s->c->audit_id, "login.ok");
+	if ((st = audit_settle(s->c->audit_id, "login.ok")) < 0)
+		return st;
+	return session_open_txn(s->so);
 }
 
 /*
@@ -578,6 +597,15 @@ pending_txn(void *arg)
 		return 0;
 	}
 	util_free_secret(h);
+	/* Galera: a certification key shared with a password reset (src/db.h),
+	 * which drops the pending logins it can see. */
+	if ((n = db_exec("UPDATE accounts SET updated_at = NOW(6) WHERE id = ? AND"
+	    " password_hash = ?", "is", p->a->id, p->a->password_hash)) < 0)
+		return (int)n;
+	if (n == 0) {
+		p->stale = 1;
+		return 0;
+	}
 	if (p->newhash != NULL && (n = db_exec("UPDATE accounts SET password_hash = ?"
 	    " WHERE id = ?", "si", p->newhash, p->a->id)) < 0)
 		return (int)n;
@@ -590,27 +618,6 @@ pending_txn(void *arg)
 	    p->newhash != NULL ? p->newhash : p->a->password_hash, p->token)) < 0)
 		return (int)n;
 	return audit_settle(p->c->audit_id, "login.second_step");
-}
-
-/*
- * 1 when the account's password hash is still want, 0 when it changed (an
- * activation of a pending account by its address's owner, a reset), or a
- * db_status. Checked after the session row exists: an activation that commits
- * after this read deletes that row itself (activate_in_txn), one that
- * committed before it is seen here.
- */
-static int
-hash_unchanged(long long id, const char *want)
-{
-	char	*h = NULL;
-	int	 st;
-
-	if ((st = db_row(&h, 1, "SELECT password_hash FROM accounts WHERE id = ?",
-	    "i", id)) < 0)
-		return st;
-	st = st == 1 && h != NULL && strcmp(h, want) == 0;
-	util_free_secret(h);
-	return st;
 }
 
 /*
@@ -930,40 +937,25 @@ login_post(struct req *r)
 	s.id = a->id;
 	s.oldhash = a->password_hash;
 	s.newhash = newhash;
-	if ((st = db_txn(success_txn, &s)) < 0)
+	s.so = session_open_new(r, a->id, cnt.history_id, "pwd", 0,
+	    remember != NULL && remember[0] != '\0');
+	if ((st = db_txn(success_txn, &s)) < 0) {
+		session_open_free(s.so);
 		goto dberr;
-	if (!s.stale) {
-		if ((st = session_remember_clear(r)) < 0 ||
-		    (st = session_start_login(r, a->id, s.login_id)) < 0)
-			goto dberr;
-		if ((st = hash_unchanged(a->id, newhash != NULL ? newhash :
-		    a->password_hash)) < 0)
-			goto dberr;
-		if (st == 0) {
-			s.stale = 1;
-			(void)audit_settle(cnt.audit_id, "login.fail");
-			if ((st = session_end(r)) < 0)
-				goto dberr;
-			/* The member's list says what happened. */
-			if (db_exec("UPDATE login_history SET kind = 'failed'"
-			    " WHERE id = ?", "i", s.login_id) < 0)
-				log_warn("login: history row not corrected");
-		}
 	}
 	if (s.stale) {
 		/* The password proven here stopped being the account's while we
 		 * checked it: it no longer opens the account. */
+		session_open_free(s.so);
 		log_warn("login: account %lld changed its password meanwhile", a->id);
 		metrics_add(M_LOGIN_FAIL, 1);
 		req_form_error(r, "login", "Login.Error.Failed");
 		st = again(r, &sn, a, was_text);
 		goto out;
 	}
+	session_open_finish(r, s.so);
 	if (a->locked)
 		audit(r, "login.unlock", a->id);
-	if (remember != NULL && remember[0] != '\0' &&
-	    (st = session_remember_issue(r, a->id)) < 0)
-		log_warn("login: remember-me not issued (%d)", st);
 	metrics_add(M_LOGIN_OK, 1);
 	st = go_on(r, a->state, req_param(r, "next"));
 	goto out;

@@ -15,12 +15,14 @@
  *     counted;
  *   - right (a later step than the last one taken, or an unused recovery
  *     code): in one transaction the pending login is deleted (a second POST
- *     finds none), the account's failed_logins and lock are cleared, the
+ *     finds none), the account's failed_logins and lock are cleared (a write
+ *     that always changes the row and checks the password hash: on Galera it
+ *     conflicts with a reset on another node, src/session.h), the
  *     login_history row becomes a password login, a filed deletion request is
- *     objected to, login.ok audited; then a session (session_start_auth
- *     "pwd", then session_add_factor "otp": the login also counts as a
- *     step-up), remember-me if it was ticked at the password (after the
- *     factor, so the token carries "pwd otp"), and on to next or /top. A
+ *     objected to, login.ok audited, and a session made (amr "pwd otp" and a
+ *     step-up now: the login also counts as one) with remember-me if it was
+ *     ticked at the password (the token carries "pwd otp"); then on to next
+ *     or /top. A
  *     recovery code goes to /account/security?done=recovery_used, which says
  *     how many are left;
  *   - wrong, or a code of a step taken already (said as such): counted on the
@@ -71,6 +73,7 @@ gone(struct req *r, const char *why)
 struct done {
 	struct req	*r;
 	const struct mtotp_pending *p;
+	struct session_open *so;	/* the session it opens */
 	int		 stale;		/* out: used meanwhile, or password changed */
 	char		 state[16];	/* out */
 };
@@ -97,9 +100,15 @@ done_txn(void *arg)
 		goto out;
 	}
 	snprintf(d->state, sizeof(d->state), "%s", c[1]);
-	if ((n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL"
-	    " WHERE id = ?", "i", d->p->account_id)) < 0 ||
-	    (d->p->login_id > 0 && (n = db_exec("UPDATE login_history SET kind = ?"
+	/* Galera: a certification key shared with a password reset (src/db.h);
+	 * updated_at makes it a write even when the counters are clear. */
+	if ((n = db_exec("UPDATE accounts SET failed_logins = 0, locked_until = NULL,"
+	    " updated_at = NOW(6) WHERE id = ? AND password_hash = ?", "is",
+	    d->p->account_id, c[0])) <= 0) {
+		st = (int)n;
+		goto out;
+	}
+	if ((d->p->login_id > 0 && (n = db_exec("UPDATE login_history SET kind = ?"
 	    " WHERE id = ?", "si", login_history_kind(LOGIN_PASSWORD),
 	    d->p->login_id)) < 0) ||
 	    (n = deletion_objection(d->p->account_id, d->r->ip)) < 0 ||
@@ -107,6 +116,8 @@ done_txn(void *arg)
 		st = (int)n;
 		goto out;
 	}
+	if ((st = session_open_txn(d->so)) < 0)
+		goto out;
 	d->stale = 0;
 	st = 0;
  out:
@@ -207,20 +218,20 @@ otp_right(struct req *r, const struct mtotp_pending *p, int recovery)
 	memset(&d, 0, sizeof(d));
 	d.r = r;
 	d.p = p;
-	if ((st = db_txn(done_txn, &d)) < 0)
+	d.so = session_open_new(r, p->account_id, p->login_id, "pwd otp", 1,
+	    p->remember);
+	if ((st = db_txn(done_txn, &d)) < 0) {
+		session_open_free(d.so);
 		return req_db_error(r, st);
+	}
 	if (d.stale) {
+		session_open_free(d.so);
 		log_warn("login: pending login of account %lld used or void meanwhile",
 		    p->account_id);
 		return gone(r, "expired");
 	}
 	mtotp_pending_cookie(r, NULL);
-	if ((st = session_remember_clear(r)) < 0 ||
-	    (st = session_start_auth(r, p->account_id, p->login_id, "pwd")) < 0 ||
-	    (st = session_add_factor(r, "otp")) < 0)
-		return req_db_error(r, st);
-	if (p->remember && (st = session_remember_issue(r, p->account_id)) < 0)
-		log_warn("login: remember-me not issued (%d)", st);
+	session_open_finish(r, d.so);
 	metrics_add(M_LOGIN_OK, 1);
 	if (recovery) {
 		audit(r, "mfa.recovery.use", p->account_id);

@@ -14,20 +14,29 @@
  * password guessing, and the anti-lockout rule is that an attacker can make
  * her login harder, never impossible.
  *
+ * Every POST is counted against the client address (throttle
+ * "passkey:ip:…") before anything is checked, as src/pages/login.c counts a
+ * password ahead: an error while counting is a 500/503 that says nothing
+ * about the credential, and a count that cannot be made cannot be skipped.
+ * A success gives its count back.
+ *
  * Outcomes (application/json):
- *   - 200 {"location": …}: login_history row kind passkey, audited
- *     passkey.login, a filed deletion request objected (as login.c), a new
- *     session: session_start_auth(…, "hwk user") + session_add_factor("hwk");
+ *   - 200 {"location": …}: in one transaction the count given back,
+ *     login_history row kind passkey, audited passkey.login, a filed
+ *     deletion request objected (as login.c), a touch of the account row
+ *     (Galera: it conflicts with a password reset on another node, see
+ *     src/session.h) and a new session (amr "hwk user", a step-up now);
  *   - 400 {"error":"failed"}: any refusal — unknown credential, wrong
  *     signature, challenge, origin, type, rpIdHash, flags, account state —
- *     the same answer whatever it was (the log line says which); counted
- *     against the client address (throttle "passkey:ip:…") and audited
- *     passkey.login_fail (with the account when the credential is known);
+ *     the same answer whatever it was (the log line says which); the count
+ *     stays and passkey.login_fail is audited (with the account when the
+ *     credential is known);
  *   - a signature counter that went back: the same 400, and audited
  *     passkey.clone_suspected, mail passkey_clone to her;
  *   - 400 {"error":"malformed"}: not a credential (counted too);
  *   - 429 {"error":"throttled"}: PASSKEY_LOGIN_FAILS failures of this address
- *     in 15 minutes; 403 (HTML) Origin/CSRF; 500/503.
+ *     in 15 minutes (the count of this POST reaches past it); 403 (HTML)
+ *     Origin/CSRF; 500/503.
  * Returns REQ_RAW or an error status.
  */
 #include "autoconf.h"
@@ -56,9 +65,29 @@
 
 struct ok {
 	struct req	*r;
+	const char	*key;		/* the address's throttle key */
 	long long	 id;
-	long long	 login_id;
+	struct session_open *so;	/* the session it opens */
+	long long	 login_id;	/* out */
+	int		 gone;		/* out: withdrawn or closed meanwhile */
 };
+
+/*
+ * Give back the count of this POST (the current window of key, as
+ * throttle_count reads it; throttle.c has no give-back of its own yet).
+ */
+static int
+give_back(const char *key)
+{
+	char		 k[THROTTLE_KEY_MAX + 16];
+	long long	 n, w = PASSKEY_LOGIN_WINDOW;
+
+	snprintf(k, sizeof(k), "%s#%lld", key, w);
+	n = db_exec("UPDATE throttle SET count = count - 1 WHERE k = ? AND"
+	    " count > 0 AND window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
+	    "sii", k, w, w);
+	return n < 0 ? (int)n : 0;
+}
 
 static int
 ok_txn(void *arg)
@@ -67,6 +96,15 @@ ok_txn(void *arg)
 	long long	 n;
 	int		 st;
 
+	o->gone = 1;
+	o->login_id = 0;
+	/* Galera: a certification key shared with a password reset (src/db.h). */
+	if ((n = db_exec("UPDATE accounts SET updated_at = NOW(6) WHERE id = ? AND"
+	    " state NOT IN ('withdrawn', 'closed')", "i", o->id)) <= 0)
+		return (int)n;
+	o->gone = 0;
+	if ((st = give_back(o->key)) < 0)
+		return st;
 	if ((n = login_history_add(o->r, o->id, LOGIN_PASSKEY)) < 0)
 		return (int)n;
 	o->login_id = n;
@@ -74,17 +112,15 @@ ok_txn(void *arg)
 		return st;
 	if ((n = audit_open(o->r, "passkey.login", o->id)) < 0)
 		return (int)n;
-	return 0;
+	/* The session's login is the row just added: set it for this run. */
+	session_open_login(o->so, o->login_id);
+	return session_open_txn(o->so);
 }
 
-/* A refusal: counted against the address, audited, the one answer. */
+/* A refusal: counted already, audited, the one answer. */
 static int
-refuse(struct req *r, const char *key, long long account, const char *code)
+refuse(struct req *r, long long account, const char *code)
 {
-	long long	 n;
-
-	if ((n = throttle_hit(key, PASSKEY_LOGIN_WINDOW)) < 0)
-		log_warn("passkey login: failure not counted (%lld)", n);
 	audit(r, "passkey.login_fail", account);
 	metrics_add(M_LOGIN_FAIL, 1);
 	return passkey_json_error(r, 400, code);
@@ -103,14 +139,15 @@ page_passkey_login(struct req *r)
 	int		 st;
 
 	throttle_key_ip(key, sizeof(key), "passkey", r->ip);
-	if ((n = throttle_count(key, PASSKEY_LOGIN_WINDOW)) < 0)
+	/* Counted ahead (the comment at the top). */
+	if ((n = throttle_hit(key, PASSKEY_LOGIN_WINDOW)) < 0)
 		return req_db_error(r, (int)n);
-	if (n >= PASSKEY_LOGIN_FAILS) {
+	if (n > PASSKEY_LOGIN_FAILS) {
 		log_warn("passkey login refused: address throttled");
 		return passkey_json_error(r, 429, "throttled");
 	}
 	if ((body = passkey_body(r)) == NULL)
-		return refuse(r, key, 0, "malformed");
+		return refuse(r, 0, "malformed");
 	if ((t = json_object_get(body, "next")) != NULL && json_is_string(t))
 		next = json_string_value(t);
 	cookie = req_get_cookie(r, PASSKEY_LOGIN_COOKIE);
@@ -131,11 +168,11 @@ page_passkey_login(struct req *r)
 		audit(r, "passkey.clone_suspected", pk.account_id);
 		if ((st = passkey_mail(pk.account_id, "passkey_clone", pk.name)) < 0)
 			log_warn("passkey login: clone mail not queued (%d)", st);
-		st = refuse(r, key, pk.account_id, "failed");
+		st = refuse(r, pk.account_id, "failed");
 		goto out;
 	}
 	if (st != PK_OK) {
-		st = refuse(r, key, pk.account_id, st == PK_MALFORMED ? "malformed" :
+		st = refuse(r, pk.account_id, st == PK_MALFORMED ? "malformed" :
 		    "failed");
 		goto out;
 	}
@@ -147,23 +184,28 @@ page_passkey_login(struct req *r)
 	    strcmp(a->state, "closed") == 0) {
 		log_warn("passkey login refused: account %lld is %s", pk.account_id,
 		    a != NULL ? a->state : "gone");
-		st = refuse(r, key, pk.account_id, "failed");
+		st = refuse(r, pk.account_id, "failed");
 		goto out;
 	}
 	o.r = r;
+	o.key = key;
 	o.id = a->id;
-	o.login_id = 0;
+	/* The assertion is also the step-up ("hwk" is in "hwk user"). */
+	o.so = session_open_new(r, a->id, 0, "hwk user", 1, 0);
 	if ((st = db_txn(ok_txn, &o)) < 0) {
+		session_open_free(o.so);
 		st = req_db_error(r, st);
+		goto out;
+	}
+	if (o.gone) {
+		session_open_free(o.so);
+		log_warn("passkey login refused: account %lld withdrawn meanwhile",
+		    a->id);
+		st = refuse(r, a->id, "failed");
 		goto out;
 	}
 	req_set_cookie(r, PASSKEY_LOGIN_COOKIE, "", 0);
-	if ((st = session_remember_clear(r)) < 0 ||
-	    (st = session_start_auth(r, a->id, o.login_id, "hwk user")) < 0 ||
-	    (st = session_add_factor(r, "hwk")) < 0) {
-		st = req_db_error(r, st);
-		goto out;
-	}
+	session_open_finish(r, o.so);
 	metrics_add(M_LOGIN_OK, 1);
 	if (strcmp(a->state, "pending") == 0)
 		loc = "/signup/sent";

@@ -24,6 +24,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
+#include "member_totp.h"
 #include "outbox.h"
 #include "password.h"
 #include "request.h"
@@ -123,6 +124,9 @@ change_txn(void *arg)
 	    " superseded_at IS NULL", "i", c->t->account_id)) < 0)
 		return (int)n;
 	if ((st = session_end_all(c->t->account_id, NULL)) < 0)
+		return st;
+	/* A login waiting for its TOTP code began with the old password. */
+	if ((st = mtotp_pending_drop(c->t->account_id)) < 0)
 		return st;
 	n = outbox_enqueue(c->t->email, "password_changed", c->vars,
 	    c->t->lang != NULL ? c->t->lang : "ja");

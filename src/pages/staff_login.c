@@ -20,6 +20,20 @@
  * address gets 429 without any check, audited staff.login.throttled — the
  * per-account lock alone would let one address try every account in turn.
  * The hashing pool full: 503 (req_busy), nothing counted.
+ *
+ * Both counts are made ahead of the check (as src/pages/login.c counts a
+ * password): the address's before anything is looked up, the account's
+ * before its password is, and a success gives them back. An error while
+ * counting is a 500/503 before any check; an attempt that cannot be counted
+ * is not made (counted after the check, an error showed a wrong password as
+ * a 500 and left it uncounted — and two hosts bumping one row is a
+ * conflict an attacker can provoke). A failure to lock after a wrong check
+ * answers the generic failure (logged): the failure is counted, and the next
+ * one locks. The success, the session and the counts given back are one
+ * transaction with a write of the staff row (staff_login_ok): on Galera a
+ * kenpoctl staff reset or disable on another node conflicts with it
+ * (src/db.h); a password reset or a disable that came first: the generic
+ * failure.
  */
 #include "autoconf.h"
 
@@ -51,38 +65,83 @@ next_path(struct req *r)
 	return next;
 }
 
-/* A failed attempt: counted for the address, the page says key. */
+/* A failed attempt (counted ahead): the page says key. */
 static int
 fail(struct req *r, const char *key)
 {
-	char		 k[THROTTLE_KEY_MAX];
-	long long	 n;
-
-	throttle_key_ip(k, sizeof(k), "staff-login", r->ip);
-	if ((n = throttle_hit(k, STAFF_IP_WINDOW)) < 0)
-		return req_db_error(r, (int)n);
 	req_set(r, "Login.Failed", key);
 	return 200;
 }
 
-/* 1 when the address has failed too often lately, 0, or a db_status. */
-static int
-address_throttled(struct req *r)
+/* The address's throttle key into k (THROTTLE_KEY_MAX). */
+static void
+address_key(struct req *r, char *k)
 {
-	char		 k[THROTTLE_KEY_MAX];
-	long long	 n;
+	throttle_key_ip(k, THROTTLE_KEY_MAX, "staff-login", r->ip);
+}
 
-	throttle_key_ip(k, sizeof(k), "staff-login", r->ip);
-	if ((n = throttle_count(k, STAFF_IP_WINDOW)) < 0)
-		return (int)n;
-	return n >= STAFF_IP_FAILURES;
+/*
+ * Give back the address's count of this attempt (the current window, as
+ * throttle_count reads it; throttle.c has no give-back of its own yet).
+ * 0 or a db_status.
+ */
+static int
+address_give_back(struct req *r)
+{
+	char		 k[THROTTLE_KEY_MAX], rk[THROTTLE_KEY_MAX + 16];
+	long long	 n, w = STAFF_IP_WINDOW;
+
+	address_key(r, k);
+	snprintf(rk, sizeof(rk), "%s#%lld", k, w);
+	n = db_exec("UPDATE throttle SET count = count - 1 WHERE k = ? AND"
+	    " count > 0 AND window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
+	    "sii", rk, w, w);
+	return n < 0 ? (int)n : 0;
+}
+
+/* The check could not be made (the hashing pool): take both counts back. */
+static int
+busy(struct req *r, long long staff_id)
+{
+	int	 st;
+
+	if ((st = address_give_back(r)) < 0 ||
+	    (staff_id > 0 && (st = staff_login_uncount(staff_id)) < 0))
+		log_warn("staff login: a count made ahead stays counted (%d)", st);
+	return req_busy(r);
+}
+
+struct ok {
+	struct req	*r;
+	const struct staff_account *a;
+	struct staff_session_open *so;
+	int		 stale;		/* out: reset or disabled meanwhile */
+};
+
+/* The success: see the comment at the top. */
+static int
+ok_txn(void *arg)
+{
+	struct ok	*o = arg;
+	int		 st;
+
+	o->stale = 1;
+	if ((st = staff_login_ok(o->a->id, o->a->password_hash)) <= 0)
+		return st;
+	o->stale = 0;
+	if ((st = address_give_back(o->r)) < 0)
+		return st;
+	return staff_session_open_txn(o->so);
 }
 
 int
 page_staff_login(struct req *r)
 {
 	struct staff_account a;
+	struct ok	 o;
 	const char	*email, *password, *code;
+	char		 k[THROTTLE_KEY_MAX];
+	long long	 n;
 	int		 st, ok, recovery = 0;
 
 	r->template = "staff_login";
@@ -101,9 +160,11 @@ page_staff_login(struct req *r)
 		req_form_error(r, "code", "Staff.Login.CodeMissing");
 	if (r->nerrors > 0)
 		return 200;
-	if ((st = address_throttled(r)) != 0) {
-		if (st < 0)
-			return req_db_error(r, st);
+	/* The address's count, ahead (the comment at the top). */
+	address_key(r, k);
+	if ((n = throttle_hit(k, STAFF_IP_WINDOW)) < 0)
+		return req_db_error(r, (int)n);
+	if (n > STAFF_IP_FAILURES) {
 		log_warn("staff login refused: too many failures from this address");
 		staff_audit(r, "staff.login.throttled", 0);
 		return req_error(r, 429, NULL);
@@ -113,7 +174,7 @@ page_staff_login(struct req *r)
 	if (st == 0) {
 		ok = crypto_password_dummy(password);
 		if (ok == CRYPTO_BUSY)
-			return req_busy(r);
+			return busy(r, 0);
 		staff_audit(r, "staff.login.fail", 0);
 		return fail(r, "Failed");
 	}
@@ -122,10 +183,16 @@ page_staff_login(struct req *r)
 		staff_account_free(&a);
 		return fail(r, "Locked");
 	}
+	/* The account's count, ahead. */
+	if ((st = staff_login_count(a.id)) < 0) {
+		staff_account_free(&a);
+		return req_db_error(r, st);
+	}
 	ok = crypto_password_verify(password, a.password_hash, NULL);
 	if (ok == CRYPTO_BUSY) {
+		st = busy(r, a.id);
 		staff_account_free(&a);
-		return req_busy(r);
+		return st;
 	}
 	if (ok == 1)
 		ok = staff_second_factor(&a, code, &recovery);
@@ -142,13 +209,28 @@ page_staff_login(struct req *r)
 		staff_audit(r, "staff.login.fail", a.id);
 		if (st == 1)
 			staff_audit(r, "staff.login.lock", a.id);
+		else if (st < 0)
+			log_warn("staff login: lock not checked (%d); the failure "
+			    "is counted", st);
 		staff_account_free(&a);
-		if (st < 0)
-			return req_db_error(r, st);
 		return fail(r, st == 1 ? "Locked" : "Failed");
 	}
-	if ((st = staff_login_ok(a.id)) != 0 ||
-	    (st = staff_session_start(r, a.id)) != 0) {
+	o.r = r;
+	o.a = &a;
+	o.so = staff_session_open_new(r, a.id);
+	if ((st = db_txn(ok_txn, &o)) < 0 || o.stale) {
+		staff_session_open_free(o.so);
+		if (st >= 0) {
+			log_warn("staff login: staff %lld was reset or disabled "
+			    "meanwhile", a.id);
+			staff_audit(r, "staff.login.fail", a.id);
+			st = fail(r, "Failed");
+		} else
+			st = req_db_error(r, st);
+		staff_account_free(&a);
+		return st;
+	}
+	if ((st = staff_session_open_finish(r, o.so)) != 0) {
 		staff_account_free(&a);
 		return req_db_error(r, st);
 	}

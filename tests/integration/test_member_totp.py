@@ -327,6 +327,25 @@ def test_pending_login_expires_and_follows_the_password(stack, ins):
               f" CHAR_LENGTH(password_hash) - 1) WHERE id = {m.id}")
 
 
+def test_password_change_drops_pending_logins(stack, ins):
+    """A login waiting for its code began with the old password: a password
+    change (in the same transaction) drops it."""
+    m = new_member(stack, ins)
+    enrol(m)
+    c = password_step(stack, m)
+    page = otp_page(c)
+    assert stack.sql(f"SELECT COUNT(*) FROM login_pending WHERE account_id = {m.id}") \
+        == [("1",)]
+    pw = m.c.get("/account/password")
+    r = m.c.submit(pw, "/account/password", {"current_password": PASSWORD,
+                                               "password": "Another-pass-42"})
+    assert r.status == 303, r.text[:500]
+    assert stack.sql(f"SELECT COUNT(*) FROM login_pending WHERE account_id = {m.id}") \
+        == [("0",)]
+    r = c.submit(page, "/login/otp", {"code": m.code()})
+    assert r.status == 200 and 'id="otp-gone"' in r.text and "sid" not in c.cookies
+
+
 def test_recovery_code_once_and_remember_me(stack, ins):
     m = new_member(stack, ins)
     enrol(m)

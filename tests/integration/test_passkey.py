@@ -531,6 +531,25 @@ def test_withdrawn_account_refused_and_nothing_secret_in_logs(stack, fe, ins):
         assert secret not in log
 
 
+def test_counted_ahead_and_given_back_on_success(stack, fe, ins):
+    """Every POST is counted against the address before anything is checked
+    (an error while counting says nothing about the credential); a failure
+    keeps its count, a success gives it back."""
+    email, aid, auth = member_with_passkey(stack, fe, ins)
+
+    def count():
+        (n,), = stack.sql("SELECT COALESCE(SUM(count), 0) FROM throttle"
+                          " WHERE k LIKE 'passkey:ip:%'")
+        return int(n)
+    c, tok, pk = login_options(fe)
+    assert post_json(c, "/login/passkey", {"type": "public-key"}, tok).status == 400
+    assert count() == 1
+    c, tok, pk = login_options(fe)
+    r = post_json(c, "/login/passkey", auth.get(pk["challenge"], fe.base_url), tok)
+    assert r.status == 200 and "sid" in c.cookies
+    assert count() == 1
+
+
 def test_throttled_after_repeated_failures(stack, fe, ins):
     email, aid, auth = member_with_passkey(stack, fe, ins)
     c, tok, pk = login_options(fe)

@@ -437,6 +437,30 @@ def _free_insurer(stack):
     pytest.fail("no free insurer number")
 
 
+def test_counts_made_ahead_are_given_back_on_success(stack):
+    """The address's and the account's failure counts are made before the
+    check (an error while counting answers before anything is checked, and an
+    attempt that cannot be counted is not made); a failure keeps them, a
+    success gives them back."""
+    s = new_staff(stack, "reviewer", "ahead")
+
+    def ip_count():
+        (n,), = stack.sql("SELECT COALESCE(SUM(count), 0) FROM throttle"
+                          " WHERE k LIKE 'staff-login:ip:%'")
+        return int(n)
+    before = ip_count()
+    _, r = login(stack, s["email"], "123456", password="Wrong-pass-9")
+    assert r.status == 200 and 'id="login-failed"' in r.text
+    assert ip_count() == before + 1
+    assert stack.sql(f"SELECT failures FROM staff WHERE id = {s['id']}") == [("1",)]
+    # (Only the counts are under test here, not replay.)
+    stack.sql(f"UPDATE staff SET totp_last_step = 0 WHERE id = {s['id']}")
+    _, r = login(stack, s["email"], totp(s["secret"], now_step()))
+    assert r.status == 303, r.text[:500]
+    assert ip_count() == before + 1
+    assert stack.sql(f"SELECT failures FROM staff WHERE id = {s['id']}") == [("0",)]
+
+
 def test_failures_per_address_are_throttled(stack):
     """Twenty failed console logins from one address (any accounts, known or
     not) within ten minutes: that address is refused without a check (429),
