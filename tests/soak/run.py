@@ -586,8 +586,9 @@ class Soak:
         with self.pool_lock:
             self.pool.append(acct)
 
-    def flow_login(self, rng):
-        acct = self.take_account(rng)
+    def flow_login(self, rng, acct=None):
+        if acct is None:
+            acct = self.take_account(rng)
         if acct is None:
             return self.flow_pages(rng)
         try:
