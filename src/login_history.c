@@ -5,7 +5,7 @@
  * transaction login.c runs anyway (issue 9 measures POST /login); the page
  * and the export read with one query each. The list joins sessions to say
  * which logins still have an open session; sessions.login_id carries the row
- * id (session_start_login), kept across new session ids of the same account.
+ * id (session_open_new), kept across new session ids of the same account.
  */
 #include "autoconf.h"
 #include "login_history.h"

@@ -72,21 +72,11 @@ struct ok {
 	int		 gone;		/* out: withdrawn or closed meanwhile */
 };
 
-/*
- * Give back the count of this POST (the current window of key, as
- * throttle_count reads it; throttle.c has no give-back of its own yet).
- */
+/* Give back the count of this POST. 0 or a db_status. */
 static int
 give_back(const char *key)
 {
-	char		 k[THROTTLE_KEY_MAX + 16];
-	long long	 n, w = PASSKEY_LOGIN_WINDOW;
-
-	snprintf(k, sizeof(k), "%s#%lld", key, w);
-	n = db_exec("UPDATE throttle SET count = count - 1 WHERE k = ? AND"
-	    " count > 0 AND window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
-	    "sii", k, w, w);
-	return n < 0 ? (int)n : 0;
+	return throttle_unhit(key, PASSKEY_LOGIN_WINDOW);
 }
 
 static int

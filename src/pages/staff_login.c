@@ -80,23 +80,14 @@ address_key(struct req *r, char *k)
 	throttle_key_ip(k, THROTTLE_KEY_MAX, "staff-login", r->ip);
 }
 
-/*
- * Give back the address's count of this attempt (the current window, as
- * throttle_count reads it; throttle.c has no give-back of its own yet).
- * 0 or a db_status.
- */
+/* Give back the address's count of this attempt. 0 or a db_status. */
 static int
 address_give_back(struct req *r)
 {
-	char		 k[THROTTLE_KEY_MAX], rk[THROTTLE_KEY_MAX + 16];
-	long long	 n, w = STAFF_IP_WINDOW;
+	char	 k[THROTTLE_KEY_MAX];
 
 	address_key(r, k);
-	snprintf(rk, sizeof(rk), "%s#%lld", k, w);
-	n = db_exec("UPDATE throttle SET count = count - 1 WHERE k = ? AND"
-	    " count > 0 AND window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
-	    "sii", rk, w, w);
-	return n < 0 ? (int)n : 0;
+	return throttle_unhit(k, STAFF_IP_WINDOW);
 }
 
 /* The check could not be made (the hashing pool): take both counts back. */
