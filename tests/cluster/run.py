@@ -41,7 +41,8 @@ Printed and asserted at the end (exit 1 when a count is wrong):
   3. 5xx only for a request served by a host whose node was down (500, 503),
      or in flight on a killed worker or host (502); none after recovery;
   4. no kenpod child died other than those killed;
-  5. every login with the password the load knew succeeded;
+  5. every login with the password the load knew succeeded, and afterwards
+     every account the load made logs in;
   6. no token from a mail in any log;
   and, the cluster's own:
   7. migrations: both migrators succeeded, each version applied once;
@@ -501,8 +502,6 @@ class ClusterSoak(soak.Soak):
                 # of the cluster; counted apart.
                 allowed["busy (hash pool full, Retry-After 5)"] += 1
                 continue
-            if t0 > recovered:
-                after.append((round(t0 - self.t0, 1), method, label, st, host))
             if st in (500, 503) and host == "hostA" and nw and \
                     t1 >= nw[0] - 1 and t0 <= nw[1] + GRACE:
                 allowed["node1 down (host A)"] += 1
@@ -518,6 +517,8 @@ class ClusterSoak(soak.Soak):
                     kill_used[k] += 1
                     allowed["a killed worker's request"] += 1
                     continue
+            if t0 > recovered:
+                after.append((round(t0 - self.t0, 1), method, label, st, host))
             bad.append((round(t0 - self.t0, 1), method, label, st, host))
         by_host = collections.Counter(r[5] if len(r) > 5 else None for r in rec.requests)
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(),
@@ -531,7 +532,8 @@ class ClusterSoak(soak.Soak):
         check(not after,
               f"after recovery (from {recovered - self.t0:.0f} s): "
               f"{sum(1 for r in rec.requests if r[0] > recovered)} requests, "
-              f"{len(after)} 5xx or dropped")
+              f"{len(after)} 5xx or dropped (besides the request of a worker killed "
+              f"then, and kenpod's busy answers)")
         for b in after[:5]:
             out.append((False, f"    at {b[0]} s: {b[1]} {b[2]} -> {b[3]} ({b[4]})"))
 
@@ -569,6 +571,48 @@ class ClusterSoak(soak.Soak):
               f"Galera: node1 rejoined by {self.rec.ist}; cluster size {sizes}; "
               f"{len(tables)} tables checksummed on 3 nodes, differing: "
               f"{differ or 'none'}")
+
+    def check_everyone_logs_in(self, check, out):
+        """Every account the load made logs in afterwards, with the password the
+        load knows (both candidates when a reset's answer was lost), on either
+        host (the upstream's choice)."""
+        s = self.stack
+        accounts = list(self.pool)
+        refused, lock = [], threading.Lock()
+        hosts = collections.Counter()
+
+        def one(a):
+            for pw in a["passwords"]:
+                c = ClusterClient(s.base_url, ClusterRecord())
+                page = c.get("/login")
+                r = c.post("/login", {"email": a["email"], "password": pw,
+                                      "csrf": conftest.csrf(page)})
+                if r.status == 303 and r.location == "/top":
+                    with lock:
+                        hosts[c.record.requests[-1][5]] += 1
+                    return
+            with lock:
+                refused.append((a["email"], r.status, r.location))
+
+        def worker(part):
+            for a in part:
+                try:
+                    one(a)
+                except Exception as e:
+                    with lock:
+                        refused.append((a["email"], repr(e), None))
+        parts = [accounts[i::4] for i in range(4)]
+        ts = [threading.Thread(target=worker, args=(p,)) for p in parts]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        check(accounts and not refused,
+              f"afterwards: {len(accounts) - len(refused)} of the {len(accounts)} "
+              f"accounts the load made log in (host A {hosts['hostA']}, host B "
+              f"{hosts['hostB']}); refused: {len(refused)}")
+        for x in refused[:5]:
+            out.append((False, f"    {x}"))
 
     def applied_by(self, host):
         return sum(1 for n, _, o in self.stack.migrate if n == host
@@ -690,6 +734,7 @@ class ClusterSoak(soak.Soak):
             extra.append((bool(ok), line))
         try:
             self.check_cluster(check, extra)
+            self.check_everyone_logs_in(check, extra)
             self.check_counters(check, extra)
         except Exception:
             extra.append((False, "cluster checks: " + traceback.format_exc()))
