@@ -53,9 +53,11 @@ class Node:
 
     # -- processes
 
-    def argv(self, extra=()):
+    def argv(self, extra=(), alone=False):
         c = self.cluster
-        peers = ",".join(f"127.0.0.1:{x.gcomm}" for x in c.nodes)
+        # alone: a cluster of this one node, which knows no peers (others may
+        # still join it); else every node's address.
+        peers = "" if alone else ",".join(f"127.0.0.1:{x.gcomm}" for x in c.nodes)
         opts = ";".join([
             f"gmcast.listen_addr=tcp://127.0.0.1:{self.gcomm}",
             f"ist.recv_addr=127.0.0.1:{self.ist}",
@@ -87,7 +89,7 @@ class Node:
                 f"--wsrep-provider-options={opts}",
                 *extra]
 
-    def start(self, bootstrap=False, timeout=180):
+    def start(self, bootstrap=False, timeout=180, alone=False):
         extra = ["--wsrep-new-cluster"] if bootstrap else []
         pos = None
         if not bootstrap and os.path.exists(os.path.join(self.datadir, "ibdata1")):
@@ -95,7 +97,7 @@ class Node:
             if pos:
                 extra.append(f"--wsrep-start-position={pos}")
         self.log_mark = os.path.getsize(self.log) if os.path.exists(self.log) else 0
-        self.proc = spawn(self.argv(extra), self.log + ".out")
+        self.proc = spawn(self.argv(extra, alone), self.log + ".out")
         wait_until(self.synced, timeout, f"Galera {self.name} did not reach Synced",
                    self.proc, self.log)
         return pos
