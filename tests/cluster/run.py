@@ -67,7 +67,6 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -338,6 +337,11 @@ class ClusterSoak(soak.Soak):
         super().__init__(args)
         self.rec = ClusterRecord()
         self.extra_checks = []
+
+    def header(self):
+        a = self.args
+        return (f"kenpo cluster-test: {a.seconds} s, {a.clients} clients, seed {a.seed}; "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     def start_stack(self):
         os.environ["KENPO_TEST_CONFIG"] = ";".join(
@@ -775,31 +779,9 @@ def main():
                     default=os.environ.get("CLUSTER_KEEP") == "1")
     a = ap.parse_args()
     a.mailer_kills = 2
-    base = os.path.join(conftest.BUILD, "cluster")
-    os.makedirs(base, exist_ok=True)
-    if len(base) < 60:
-        tempfile.tempdir = base
-    print(f"kenpo cluster-test: {a.seconds} s, {a.clients} clients, seed {a.seed}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
-    run = ClusterSoak(a)
-    ok = False
-    try:
-        ok = run.run()
-    except Exception:
-        traceback.print_exc()
-    finally:
-        if run.stack is not None:
-            try:
-                run.stack.stop()
-            except Exception:
-                traceback.print_exc()
-            if ok and not a.keep:
-                import shutil
-                shutil.rmtree(run.stack.dir, ignore_errors=True)
-            else:
-                print(f"stack directory kept: {run.stack.dir}")
-    left = subprocess.run(["pgrep", "-f", run.stack.dir if run.stack else "\0"],
-                          capture_output=True, text=True).stdout.split()
+    ok, run = soak.execute(ClusterSoak, a, "cluster")
+    left = subprocess.run(["pgrep", "-f", run.stack.dir], capture_output=True,
+                          text=True).stdout.split() if run.stack else []
     if left:
         print(f"FAIL: processes left behind: {left}")
         ok = False

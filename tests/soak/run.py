@@ -842,9 +842,7 @@ class Soak:
 
     def run(self):
         a = self.args
-        print(f"kenpo soak: {a.seconds} s, {a.clients} clients, seed {a.seed}, "
-              f"MariaDB restart by {a.db_restart}, {a.mailer_kills} mailer kills; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+        print(self.header(), flush=True)
         self.start_stack()
         print(f"  stack in {self.stack.dir}; {self.stack.base_url}", flush=True)
         n_people = max(300, int(a.seconds / 60 * ROSTER_SIZE_PER_MINUTE))
@@ -880,6 +878,12 @@ class Soak:
         self.recover_all()
         drained = self.drain()
         return self.verify(drained)
+
+    def header(self):
+        a = self.args
+        return (f"kenpo soak: {a.seconds} s, {a.clients} clients, seed {a.seed}, "
+                f"MariaDB restart by {a.db_restart}, {a.mailer_kills} mailer kills; "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     def recover_all(self):
         """Everything the faults stopped is up again (before the drain)."""
@@ -1196,30 +1200,37 @@ def main():
                     int.from_bytes(os.urandom(2), "big"))
     ap.add_argument("--keep", action="store_true", default=os.environ.get("SOAK_KEEP") == "1")
     a = ap.parse_args()
-    # The stack's directory under the build directory (short enough for unix
-    # socket paths), not in a /tmp other jobs may sweep.
-    base = os.path.join(conftest.BUILD, "soak")
+    ok, _ = execute(Soak, a, "soak")
+    return 0 if ok else 1
+
+
+def execute(cls, a, subdir):
+    """Run cls(a) with its stack's directory under the build directory's subdir
+    (short enough for unix socket paths, not in a /tmp other jobs may sweep);
+    stop the stack whatever happens; remove its directory after a success
+    unless a.keep. (True when every check passed, the run)."""
+    base = os.path.join(conftest.BUILD, subdir)
     os.makedirs(base, exist_ok=True)
     if len(base) < 60:
         tempfile.tempdir = base
-    soak = Soak(a)
+    run = cls(a)
     ok = False
     try:
-        ok = soak.run()
+        ok = run.run()
     except Exception:
         traceback.print_exc()
     finally:
-        if soak.stack is not None:
+        if run.stack is not None:
             try:
-                soak.stack.stop()
+                run.stack.stop()
             except Exception:
-                pass
+                traceback.print_exc()
             if ok and not a.keep:
                 import shutil
-                shutil.rmtree(soak.stack.dir, ignore_errors=True)
+                shutil.rmtree(run.stack.dir, ignore_errors=True)
             else:
-                print(f"stack directory kept: {soak.stack.dir}")
-    return 0 if ok else 1
+                print(f"stack directory kept: {run.stack.dir}")
+    return ok, run
 
 
 if __name__ == "__main__":
