@@ -4,7 +4,11 @@
  * One round (mailer_send_due):
  *   1. claim: in one short transaction, SELECT the due rows … FOR UPDATE SKIP LOCKED
  *      (several mailers never take the same row), push their next_attempt_at one
- *      lease into the future and count the attempt, COMMIT;
+ *      lease into the future and count the attempt, COMMIT. On a Galera cluster
+ *      SKIP LOCKED sees only the node's own locks, so mailers on two nodes may
+ *      select the same row; but both then UPDATE it, the second COMMIT fails
+ *      certification (1213) and db_txn runs the whole claim again, which sees
+ *      the lease: still never the same row (docs/operations.md §10.2);
  *   2. send the claimed messages in one SMTP session, outside any transaction;
  *      each message the server accepts is recorded as sent (UPDATE sent_at) at
  *      once, from libesmtp's "message sent" event, before the next one goes out;
