@@ -387,16 +387,8 @@ class ClusterSoak(soak.Soak):
         if not pids:
             return
         s.smtp_mode(f"data delay {soak.HOLD_ACK_MS}", host)
-        armed = True
         try:
-            before = os.stat(new).st_mtime_ns
-            deadline = now() + 30
-            while now() < deadline and not self.stop_all.is_set():
-                if os.stat(new).st_mtime_ns != before:
-                    break
-                time.sleep(0.001)
-            else:
-                armed = False
+            armed = self.wait_for_store(new, 30)
             t = now()
             try:
                 os.kill(pids[0], signal.SIGKILL)

@@ -733,6 +733,17 @@ class Soak:
             self.rec.worker_kills.append((now(), pid))
         os.kill(pid, signal.SIGKILL)
 
+    def wait_for_store(self, new, seconds):
+        """True once the sink's Maildir new/ changes (a message stored), within
+        seconds; False on the timeout or when the run stops."""
+        before = os.stat(new).st_mtime_ns
+        deadline = now() + seconds
+        while now() < deadline and not self.stop_all.is_set():
+            if os.stat(new).st_mtime_ns != before:
+                return True
+            time.sleep(0.001)
+        return False
+
     def kill_mailer(self, armed):
         """SIGKILL the mailer; armed: inside the send window — the sink stores the
         next message but holds its 250 back for HOLD_ACK_MS, and the mailer is killed
@@ -743,14 +754,7 @@ class Soak:
             pids = self.stack.mailer_pids()
             self.stack.smtp_mode(f"data delay {HOLD_ACK_MS}")
             try:
-                before = os.stat(new).st_mtime_ns
-                deadline = now() + 20
-                while now() < deadline and not self.stop_all.is_set():
-                    if os.stat(new).st_mtime_ns != before:
-                        break
-                    time.sleep(0.001)
-                else:
-                    armed = False
+                armed = self.wait_for_store(new, 20)
                 if pids:
                     t = now()
                     try:
